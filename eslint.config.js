@@ -1,0 +1,55 @@
+import js from '@eslint/js';
+import ts from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+export default ts.config(
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'release/',
+      'coverage/',
+      'test-results/',
+      'playwright-report/',
+      '.tmp/',
+    ],
+  },
+  js.configs.recommended,
+  ...ts.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['src/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  // Electron stays at the edges (design.md §1): no electron import in the core, shared code or the popup.
+  {
+    files: ['src/main/core/**', 'src/shared/**', 'src/renderer/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only src/main/electron/ and src/preload/ may import electron.' }] },
+      ],
+    },
+  },
+  // Raw ipcRenderer only in the preload (GitHub Desktop's rule).
+  {
+    files: ['src/**'],
+    ignores: ['src/preload/**', 'src/main/electron/**', 'src/main/index.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "Identifier[name='ipcRenderer']", message: 'Use window.api.' }],
+    },
+  },
+);

@@ -1,0 +1,71 @@
+/**
+ * Ports: the only way Electron (or a test, or the browser preview) reaches
+ * the core. Implementations live in src/main/electron/ (the app),
+ * scripts/web.ts (preview) and tests. Nothing in src/main/core imports
+ * `electron`.
+ */
+
+/** Encrypts secrets for storage (Electron's safeStorage in the app). */
+export interface SecretBox {
+  /** False where the OS has no keyring (Linux `basic_text`): then secrets stay in memory only. */
+  readonly encryptionAvailable: boolean;
+  /** Returns base64 ciphertext. Throws when encryption is unavailable. */
+  encrypt(plain: string): string;
+  /** Reverses {@link encrypt}. Throws on tampered or foreign ciphertext. */
+  decrypt(cipherBase64: string): string;
+}
+
+/**
+ * A persisted JSON key-value store: the subset of electron-store / conf the
+ * core uses (both implement it as they are).
+ */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+  /** The file it persists to. */
+  readonly path: string;
+}
+
+/** Opaque timer handle. */
+export type TimerHandle = unknown;
+
+/** Time, injectable so schedules (polls, backoff, snoozes) can be tested with a fake clock. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    // A pending retry or poll must never keep the process alive on its own.
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** Structured log sink. Every implementation must pass messages and meta through `redact()`. */
+export interface Logger {
+  debug(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+/** `fetch` as the core uses it (global fetch in Node/Electron; a wrapper in tests). */
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** Opens URLs in the user's browser (Electron's shell.openExternal in the app). */
+export interface ExternalOpener {
+  openExternal(url: string): Promise<void>;
+}
+
+/** Shows native notifications. */
+export interface Notifier {
+  notify(n: { title: string; body: string; onClick: () => void }): void;
+}

@@ -1,0 +1,2 @@
+// Placeholder composition root; see issue 3.
+export {};

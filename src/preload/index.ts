@@ -1,0 +1,2 @@
+// Placeholder; see issue 3.
+export {};

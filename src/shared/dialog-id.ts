@@ -1,0 +1,64 @@
+/**
+ * DIALOG_ID as Bitrix24's messenger methods take it (bitrix24-api.md §1):
+ * `"123"` a private dialog with user 123, `"chat74"` a group chat,
+ * `"sg17"` a workgroup/project chat. Every layer validates through here.
+ */
+export type DialogKind = 'user' | 'chat' | 'sonet';
+
+/** A validated DIALOG_ID. */
+export interface DialogId {
+  /** The canonical string sent to the portal, e.g. `chat74`. */
+  readonly id: string;
+  readonly kind: DialogKind;
+  /** The number after the prefix (user id or chat id). */
+  readonly num: number;
+}
+
+const PATTERN = /^(chat|sg)?([1-9][0-9]{0,15})$/;
+
+/** Why a DIALOG_ID was rejected, as a sentence a user can act on. */
+export class InvalidDialogIdError extends Error {
+  readonly code = 'INVALID_DIALOG_ID' as const;
+  constructor(readonly input: unknown) {
+    super(
+      `Not a Bitrix24 dialog id: ${describe(input)}. Use "chat74" for a group chat, "sg17" for a workgroup chat or "123" for a private dialog.`,
+    );
+    this.name = 'InvalidDialogIdError';
+  }
+}
+
+function describe(input: unknown): string {
+  if (typeof input === 'string') return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  if (typeof input === 'number') return String(input);
+  return typeof input;
+}
+
+/**
+ * Parses a DIALOG_ID. Accepts a string such as `chat74`, `sg17` or `123`
+ * (surrounding whitespace is trimmed) or a positive safe integer (a user
+ * dialog, as `im.recent.list` returns it). Returns null for anything else.
+ */
+export function parseDialogId(input: unknown): DialogId | null {
+  let text: string;
+  if (typeof input === 'number') {
+    if (!Number.isSafeInteger(input) || input <= 0) return null;
+    text = String(input);
+  } else if (typeof input === 'string') {
+    text = input.trim();
+  } else {
+    return null;
+  }
+  const m = PATTERN.exec(text);
+  if (!m) return null;
+  const num = Number(m[2]);
+  if (!Number.isSafeInteger(num)) return null;
+  const kind: DialogKind = m[1] === 'chat' ? 'chat' : m[1] === 'sg' ? 'sonet' : 'user';
+  return { id: text, kind, num };
+}
+
+/** Like {@link parseDialogId} but throws {@link InvalidDialogIdError}. */
+export function toDialogId(input: unknown): DialogId {
+  const parsed = parseDialogId(input);
+  if (!parsed) throw new InvalidDialogIdError(input);
+  return parsed;
+}

@@ -69,3 +69,25 @@ export interface ExternalOpener {
 export interface Notifier {
   notify(n: { title: string; body: string; onClick: () => void }): void;
 }
+
+/** Registers OS-wide shortcuts (Electron's globalShortcut in the app). */
+export interface ShortcutRegistrar {
+  /** Returns false when the accelerator is taken by another program or invalid. */
+  register(accelerator: string, callback: () => void): boolean;
+  unregister(accelerator: string): void;
+}
+
+/** Launch at login (login items on Windows/macOS, an autostart .desktop entry on Linux). */
+export interface Autostart {
+  isEnabled(): Promise<boolean>;
+  setEnabled(enabled: boolean): Promise<void>;
+}
+
+/** The popup window, as the core may drive it. */
+export interface PopupControl {
+  /** Shows the popup; `focus` names a row (`${accountId}/${dialogId}`) to focus. */
+  show(focus?: string | null): void;
+  hide(): void;
+  toggle(): void;
+  isVisible(): boolean;
+}

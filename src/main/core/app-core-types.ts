@@ -1,0 +1,67 @@
+/**
+ * What the composition root (src/main/index.ts) and the browser preview
+ * (scripts/web.ts) get from the core. Implemented by app-core.ts.
+ */
+import type { EventMap, EventName, HandlerTable, InvokeName } from '../../shared/ipc';
+import type { Result } from '../../shared/result';
+import type { ViewState } from '../../shared/types';
+import type {
+  Autostart,
+  Clock,
+  ExternalOpener,
+  FetchLike,
+  KeyValueStore,
+  Logger,
+  Notifier,
+  PopupControl,
+  SecretBox,
+  ShortcutRegistrar,
+} from './ports';
+
+/** Everything the core needs from its host. */
+export interface AppCoreDeps {
+  store: KeyValueStore;
+  secretBox: SecretBox;
+  fetch: FetchLike;
+  clock: Clock;
+  logger: Logger;
+  shortcuts: ShortcutRegistrar;
+  autostart: Autostart;
+  popup: PopupControl;
+  opener: ExternalOpener;
+  notifier: Notifier;
+  /** `process.platform`, plus `-wayland` on a Wayland session (placement, shortcut portal). */
+  platform: string;
+  /** The app version (package.json). */
+  version: string;
+  /** OS locale, e.g. `ru-RU`; picks the language when Settings say `system`. */
+  locale: string;
+  /** Set when the store file was corrupt at start-up and a copy was kept (shown as a notice). */
+  storeRecovery?: { backupPath: string; reason: string } | null;
+}
+
+/** The running core. */
+export interface AppCore {
+  /** The handler table behind every IPC channel (ipcMain and the browser bridge alike). */
+  readonly handlers: HandlerTable;
+  /** Validates the intent name, runs its handler, never throws. */
+  dispatch(name: InvokeName | string, args: unknown[]): Promise<Result<unknown>>;
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+  /** The current view (also pushed as the `state` event on every change). */
+  state(): ViewState;
+  /** Loads accounts and settings, registers hotkeys, drains the queue, first refresh, starts polling. */
+  start(): Promise<void>;
+  /** Stops timers and listeners, unregisters hotkeys; the queue stays persisted. */
+  stop(): Promise<void>;
+  /** Reloads the pinned list now (tray menu, `--refresh`, resume/unlock). */
+  refresh(): Promise<void>;
+  /** Flips the Nth (1-based) pinned dialog across all accounts (hotkey slots, tray menu). */
+  toggleSlot(n: number): Promise<void>;
+  /** Flips a dialog by DIALOG_ID (`--toggle chat74`), in the first account that has it pinned. */
+  toggleDialog(dialogId: string, accountId?: string): Promise<void>;
+  /** The system resumed or unlocked: refresh and drain the queue. */
+  onResume(): void;
+  /** The network came back (or went away). */
+  onOnline(online: boolean): void;
+}

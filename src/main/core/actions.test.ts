@@ -1,0 +1,334 @@
+import { describe, expect, it } from 'vitest';
+import { BitrixError } from './bitrix/types';
+import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
+import { fakeClock, flush, memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
+
+function setup(opts: { confirmed?: Record<string, boolean>; store?: ReturnType<typeof memoryStore> } = {}) {
+  const clock = fakeClock();
+  const store = opts.store ?? memoryStore();
+  const clients = { a: scriptedClient('https://a.bitrix24.ru'), b: scriptedClient('https://b.bitrix24.ru') };
+  const dropped: { action: QueuedAction; code: string }[] = [];
+  const delivered: QueuedAction[] = [];
+  const authLost: string[] = [];
+  let ids = 0;
+  const queue = createActionQueue({
+    store,
+    clock,
+    clientFor: (id) => (id in clients ? clients[id as 'a' | 'b'] : null),
+    onDropped: (action, error) => dropped.push({ action, code: error.code }),
+    onDelivered: (a) => delivered.push(a),
+    onAuthLost: (id, code) => authLost.push(`${id}:${code}`),
+    confirmedUnread: (acc, d) => opts.confirmed?.[`${acc}/${d}`],
+    random: () => 0.5,
+    newId: () => `q${++ids}`,
+  });
+  return { clock, store, clients, queue, dropped, delivered, authLost };
+}
+
+describe('coalesce (pure)', () => {
+  const base = { inFlight: new Set<string>(), now: 10, newId: () => 'n' };
+  const action = (id: string, dialogId: string, unread: boolean): QueuedAction => ({
+    id,
+    accountId: 'a',
+    dialogId,
+    unread,
+    createdAt: 1,
+    attempts: 3,
+    nextAttemptAt: 99,
+    lastError: { code: 'NETWORK', message: 'x' },
+  });
+
+  it('the last intent for a dialog wins and becomes due now', () => {
+    const r = coalesce([action('1', 'chat1', true)], { accountId: 'a', dialogId: 'chat1', unread: false }, base);
+    expect(r.queue).toHaveLength(1);
+    expect(r.queue[0]).toMatchObject({ id: '1', unread: false, attempts: 0, nextAttemptAt: 10, lastError: null });
+  });
+
+  it('an intent back to the confirmed state, nothing in flight, is removed', () => {
+    const r = coalesce(
+      [action('1', 'chat1', true), action('2', 'chat2', true)],
+      { accountId: 'a', dialogId: 'chat1', unread: false },
+      { ...base, confirmed: false },
+    );
+    expect(r.removed).toBe(true);
+    expect(r.queue.map((a) => a.id)).toEqual(['2']);
+  });
+
+  it('a newer contrary intent waits behind the in-flight one; flipping back drops it', () => {
+    const q = [action('1', 'chat1', true)];
+    const inFlight = new Set(['1']);
+    const r1 = coalesce(
+      q,
+      { accountId: 'a', dialogId: 'chat1', unread: false },
+      { ...base, inFlight, confirmed: false },
+    );
+    expect(r1.queue.map((a) => [a.id, a.unread])).toEqual([
+      ['1', true],
+      ['n', false],
+    ]);
+    const r2 = coalesce(r1.queue, { accountId: 'a', dialogId: 'chat1', unread: true }, { ...base, inFlight });
+    expect(r2.queue.map((a) => a.id)).toEqual(['1']);
+    expect(r2.action.id).toBe('1');
+  });
+
+  it('other accounts and dialogs are untouched', () => {
+    const other = { ...action('1', 'chat1', true), accountId: 'b' };
+    const r = coalesce([other], { accountId: 'a', dialogId: 'chat1', unread: true }, base);
+    expect(r.queue).toHaveLength(2);
+    expect(r.queue[0]).toBe(other);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially with jitter and is capped at ~5 minutes', () => {
+    expect(backoffDelay(1, () => 0)).toBe(BACKOFF.baseMs / 2);
+    expect(backoffDelay(1, () => 0.999)).toBeLessThanOrEqual(BACKOFF.baseMs);
+    expect(backoffDelay(4, () => 0)).toBe(4_000);
+    expect(backoffDelay(50, () => 0.999)).toBeLessThanOrEqual(BACKOFF.capMs);
+    expect(backoffDelay(50, () => 0)).toBe(BACKOFF.capMs / 2);
+  });
+  it('never retries before the portal says it may', () => {
+    expect(backoffDelay(1, () => 0, 60_000)).toBe(60_000);
+  });
+});
+
+describe('the action queue', () => {
+  it('persists an intent before any request is sent', async () => {
+    const { queue, store, clients } = setup();
+    queue.enqueue('a', 'chat74', true);
+    expect(clients.a.sent).toHaveLength(0);
+    expect(store.get(QUEUE_KEY)).toMatchObject([{ accountId: 'a', dialogId: 'chat74', unread: true, attempts: 0 }]);
+    await queue.drain();
+    expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat74', ACTION: 'Y' }]);
+    expect(clients.a.sent[0]).toMatchObject({ kind: 'call', retries: 0 });
+    expect(store.get(QUEUE_KEY)).toEqual([]);
+  });
+
+  it('one queued intent costs one call; many cost batches of 50 (200 → 4 requests)', async () => {
+    const { queue, clients, delivered } = setup();
+    for (let i = 1; i <= 200; i++) queue.enqueue('a', `chat${i}`, false);
+    await queue.drain();
+    expect(clients.a.sent.map((r) => r.kind)).toEqual(['batch', 'batch', 'batch', 'batch']);
+    expect(unreadCalls(clients.a)).toHaveLength(200);
+    expect(unreadCalls(clients.a)[0]).toEqual({ DIALOG_ID: 'chat1', ACTION: 'N' });
+    expect(delivered).toHaveLength(200);
+    expect(queue.all()).toEqual([]);
+  });
+
+  it('sends in enqueue order and coalesces toggles of one dialog into the last one', async () => {
+    const { queue, clients } = setup();
+    queue.enqueue('a', 'chat1', true);
+    queue.enqueue('a', '15', true);
+    queue.enqueue('a', 'chat1', false);
+    queue.enqueue('a', 'sg3', true);
+    await queue.drain();
+    expect(unreadCalls(clients.a)).toEqual([
+      { DIALOG_ID: 'chat1', ACTION: 'N' },
+      { DIALOG_ID: '15', ACTION: 'Y' },
+      { DIALOG_ID: 'sg3', ACTION: 'Y' },
+    ]);
+  });
+
+  it('flipping a dialog back to what the portal shows sends nothing', async () => {
+    const { queue, clients } = setup({ confirmed: { 'a/chat1': false } });
+    queue.enqueue('a', 'chat1', true);
+    queue.enqueue('a', 'chat1', false);
+    expect(queue.pendingFor('a', 'chat1')).toBeUndefined();
+    await queue.drain();
+    expect(clients.a.sent).toHaveLength(0);
+  });
+
+  it('never sends an intent twice while in flight; a newer one waits and follows', async () => {
+    const { queue, clients } = setup();
+    let open!: () => void;
+    clients.a.gate = new Promise<void>((r) => (open = r));
+    queue.enqueue('a', 'chat1', true);
+    const first = queue.drain();
+    await flush();
+    queue.enqueue('a', 'chat1', false);
+    const second = queue.drain(); // re-entrant: joins the running drain
+    await flush();
+    expect(clients.a.sent).toHaveLength(1);
+    expect(queue.pendingFor('a', 'chat1')?.unread).toBe(false);
+    clients.a.gate = null;
+    open();
+    await Promise.all([first, second]);
+    expect(unreadCalls(clients.a)).toEqual([
+      { DIALOG_ID: 'chat1', ACTION: 'Y' },
+      { DIALOG_ID: 'chat1', ACTION: 'N' },
+    ]);
+    expect(queue.all()).toEqual([]);
+  });
+
+  it('concurrent drains are single-flight', async () => {
+    const { queue, clients } = setup();
+    queue.enqueue('a', 'chat1', true);
+    await Promise.all([queue.drain(), queue.drain(), queue.drain()]);
+    expect(clients.a.sent).toHaveLength(1);
+  });
+
+  it('a transient failure backs off exponentially, then delivers once', async () => {
+    const { queue, clients, clock, store } = setup();
+    clients.a.failRequest = new BitrixError('NETWORK', 'down', { transient: true });
+    queue.enqueue('a', 'chat1', true);
+    await queue.drain();
+    expect(clients.a.sent).toHaveLength(1);
+    const a1 = (store.get(QUEUE_KEY) as QueuedAction[])[0]!;
+    expect(a1).toMatchObject({ attempts: 1, lastError: { code: 'NETWORK' } });
+    expect(a1.nextAttemptAt - clock.now()).toBe(750); // 1 s base, equal jitter at 0.5
+
+    await clock.advance(749);
+    expect(clients.a.sent).toHaveLength(1);
+    await clock.advance(1);
+    expect(clients.a.sent).toHaveLength(2);
+    const a2 = queue.all()[0]!;
+    expect(a2.attempts).toBe(2);
+    expect(a2.nextAttemptAt - clock.now()).toBe(1_500);
+
+    clients.a.failRequest = null;
+    await clock.advance(1_500);
+    expect(clients.a.sent).toHaveLength(3);
+    expect(queue.all()).toEqual([]);
+    expect(unreadCalls(clients.a).filter((c) => c.ACTION === 'Y')).toHaveLength(3);
+  });
+
+  it('honours the retry hint of a rate-limit answer', async () => {
+    const { queue, clients, clock } = setup();
+    clients.a.respond = () =>
+      new BitrixError('OPERATION_TIME_LIMIT', 'paused', { transient: true, retryAfterMs: 120_000 });
+    queue.enqueue('a', 'chat1', true);
+    await queue.drain();
+    expect(queue.all()[0]!.nextAttemptAt - clock.now()).toBe(120_000);
+  });
+
+  it('retryNow makes backed-off intents due at once (network back)', async () => {
+    const { queue, clients } = setup();
+    clients.a.failRequest = new BitrixError('TIMEOUT', 'slow', { transient: true });
+    queue.enqueue('a', 'chat1', true);
+    await queue.drain();
+    clients.a.failRequest = null;
+    queue.retryNow();
+    await flush();
+    await queue.drain();
+    expect(clients.a.sent).toHaveLength(2);
+    expect(queue.all()).toEqual([]);
+  });
+
+  it.each(['DIALOG_ID_EMPTY', 'RESULT_FALSE', 'ACCESS_ERROR', 'INVALID_CREDENTIALS', 'insufficient_scope'] as const)(
+    'a permanent %s drops the intent and reports which dialog',
+    async (code) => {
+      const { queue, clients, dropped } = setup();
+      clients.a.respond = (c) =>
+        (c.params as { DIALOG_ID: string }).DIALOG_ID === 'chat2' ? new BitrixError(code, 'no') : true;
+      queue.enqueue('a', 'chat1', true);
+      queue.enqueue('a', 'chat2', true);
+      queue.enqueue('a', 'chat3', true);
+      await queue.drain();
+      expect(dropped).toEqual([{ action: expect.objectContaining({ dialogId: 'chat2' }), code }]);
+      expect(queue.all()).toEqual([]);
+      expect(clients.a.sent).toHaveLength(1);
+    },
+  );
+
+  it('a lost sign-in keeps the queue, holds the account and leaves other accounts alone', async () => {
+    const { queue, clients, authLost, store } = setup();
+    clients.a.failRequest = new BitrixError('NO_AUTH_FOUND', 'revoked');
+    queue.enqueue('a', 'chat1', true);
+    queue.enqueue('a', 'chat2', false);
+    queue.enqueue('b', 'chat1', true);
+    await queue.drain();
+    expect(authLost).toEqual(['a:NO_AUTH_FOUND']);
+    expect(queue.isHeld('a')).toBe(true);
+    expect((store.get(QUEUE_KEY) as QueuedAction[]).map((x) => `${x.accountId}/${x.dialogId}`)).toEqual([
+      'a/chat1',
+      'a/chat2',
+    ]);
+    expect(unreadCalls(clients.b)).toEqual([{ DIALOG_ID: 'chat1', ACTION: 'Y' }]);
+
+    const sentBefore = clients.a.sent.length;
+    queue.retryNow();
+    await queue.drain();
+    expect(clients.a.sent).toHaveLength(sentBefore); // nothing sent while held
+
+    clients.a.failRequest = null;
+    queue.release('a');
+    await flush();
+    await queue.drain();
+    expect(unreadCalls(clients.a).slice(-2)).toEqual([
+      { DIALOG_ID: 'chat1', ACTION: 'Y' },
+      { DIALOG_ID: 'chat2', ACTION: 'N' },
+    ]);
+    expect(queue.all()).toEqual([]);
+  });
+
+  it('never sends an intent with another account’s client', async () => {
+    const { queue, clients } = setup();
+    queue.enqueue('a', 'chat1', true);
+    queue.enqueue('b', 'chat9', false);
+    queue.enqueue('ghost', 'chat5', true); // account without a client: kept, not sent
+    await queue.drain();
+    expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat1', ACTION: 'Y' }]);
+    expect(unreadCalls(clients.b)).toEqual([{ DIALOG_ID: 'chat9', ACTION: 'N' }]);
+    expect(queue.all().map((a) => a.accountId)).toEqual(['ghost']);
+  });
+
+  it('survives a restart: a new queue over the same store resumes and delivers each intent once', async () => {
+    const first = setup();
+    first.clients.a.failRequest = new BitrixError('NETWORK', 'down', { transient: true });
+    for (let i = 1; i <= 7; i++) first.queue.enqueue('a', `chat${i}`, i % 2 === 0);
+    await first.queue.drain();
+    first.queue.stop();
+    expect(first.queue.all()).toHaveLength(7);
+
+    const second = setup({ store: first.store });
+    expect(second.queue.all()).toHaveLength(7);
+    second.queue.retryNow();
+    await flush();
+    await second.queue.drain();
+    expect(unreadCalls(second.clients.a)).toHaveLength(7);
+    expect(second.queue.all()).toEqual([]);
+  });
+
+  it('ignores malformed entries in the store instead of crashing', () => {
+    const store = memoryStore({
+      [QUEUE_KEY]: [
+        { id: 1 },
+        null,
+        'x',
+        {
+          id: 'ok',
+          accountId: 'a',
+          dialogId: 'chat1',
+          unread: true,
+          createdAt: 1,
+          attempts: 0,
+          nextAttemptAt: 0,
+          lastError: null,
+        },
+        { id: 'bad', accountId: 'a', dialogId: 'chat0', unread: true, createdAt: 1, attempts: 0, nextAttemptAt: 0 },
+      ],
+    });
+    const { queue } = setup({ store });
+    expect(queue.all().map((a) => a.id)).toEqual(['ok']);
+  });
+
+  it('sign-out forgets only that account’s intents', () => {
+    const { queue } = setup();
+    queue.enqueue('a', 'chat1', true);
+    queue.enqueue('b', 'chat1', true);
+    queue.removeAccount('a');
+    expect(queue.all().map((a) => a.accountId)).toEqual(['b']);
+  });
+
+  it('requestDrain waits a short window so a burst goes out as one batch', async () => {
+    const { queue, clients, clock } = setup();
+    for (let i = 1; i <= 30; i++) {
+      queue.enqueue('a', `chat${i}`, true);
+      queue.requestDrain();
+    }
+    expect(clients.a.sent).toHaveLength(0);
+    await clock.advance(30);
+    expect(clients.a.sent).toHaveLength(1);
+    expect(clients.a.sent[0]!.calls).toHaveLength(30);
+  });
+});

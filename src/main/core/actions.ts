@@ -1,0 +1,452 @@
+/**
+ * The durable action queue (issue 4 "Durable actions"): every toggle becomes
+ * an intent persisted in the store BEFORE any request is sent; intents for
+ * one dialog coalesce (the last wins); the queue drains per account in
+ * enqueue order, one `im.recent.unread` per intent, batched when several are
+ * due; transient failures back off with jitter, permanent ones are dropped
+ * and reported, a lost sign-in holds the account's intents until the user
+ * signs in again. A new queue over the same store resumes where the last
+ * process stopped.
+ */
+import { AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode, type ErrorCode } from '../../shared/errors';
+import { parseDialogId } from '../../shared/dialog-id';
+import { BitrixError, type BatchOutcome, type BitrixClient } from './bitrix/types';
+import { unreadCall } from './dialogs';
+import type { Clock, KeyValueStore, TimerHandle } from './ports';
+
+/** One toggle intent as persisted under the store key `queue`. */
+export interface QueuedAction {
+  id: string;
+  accountId: string;
+  dialogId: string;
+  /** true: set the manual mark (ACTION=Y); false: remove it and mark read (ACTION=N). */
+  unread: boolean;
+  createdAt: number;
+  attempts: number;
+  /** Epoch ms before which it is not sent again (backoff). */
+  nextAttemptAt: number;
+  lastError: { code: string; message: string } | null;
+}
+
+/** The store key holding the queue. */
+export const QUEUE_KEY = 'queue';
+
+/** Backoff bounds for transient failures. */
+export const BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 } as const;
+
+/** Sub-calls per `batch` request (Bitrix24's limit). */
+const BATCH_MAX = 50;
+
+export interface ActionQueueOptions {
+  store: KeyValueStore;
+  clock: Clock;
+  /** The client of that account, or null when it cannot send now (signed out, secret lost). */
+  clientFor: (accountId: string) => BitrixClient | null;
+  /** Any change of the queue (enqueue, delivery, drop, backoff). */
+  onChange?: () => void;
+  /** An intent was refused for good: tell the user which dialog and why. */
+  onDropped?: (action: QueuedAction, error: BitrixError) => void;
+  /** The portal confirmed an intent. */
+  onDelivered?: (action: QueuedAction) => void;
+  /** The account's sign-in was lost: its intents are kept and no longer sent until {@link ActionQueue.release}. */
+  onAuthLost?: (accountId: string, code: ErrorCode) => void;
+  /**
+   * What the portal last confirmed for a dialog (`unreadMark || counter > 0`),
+   * or undefined when unknown. An intent that returns a dialog to it is removed.
+   */
+  confirmedUnread?: (accountId: string, dialogId: string) => boolean | undefined;
+  /** [0, 1) source for jitter (injectable for tests). */
+  random?: () => number;
+  /** How long user intents wait so that a burst of toggles goes out as one batch (default 30 ms). */
+  batchWindowMs?: number;
+  /** New ids (injectable for tests). */
+  newId?: () => string;
+}
+
+/** The running queue. */
+export interface ActionQueue {
+  /** Records an intent (persisted before returning) and coalesces it with older ones for the dialog. */
+  enqueue(accountId: string, dialogId: string, unread: boolean): QueuedAction;
+  /** The newest intent for a dialog (queued or in flight), if any. */
+  pendingFor(accountId: string, dialogId: string): QueuedAction | undefined;
+  /** Every intent, in enqueue order. */
+  all(): QueuedAction[];
+  /** Sends what is due. Single-flight: concurrent callers share one run, which repeats while work arrives. */
+  drain(): Promise<void>;
+  /** Drains after the short batch window (what a user toggle calls). */
+  requestDrain(): void;
+  /** Makes every backed-off intent (of one account, or all) due now: the network is back. */
+  retryNow(accountId?: string): void;
+  /** Stops sending for an account (sign-in lost). Its intents stay. */
+  hold(accountId: string): void;
+  /** Sends for the account again (signed in again) and drains. */
+  release(accountId: string): void;
+  isHeld(accountId: string): boolean;
+  /** Forgets an account's intents (sign-out). */
+  removeAccount(accountId: string): void;
+  /** Stops timers; the queue stays persisted. */
+  stop(): void;
+}
+
+/** Input of {@link coalesce}. */
+export interface CoalesceContext {
+  /** Ids of intents whose request is in flight. */
+  inFlight: ReadonlySet<string>;
+  /** What the portal last confirmed for this dialog (undefined: unknown). */
+  confirmed?: boolean;
+  now: number;
+  newId: () => string;
+}
+
+/**
+ * Pure coalescing of one new intent into the queue (the last wins):
+ * - a queued, not-in-flight intent for the dialog takes the new value;
+ * - with one in flight, a newer intent waits behind it, unless it asks for
+ *   what is already in flight (then nothing more is queued);
+ * - an intent that returns the dialog to what the portal confirmed, with
+ *   nothing in flight for it, is simply removed.
+ * Returns the new queue, the intent that now represents the user's wish and
+ * whether that wish needs no request at all.
+ */
+export function coalesce(
+  queue: readonly QueuedAction[],
+  intent: { accountId: string; dialogId: string; unread: boolean },
+  ctx: CoalesceContext,
+): { queue: QueuedAction[]; action: QueuedAction; removed: boolean } {
+  const same = (a: QueuedAction) => a.accountId === intent.accountId && a.dialogId === intent.dialogId;
+  const flying = queue.find((a) => same(a) && ctx.inFlight.has(a.id));
+  const waiting = queue.find((a) => same(a) && !ctx.inFlight.has(a.id));
+  const fresh = (): QueuedAction => ({
+    id: ctx.newId(),
+    accountId: intent.accountId,
+    dialogId: intent.dialogId,
+    unread: intent.unread,
+    createdAt: ctx.now,
+    attempts: 0,
+    nextAttemptAt: ctx.now,
+    lastError: null,
+  });
+
+  if (flying) {
+    if (flying.unread === intent.unread) {
+      // What the user wants is already on its way: drop any newer contrary wish.
+      return { queue: queue.filter((a) => a !== waiting), action: flying, removed: false };
+    }
+    if (waiting) {
+      const updated = { ...waiting, unread: intent.unread, attempts: 0, nextAttemptAt: ctx.now, lastError: null };
+      return { queue: queue.map((a) => (a === waiting ? updated : a)), action: updated, removed: false };
+    }
+    const action = fresh();
+    return { queue: [...queue, action], action, removed: false };
+  }
+
+  if (ctx.confirmed !== undefined && ctx.confirmed === intent.unread) {
+    // Back to what the portal already shows: nothing to send.
+    const action = waiting ? { ...waiting, unread: intent.unread } : fresh();
+    return { queue: queue.filter((a) => a !== waiting), action, removed: true };
+  }
+  if (waiting) {
+    const updated = { ...waiting, unread: intent.unread, attempts: 0, nextAttemptAt: ctx.now, lastError: null };
+    return { queue: queue.map((a) => (a === waiting ? updated : a)), action: updated, removed: false };
+  }
+  const action = fresh();
+  return { queue: [...queue, action], action, removed: false };
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random; never below the portal's own hint. */
+export function backoffDelay(attempts: number, random: () => number, retryAfterMs?: number): number {
+  const exp = Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
+  const jittered = exp / 2 + random() * (exp / 2);
+  const hint = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? retryAfterMs : 0;
+  return Math.round(Math.max(jittered, Math.min(hint, BACKOFF.capMs * 2)));
+}
+
+function isQueuedAction(v: unknown): v is QueuedAction {
+  if (!v || typeof v !== 'object') return false;
+  const a = v as Record<string, unknown>;
+  return (
+    typeof a['id'] === 'string' &&
+    typeof a['accountId'] === 'string' &&
+    typeof a['dialogId'] === 'string' &&
+    parseDialogId(a['dialogId']) !== null &&
+    typeof a['unread'] === 'boolean' &&
+    typeof a['createdAt'] === 'number' &&
+    typeof a['attempts'] === 'number' &&
+    typeof a['nextAttemptAt'] === 'number'
+  );
+}
+
+/** Turns anything thrown by a client into a BitrixError (unknown throws count as transient: never lose an intent to a bug). */
+export function toBitrixError(err: unknown): BitrixError {
+  if (err instanceof BitrixError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (isKnownErrorCode(code)) {
+    return new BitrixError(code, (err as Error).message ?? code, { transient: TRANSIENT_CODES.has(code) });
+  }
+  return new BitrixError('UNKNOWN_ERROR', 'Unexpected failure while sending.', { transient: true });
+}
+
+/** How the queue treats a failure. */
+export function classify(error: BitrixError): 'transient' | 'auth-lost' | 'permanent' {
+  if (AUTH_LOST_CODES.has(error.code)) return 'auth-lost';
+  if (TRANSIENT_CODES.has(error.code) || error.transient) return 'transient';
+  // The client renews tokens itself; one reaching the queue is a race worth one more try later.
+  if (error.code === 'expired_token' || error.code === 'invalid_token') return 'transient';
+  return 'permanent';
+}
+
+let seq = 0;
+function defaultId(): string {
+  seq = (seq + 1) % 1_000_000;
+  return `a${Date.now().toString(36)}${seq.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Creates the queue over `store` (key `queue`), resuming what an earlier process left. */
+export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
+  const { store, clock } = opts;
+  const random = opts.random ?? Math.random;
+  const newId = opts.newId ?? defaultId;
+  const batchWindowMs = opts.batchWindowMs ?? 30;
+
+  const stored = store.get(QUEUE_KEY);
+  let items: QueuedAction[] = Array.isArray(stored)
+    ? stored.filter(isQueuedAction).map((a) => ({ ...a, lastError: a.lastError ?? null }))
+    : [];
+  const inFlight = new Set<string>();
+  const held = new Set<string>();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: TimerHandle | null = null;
+  let timerAt = Infinity;
+  let kick: TimerHandle | null = null;
+  let stopped = false;
+
+  function persist(): void {
+    store.set(QUEUE_KEY, items);
+  }
+  function changed(): void {
+    persist();
+    opts.onChange?.();
+  }
+
+  function enqueue(accountId: string, dialogId: string, unread: boolean): QueuedAction {
+    const r = coalesce(
+      items,
+      { accountId, dialogId, unread },
+      { inFlight, confirmed: opts.confirmedUnread?.(accountId, dialogId), now: clock.now(), newId },
+    );
+    items = r.queue;
+    changed();
+    return r.action;
+  }
+
+  function pendingFor(accountId: string, dialogId: string): QueuedAction | undefined {
+    let last: QueuedAction | undefined;
+    for (const a of items) if (a.accountId === accountId && a.dialogId === dialogId) last = a;
+    return last;
+  }
+
+  /** Due intents of one account: the oldest per dialog, not in flight, not backed off. */
+  function dueFor(accountId: string, now: number): QueuedAction[] {
+    const blocked = new Set<string>();
+    const out: QueuedAction[] = [];
+    for (const a of items) {
+      if (a.accountId !== accountId) continue;
+      if (blocked.has(a.dialogId)) continue;
+      blocked.add(a.dialogId);
+      if (!inFlight.has(a.id) && a.nextAttemptAt <= now) out.push(a);
+    }
+    return out;
+  }
+
+  async function send(client: BitrixClient, batch: QueuedAction[]): Promise<BatchOutcome[]> {
+    if (batch.length === 1) {
+      const a = batch[0]!;
+      const c = unreadCall(a.dialogId, a.unread);
+      try {
+        const result = await client.call(c.method, c.params, { retries: 0 });
+        return [{ ok: true, result }];
+      } catch (err) {
+        return [{ ok: false, error: toBitrixError(err) }];
+      }
+    }
+    try {
+      const outcomes = await client.batch(
+        batch.map((a) => unreadCall(a.dialogId, a.unread)),
+        { retries: 0 },
+      );
+      // A short answer must not count missing sub-calls as delivered.
+      return batch.map(
+        (_, i) =>
+          outcomes[i] ?? {
+            ok: false as const,
+            error: new BitrixError('BAD_RESPONSE', 'The portal answered part of a batch.', { transient: true }),
+          },
+      );
+    } catch (err) {
+      const error = toBitrixError(err);
+      return batch.map(() => ({ ok: false as const, error }));
+    }
+  }
+
+  function settle(action: QueuedAction, outcome: BatchOutcome): void {
+    inFlight.delete(action.id);
+    const idx = items.findIndex((a) => a.id === action.id);
+    if (idx < 0) return; // removed meanwhile (sign-out)
+    if (outcome.ok) {
+      items.splice(idx, 1);
+      opts.onDelivered?.(action);
+      return;
+    }
+    const error = outcome.error;
+    const kind = classify(error);
+    if (kind === 'auth-lost') {
+      const first = !held.has(action.accountId);
+      held.add(action.accountId);
+      items[idx] = { ...action, lastError: { code: error.code, message: error.message } };
+      if (first) opts.onAuthLost?.(action.accountId, error.code);
+      return;
+    }
+    const superseded = items.some(
+      (a, i) => i > idx && a.accountId === action.accountId && a.dialogId === action.dialogId,
+    );
+    if (kind === 'permanent') {
+      items.splice(idx, 1);
+      // A newer wish for the dialog still goes out; report only what the user will not get.
+      if (!superseded) opts.onDropped?.(action, error);
+      return;
+    }
+    if (superseded) {
+      // The newer intent for this dialog replaces the failed one (the last wins).
+      items.splice(idx, 1);
+      return;
+    }
+    const attempts = action.attempts + 1;
+    items[idx] = {
+      ...action,
+      attempts,
+      nextAttemptAt: clock.now() + backoffDelay(attempts, random, error.opts.retryAfterMs),
+      lastError: { code: error.code, message: error.message },
+    };
+  }
+
+  async function drainAccount(accountId: string): Promise<boolean> {
+    if (held.has(accountId)) return false;
+    const client = opts.clientFor(accountId);
+    if (!client) return false;
+    const due = dueFor(accountId, clock.now());
+    if (due.length === 0) return false;
+    for (const a of due) inFlight.add(a.id);
+    opts.onChange?.();
+    // One batch request per chunk, settled and persisted as soon as it answers, so a crash
+    // after the first chunk does not resend what the portal already confirmed.
+    for (let i = 0; i < due.length; i += BATCH_MAX) {
+      const chunk = due.slice(i, i + BATCH_MAX);
+      const outcomes = await send(client, chunk);
+      chunk.forEach((a, j) => settle(a, outcomes[j]!));
+      changed();
+    }
+    return true;
+  }
+
+  async function drainOnce(): Promise<boolean> {
+    const accounts = [...new Set(items.map((a) => a.accountId))];
+    // Accounts are separate portals with separate limiters: send side by side.
+    const results = await Promise.all(accounts.map((id) => drainAccount(id)));
+    return results.some(Boolean);
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    const now = clock.now();
+    let next = Infinity;
+    for (const a of items) {
+      if (held.has(a.accountId) || inFlight.has(a.id)) continue;
+      if (a.nextAttemptAt > now && a.nextAttemptAt < next) next = a.nextAttemptAt;
+    }
+    if (next === timerAt) return;
+    if (timer !== null) clock.clearTimeout(timer);
+    timer = null;
+    timerAt = Infinity;
+    if (next === Infinity) return;
+    timerAt = next;
+    timer = clock.setTimeout(
+      () => {
+        timer = null;
+        timerAt = Infinity;
+        void drain();
+      },
+      Math.max(0, next - now),
+    );
+  }
+
+  function drain(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        let progress = true;
+        while (progress || again) {
+          again = false;
+          progress = await drainOnce();
+        }
+      } finally {
+        running = null;
+        schedule();
+      }
+    })();
+    return running;
+  }
+
+  return {
+    enqueue,
+    pendingFor,
+    all: () => items.map((a) => ({ ...a })),
+    drain,
+    requestDrain() {
+      if (stopped || kick !== null) return;
+      kick = clock.setTimeout(() => {
+        kick = null;
+        void drain();
+      }, batchWindowMs);
+    },
+    retryNow(accountId) {
+      const now = clock.now();
+      let touched = false;
+      items = items.map((a) => {
+        if ((accountId && a.accountId !== accountId) || a.nextAttemptAt <= now) return a;
+        touched = true;
+        return { ...a, nextAttemptAt: now };
+      });
+      if (touched) persist();
+      void drain();
+    },
+    hold(accountId) {
+      held.add(accountId);
+    },
+    release(accountId) {
+      if (!held.delete(accountId)) return;
+      const now = clock.now();
+      items = items.map((a) => (a.accountId === accountId ? { ...a, nextAttemptAt: now } : a));
+      changed();
+      void drain();
+    },
+    isHeld: (accountId) => held.has(accountId),
+    removeAccount(accountId) {
+      const before = items.length;
+      items = items.filter((a) => a.accountId !== accountId);
+      held.delete(accountId);
+      if (items.length !== before) changed();
+    },
+    stop() {
+      stopped = true;
+      if (timer !== null) clock.clearTimeout(timer);
+      if (kick !== null) clock.clearTimeout(kick);
+      timer = kick = null;
+      timerAt = Infinity;
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * The pinned-dialogs service: maps `im.recent.list` items to what the popup
+ * shows, loads the pinned list, and builds the one REST call a toggle costs
+ * (bitrix24-api.md §1).
+ */
+import { parseDialogId } from '../../shared/dialog-id';
+import type { AccountId, PinnedDialog } from '../../shared/types';
+import type { BatchCall, BitrixClient, CallOptions, RecentItem } from './bitrix/types';
+
+/** Longest snippet the popup shows, in characters. */
+export const SNIPPET_MAX = 120;
+
+/** A pinned dialog plus the facts the core needs but the popup does not (the chat id the counters use). */
+export interface LoadedDialog extends PinnedDialog {
+  /** `chat_id` of the item: the key of `im.counters.get` CHAT maps (group and workgroup chats). */
+  chatId: number | null;
+  /** Id of the last message, for notification bookkeeping. */
+  lastMessageId: number | null;
+}
+
+const PALETTE = ['#1eb4aa', '#4ba984', '#2fc6f6', '#ab7761', '#29619b', '#728f7a', '#ba9c7b', '#e8a441', '#df532d'];
+const COLOR = /^#[0-9a-f]{3}(?:[0-9a-f]{3})?$/i;
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** True for an https URL, or plain http on a loopback host (the local demo portal). */
+export function isSafeImageUrl(url: unknown): url is string {
+  if (typeof url !== 'string' || url.length === 0 || url.length > 2048) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password) return false;
+  if (parsed.protocol === 'https:') return true;
+  return parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname);
+}
+
+/** One or two capital letters from the title ("Анна Смирнова" → "АС", "Release 2.4" → "R2"). */
+export function initialsOf(title: string): string {
+  const words = title
+    .split(/\s+/u)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+/u, ''))
+    .filter((w) => w.length > 0);
+  const first = words[0];
+  if (!first) return '?';
+  const last = words.length > 1 ? words[words.length - 1] : undefined;
+  const chars = last ? [...first][0]! + [...last][0]! : [...first].slice(0, 1).join('');
+  return chars.toLocaleUpperCase();
+}
+
+/** A stable colour for a dialog whose avatar carries none. */
+function fallbackColor(key: string): string {
+  let h = 0;
+  for (const ch of key) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[h % PALETTE.length]!;
+}
+
+/** Plain text of a message: BB-codes and newlines stripped, whitespace collapsed, at most {@link SNIPPET_MAX} chars. */
+export function snippetOf(message: RecentItem['message']): string {
+  if (!message || typeof message !== 'object') return '';
+  const raw = typeof message.text === 'string' ? message.text : '';
+  const text = raw
+    // [USER=5]Anna[/USER], [url=...]label[/url]: keep the label, drop the tags.
+    .replace(/\[br\]/gi, ' ')
+    .replace(/\[\/?[a-z*][a-z0-9_-]*(?:=[^\]]*)?\]/gi, '')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  const extra = message as Record<string, unknown>;
+  if (text.length === 0) {
+    if (extra['file'] && extra['file'] !== false) return '[File]';
+    if (extra['attach'] && extra['attach'] !== false) return '[Attachment]';
+    if (extra['sticker']) return '[Sticker]';
+    return '';
+  }
+  const chars = [...text];
+  return chars.length > SNIPPET_MAX ? `${chars.slice(0, SNIPPET_MAX - 1).join('')}…` : text;
+}
+
+/** Whether `mute_list` (`[]`, `[503]` or `{"503": true}`: PHP serialisation) holds the user. */
+export function isMutedFor(muteList: unknown, userId: number): boolean {
+  if (Array.isArray(muteList)) return muteList.some((v) => Number(v) === userId);
+  if (muteList && typeof muteList === 'object') {
+    const v = (muteList as Record<string, unknown>)[String(userId)];
+    return v === true || v === 'Y' || v === 1;
+  }
+  return false;
+}
+
+function nonNegInt(v: unknown): number {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+}
+
+function dateOf(...candidates: unknown[]): string | null {
+  for (const c of candidates) if (typeof c === 'string' && c.length > 0 && c.length < 64) return c;
+  return null;
+}
+
+/**
+ * Maps one `im.recent.list` item to a popup row. Returns null when the item
+ * has no valid DIALOG_ID (open lines and other kinds the app does not toggle).
+ * Wrong-shaped fields degrade to defaults; nothing here throws.
+ */
+export function toPinnedDialog(item: RecentItem, accountId: AccountId, currentUserId: number): LoadedDialog | null {
+  if (!item || typeof item !== 'object') return null;
+  const id = parseDialogId(item.id);
+  if (!id) return null;
+  const title = typeof item.title === 'string' && item.title.trim() ? item.title.trim() : id.id;
+  const avatar = item.avatar && typeof item.avatar === 'object' ? item.avatar : {};
+  const counter = nonNegInt(item.counter);
+  const unreadMark = item.unread === true;
+  const chat = item.chat && typeof item.chat === 'object' ? item.chat : null;
+  const message = item.message && typeof item.message === 'object' ? item.message : null;
+  const chatId = nonNegInt(item.chat_id) || (chat ? nonNegInt(chat['id']) : 0);
+  return {
+    accountId,
+    dialogId: id.id,
+    kind: id.kind,
+    title,
+    avatarUrl: isSafeImageUrl(avatar.url) ? avatar.url : null,
+    color: typeof avatar.color === 'string' && COLOR.test(avatar.color) ? avatar.color : fallbackColor(id.id),
+    initials: initialsOf(title),
+    snippet: snippetOf(message),
+    counter,
+    unreadMark,
+    unread: unreadMark || counter > 0,
+    pending: false,
+    muted: chat ? isMutedFor(chat.mute_list, currentUserId) : false,
+    snoozedUntil: null,
+    lastActivity: dateOf(item.date_last_activity, message?.date, item.date_update),
+    chatId: chatId || null,
+    lastMessageId: message && nonNegInt(message.id) ? nonNegInt(message.id) : null,
+  };
+}
+
+/** Parameters of the pinned-list load: open lines are never toggled here, skip them server-side. */
+export const RECENT_PARAMS = { SKIP_OPENLINES: 'Y' } as const;
+
+/**
+ * Loads every pinned dialog of an account, in messenger order (all pages of
+ * `im.recent.list`, de-duplicated by the client).
+ */
+export async function loadPinned(
+  client: BitrixClient,
+  accountId: AccountId,
+  userId: number,
+  opts?: CallOptions,
+): Promise<LoadedDialog[]> {
+  const items = await client.listRecent({ ...RECENT_PARAMS }, opts);
+  const out: LoadedDialog[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (!item || item.pinned !== true) continue;
+    const d = toPinnedDialog(item, accountId, userId);
+    if (!d || seen.has(d.dialogId)) continue;
+    seen.add(d.dialogId);
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * The one call a toggle costs: `im.recent.unread` with ACTION `Y` (set the
+ * manual mark) or `N` (remove it and mark the dialog read, per the docs).
+ */
+export function unreadCall(
+  dialogId: string,
+  unread: boolean,
+): BatchCall & { params: { DIALOG_ID: string; ACTION: 'Y' | 'N' } } {
+  return { method: 'im.recent.unread', params: { DIALOG_ID: dialogId, ACTION: unread ? 'Y' : 'N' } };
+}
+
+/** Sends one toggle as exactly one request. Throws BitrixError (RESULT_FALSE when the portal says `false`). */
+export async function setUnreadRemote(
+  client: BitrixClient,
+  dialogId: string,
+  unread: boolean,
+  opts?: CallOptions,
+): Promise<void> {
+  const c = unreadCall(dialogId, unread);
+  await client.call(c.method, c.params, opts);
+}

@@ -1,0 +1,378 @@
+/**
+ * User settings: defaults, validation of patches from the (untrusted)
+ * renderer, and the settings slice of the persisted store.
+ */
+import { parseDialogId } from '../../../shared/dialog-id';
+import type { Settings, Theme } from '../../../shared/types';
+import { BitrixError } from '../bitrix/types';
+import type { KeyValueStore } from '../ports';
+
+/** Allowed range of {@link Settings.pollIntervalSec}. */
+export const POLL_INTERVAL_LIMITS = { min: 15, max: 3600 } as const;
+/** Allowed range of {@link Settings.oauthRedirectPort}: unprivileged ports only. */
+export const REDIRECT_PORT_LIMITS = { min: 1024, max: 65535 } as const;
+/** Number of hotkey slots (toggle the Nth pinned dialog). */
+export const HOTKEY_SLOT_COUNT = 9;
+/** Longest accelerator string accepted. */
+export const MAX_ACCELERATOR_LENGTH = 64;
+/** Most dialogs that can be chosen for notifications. */
+export const MAX_NOTIFY_DIALOGS = 500;
+/** Shape of an account id as accounts.ts derives it (no dots: conf reads keys by dot path). */
+export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+const LANGUAGES: readonly Settings['language'][] = ['system', 'en', 'ru'];
+const NOTIFICATION_MODES: readonly Settings['notifications'][] = ['off', 'on', 'chosen'];
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Settings of a fresh install (frozen; use {@link defaultSettings} for a copy to change). */
+export const DEFAULT_SETTINGS: Readonly<Settings> = deepFreeze<Settings>({
+  hotkeys: {
+    togglePopup: 'CommandOrControl+Alt+U',
+    slots: Array.from({ length: HOTKEY_SLOT_COUNT }, (_, i) => `CommandOrControl+Alt+${i + 1}`),
+  },
+  pollIntervalSec: 60,
+  launchAtLogin: false,
+  theme: 'system',
+  language: 'system',
+  notifications: 'on',
+  notifyDialogs: [],
+  secretsInMemoryOnly: false,
+  // Unprivileged, outside the usual dev-server ranges, and not an IANA-registered service.
+  oauthRedirectPort: 47231,
+});
+
+/** A fresh, mutable copy of {@link DEFAULT_SETTINGS}. */
+export function defaultSettings(): Settings {
+  return cloneSettings(DEFAULT_SETTINGS);
+}
+
+function cloneSettings(s: Readonly<Settings>): Settings {
+  return {
+    ...s,
+    hotkeys: { togglePopup: s.hotkeys.togglePopup, slots: [...s.hotkeys.slots] },
+    notifyDialogs: [...s.notifyDialogs],
+  };
+}
+
+/**
+ * A validated settings change. Like `Partial<Settings>`, except that
+ * `hotkeys` may name only the fields it changes (it is merged deeply).
+ */
+export type SettingsPatch = Partial<Omit<Settings, 'hotkeys'>> & { hotkeys?: Partial<Settings['hotkeys']> };
+
+function invalid(field: string, why: string): BitrixError {
+  return new BitrixError('INVALID_ARGUMENT', `Settings: "${field}" ${why}.`);
+}
+
+/** Describes a rejected value briefly, without echoing long input back. */
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'string') return JSON.stringify(value.length > 24 ? `${value.slice(0, 24)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return `a value of type ${typeof value}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+const MODIFIERS = new Set([
+  'command',
+  'cmd',
+  'control',
+  'ctrl',
+  'commandorcontrol',
+  'cmdorctrl',
+  'alt',
+  'option',
+  'altgr',
+  'shift',
+  'super',
+  'meta',
+]);
+
+const NAMED_KEYS = new Set([
+  'plus',
+  'space',
+  'tab',
+  'capslock',
+  'numlock',
+  'scrolllock',
+  'backspace',
+  'delete',
+  'insert',
+  'return',
+  'enter',
+  'up',
+  'down',
+  'left',
+  'right',
+  'home',
+  'end',
+  'pageup',
+  'pagedown',
+  'escape',
+  'esc',
+  'volumeup',
+  'volumedown',
+  'volumemute',
+  'medianexttrack',
+  'mediaprevioustrack',
+  'mediastop',
+  'mediaplaypause',
+  'printscreen',
+  'numdec',
+  'numadd',
+  'numsub',
+  'nummult',
+  'numdiv',
+]);
+
+/**
+ * Why `accelerator` is not an Electron accelerator string, or null when it
+ * looks like one ('' means "off"). Whether the OS lets the app take it is
+ * decided later, when it is registered.
+ */
+export function acceleratorProblem(accelerator: string): string | null {
+  if (accelerator === '') return null;
+  if (accelerator.length > MAX_ACCELERATOR_LENGTH) return `is longer than ${MAX_ACCELERATOR_LENGTH} characters`;
+  // Printable ASCII only: accelerators name keys, and anything else is a paste accident.
+  if (!/^[\x21-\x7e]+$/.test(accelerator))
+    return `must use keys like "CommandOrControl+Alt+U" (got ${shown(accelerator)})`;
+  const parts = accelerator.split('+');
+  if (parts.some((p) => p === '')) return `has an empty key between "+" signs (use "Plus" for the + key)`;
+  const key = parts[parts.length - 1] as string;
+  const mods = parts.slice(0, -1);
+  const badMod = mods.find((m) => !MODIFIERS.has(m.toLowerCase()));
+  if (badMod !== undefined)
+    return `has ${shown(badMod)}, which is not a modifier (Ctrl, Alt, Shift, Super, CommandOrControl…)`;
+  if (new Set(mods.map((m) => m.toLowerCase())).size !== mods.length) return 'repeats a modifier';
+  const lower = key.toLowerCase();
+  if (MODIFIERS.has(lower)) return 'has no key after the modifiers';
+  const isKey =
+    key.length === 1 || NAMED_KEYS.has(lower) || /^f([1-9]|1[0-9]|2[0-4])$/.test(lower) || /^num[0-9]$/.test(lower);
+  if (!isKey) return `ends with ${shown(key)}, which is not a key name`;
+  return null;
+}
+
+function checkAccelerator(value: unknown, field: string): string {
+  if (typeof value !== 'string') return fail(field, `must be a shortcut text, not ${shown(value)}`);
+  const problem = acceleratorProblem(value);
+  if (problem) throw invalid(field, problem);
+  return value;
+}
+
+function fail(field: string, why: string): never {
+  throw invalid(field, why);
+}
+
+function checkInt(value: unknown, field: string, min: number, max: number, unit: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(field, `must be a whole number of ${unit} from ${min} to ${max} (got ${shown(value)})`);
+  }
+  return value;
+}
+
+function checkBool(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') fail(field, `must be true or false (got ${shown(value)})`);
+  return value;
+}
+
+function checkEnum<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    fail(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${shown(value)})`);
+  }
+  return value as T;
+}
+
+/** Why `key` is not a `${accountId}/${DIALOG_ID}` key, or null. */
+export function dialogKeyProblem(key: unknown): string | null {
+  if (typeof key !== 'string') return `is ${shown(key)}, not text`;
+  const slash = key.indexOf('/');
+  if (slash < 0) return `${shown(key)} is not "<account>/<dialog id>"`;
+  const account = key.slice(0, slash);
+  const dialog = key.slice(slash + 1);
+  if (!ACCOUNT_ID_PATTERN.test(account)) return `${shown(key)} does not start with an account id`;
+  const parsed = parseDialogId(dialog);
+  // Only the canonical spelling: keys are compared as strings elsewhere.
+  if (!parsed || parsed.id !== dialog) return `${shown(key)} does not end with a dialog id such as "chat74" or "123"`;
+  return null;
+}
+
+function checkHotkeys(value: unknown): Partial<Settings['hotkeys']> {
+  if (!isPlainObject(value)) fail('hotkeys', `must be an object (got ${shown(value)})`);
+  const out: Partial<Settings['hotkeys']> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'togglePopup') {
+      out.togglePopup = checkAccelerator(v, 'hotkeys.togglePopup');
+    } else if (k === 'slots') {
+      if (!Array.isArray(v) || v.length !== HOTKEY_SLOT_COUNT) {
+        fail('hotkeys.slots', `must be a list of exactly ${HOTKEY_SLOT_COUNT} shortcuts (got ${shown(v)})`);
+      }
+      out.slots = v.map((s, i) => checkAccelerator(s, `hotkeys.slots[${i}]`));
+    } else {
+      fail(`hotkeys.${k.slice(0, 40)}`, 'is not a setting');
+    }
+  }
+  return out;
+}
+
+function checkNotifyDialogs(value: unknown): string[] {
+  if (!Array.isArray(value)) fail('notifyDialogs', `must be a list (got ${shown(value)})`);
+  if (value.length > MAX_NOTIFY_DIALOGS) fail('notifyDialogs', `may hold at most ${MAX_NOTIFY_DIALOGS} dialogs`);
+  value.forEach((k, i) => {
+    const problem = dialogKeyProblem(k);
+    if (problem) fail(`notifyDialogs[${i}]`, problem);
+  });
+  return [...new Set(value as string[])];
+}
+
+type Checker = (value: unknown) => unknown;
+
+const CHECKERS: Record<keyof Settings, Checker> = {
+  hotkeys: checkHotkeys,
+  pollIntervalSec: (v) => checkInt(v, 'pollIntervalSec', POLL_INTERVAL_LIMITS.min, POLL_INTERVAL_LIMITS.max, 'seconds'),
+  launchAtLogin: (v) => checkBool(v, 'launchAtLogin'),
+  theme: (v) => checkEnum(v, 'theme', THEMES),
+  language: (v) => checkEnum(v, 'language', LANGUAGES),
+  notifications: (v) => checkEnum(v, 'notifications', NOTIFICATION_MODES),
+  notifyDialogs: checkNotifyDialogs,
+  secretsInMemoryOnly: (v) => checkBool(v, 'secretsInMemoryOnly'),
+  oauthRedirectPort: (v) =>
+    checkInt(v, 'oauthRedirectPort', REDIRECT_PORT_LIMITS.min, REDIRECT_PORT_LIMITS.max, 'port'),
+};
+
+/**
+ * Validates a settings change from the renderer (untrusted input). Throws
+ * `BitrixError('INVALID_ARGUMENT')` whose message names the field and what
+ * is wrong with it. Unknown keys, wrong types and out-of-range values are
+ * all rejected; nothing is coerced. Returns a fresh object holding only the
+ * keys given.
+ */
+export function validateSettingsPatch(patch: unknown): SettingsPatch {
+  if (!isPlainObject(patch)) {
+    throw new BitrixError('INVALID_ARGUMENT', `Settings: the change must be an object (got ${shown(patch)}).`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (!Object.hasOwn(CHECKERS, key)) fail(key.slice(0, 40), 'is not a setting');
+    out[key] = CHECKERS[key as keyof Settings](value);
+  }
+  return out as SettingsPatch;
+}
+
+/** Applies a validated patch to `base` (hotkeys merged field by field); returns a new object. */
+export function mergeSettings(base: Readonly<Settings>, patch: SettingsPatch): Settings {
+  const next = cloneSettings(base);
+  const { hotkeys, ...rest } = patch;
+  Object.assign(next, structuredClone(rest));
+  if (hotkeys?.togglePopup !== undefined) next.hotkeys.togglePopup = hotkeys.togglePopup;
+  if (hotkeys?.slots !== undefined) next.hotkeys.slots = [...hotkeys.slots];
+  return next;
+}
+
+/**
+ * Throws when two hotkeys of `settings` name the same accelerator (the
+ * second registration would fail or steal the first one's key).
+ */
+export function assertDistinctHotkeys(settings: Readonly<Settings>): void {
+  const seen = new Map<string, string>();
+  const entries: [string, string][] = [
+    ['hotkeys.togglePopup', settings.hotkeys.togglePopup],
+    ...settings.hotkeys.slots.map((s, i): [string, string] => [`hotkeys.slots[${i}]`, s]),
+  ];
+  for (const [field, accel] of entries) {
+    if (accel === '') continue;
+    const norm = normalizeAccelerator(accel);
+    const other = seen.get(norm);
+    if (other) throw invalid(field, `uses ${shown(accel)}, which ${other} already uses`);
+    seen.set(norm, field);
+  }
+}
+
+/** Case- and order-insensitive form of an accelerator, for comparing. */
+export function normalizeAccelerator(accelerator: string): string {
+  const parts = accelerator.split('+');
+  const key = (parts.pop() ?? '').toLowerCase();
+  const alias: Record<string, string> = {
+    cmd: 'command',
+    ctrl: 'control',
+    cmdorctrl: 'commandorcontrol',
+    option: 'alt',
+  };
+  const mods = parts.map((m) => alias[m.toLowerCase()] ?? m.toLowerCase()).sort();
+  return [...mods, key].join('+');
+}
+
+/**
+ * Reads settings from any value, keeping every field that is valid on its
+ * own and using the default for the rest. Never throws (used on stored data
+ * that may be old or damaged).
+ */
+export function sanitizeSettings(raw: unknown): Settings {
+  let out = defaultSettings();
+  if (!isPlainObject(raw)) return out;
+  const apply = (patch: Record<string, unknown>): void => {
+    try {
+      out = mergeSettings(out, validateSettingsPatch(patch));
+    } catch {
+      // Keep the current value of this field only.
+    }
+  };
+  for (const key of Object.keys(CHECKERS) as (keyof Settings)[]) {
+    if (!Object.hasOwn(raw, key)) continue;
+    const value = raw[key];
+    if (key === 'hotkeys' && isPlainObject(value)) {
+      // One bad slot should not cost the user their popup shortcut.
+      if (Object.hasOwn(value, 'togglePopup')) apply({ hotkeys: { togglePopup: value.togglePopup } });
+      if (Object.hasOwn(value, 'slots')) apply({ hotkeys: { slots: value.slots } });
+    } else {
+      apply({ [key]: value });
+    }
+  }
+  try {
+    assertDistinctHotkeys(out);
+  } catch {
+    out.hotkeys = defaultSettings().hotkeys;
+  }
+  return out;
+}
+
+/** The settings slice of the store. */
+export interface SettingsStore {
+  /** Current settings (a copy; defaults for anything missing or damaged). */
+  get(): Settings;
+  /**
+   * Validates `patch` (see {@link validateSettingsPatch}), merges it
+   * (hotkeys field by field), rejects duplicate hotkeys, persists and
+   * returns the new settings. Throws `BitrixError('INVALID_ARGUMENT')` and
+   * changes nothing when the patch is bad.
+   */
+  update(patch: unknown): Settings;
+}
+
+/** Settings persisted under the `settings` key of `store`. */
+export function createSettingsStore(store: KeyValueStore): SettingsStore {
+  const get = (): Settings => sanitizeSettings(store.get('settings'));
+  return {
+    get,
+    update(patch) {
+      const valid = validateSettingsPatch(patch);
+      const next = mergeSettings(get(), valid);
+      assertDistinctHotkeys(next);
+      store.set('settings', next);
+      return cloneSettings(next);
+    },
+  };
+}

@@ -1,0 +1,373 @@
+/**
+ * Opening the persisted store: one options object for electron-store (app)
+ * and conf (tests, browser preview), and a pre-flight check of the file
+ * that migrates it and, when it is damaged, keeps a copy and salvages what
+ * it can instead of crashing or silently losing the user's accounts and
+ * queued actions.
+ */
+import Conf from 'conf';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { systemClock, type Clock, type KeyValueStore } from '../ports';
+import { StoreMigrationError, migrate, versionOf } from './migrations';
+import {
+  CURRENT_SCHEMA_VERSION,
+  STORE_ROOT_SCHEMA,
+  STORE_SCHEMA,
+  defaultStoreData,
+  describeSchemaErrors,
+  isAccountRecord,
+  isNotice,
+  isQueuedAction,
+  isSnooze,
+  validateStoreData,
+  type JsonSchema,
+  type StoreData,
+} from './schema';
+import { sanitizeSettings } from './settings';
+
+/** The name of the store file, without `.json`. */
+export const STORE_NAME = 'config';
+/** Mode of every file the store writes: owner read/write only. */
+export const STORE_FILE_MODE = 0o600;
+
+/**
+ * Options understood by both `new ElectronStore(options)` and
+ * `new Conf(options)`. electron-store reads `name` (and sets `configName`
+ * from it); conf reads `configName`; both are set to the same value.
+ */
+export interface StoreOptions {
+  name: string;
+  configName: string;
+  /** Absolute folder; electron-store defaults to `app.getPath('userData')` when omitted. */
+  cwd?: string;
+  defaults: StoreData;
+  schema: Record<keyof StoreData, JsonSchema>;
+  rootSchema: JsonSchema;
+  configFileMode: number;
+  /** false: a damaged file throws; {@link openStore} handles damage itself, keeping a copy. */
+  clearInvalidConfig: false;
+  /** Conf would otherwise watch the file; we are the only writer. */
+  watch: false;
+}
+
+/**
+ * The options for the store, for electron-store and conf alike. No semver
+ * `migrations`: documents are migrated by `schemaVersion` (migrations.ts)
+ * in {@link openStore} before the library sees the file.
+ */
+export function storeOptions(opts: { cwd?: string; name?: string } = {}): StoreOptions {
+  const name = opts.name ?? STORE_NAME;
+  return {
+    name,
+    configName: name,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    defaults: defaultStoreData(),
+    schema: STORE_SCHEMA,
+    rootSchema: STORE_ROOT_SCHEMA,
+    configFileMode: STORE_FILE_MODE,
+    clearInvalidConfig: false,
+    watch: false,
+  };
+}
+
+/** What {@link openStore} did about a damaged file (shown as the STORE_CORRUPT notice). */
+export interface StoreRecovery {
+  /** The copy of the damaged file, byte for byte (mode 0600). Empty when no copy could be made. */
+  backupPath: string;
+  /** Why the file was set aside, in words (no file content). */
+  reason: string;
+  /** What was carried over from the damaged file. */
+  kept: { accounts: number; queue: number };
+}
+
+/** Result of {@link openStore}. */
+export interface OpenedStore {
+  store: KeyValueStore;
+  /** Set when the file was damaged and replaced; null when it opened cleanly. */
+  recovery: StoreRecovery | null;
+}
+
+/** Builds the library store from options (`(o) => new ElectronStore(o)` in the app). */
+export type StoreFactory = (options: StoreOptions) => KeyValueStore;
+
+/**
+ * Opens the store in `cwd`. Before the factory sees the file it is read
+ * and checked: a valid file is migrated to the current `schemaVersion` (and
+ * written back, mode 0600); a file that is not JSON, violates the schema,
+ * is empty or comes from a newer app version is copied aside to
+ * `config.corrupt-<time>.json` and replaced by a fresh document that keeps
+ * every account, queued action, snooze and setting that is still valid on
+ * its own. Never throws for a damaged file.
+ */
+export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Clock; name?: string }): OpenedStore {
+  const clock = opts.clock ?? systemClock;
+  const name = opts.name ?? STORE_NAME;
+  const options = storeOptions({ cwd: opts.cwd, name });
+  const file = join(opts.cwd, `${name}.json`);
+  mkdirSync(opts.cwd, { recursive: true, mode: 0o700 });
+
+  const check = inspect(file);
+  let recovery: StoreRecovery | null = null;
+  if (check.kind === 'migrated') {
+    writeAtomic(file, JSON.stringify(check.data, undefined, '\t'));
+  } else if (check.kind === 'damaged') {
+    recovery = recover(file, check, clock, name);
+  } else if (check.kind === 'ok') {
+    tightenMode(file);
+  }
+
+  try {
+    return { store: factory(options), recovery };
+  } catch (error) {
+    // Our checks mirror the library's, so this is a last resort (e.g. a bug
+    // in a migration): keep a copy, start fresh, and say so.
+    const bytes = readOrNull(file);
+    const backupPath = bytes ? backup(file, bytes, clock, name) : '';
+    writeAtomic(file, JSON.stringify(defaultStoreData(), undefined, '\t'));
+    const reason = `the store could not be opened (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`;
+    return { store: factory(options), recovery: { backupPath, reason, kept: { accounts: 0, queue: 0 } } };
+  }
+}
+
+type Inspection =
+  | { kind: 'absent' }
+  | { kind: 'ok' }
+  | { kind: 'migrated'; data: StoreData }
+  | { kind: 'damaged'; bytes: Buffer | null; parsed: unknown; reason: string };
+
+function inspect(file: string): Inspection {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'absent' };
+    return {
+      kind: 'damaged',
+      bytes: null,
+      parsed: undefined,
+      reason: `the file could not be read (${code ?? 'error'})`,
+    };
+  }
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return { kind: 'damaged', bytes, parsed: undefined, reason: 'the file is empty' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: 'damaged', bytes, parsed: undefined, reason: 'the file is not valid JSON (damaged or cut short)' };
+  }
+  let migrated: { data: StoreData; from: number };
+  try {
+    migrated = migrate(parsed);
+  } catch (error) {
+    const why = error instanceof StoreMigrationError ? error.message : 'it could not be migrated';
+    return { kind: 'damaged', bytes, parsed, reason: why };
+  }
+  if (!validateStoreData(migrated.data)) {
+    return {
+      kind: 'damaged',
+      bytes,
+      parsed: migrated.data,
+      reason: `it does not match the expected format: ${describeSchemaErrors(validateStoreData)}`,
+    };
+  }
+  const changed = migrated.from !== CURRENT_SCHEMA_VERSION || JSON.stringify(migrated.data) !== JSON.stringify(parsed);
+  return changed ? { kind: 'migrated', data: migrated.data } : { kind: 'ok' };
+}
+
+function recover(
+  file: string,
+  check: Extract<Inspection, { kind: 'damaged' }>,
+  clock: Clock,
+  name: string,
+): StoreRecovery {
+  let backupPath: string;
+  if (check.bytes) {
+    backupPath = backup(file, check.bytes, clock, name);
+  } else {
+    // Unreadable (e.g. permissions): move it aside so a fresh file can take its place.
+    backupPath = backupName(file, clock, name);
+    try {
+      renameSync(file, backupPath);
+    } catch {
+      backupPath = '';
+    }
+  }
+  const data = salvage(check.parsed);
+  writeAtomic(file, JSON.stringify(data, undefined, '\t'));
+  return { backupPath, reason: check.reason, kept: { accounts: data.accounts.length, queue: data.queue.length } };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function validItems<T>(value: unknown, isValid: (v: unknown) => v is T, key: (v: T) => string): T[] {
+  if (!Array.isArray(value)) return [];
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const item of value) {
+    if (!isValid(item)) continue;
+    const k = key(item);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(item);
+  }
+  return out;
+}
+
+/**
+ * A valid current-version document built from whatever `parsed` holds:
+ * every part that is valid on its own is kept (accounts and queued actions
+ * one by one), the rest comes from the defaults. A document from a newer
+ * app keeps what still reads as ours.
+ */
+export function salvage(parsed: unknown): StoreData {
+  let src: Record<string, unknown> = isObject(parsed) ? parsed : {};
+  try {
+    const v = versionOf(src);
+    if (v < CURRENT_SCHEMA_VERSION) src = migrate(src).data;
+  } catch {
+    // Bad or future version: read its parts as current-version ones.
+  }
+  const data = defaultStoreData();
+  data.settings = sanitizeSettings(src.settings);
+  data.accounts = validItems(
+    src.accounts,
+    (v) => isAccountRecord(v),
+    (a) => a.id,
+  );
+  data.queue = validItems(
+    src.queue,
+    (v) => isQueuedAction(v),
+    (q) => q.id,
+  );
+  data.snoozes = validItems(
+    src.snoozes,
+    (v) => isSnooze(v),
+    (s) => `${s.accountId}/${s.dialogId}`,
+  );
+  data.notices = validItems(
+    src.notices,
+    (v) => isNotice(v),
+    (n) => n.id,
+  );
+  if (isObject(src.seen)) {
+    for (const [k, v] of Object.entries(src.seen)) {
+      if (k !== '__proto__' && typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) data.seen[k] = v;
+    }
+  }
+  // Belt and braces: should never fail, but a fresh store beats a crash loop.
+  return validateStoreData(data) ? data : { ...defaultStoreData(), accounts: [], queue: [] };
+}
+
+function stamp(clock: Clock): string {
+  return new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
+}
+
+function backupName(file: string, clock: Clock, name: string, n = 0): string {
+  return join(file, '..', `${name}.corrupt-${stamp(clock)}${n ? `-${n}` : ''}.json`);
+}
+
+/** Writes `bytes` to a new `config.corrupt-<time>.json` (mode 0600); returns its path, or '' when impossible. */
+function backup(file: string, bytes: Buffer, clock: Clock, name: string): string {
+  for (let n = 0; n < 100; n++) {
+    const path = backupName(file, clock, name, n);
+    try {
+      const fd = openSync(path, 'wx', STORE_FILE_MODE);
+      try {
+        writeSync(fd, bytes);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      tightenMode(path);
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return '';
+    }
+  }
+  return '';
+}
+
+function readOrNull(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** Write-then-rename, so a crash never leaves half a file; mode 0600 from the first byte. */
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'w', STORE_FILE_MODE);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    tightenMode(tmp);
+    renameSync(tmp, file);
+  } catch (error) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Already gone.
+    }
+    throw error;
+  }
+}
+
+function tightenMode(path: string): void {
+  if (process.platform === 'win32') return;
+  try {
+    chmodSync(path, STORE_FILE_MODE);
+  } catch {
+    // Not ours to fix (e.g. a read-only mount); the library reports write failures.
+  }
+}
+
+/** Wraps a conf instance as the port (conf's typed `get` overloads do not match the port's). */
+function asPort(conf: Conf<StoreData>): KeyValueStore {
+  const c = conf as unknown as {
+    get(key: string): unknown;
+    set(key: string, value: unknown): void;
+    delete(key: string): void;
+  };
+  return {
+    get: (key) => c.get(key),
+    set: (key, value) => c.set(key, value),
+    delete: (key) => c.delete(key),
+    get path() {
+      return conf.path;
+    },
+  };
+}
+
+/** A {@link StoreFactory} on `conf` (Node: tests and the browser preview). */
+export const confFactory: StoreFactory = (options) => asPort(new Conf<StoreData>(options));
+
+/**
+ * A conf-backed store in `cwd` for tests and the browser preview, opened
+ * through {@link openStore} (so a damaged file is recovered, not fatal).
+ * Use `openStore(confFactory, { cwd })` to also get the recovery report.
+ */
+export function createConfStore(cwd: string): KeyValueStore {
+  return openStore(confFactory, { cwd }).store;
+}

@@ -1,0 +1,418 @@
+/**
+ * The Bitrix24 REST client on `fetch` (bitrix24-api.md §2): POST JSON,
+ * defensive envelope parsing, typed errors, retry with backoff honouring
+ * `operating_reset_at`, a client-side leaky bucket, single-flight token
+ * renewal through the {@link AuthStrategy}, `batch` chunking and
+ * `im.recent.list` paging.
+ */
+import { BITRIX_ERROR_CODES, TRANSIENT_CODES, explain, type ErrorCode } from '../../../shared/errors';
+import { parseDialogId } from '../../../shared/dialog-id';
+import type { AuthStrategy } from '../auth/types';
+import { systemClock, type Clock, type FetchLike, type Logger } from '../ports';
+import { redact, silentLogger } from '../redact';
+import { createLeakyBucket, type Limiter } from './limiter';
+import {
+  BitrixError,
+  type BatchCall,
+  type BatchOutcome,
+  type BitrixClient,
+  type CallOptions,
+  type Params,
+  type RecentItem,
+  type ResponseTime,
+} from './types';
+import { assertSecureUrl } from './url';
+
+/** The User-Agent the client sends, `B24UnreadTray/<version>` (bitrix24-api.md §2 asks for `name/version`). */
+export function userAgentFor(version: string): string {
+  const v = /^[0-9A-Za-z.+-]{1,40}$/.test(version) ? version : 'unknown';
+  return `B24UnreadTray/${v}`;
+}
+
+/** Options of {@link createBitrixClient}. */
+export interface BitrixClientOptions {
+  auth: AuthStrategy;
+  /** Default: the global fetch. */
+  fetch?: FetchLike;
+  clock?: Clock;
+  logger?: Logger;
+  /** Default: a fresh {@link createLeakyBucket} with its defaults (2/s, burst 45). Share one per portal. */
+  limiter?: Limiter;
+  /** Default `B24UnreadTray/dev`; the app passes {@link userAgentFor}(version). */
+  userAgent?: string;
+  /** Per-attempt timeout in ms (default 15 000). */
+  timeoutMs?: number;
+  /** Retries of transient failures per call (default 3; 0 = fail fast). */
+  retries?: number;
+  /** Cap of one exponential backoff step in ms (default 10 000). */
+  maxBackoffMs?: number;
+  /** First backoff step in ms (default 500). */
+  baseBackoffMs?: number;
+  /**
+   * Longest in-call wait for `operating_reset_at` after 429
+   * OPERATION_TIME_LIMIT (default 60 000). A longer block fails the call at
+   * once with `retryAfterMs` set, so the action queue can schedule it.
+   */
+  maxWaitMs?: number;
+  /** Random source in [0, 1) for the jitter (tests pin it). */
+  random?: () => number;
+}
+
+/** Sub-calls per `batch` request: the portal's maximum (ERROR_BATCH_LENGTH_EXCEEDED above it). */
+export const BATCH_LIMIT = 50;
+/** `im.recent.list` page size: the maximum the method allows (bitrix24-api.md §1, b24-rest-docs#260). */
+export const RECENT_PAGE_SIZE = 200;
+/** Safety cap on `im.recent.list` pages (10 000 dialogs): a portal that always says hasMore cannot loop us forever. */
+export const RECENT_MAX_PAGES = 50;
+
+const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/i;
+const KNOWN_BITRIX = new Set<string>(BITRIX_ERROR_CODES);
+const RENEW_CODES = new Set<ErrorCode>(['expired_token', 'invalid_token']);
+
+function bitrixError(code: ErrorCode, opts: ConstructorParameters<typeof BitrixError>[2] = {}, message?: string) {
+  return new BitrixError(code, message ?? explain(code), opts);
+}
+
+/** Makes a portal-supplied text safe to show: no secrets, no markup, one short line. */
+export function sanitizePortalText(text: unknown, max = 200): string {
+  if (typeof text !== 'string') return '';
+  const flat = redact(text)
+    .replace(/<[^>]*>/g, ' ')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * Maps a Bitrix24 error envelope `{error, error_description}` to a typed
+ * error. Known codes keep their spelling and get the catalogue's message;
+ * unknown ones become UNKNOWN_ERROR with the portal's words, sanitized.
+ */
+export function errorFromEnvelope(
+  body: { error?: unknown; error_description?: unknown },
+  status: number | null,
+  method?: string,
+): BitrixError {
+  const raw = typeof body.error === 'string' ? body.error : '';
+  if (KNOWN_BITRIX.has(raw)) {
+    const code = raw as ErrorCode;
+    return bitrixError(code, { status, method, transient: TRANSIENT_CODES.has(code) });
+  }
+  const what = [sanitizePortalText(raw, 60), sanitizePortalText(body.error_description)].filter(Boolean).join(': ');
+  return bitrixError(
+    'UNKNOWN_ERROR',
+    { status, method, transient: status !== null && status >= 500 },
+    what ? `Bitrix24 reported an error: ${what}` : explain('UNKNOWN_ERROR'),
+  );
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Checks a method name and its params before anything is sent: a bad
+ * method name or DIALOG_ID never reaches the network. Returns params with a
+ * canonical DIALOG_ID.
+ */
+function validateCall(method: unknown, params: unknown): { method: string; params: Params } {
+  if (typeof method !== 'string' || !METHOD_NAME.test(method) || method.length > 100) {
+    throw bitrixError('INVALID_ARGUMENT', {}, 'Not a Bitrix24 REST method name.');
+  }
+  if (params === undefined || params === null) return { method, params: {} };
+  if (!isPlainObject(params)) throw bitrixError('INVALID_ARGUMENT', { method }, 'REST parameters must be an object.');
+  if (!('DIALOG_ID' in params)) return { method, params };
+  const id = parseDialogId(params.DIALOG_ID);
+  if (!id) throw bitrixError('INVALID_DIALOG_ID', { method });
+  return { method, params: { ...params, DIALOG_ID: id.id } };
+}
+
+/**
+ * Encodes one batch sub-call as `method?query`, the way Bitrix's PHP
+ * (`parse_str`) reads it: nested arrays and objects as `KEY[0]=a`,
+ * `KEY[sub]=b`; booleans as 1/0 (like `http_build_query`); null and
+ * undefined omitted.
+ */
+export function encodeBatchCommand(method: string, params: Params = {}): string {
+  const parts: string[] = [];
+  const walk = (key: string, v: unknown): void => {
+    if (v === undefined || v === null) return;
+    if (Array.isArray(v)) v.forEach((x, i) => walk(`${key}[${i}]`, x));
+    else if (v instanceof Date) parts.push(`${key}=${encodeURIComponent(v.toISOString())}`);
+    else if (typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(`${key}[${encodeURIComponent(k)}]`, x);
+    else if (typeof v === 'boolean') parts.push(`${key}=${v ? 1 : 0}`);
+    else parts.push(`${key}=${encodeURIComponent(String(v))}`);
+  };
+  for (const [k, v] of Object.entries(params)) walk(encodeURIComponent(k), v);
+  return `${method}?${parts.join('&')}`;
+}
+
+type Attempt = { kind: 'ok'; result: unknown } | { kind: 'error'; error: BitrixError };
+
+/** Creates a REST client bound to one account. See {@link BitrixClient}. */
+export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
+  const auth = opts.auth;
+  const doFetch: FetchLike = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? silentLogger;
+  const limiter = opts.limiter ?? createLeakyBucket({ clock });
+  const userAgent = opts.userAgent ?? 'B24UnreadTray/dev';
+  const defaultTimeout = opts.timeoutMs ?? 15_000;
+  const defaultRetries = opts.retries ?? 3;
+  const maxBackoff = opts.maxBackoffMs ?? 10_000;
+  const baseBackoff = opts.baseBackoffMs ?? 500;
+  const maxWait = opts.maxWaitMs ?? 60_000;
+  const random = opts.random ?? Math.random;
+  // Per method: local epoch ms when the operating-time window resets (429 OPERATION_TIME_LIMIT).
+  const operatingResetAt = new Map<string, number>();
+
+  const rememberTime = (method: string, time: unknown): void => {
+    if (!isPlainObject(time)) return;
+    const t = time as ResponseTime;
+    if (typeof t.operating_reset_at !== 'number' || !Number.isFinite(t.operating_reset_at)) return;
+    // Measured against the portal's own `finish` so a skewed local clock does not matter.
+    const ref = typeof t.finish === 'number' ? t.finish : typeof t.start === 'number' ? t.start : null;
+    const at = ref !== null ? clock.now() + (t.operating_reset_at - ref) * 1000 : t.operating_reset_at * 1000;
+    operatingResetAt.set(method, at);
+  };
+
+  const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clock.clearTimeout(h);
+        reject(signal!.reason);
+      };
+      const h = clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+
+  /** One HTTP request; never throws a BitrixError (returns it), rethrows the caller's abort. */
+  const attempt = async (
+    method: string,
+    params: Params,
+    token: string | null,
+    callOpts: CallOptions,
+  ): Promise<Attempt> => {
+    const url = assertSecureUrl(`${auth.restBase()}${method}.json`);
+    const body = token !== null ? { ...params, auth: token } : params;
+    let payload: string;
+    try {
+      payload = JSON.stringify(body);
+    } catch {
+      return { kind: 'error', error: bitrixError('INVALID_ARGUMENT', { method }, 'REST parameters are not JSON.') };
+    }
+    const timeout = AbortSignal.timeout(callOpts.timeoutMs ?? defaultTimeout);
+    const signal = callOpts.signal ? AbortSignal.any([callOpts.signal, timeout]) : timeout;
+    let status: number;
+    let text: string;
+    try {
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': userAgent },
+        body: payload,
+        signal,
+        // A redirect could carry the body (with `auth`) to another host: refuse to follow.
+        redirect: 'manual',
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (e) {
+      if (callOpts.signal?.aborted) throw callOpts.signal.reason;
+      if (timeout.aborted)
+        return { kind: 'error', error: bitrixError('TIMEOUT', { method, status: null, transient: true }) };
+      logger.debug(`${method}: network error`, { error: e });
+      return { kind: 'error', error: bitrixError('NETWORK', { method, status: null, transient: true }) };
+    }
+    return parseEnvelope(method, status, text);
+  };
+
+  /** Turns status + body into the result or a typed error. */
+  const parseEnvelope = (method: string, status: number, text: string): Attempt => {
+    const fail = (error: BitrixError): Attempt => ({ kind: 'error', error });
+    const retryable = status >= 500 || status === 429;
+    let json: unknown;
+    const trimmed = text.trim();
+    if (trimmed.startsWith('{')) {
+      try {
+        json = JSON.parse(trimmed);
+      } catch {
+        json = undefined;
+      }
+    }
+    // HTML error pages on limits and 5xx (fast_bitrix24#216, b24-rest-docs#377), empty bodies, redirects.
+    if (!isPlainObject(json)) return fail(bitrixError('BAD_RESPONSE', { method, status, transient: retryable }));
+    rememberTime(method, json.time);
+    if (json.error !== undefined && json.error !== null && json.error !== '') {
+      return fail(errorFromEnvelope(json, status, method));
+    }
+    if (status >= 400) return fail(bitrixError('HTTP_ERROR', { method, status, transient: retryable }));
+    if (status >= 300 || !('result' in json)) return fail(bitrixError('BAD_RESPONSE', { method, status }));
+    // im.recent.unread answers HTTP 200 `result:false` when the dialog is not found.
+    if (json.result === false) return fail(bitrixError('RESULT_FALSE', { method, status }));
+    return { kind: 'ok', result: json.result };
+  };
+
+  const backoffFor = (err: BitrixError, method: string, n: number): number => {
+    const jitter = Math.floor(random() * Math.min(maxBackoff, baseBackoff * 2 ** n));
+    if (err.code === 'OPERATION_TIME_LIMIT') {
+      const at = operatingResetAt.get(method);
+      const until = at !== undefined ? at - clock.now() : 0;
+      return Math.max(until + 250, jitter);
+    }
+    // The portal drains 2 req/s; under a second of pause rarely frees a slot for a retry.
+    if (err.code === 'QUERY_LIMIT_EXCEEDED') return Math.max(1000, jitter);
+    return Math.max(err.opts.retryAfterMs ?? 0, jitter);
+  };
+
+  const call = async <T>(methodIn: string, paramsIn?: Params, callOpts: CallOptions = {}): Promise<T> => {
+    const { method, params } = validateCall(methodIn, paramsIn);
+    const retries = Math.max(0, callOpts.retries ?? defaultRetries);
+    let failures = 0;
+    let renewed = false;
+    for (;;) {
+      let error: BitrixError;
+      let token: string | null = null;
+      try {
+        await auth.beforeCall?.();
+        await limiter.take(callOpts.signal);
+        token = auth.accessToken();
+        const a = await attempt(method, params, token, callOpts);
+        if (a.kind === 'ok') return a.result as T;
+        error = a.error;
+      } catch (e) {
+        if (!(e instanceof BitrixError)) throw e;
+        error = e;
+      }
+      if (RENEW_CODES.has(error.code)) {
+        logger.info(`${method}: access token rejected (${error.code})`);
+        // Renew once per call; a second rejection means the fresh token is refused too.
+        if (renewed) throw bitrixError('SIGN_IN_EXPIRED', { method, status: error.status });
+        renewed = true;
+        let renewedOk: boolean | null;
+        try {
+          renewedOk = await auth.renew(token);
+        } catch (e) {
+          if (!(e instanceof BitrixError)) throw e;
+          // The token server was unreachable: the sign-in is not lost; handled as that (transient) error below.
+          renewed = false;
+          renewedOk = null;
+          error = e;
+        }
+        if (renewedOk === true) continue;
+        if (renewedOk === false) throw bitrixError('SIGN_IN_EXPIRED', { method, status: error.status });
+      }
+      if (!error.transient || failures >= retries) {
+        logger.warn(`${method} failed: ${error.code}`, { status: error.status, attempts: failures + 1 });
+        if (error.code === 'OPERATION_TIME_LIMIT' && error.opts.retryAfterMs === undefined) {
+          const at = operatingResetAt.get(method);
+          if (at !== undefined && at > clock.now()) {
+            throw bitrixError('OPERATION_TIME_LIMIT', { ...error.opts, retryAfterMs: at - clock.now() });
+          }
+        }
+        throw error;
+      }
+      const delay = backoffFor(error, method, failures);
+      if (delay > maxWait) {
+        throw bitrixError(error.code, { ...error.opts, retryAfterMs: delay }, error.message);
+      }
+      if (error.code === 'QUERY_LIMIT_EXCEEDED') limiter.penalize(delay);
+      logger.debug(`${method}: ${error.code}, retry in ${delay} ms`, { attempt: failures + 1 });
+      failures += 1;
+      await sleep(delay, callOpts.signal);
+    }
+  };
+
+  const batch = async <T>(calls: BatchCall[], callOpts: CallOptions = {}): Promise<BatchOutcome<T>[]> => {
+    if (!Array.isArray(calls)) throw bitrixError('INVALID_ARGUMENT', { method: 'batch' }, 'batch() takes an array.');
+    const outcomes: (BatchOutcome<T> | undefined)[] = new Array(calls.length);
+    const valid: { index: number; cmd: string; method: string }[] = [];
+    calls.forEach((c, index) => {
+      try {
+        if (!isPlainObject(c))
+          throw bitrixError('INVALID_ARGUMENT', { method: 'batch' }, 'A batch call must be an object.');
+        if (typeof c.method === 'string' && c.method.toLowerCase() === 'batch') {
+          throw bitrixError('ERROR_BATCH_METHOD_NOT_ALLOWED', { method: 'batch' });
+        }
+        const v = validateCall(c.method, c.params);
+        valid.push({ index, method: v.method, cmd: encodeBatchCommand(v.method, v.params) });
+      } catch (e) {
+        if (!(e instanceof BitrixError)) throw e;
+        outcomes[index] = { ok: false, error: e };
+      }
+    });
+    let stopWith: BitrixError | null = null;
+    for (let i = 0; i < valid.length; i += BATCH_LIMIT) {
+      const chunk = valid.slice(i, i + BATCH_LIMIT);
+      if (stopWith) {
+        for (const c of chunk) outcomes[c.index] = { ok: false, error: stopWith };
+        continue;
+      }
+      const cmd: Record<string, string> = {};
+      for (const c of chunk) cmd[`c${c.index}`] = c.cmd;
+      let res: unknown;
+      try {
+        res = await call<unknown>('batch', { halt: 0, cmd }, callOpts);
+      } catch (e) {
+        if (!(e instanceof BitrixError)) throw e;
+        for (const c of chunk) outcomes[c.index] = { ok: false, error: e };
+        // Offline or signed out: the remaining chunks would fail the same way; do not hammer the portal.
+        if (e.transient || e.code === 'SIGN_IN_EXPIRED' || e.code === 'NO_AUTH_FOUND') stopWith = e;
+        continue;
+      }
+      const results = isPlainObject(res) && isPlainObject(res.result) ? res.result : {};
+      const errors = isPlainObject(res) && isPlainObject(res.result_error) ? res.result_error : {};
+      for (const c of chunk) {
+        const key = `c${c.index}`;
+        const subError = errors[key];
+        if (isPlainObject(subError)) {
+          outcomes[c.index] = { ok: false, error: errorFromEnvelope(subError, null, c.method) };
+        } else if (!(key in results)) {
+          outcomes[c.index] = { ok: false, error: bitrixError('BAD_RESPONSE', { method: c.method }) };
+        } else if (results[key] === false) {
+          // Same rule as call(): im.recent.unread says `false` for a dialog it cannot find.
+          outcomes[c.index] = { ok: false, error: bitrixError('RESULT_FALSE', { method: c.method }) };
+        } else {
+          outcomes[c.index] = { ok: true, result: results[key] as T };
+        }
+      }
+    }
+    return outcomes as BatchOutcome<T>[];
+  };
+
+  const listRecent = async (params: Params = {}, callOpts: CallOptions = {}): Promise<RecentItem[]> => {
+    const seen = new Set<string>();
+    const items: RecentItem[] = [];
+    for (let page = 0, offset = 0; page < RECENT_MAX_PAGES; page += 1, offset += RECENT_PAGE_SIZE) {
+      const res = await call<unknown>(
+        'im.recent.list',
+        { ...params, LIMIT: RECENT_PAGE_SIZE, OFFSET: offset },
+        callOpts,
+      );
+      if (!isPlainObject(res) || !Array.isArray(res.items)) {
+        throw bitrixError('BAD_RESPONSE', { method: 'im.recent.list' });
+      }
+      for (const it of res.items) {
+        if (!isPlainObject(it)) continue;
+        const id = it.id;
+        if (typeof id !== 'number' && typeof id !== 'string') continue;
+        // Pages overlap (b24-rest-docs#260): keep the first sighting.
+        const key = String(id);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        items.push(it as RecentItem);
+      }
+      const more = res.hasMore ?? res.hasMorePages;
+      if (more !== true || res.items.length === 0) break;
+      if (page === RECENT_MAX_PAGES - 1) logger.warn('im.recent.list: stopped at the page cap', { pages: page + 1 });
+    }
+    return items;
+  };
+
+  return { origin: auth.origin, call, batch, listRecent };
+}

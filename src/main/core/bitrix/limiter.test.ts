@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeClock, flush } from '../../../../tests/core/client/fake-clock';
+import { DEFAULT_BURST, DEFAULT_RATE_PER_SEC, createLeakyBucket } from './limiter';
+
+/** A reference copy of the portal's bucket (2/s, burst 50): counts what it would reject. */
+function portalBucket(rate: number, burst: number) {
+  let level = 0;
+  let at = 0;
+  let violations = 0;
+  return {
+    hit(now: number) {
+      level = Math.max(0, level - ((now - at) * rate) / 1000);
+      at = now;
+      if (level + 1 > burst + 1e-9) violations += 1;
+      else level += 1;
+    },
+    violations: () => violations,
+  };
+}
+
+describe('createLeakyBucket', () => {
+  it('lets the burst through at once, then admits at the drain rate', async () => {
+    const clock = createFakeClock(0);
+    const bucket = createLeakyBucket({ ratePerSec: 2, burst: 3, clock });
+    const admitted: number[] = [];
+    for (let i = 0; i < 5; i += 1) void bucket.take().then(() => admitted.push(clock.now()));
+    await flush();
+    expect(admitted).toEqual([0, 0, 0]);
+    await clock.advance(2000);
+    expect(admitted).toEqual([0, 0, 0, 500, 1000]);
+  });
+
+  it('admits in FIFO order', async () => {
+    const clock = createFakeClock(0);
+    const bucket = createLeakyBucket({ ratePerSec: 10, burst: 1, clock });
+    const order: number[] = [];
+    await Promise.all([0, 1, 2, 3, 4].map((i) => bucket.take().then(() => order.push(i))).concat(clock.advance(1000)));
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('drops an aborted waiter without blocking the ones behind it', async () => {
+    const clock = createFakeClock(0);
+    const bucket = createLeakyBucket({ ratePerSec: 1, burst: 1, clock });
+    await bucket.take();
+    const ac = new AbortController();
+    const first = bucket.take(ac.signal);
+    const second = bucket.take();
+    ac.abort(new Error('gone'));
+    await expect(first).rejects.toThrow('gone');
+    await clock.advance(1001);
+    await expect(second).resolves.toBeUndefined();
+  });
+
+  it('penalize() holds everyone until the pause is over, then trickles instead of bursting', async () => {
+    const clock = createFakeClock(0);
+    const bucket = createLeakyBucket({ ratePerSec: 2, burst: 10, clock });
+    bucket.penalize(1000);
+    const admitted: number[] = [];
+    for (let i = 0; i < 4; i += 1) void bucket.take().then(() => admitted.push(clock.now()));
+    await clock.advance(999);
+    expect(admitted).toEqual([]);
+    await clock.advance(2000);
+    // The portal's bucket was full at the 503 and drained 2 in the pause: 2 at once, then one per 0.5 s.
+    expect(admitted).toEqual([1000, 1000, 1500, 2000]);
+  });
+
+  it('with its defaults, 100 back-to-back actions never trip a 2/s burst-50 portal and finish near the minimum', async () => {
+    expect(DEFAULT_RATE_PER_SEC).toBe(2);
+    expect(DEFAULT_BURST).toBeLessThan(50);
+    const clock = createFakeClock(0);
+    const bucket = createLeakyBucket({ clock });
+    const portal = portalBucket(2, 50);
+    let done = 0;
+    let last = 0;
+    for (let i = 0; i < 100; i += 1) {
+      void bucket.take().then(() => {
+        portal.hit(clock.now());
+        last = clock.now();
+        done += 1;
+      });
+    }
+    await clock.advance(40_000);
+    expect(done).toBe(100);
+    expect(portal.violations()).toBe(0);
+    // Theoretical minimum is 25 s (50 at once, 50 more at 0.5 s each); ours is 45 at once + 55 × 0.5 s = 27.5 s.
+    expect(last).toBe(27_500);
+  });
+
+  it('rejects nonsense options', () => {
+    expect(() => createLeakyBucket({ ratePerSec: 0 })).toThrow(RangeError);
+    expect(() => createLeakyBucket({ burst: 0 })).toThrow(RangeError);
+  });
+});

@@ -42,8 +42,11 @@ export interface EventMap {
   state: ViewState;
   /** Settings or hotkey registration changed. */
   settings: SettingsView;
-  /** The popup was shown; `focus` names a row to focus (`${accountId}/${dialogId}`), if any. */
-  shown: { focus: string | null };
+  /**
+   * The popup was shown; `focus` names a row to focus (`${accountId}/${dialogId}`), if any;
+   * `view: 'settings'` when it was opened from the tray menu's Settings item.
+   */
+  shown: { focus: string | null; view?: 'list' | 'settings' };
   /** An OAuth sign-in finished (account) or failed (error shown via state.notices). */
   oauthDone: { account: AccountSummary | null };
 }

@@ -198,7 +198,7 @@ export const queuedActionSchema: JsonSchema = {
         {
           type: 'object',
           required: ['code', 'message'],
-          properties: { code: text(100), message: text(2000) },
+          properties: { code: { type: 'string' }, message: { type: 'string' } },
         },
       ],
     },
@@ -213,7 +213,7 @@ export const snoozeSchema: JsonSchema = {
     accountId: { type: 'string', pattern: ID },
     dialogId: { type: 'string', pattern: DIALOG_ID },
     until: time,
-    title: text(1000),
+    title: { type: 'string' },
   },
 };
 
@@ -225,10 +225,10 @@ export const noticeSchema: JsonSchema = {
     id: { type: 'string', minLength: 1, maxLength: 100 },
     level: { type: 'string', enum: ['info', 'warning', 'error'] },
     code: { type: 'string', enum: [...BITRIX_ERROR_CODES, ...APP_ERROR_CODES] },
-    message: text(2000),
+    message: { type: 'string' },
     accountId: { type: 'string', pattern: ID },
     dialogId: { type: 'string', pattern: DIALOG_ID },
-    title: text(1000),
+    title: { type: 'string' },
     at: time,
   },
 };

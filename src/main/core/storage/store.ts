@@ -167,7 +167,13 @@ function inspect(file: string): Inspection {
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { kind: 'damaged', bytes, parsed: undefined, reason: 'the file is not valid JSON (damaged or cut short)' };
+    // Cut short or partly overwritten: the parts that are still whole may hold the accounts and queue.
+    return {
+      kind: 'damaged',
+      bytes,
+      parsed: readWholeTopLevelValues(text),
+      reason: 'the file is not valid JSON (damaged or cut short)',
+    };
   }
   let migrated: { data: StoreData; from: number };
   try {
@@ -209,6 +215,83 @@ function recover(
   const data = salvage(check.parsed);
   writeAtomic(file, JSON.stringify(data, undefined, '\t'));
   return { backupPath, reason: check.reason, kept: { accounts: data.accounts.length, queue: data.queue.length } };
+}
+
+/**
+ * The top-level `"key": value` pairs of a broken JSON object whose values
+ * are still whole and parse on their own (e.g. a file cut short after its
+ * `accounts` and `queue`). Returns {} when the text is not an object at all.
+ */
+export function readWholeTopLevelValues(text: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let i = text.indexOf('{');
+  if (i < 0 || text.slice(0, i).trim() !== '') return out;
+  i++;
+  const ws = /\s/;
+  const skipWs = (): void => {
+    while (i < text.length && ws.test(text[i] as string)) i++;
+  };
+  /** Index just past the string starting at `i` (a quote), or -1. */
+  const endOfString = (from: number): number => {
+    for (let j = from + 1; j < text.length; j++) {
+      const c = text[j];
+      if (c === '\\') j++;
+      else if (c === '"') return j + 1;
+    }
+    return -1;
+  };
+  while (i < text.length) {
+    skipWs();
+    if (text[i] !== '"') break;
+    const keyEnd = endOfString(i);
+    if (keyEnd < 0) break;
+    let key: unknown;
+    try {
+      key = JSON.parse(text.slice(i, keyEnd));
+    } catch {
+      break;
+    }
+    i = keyEnd;
+    skipWs();
+    if (text[i] !== ':') break;
+    i++;
+    skipWs();
+    // Scan the value to its end: depth 0 and a ',' or '}' outside strings.
+    const start = i;
+    let depth = 0;
+    let end = -1;
+    while (i < text.length) {
+      const c = text[i] as string;
+      if (c === '"') {
+        const e = endOfString(i);
+        if (e < 0) break;
+        i = e;
+        continue;
+      }
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        if (depth === 0) {
+          end = i;
+          break;
+        }
+        depth--;
+      } else if (c === ',' && depth === 0) {
+        end = i;
+        break;
+      }
+      i++;
+    }
+    if (end < 0) break; // The value runs past the end of the text: it is not whole.
+    try {
+      const value: unknown = JSON.parse(text.slice(start, end));
+      if (typeof key === 'string' && key !== '__proto__') out[key] = value;
+    } catch {
+      // This value is damaged; later ones may still be whole.
+    }
+    if (text[end] === '}') break;
+    i = end + 1;
+  }
+  return out;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

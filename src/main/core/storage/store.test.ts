@@ -1,0 +1,294 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../ports';
+import { CURRENT_SCHEMA_VERSION, defaultStoreData, type AccountRecord, type QueuedAction } from './schema';
+import { DEFAULT_SETTINGS } from './settings';
+import { confFactory, createConfStore, openStore, readWholeTopLevelValues, storeOptions } from './store';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'b24-store-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const NOW = Date.parse('2026-11-23T10:20:30.456Z');
+const clock: Clock = { now: () => NOW, setTimeout: () => 0, clearTimeout: () => {} };
+
+const account: AccountRecord = {
+  id: 'a0123456789abcdef0123',
+  kind: 'webhook',
+  origin: 'https://acme.bitrix24.ru',
+  portal: 'acme.bitrix24.ru',
+  userId: 7,
+  userName: 'Anna',
+  status: 'ok',
+  createdAt: 1000,
+  secret: { storage: 'encrypted', cipher: 'Y2lwaGVydGV4dA==' },
+};
+const action: QueuedAction = {
+  id: 'q1',
+  accountId: account.id,
+  dialogId: 'chat74',
+  unread: true,
+  createdAt: 2000,
+  attempts: 2,
+  nextAttemptAt: 3000,
+  lastError: { code: 'NETWORK', message: 'offline' },
+};
+
+function open(dir: string) {
+  return openStore(confFactory, { cwd: dir, clock });
+}
+
+function backups(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.startsWith('config.corrupt-'));
+}
+
+const mode = (path: string): number => statSync(path).mode & 0o777;
+
+describe('storeOptions', () => {
+  it('gives electron-store and conf the same file, schema, defaults and a private mode, without semver migrations', () => {
+    const o = storeOptions({ cwd: '/abs/dir' });
+    expect(o).toMatchObject({
+      name: 'config',
+      configName: 'config',
+      cwd: '/abs/dir',
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+    });
+    expect(o.defaults).toEqual(defaultStoreData());
+    expect(o.schema.schemaVersion).toEqual({ type: 'integer', const: 1 });
+    expect('migrations' in o).toBe(false);
+    expect('projectVersion' in o).toBe(false);
+    expect(storeOptions({ name: 'other' })).toMatchObject({ name: 'other', configName: 'other' });
+    expect('cwd' in storeOptions()).toBe(false);
+  });
+});
+
+describe('openStore on a fresh or healthy folder', () => {
+  it('creates a current, default document with mode 0600 and no recovery', () => {
+    const dir = tempDir();
+    const { store, recovery } = open(dir);
+    expect(recovery).toBeNull();
+    expect(store.get('schemaVersion')).toBe(CURRENT_SCHEMA_VERSION);
+    expect(store.get('settings')).toEqual(DEFAULT_SETTINGS);
+    store.set('queue', [action]);
+    expect(store.path).toBe(join(dir, 'config.json'));
+    expect(mode(store.path)).toBe(0o600);
+    expect(backups(dir)).toEqual([]);
+  });
+
+  it('reopens what it wrote, unchanged', () => {
+    const dir = tempDir();
+    const a = open(dir).store;
+    a.set('accounts', [account]);
+    a.set('queue', [action]);
+    a.set('seen', { [`${account.id}/chat74`]: 55 });
+    const before = readFileSync(a.path);
+    const { store, recovery } = open(dir);
+    expect(recovery).toBeNull();
+    expect(store.get('accounts')).toEqual([account]);
+    expect(store.get('queue')).toEqual([action]);
+    expect(readFileSync(store.path).equals(before)).toBe(true);
+  });
+
+  it('keeps mode 0600 through many writes, and tightens a file that was 0644', () => {
+    const dir = tempDir();
+    const store = createConfStore(dir);
+    chmodSync(store.path, 0o644);
+    const reopened = createConfStore(dir);
+    expect(mode(reopened.path)).toBe(0o600);
+    for (let i = 0; i < 5; i++) {
+      reopened.set('seen', { [`a1/chat${i + 1}`]: i });
+      expect(mode(reopened.path)).toBe(0o600);
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a write of the wrong shape instead of corrupting the file', () => {
+    const store = createConfStore(tempDir());
+    expect(() => store.set('queue', [{ ...action, dialogId: 'chat 74' }])).toThrow(/Config schema violation/);
+    expect(() => store.set('accounts', [{ ...account, token: 'plaintext' }])).toThrow(/Config schema violation/);
+    expect(store.get('queue')).toEqual([]);
+  });
+});
+
+describe('openStore migrates by schemaVersion', () => {
+  it('upgrades a v0 file in place, without calling it damage', () => {
+    const dir = tempDir();
+    const file = join(dir, 'config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        settings: { hotkey: 'F9', pollSeconds: 120 },
+        accounts: [{ ...account, status: undefined, portal: undefined, createdAt: undefined }],
+        queue: [{ id: 'q1', accountId: account.id, dialogId: 'chat74', unread: false, createdAt: 5 }],
+      }),
+      { mode: 0o644 },
+    );
+    const { store, recovery } = open(dir);
+    expect(recovery).toBeNull();
+    expect(backups(dir)).toEqual([]);
+    expect(store.get('schemaVersion')).toBe(1);
+    expect(store.get('settings')).toMatchObject({ hotkeys: { togglePopup: 'F9' }, pollIntervalSec: 120 });
+    expect(store.get('accounts')).toEqual([{ ...account, createdAt: 0 }]);
+    expect(store.get('queue')).toEqual([
+      {
+        id: 'q1',
+        accountId: account.id,
+        dialogId: 'chat74',
+        unread: false,
+        createdAt: 5,
+        attempts: 0,
+        nextAttemptAt: 0,
+        lastError: null,
+      },
+    ]);
+    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { schemaVersion: number };
+    expect(onDisk.schemaVersion).toBe(1);
+    expect(mode(file)).toBe(0o600);
+  });
+});
+
+describe('openStore recovers a damaged file', () => {
+  const goodDoc = (): Record<string, unknown> => ({ ...defaultStoreData(), accounts: [account], queue: [action] });
+
+  const cases: { name: string; bytes: Buffer; reason: RegExp; keeps: boolean }[] = [
+    {
+      name: 'garbage bytes',
+      bytes: Buffer.from([0xff, 0xfe, 0x00, 0x13, 0x37, 0x80, 0x0a]),
+      reason: /not valid JSON/,
+      keeps: false,
+    },
+    {
+      name: 'JSON cut short early',
+      bytes: Buffer.from(JSON.stringify(goodDoc(), undefined, '\t').slice(0, 200)),
+      reason: /not valid JSON/,
+      keeps: false,
+    },
+    {
+      name: 'JSON cut short after the queue',
+      bytes: Buffer.from(JSON.stringify(goodDoc(), undefined, '\t').slice(0, -12)),
+      reason: /not valid JSON \(damaged or cut short\)/,
+      keeps: true,
+    },
+    { name: 'an empty file', bytes: Buffer.alloc(0), reason: /empty/, keeps: false },
+    {
+      name: 'JSON that is not an object',
+      bytes: Buffer.from('[1,2,3]'),
+      reason: /does not hold a settings object/,
+      keeps: false,
+    },
+    {
+      name: 'valid JSON violating the schema',
+      bytes: Buffer.from(
+        JSON.stringify({
+          ...goodDoc(),
+          settings: { ...DEFAULT_SETTINGS, pollIntervalSec: 1, theme: 'dark' },
+          accounts: [account, { ...account, id: 'bad id', userId: -1 }, 'junk'],
+          queue: [action, { ...action, id: 'q2', dialogId: 'not-a-dialog' }, null],
+          seen: { 'a1/chat1': 5, 'a1/chat2': 'x' },
+        }),
+      ),
+      reason: /does not match the expected format: .*pollIntervalSec/,
+      keeps: true,
+    },
+    {
+      name: 'a future schemaVersion',
+      bytes: Buffer.from(JSON.stringify({ ...goodDoc(), schemaVersion: 7, newThing: { x: 1 } })),
+      reason: /newer version of the app \(schema 7; this version understands up to 1\)/,
+      keeps: true,
+    },
+    {
+      name: 'a malformed schemaVersion',
+      bytes: Buffer.from(JSON.stringify({ ...goodDoc(), schemaVersion: 'one' })),
+      reason: /schemaVersion is not a version number/,
+      keeps: true,
+    },
+  ];
+
+  it.each(cases)('$name: opens, keeps a byte-exact private copy, reports it', ({ bytes, reason, keeps }) => {
+    const dir = tempDir();
+    const file = join(dir, 'config.json');
+    writeFileSync(file, bytes, { mode: 0o644 });
+
+    const { store, recovery } = open(dir);
+
+    expect(recovery).not.toBeNull();
+    expect(recovery!.reason).toMatch(reason);
+    expect(recovery!.backupPath).toBe(join(dir, 'config.corrupt-2026-11-23T10-20-30-456Z.json'));
+    expect(readFileSync(recovery!.backupPath).equals(bytes)).toBe(true);
+    expect(mode(recovery!.backupPath)).toBe(0o600);
+    expect(mode(file)).toBe(0o600);
+    // The app works: the store reads and writes.
+    expect(store.get('schemaVersion')).toBe(1);
+    store.set('snoozes', [{ accountId: account.id, dialogId: '15', until: NOW + 1000, title: 'Bob' }]);
+    if (keeps) {
+      expect(store.get('accounts')).toEqual([account]);
+      expect(store.get('queue')).toEqual([action]);
+      expect(recovery!.kept).toEqual({ accounts: 1, queue: 1 });
+    } else {
+      expect(store.get('accounts')).toEqual([]);
+      expect(recovery!.kept).toEqual({ accounts: 0, queue: 0 });
+    }
+    // Opening again is clean: the recovery happened once.
+    expect(open(dir).recovery).toBeNull();
+  });
+
+  it('salvages each valid setting and seen entry from a schema-violating file', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        ...defaultStoreData(),
+        settings: { ...DEFAULT_SETTINGS, pollIntervalSec: 1, theme: 'dark' },
+        seen: { 'a1/chat1': 5, 'a1/chat2': 'x' },
+      }),
+    );
+    const { store } = open(dir);
+    expect(store.get('settings')).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark' });
+    expect(store.get('seen')).toEqual({ 'a1/chat1': 5 });
+  });
+
+  it('never overwrites an earlier backup taken in the same millisecond', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), 'first');
+    const r1 = open(dir).recovery!;
+    writeFileSync(join(dir, 'config.json'), 'second');
+    const r2 = open(dir).recovery!;
+    expect(r2.backupPath).not.toBe(r1.backupPath);
+    expect(readFileSync(r1.backupPath, 'utf8')).toBe('first');
+    expect(readFileSync(r2.backupPath, 'utf8')).toBe('second');
+  });
+
+  it('moves aside a path it cannot read as a file', () => {
+    const dir = tempDir();
+    // A folder where the file should be: reading fails with EISDIR.
+    mkdirSync(join(dir, 'config.json'));
+    const { store, recovery } = open(dir);
+    expect(recovery!.reason).toMatch(/could not be read \(EISDIR\)/);
+    expect(statSync(recovery!.backupPath).isDirectory()).toBe(true);
+    expect(store.get('queue')).toEqual([]);
+  });
+});
+
+describe('readWholeTopLevelValues', () => {
+  it('returns the values that are whole before the damage', () => {
+    const text = '{\n\t"a": [1, {"x": "}]\\","}],\n\t"b": {"c": [true]},\n\t"d": tru?, "e": 5, "f": [1, 2';
+    expect(readWholeTopLevelValues(text)).toEqual({ a: [1, { x: '}]",' }], b: { c: [true] }, e: 5 });
+  });
+
+  it('returns nothing from text that is not an object', () => {
+    expect(readWholeTopLevelValues('garbage {"a": 1}')).toEqual({});
+    expect(readWholeTopLevelValues('')).toEqual({});
+    expect(readWholeTopLevelValues('{"a": 1')).toEqual({});
+    expect(readWholeTopLevelValues('{"__proto__": {"p": 1}, "k": 2,')).toEqual({ k: 2 });
+    expect(({} as Record<string, unknown>).p).toBeUndefined();
+  });
+});

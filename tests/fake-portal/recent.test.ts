@@ -1,0 +1,271 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateDialogs } from './seed';
+import { startFakePortal, type FakePortal } from './server';
+import { get, postForm, postJson, resultOf } from './test-helpers';
+
+let portal: FakePortal | undefined;
+afterEach(async () => {
+  await portal?.close();
+  portal = undefined;
+});
+
+async function start(opts: Parameters<typeof startFakePortal>[0] = {}): Promise<FakePortal> {
+  portal = await startFakePortal({ rateLimit: false, ...opts });
+  return portal;
+}
+
+describe('im.recent.list', () => {
+  it('pages 450 dialogs with OFFSET/LIMIT (max 200), pinned first then newest, hasMore and total -1', async () => {
+    // 250 pinned: a pinned dialog lives beyond the first 200 items, the case the app must page for.
+    const p = await start({ seed: generateDialogs(450, { pinned: 250 }) });
+    const ids: Array<string | number> = [];
+    const pages: Array<{ n: number; hasMore: boolean; total: unknown }> = [];
+    for (let offset = 0; ; offset += 200) {
+      const a = await postJson(p.webhookUrl, 'im.recent.list.json', { OFFSET: offset, LIMIT: 500 });
+      expect(a.status).toBe(200);
+      const r = resultOf(a);
+      pages.push({ n: r.items.length, hasMore: r.hasMore, total: (a.json as { total: unknown }).total });
+      expect(r.hasMorePages).toBe(r.hasMore);
+      ids.push(...r.items.map((i: { id: string | number }) => i.id));
+      if (!r.hasMore) break;
+    }
+    expect(pages).toEqual([
+      { n: 200, hasMore: true, total: -1 },
+      { n: 200, hasMore: true, total: -1 },
+      { n: 50, hasMore: false, total: -1 },
+    ]);
+    expect(new Set(ids).size).toBe(450);
+    const all = p.dialogs();
+    expect(all.slice(0, 250).every((d) => d.pinned)).toBe(true);
+    expect(ids).toEqual(all.map((d) => d.id));
+    // Within the pinned block, newest first.
+    const pinnedDates = all.slice(0, 250).map((d) => Date.parse(d.date!));
+    expect([...pinnedDates].sort((a, b) => b - a)).toEqual(pinnedDates);
+  });
+
+  it('defaults LIMIT to 50 and treats string parameters from a GET query the same', async () => {
+    const p = await start({ seed: generateDialogs(120, { pinned: 3 }) });
+    const first = resultOf(await get(p.webhookUrl, 'im.recent.list'));
+    expect(first.items).toHaveLength(50);
+    expect(first.hasMore).toBe(true);
+    const last = resultOf(await get(p.webhookUrl, 'im.recent.list', { OFFSET: '100', LIMIT: '50' }));
+    expect(last.items).toHaveLength(20);
+    expect(last.hasMore).toBe(false);
+  });
+
+  it('returns the documented item shapes: numeric user ids, "chatNNN" strings, mute_list [] or {"<me>": true}', async () => {
+    const p = await start({ seed: 'demo' });
+    const items = resultOf(await postJson(p.webhookUrl, 'im.recent.list', { LIMIT: 200 })).items as Array<
+      Record<string, unknown>
+    >;
+    expect(items).toHaveLength(12);
+    const anna = items.find((i) => i.id === 547)!;
+    expect(Object.keys(anna)).toEqual([
+      'id',
+      'chat_id',
+      'type',
+      'avatar',
+      'title',
+      'message',
+      'counter',
+      'last_id',
+      'pinned',
+      'unread',
+      'has_reminder',
+      'date_update',
+      'date_last_activity',
+      'user',
+      'chat',
+      'options',
+    ]);
+    expect(anna).toMatchObject({ type: 'user', title: 'Анна Смирнова', pinned: true, unread: true });
+    expect(anna.user).toMatchObject({ id: 547, first_name: 'Анна', last_name: 'Смирнова', mobile_last_date: false });
+    expect(anna.date_update).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+03:00$/);
+
+    const sales = items.find((i) => i.id === 'chat74')!;
+    expect(sales).toMatchObject({ chat_id: 74, type: 'chat', counter: 3, title: 'Отдел продаж' });
+    expect((sales.chat as { mute_list: unknown }).mute_list).toEqual([]);
+    const flood = items.find((i) => i.id === 'chat88')!;
+    expect((flood.chat as { mute_list: unknown }).mute_list).toEqual({ '1': true });
+    const group = items.find((i) => i.id === 'chat1420')!;
+    expect(group.chat).toMatchObject({ type: 'sonetGroup', entity_type: 'SONET_GROUP', entity_id: '17' });
+    // System message in a chat row: the author is {id: 0}.
+    expect(group.user).toEqual({ id: 0 });
+  });
+
+  it('honours SKIP_DIALOG, SKIP_CHAT, SKIP_OPENLINES and UNREAD_ONLY', async () => {
+    const p = await start({
+      seed: [
+        { id: 10, title: 'Read user' },
+        { id: 11, title: 'Marked user', unread: true },
+        { id: 'chat20', title: 'Chat with messages', counter: 2 },
+        { id: 'chat21', title: 'Open line', chatType: 'lines' },
+      ],
+    });
+    const ids = async (params: Record<string, unknown>): Promise<unknown[]> =>
+      resultOf(await postJson(p.webhookUrl, 'im.recent.list', params)).items.map((i: { id: unknown }) => i.id);
+    expect((await ids({})).sort()).toEqual([10, 11, 'chat20', 'chat21'].sort());
+    expect((await ids({ SKIP_DIALOG: 'Y' })).sort()).toEqual(['chat20', 'chat21']);
+    expect((await ids({ SKIP_CHAT: 'Y' })).sort()).toEqual([10, 11, 'chat21']);
+    expect((await ids({ SKIP_OPENLINES: 'Y' })).sort()).toEqual([10, 11, 'chat20'].sort());
+    expect((await ids({ UNREAD_ONLY: 'Y' })).sort()).toEqual([11, 'chat20'].sort());
+  });
+});
+
+describe('im.recent.get', () => {
+  it('returns a plain array of every visible dialog, filtered by LAST_SYNC_DATE', async () => {
+    const now = Date.now();
+    const p = await start({
+      seed: [
+        { id: 'chat1', title: 'Old', date: new Date(now - 10 * 86_400_000).toISOString() },
+        { id: 2, title: 'New', date: new Date(now - 60_000).toISOString() },
+      ],
+    });
+    const all = resultOf(await postJson(p.webhookUrl, 'im.recent.get'));
+    expect(Array.isArray(all)).toBe(true);
+    expect(all.map((i: { id: unknown }) => i.id)).toEqual([2, 'chat1']);
+    expect(all[1].user).toEqual({ id: 0 });
+    const since = resultOf(
+      await postJson(p.webhookUrl, 'im.recent.get', { LAST_SYNC_DATE: new Date(now - 86_400_000).toISOString() }),
+    );
+    expect(since.map((i: { id: unknown }) => i.id)).toEqual([2]);
+  });
+});
+
+describe('im.recent.unread / im.recent.pin / im.dialog.read', () => {
+  it('ACTION=Y sets the manual mark; ACTION=N clears it and reads the dialog', async () => {
+    const p = await start({ seed: [{ id: 'chat7', title: 'Team', counter: 4, messageId: 500 }] });
+    let a = await postJson(p.webhookUrl, 'im.recent.unread', { DIALOG_ID: 'chat7' });
+    expect(a).toMatchObject({ status: 200 });
+    expect(resultOf(a)).toBe(true);
+    expect(p.dialog('chat7')).toMatchObject({ unread: true, counter: 4 });
+    a = await postForm(p.webhookUrl, 'im.recent.unread.json', 'DIALOG_ID=chat7&ACTION=N');
+    expect(resultOf(a)).toBe(true);
+    expect(p.dialog('chat7')).toMatchObject({ unread: false, counter: 0, lastId: 500 });
+  });
+
+  it('answers result:false with HTTP 200 for a well-formed but unknown dialog', async () => {
+    const p = await start({ seed: [] });
+    const a = await postJson(p.webhookUrl, 'im.recent.unread', { DIALOG_ID: 'chat999' });
+    expect(a.status).toBe(200);
+    expect(a.json).toMatchObject({ result: false });
+    expect((a.json as { time?: unknown }).time).toBeDefined();
+  });
+
+  it.each([[{}], [{ DIALOG_ID: '' }], [{ DIALOG_ID: 'chat' }], [{ DIALOG_ID: 'chat-1' }], [{ DIALOG_ID: 'abc' }]])(
+    'answers 400 DIALOG_ID_EMPTY for missing, empty or malformed DIALOG_ID %j',
+    async (params) => {
+      const p = await start();
+      const a = await postJson(p.webhookUrl, 'im.recent.unread', params);
+      expect(a.status).toBe(400);
+      expect(a.json).toEqual({ error: 'DIALOG_ID_EMPTY', error_description: "Dialog ID can't be empty" });
+    },
+  );
+
+  it('addresses a workgroup chat as sg<group id> too', async () => {
+    const p = await start({ seed: 'demo' });
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.unread', { DIALOG_ID: 'sg17', ACTION: 'N' }))).toBe(true);
+    expect(p.dialog('chat1420')).toMatchObject({ unread: false, counter: 0 });
+    expect(p.dialog('sg17')?.id).toBe('chat1420');
+  });
+
+  it('im.recent.pin pins and unpins; an unknown dialog is ACCESS_ERROR', async () => {
+    const p = await start({ seed: [{ id: 5, title: 'Peer' }] });
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: '5' }))).toBe(true);
+    expect(p.dialog(5)?.pinned).toBe(true);
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 5, PIN: 'N' }))).toBe(true);
+    expect(p.dialog(5)?.pinned).toBe(false);
+    const a = await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat404' });
+    expect(a.status).toBe(400);
+    expect(a.json).toMatchObject({ error: 'ACCESS_ERROR' });
+  });
+
+  it('im.dialog.read reads all or up to MESSAGE_ID and reports what is left; the manual mark stays', async () => {
+    const p = await start({ seed: [{ id: 'chat3', title: 'C', counter: 5, messageId: 100, unread: true }] });
+    let r = resultOf(await postJson(p.webhookUrl, 'im.dialog.read', { DIALOG_ID: 'chat3', MESSAGE_ID: 98 }));
+    expect(r).toEqual({ dialogId: 'chat3', chatId: 3, lastId: 98, counter: 2 });
+    r = resultOf(await postJson(p.webhookUrl, 'im.dialog.read', { DIALOG_ID: 'chat3' }));
+    expect(r).toEqual({ dialogId: 'chat3', chatId: 3, lastId: 100, counter: 0 });
+    expect(p.dialog('chat3')?.unread).toBe(true);
+  });
+});
+
+describe('im.counters.get and profile', () => {
+  it('reports counters by kind, muted chats apart, manual marks as lists, empty maps as []', async () => {
+    const p = await start({
+      notifyCounter: 4,
+      seed: [
+        { id: 547, title: 'Ivan Ivanov', counter: 1 },
+        { id: 'chat1317', title: 'Muted', counter: 1, muted: true },
+        { id: 'chat1319', title: 'Marked', unread: true },
+      ],
+    });
+    expect(resultOf(await postJson(p.webhookUrl, 'im.counters.get'))).toEqual({
+      TYPE: { ALL: 5, NOTIFY: 4, CHAT: 0, LINES: 0, DIALOG: 1, MESSENGER: 1 },
+      CHAT: [],
+      CHAT_MUTED: { '1317': 1 },
+      CHAT_UNREAD: [1319],
+      LINES: [],
+      DIALOG: { '547': 1 },
+      DIALOG_UNREAD: [],
+    });
+  });
+
+  it('profile answers who the webhook acts as, with the time block', async () => {
+    const p = await start({
+      user: { id: 503, name: 'Ольга', lastName: 'Новак' },
+      webhook: { userId: 503, code: 'x1y2' },
+    });
+    const a = await get(p.webhookUrl, 'profile.json');
+    expect(resultOf(a)).toMatchObject({ ID: '503', NAME: 'Ольга', LAST_NAME: 'Новак' });
+    const time = (a.json as { time: Record<string, unknown> }).time;
+    expect(Object.keys(time).sort()).toEqual(
+      [
+        'start',
+        'finish',
+        'duration',
+        'processing',
+        'date_start',
+        'date_finish',
+        'operating_reset_at',
+        'operating',
+      ].sort(),
+    );
+    expect(time.operating_reset_at).toBeGreaterThan(time.start as number);
+  });
+
+  it('accepts multipart/form-data bodies', async () => {
+    const p = await start({ seed: [{ id: 'chat9', title: 'M' }] });
+    const form = new FormData();
+    form.set('DIALOG_ID', 'chat9');
+    const res = await fetch(`${p.webhookUrl}im.recent.unread`, { method: 'POST', body: form });
+    expect(await res.json()).toMatchObject({ result: true });
+    expect(p.dialog('chat9')?.unread).toBe(true);
+  });
+
+  it('answers 404 ERROR_METHOD_NOT_FOUND for an unknown method and a clear 400 for a broken JSON body', async () => {
+    const p = await start();
+    const a = await postJson(p.webhookUrl, 'im.recent.nonexistent');
+    expect(a.status).toBe(404);
+    expect(a.json).toEqual({ error: 'ERROR_METHOD_NOT_FOUND', error_description: 'Method not found!' });
+    const res = await fetch(`${p.webhookUrl}profile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"broken',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'INVALID_REQUEST' });
+  });
+
+  it('records every call with its method, parameters, auth mode and status', async () => {
+    const p = await start({ seed: [{ id: 'chat9', title: 'M' }] });
+    await postJson(p.webhookUrl, 'im.recent.unread.json', { DIALOG_ID: 'chat9', ACTION: 'Y' });
+    await postJson(p.webhookUrl, 'IM.RECENT.UNREAD', { DIALOG_ID: '' });
+    expect(p.callsTo('im.recent.unread')).toEqual([
+      expect.objectContaining({ params: { DIALOG_ID: 'chat9', ACTION: 'Y' }, via: 'webhook', status: 200 }),
+      expect.objectContaining({ status: 400, errorCode: 'DIALOG_ID_EMPTY' }),
+    ]);
+    p.resetCalls();
+    expect(p.calls).toEqual([]);
+  });
+});

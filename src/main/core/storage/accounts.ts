@@ -111,6 +111,8 @@ function invalid(why: string): BitrixError {
   return new BitrixError('INVALID_ARGUMENT', `Account: ${why}.`);
 }
 
+const kindName = (kind: 'webhook' | 'oauth'): string => (kind === 'oauth' ? 'an OAuth' : 'a webhook');
+
 function unknownAccount(): BitrixError {
   return new BitrixError('UNKNOWN_ACCOUNT', 'That portal account is not signed in.');
 }
@@ -269,7 +271,8 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
       }
       const problem = secretProblem(input.secret);
       if (problem) throw invalid(problem);
-      if (input.secret.kind !== input.kind) throw invalid(`a ${input.kind} account needs a ${input.kind} secret`);
+      if (input.secret.kind !== input.kind)
+        throw invalid(`${kindName(input.kind)} account needs ${kindName(input.kind)} secret`);
       if (input.secret.kind === 'webhook' && normalizeOrigin(input.secret.url) !== origin) {
         throw invalid('the webhook URL belongs to another portal');
       }
@@ -319,7 +322,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
       if (problem) throw invalid(problem);
       const rec = read().find((r) => r.id === id);
       if (!rec) throw unknownAccount();
-      if (secret.kind !== rec.kind) throw invalid(`a ${rec.kind} account needs a ${rec.kind} secret`);
+      if (secret.kind !== rec.kind) throw invalid(`${kindName(rec.kind)} account needs ${kindName(rec.kind)} secret`);
       const clean = cleanSecret(secret);
       announce(clean);
       // store.set writes the file synchronously (atomic rename): a rotated

@@ -1,0 +1,418 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BitrixError } from '../bitrix/types';
+import type { Clock, KeyValueStore, SecretBox } from '../ports';
+import { accountIdFor, createAccountStore, type AccountSecret, type AccountStoreDeps } from './accounts';
+import { createAesSecretBox, memorySecretBox } from './aes-secret-box';
+import { createConfStore } from './store';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'b24-accounts-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const clock: Clock = { now: () => 1_700_000_000_000, setTimeout: () => 0, clearTimeout: () => {} };
+const KEY = Buffer.alloc(32, 42);
+
+const WEBHOOK_CODE = 'w3bh00kc0de9x7q2';
+const webhook: AccountSecret = { kind: 'webhook', url: `https://acme.bitrix24.ru/rest/7/${WEBHOOK_CODE}/` };
+const oauth: AccountSecret = {
+  kind: 'oauth',
+  clientId: 'local.65a1b2c3d4e5f6.12345678',
+  clientSecret: 'CLIENTSECRETzq8Jx0bLkAAAAAAAAA',
+  accessToken: 'ACCESSTOKENydtj8pho532wydb5ixk78',
+  refreshToken: 'REFRESHTOKENm2n3b4v5c6x7z8a9s0d',
+  expiresAt: 1_700_000_360_000,
+  clientEndpoint: 'https://beta.bitrix24.ru/rest/',
+  serverEndpoint: 'https://oauth.bitrix.info/rest/',
+  memberId: 'member-1',
+};
+const SECRET_STRINGS = [WEBHOOK_CODE, oauth.clientSecret, oauth.accessToken, oauth.refreshToken];
+
+/** Every byte of every file in `dir`, for leak checks. */
+function allBytes(dir: string): string {
+  return readdirSync(dir)
+    .map((f) => readFileSync(join(dir, f)).toString('latin1'))
+    .join('\n');
+}
+
+function setup(over: Partial<AccountStoreDeps> = {}, dir = tempDir()) {
+  const store = createConfStore(dir);
+  const registered: string[] = [];
+  const deps: AccountStoreDeps = {
+    store,
+    secretBox: createAesSecretBox(KEY),
+    memoryOnly: () => false,
+    clock,
+    onSecret: (s) => registered.push(s),
+    ...over,
+  };
+  return { dir, store, registered, accounts: createAccountStore(deps), deps };
+}
+
+/** A fresh process over the same folder ("restart"). */
+function restart(dir: string, over: Partial<AccountStoreDeps> = {}) {
+  return setup(over, dir);
+}
+
+describe('account store with encryption', () => {
+  it('round-trips accounts through a real conf file that never holds a secret in plaintext', () => {
+    const { dir, accounts, store } = setup();
+    const w = accounts.add({
+      kind: 'webhook',
+      origin: 'https://acme.bitrix24.ru/',
+      userId: 7,
+      userName: 'Anna',
+      secret: webhook,
+    });
+    const o = accounts.add({
+      kind: 'oauth',
+      origin: 'https://beta.bitrix24.ru',
+      userId: 1,
+      userName: 'Boris',
+      secret: oauth,
+    });
+    expect(w).toMatchObject({
+      id: accountIdFor('https://acme.bitrix24.ru', 7),
+      kind: 'webhook',
+      origin: 'https://acme.bitrix24.ru',
+      portal: 'acme.bitrix24.ru',
+      status: 'ok',
+      createdAt: clock.now(),
+      secret: { storage: 'encrypted' },
+    });
+
+    const raw = readFileSync(store.path, 'utf8');
+    expect(raw).toContain('"cipher"');
+    for (const s of SECRET_STRINGS) expect(allBytes(dir)).not.toContain(s);
+    expect(allBytes(dir)).not.toContain('/rest/7/');
+
+    const later = restart(dir).accounts;
+    expect(later.list().map((a) => a.id)).toEqual([w.id, o.id]);
+    expect(later.secret(w.id)).toEqual(webhook);
+    expect(later.secret(o.id)).toEqual(oauth);
+    expect(later.summary(o.id)).toEqual({
+      id: o.id,
+      portal: 'beta.bitrix24.ru',
+      origin: 'https://beta.bitrix24.ru',
+      kind: 'oauth',
+      userId: 1,
+      userName: 'Boris',
+      status: 'ok',
+      secretStorage: 'encrypted',
+    });
+  });
+
+  it('summaries carry no secret', () => {
+    const { accounts } = setup();
+    accounts.add({ kind: 'oauth', origin: 'https://beta.bitrix24.ru', userId: 1, userName: 'Boris', secret: oauth });
+    const text = JSON.stringify(accounts.summaries());
+    for (const s of SECRET_STRINGS) expect(text).not.toContain(s);
+    expect(text).not.toContain('cipher');
+  });
+
+  it('registers every secret string it stores or loads with the redactor', () => {
+    const { dir, accounts, registered } = setup();
+    const w = accounts.add({
+      kind: 'webhook',
+      origin: 'https://acme.bitrix24.ru',
+      userId: 7,
+      userName: 'Anna',
+      secret: webhook,
+    });
+    expect(registered).toEqual([webhook.url, WEBHOOK_CODE]);
+    const later = restart(dir);
+    expect(later.registered).toEqual([]);
+    later.accounts.secret(w.id);
+    expect(later.registered).toEqual([webhook.url, WEBHOOK_CODE]);
+    later.accounts.secret(w.id);
+    expect(later.registered).toHaveLength(2);
+  });
+
+  it('gives the same person on the same portal the same id, replacing the record', () => {
+    const { accounts } = setup();
+    const first = accounts.add({
+      kind: 'webhook',
+      origin: 'https://acme.bitrix24.ru',
+      userId: 7,
+      userName: 'Anna',
+      secret: webhook,
+    });
+    accounts.add({
+      kind: 'webhook',
+      origin: 'https://other.bitrix24.ru',
+      userId: 7,
+      userName: 'Anna',
+      secret: { kind: 'webhook', url: 'https://other.bitrix24.ru/rest/7/zzzzzzzz/' },
+    });
+    accounts.setStatus(first.id, 'needs-sign-in');
+    const newUrl = 'https://acme.bitrix24.ru/rest/7/n3wc0de/';
+    const again = accounts.add({
+      kind: 'webhook',
+      origin: 'https://ACME.bitrix24.ru',
+      userId: 7,
+      userName: 'Anna K.',
+      secret: { kind: 'webhook', url: newUrl },
+    });
+    expect(again.id).toBe(first.id);
+    expect(again.status).toBe('ok');
+    expect(again.userName).toBe('Anna K.');
+    expect(accounts.list()).toHaveLength(2);
+    expect(accounts.list()[0]!.id).toBe(first.id);
+    expect(accounts.secret(first.id)).toEqual({ kind: 'webhook', url: newUrl });
+    expect(accountIdFor('https://acme.bitrix24.ru', 8)).not.toBe(first.id);
+    expect(first.id).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('persists a rotated token before returning', () => {
+    const { dir, accounts, store } = setup();
+    const o = accounts.add({
+      kind: 'oauth',
+      origin: 'https://beta.bitrix24.ru',
+      userId: 1,
+      userName: 'Boris',
+      secret: oauth,
+    });
+    const rotated: AccountSecret = {
+      ...oauth,
+      accessToken: 'ACCESS2xxxxxxxxxxxxxxxx',
+      refreshToken: 'REFRESH2yyyyyyyyyyyyyyy',
+    };
+    accounts.setSecret(o.id, rotated);
+    // Synchronously on disk: read the raw file right away and decrypt what it holds.
+    const onDisk = JSON.parse(readFileSync(store.path, 'utf8')) as { accounts: { secret: { cipher: string } }[] };
+    const decrypted = JSON.parse(createAesSecretBox(KEY).decrypt(onDisk.accounts[0]!.secret.cipher)) as AccountSecret;
+    expect(decrypted).toEqual(rotated);
+    expect(allBytes(dir)).not.toContain('REFRESH2yyyyyyyyyyyyyyy');
+    expect(restart(dir).accounts.secret(o.id)).toEqual(rotated);
+  });
+
+  it('marks an account needs-sign-in, without throwing, when its secret cannot be decrypted', () => {
+    const { dir, accounts } = setup();
+    const w = accounts.add({
+      kind: 'webhook',
+      origin: 'https://acme.bitrix24.ru',
+      userId: 7,
+      userName: 'Anna',
+      secret: webhook,
+    });
+    const foreign = restart(dir, { secretBox: createAesSecretBox(Buffer.alloc(32, 1)) }).accounts;
+    expect(foreign.secret(w.id)).toBeNull();
+    expect(foreign.get(w.id)?.status).toBe('needs-sign-in');
+    expect(foreign.summary(w.id).status).toBe('needs-sign-in');
+    // The ciphertext is kept: with the right key the secret is back.
+    expect(restart(dir).accounts.secret(w.id)).toEqual(webhook);
+  });
+
+  it('falls back to memory when the box fails to encrypt', () => {
+    const broken: SecretBox = {
+      encryptionAvailable: true,
+      encrypt: () => {
+        throw new Error('keyring locked');
+      },
+      decrypt: () => {
+        throw new Error('keyring locked');
+      },
+    };
+    const { dir, accounts } = setup({ secretBox: broken });
+    const w = accounts.add({
+      kind: 'webhook',
+      origin: 'https://acme.bitrix24.ru',
+      userId: 7,
+      userName: 'Anna',
+      secret: webhook,
+    });
+    expect(w.secret).toEqual({ storage: 'memory' });
+    expect(accounts.secret(w.id)).toEqual(webhook);
+    expect(allBytes(dir)).not.toContain(WEBHOOK_CODE);
+  });
+
+  it('removes an account and forgets its secret', () => {
+    const { dir, accounts } = setup();
+    const w = accounts.add({
+      kind: 'webhook',
+      origin: 'https://acme.bitrix24.ru',
+      userId: 7,
+      userName: 'Anna',
+      secret: webhook,
+    });
+    accounts.remove(w.id);
+    accounts.remove('unknown');
+    expect(accounts.list()).toEqual([]);
+    expect(accounts.secret(w.id)).toBeNull();
+    expect(restart(dir).accounts.list()).toEqual([]);
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).not.toContain('cipher');
+  });
+});
+
+describe('memory-only secrets', () => {
+  for (const [name, over] of [
+    ['the user chose memory only', { memoryOnly: () => true }],
+    ['the OS has no keyring', { secretBox: memorySecretBox() }],
+  ] as const) {
+    it(`${name}: writes nothing secret and loses the secret on restart, leaving needs-sign-in`, () => {
+      const { dir, accounts } = setup(over);
+      const w = accounts.add({
+        kind: 'webhook',
+        origin: 'https://acme.bitrix24.ru',
+        userId: 7,
+        userName: 'Anna',
+        secret: webhook,
+      });
+      const o = accounts.add({
+        kind: 'oauth',
+        origin: 'https://beta.bitrix24.ru',
+        userId: 1,
+        userName: 'Boris',
+        secret: oauth,
+      });
+      expect(w.secret).toEqual({ storage: 'memory' });
+      expect(accounts.secret(o.id)).toEqual(oauth);
+      expect(accounts.summary(w.id)).toMatchObject({ status: 'ok', secretStorage: 'memory' });
+      accounts.setSecret(o.id, { ...oauth, refreshToken: 'REFRESH3qqqqqqqqqqqqqq' });
+      expect(accounts.secret(o.id)).toMatchObject({ refreshToken: 'REFRESH3qqqqqqqqqqqqqq' });
+      const bytes = allBytes(dir);
+      for (const s of [...SECRET_STRINGS, 'REFRESH3qqqqqqqqqqqqqq']) expect(bytes).not.toContain(s);
+      expect(bytes).not.toContain('cipher');
+
+      const later = restart(dir, over).accounts;
+      expect(later.list().map((a) => a.status)).toEqual(['needs-sign-in', 'needs-sign-in']);
+      expect(later.secret(w.id)).toBeNull();
+      expect(later.summary(o.id)).toMatchObject({ status: 'needs-sign-in', secretStorage: 'memory' });
+      // Signing in again brings the account back under the same id.
+      const back = later.add({
+        kind: 'webhook',
+        origin: 'https://acme.bitrix24.ru',
+        userId: 7,
+        userName: 'Anna',
+        secret: webhook,
+      });
+      expect(back).toMatchObject({ id: w.id, status: 'ok' });
+      expect(later.secret(w.id)).toEqual(webhook);
+    });
+  }
+
+  it('moves secrets into memory (wiping the ciphertext) and back when the setting changes', () => {
+    let memoryOnly = false;
+    const { dir, accounts, store } = setup({ memoryOnly: () => memoryOnly });
+    const o = accounts.add({
+      kind: 'oauth',
+      origin: 'https://beta.bitrix24.ru',
+      userId: 1,
+      userName: 'Boris',
+      secret: oauth,
+    });
+    expect(readFileSync(store.path, 'utf8')).toContain('cipher');
+    memoryOnly = true;
+    accounts.reconcileStorage();
+    expect(readFileSync(store.path, 'utf8')).not.toContain('cipher');
+    expect(accounts.summary(o.id).secretStorage).toBe('memory');
+    expect(accounts.secret(o.id)).toEqual(oauth);
+    memoryOnly = false;
+    accounts.reconcileStorage();
+    expect(accounts.summary(o.id).secretStorage).toBe('encrypted');
+    expect(restart(dir).accounts.secret(o.id)).toEqual(oauth);
+  });
+});
+
+describe('bad input', () => {
+  const base = {
+    kind: 'webhook' as const,
+    origin: 'https://acme.bitrix24.ru',
+    userId: 7,
+    userName: 'Anna',
+    secret: webhook,
+  };
+  const cases: [string, unknown, string, RegExp][] = [
+    ['a non-URL origin', { ...base, origin: 'acme' }, 'INVALID_PORTAL_URL', /not a portal address/],
+    ['an ftp origin', { ...base, origin: 'ftp://acme.bitrix24.ru' }, 'INVALID_PORTAL_URL', /not a portal address/],
+    [
+      'an origin with credentials',
+      { ...base, origin: 'https://u:p@acme.bitrix24.ru' },
+      'INVALID_PORTAL_URL',
+      /not a portal address/,
+    ],
+    ['a zero user id', { ...base, userId: 0 }, 'INVALID_ARGUMENT', /user id must be a positive whole number/],
+    ['a text user id', { ...base, userId: '7' }, 'INVALID_ARGUMENT', /user id/],
+    ['no user name', { ...base, userName: undefined }, 'INVALID_ARGUMENT', /user name/],
+    ['an unknown kind', { ...base, kind: 'password' }, 'INVALID_ARGUMENT', /kind must be/],
+    ['no secret', { ...base, secret: undefined }, 'INVALID_ARGUMENT', /secret is missing/],
+    [
+      'an empty webhook URL',
+      { ...base, secret: { kind: 'webhook', url: '' } },
+      'INVALID_ARGUMENT',
+      /webhook URL is missing/,
+    ],
+    ['a mismatched kind', { ...base, kind: 'oauth' }, 'INVALID_ARGUMENT', /an OAuth account needs an OAuth secret/],
+    [
+      'an OAuth secret without refresh token',
+      { ...base, kind: 'oauth', secret: { ...oauth, refreshToken: '' } },
+      'INVALID_ARGUMENT',
+      /"refreshToken" is missing/,
+    ],
+    [
+      'a webhook of another portal',
+      { ...base, secret: { kind: 'webhook', url: `https://evil.example/rest/7/${WEBHOOK_CODE}/` } },
+      'INVALID_ARGUMENT',
+      /belongs to another portal/,
+    ],
+  ];
+
+  it.each(cases)('rejects %s with a clear error that holds no secret', (_n, input, code, message) => {
+    const { accounts } = setup();
+    let err: unknown;
+    try {
+      accounts.add(input as never);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BitrixError);
+    expect((err as BitrixError).code).toBe(code);
+    expect((err as BitrixError).message).toMatch(message);
+    for (const s of SECRET_STRINGS) expect((err as BitrixError).message).not.toContain(s);
+    expect(accounts.list()).toEqual([]);
+  });
+
+  it('refuses to change an unknown account, and tolerates garbage in the store', () => {
+    const store: KeyValueStore & { data: Map<string, unknown> } = {
+      data: new Map<string, unknown>([['accounts', [{ id: 'x' }, 'junk', null]]]),
+      get(k) {
+        return this.data.get(k);
+      },
+      set(k, v) {
+        this.data.set(k, structuredClone(v));
+      },
+      delete(k) {
+        this.data.delete(k);
+      },
+      path: '/nowhere',
+    };
+    const accounts = createAccountStore({ store, secretBox: createAesSecretBox(KEY), memoryOnly: () => false });
+    expect(accounts.list()).toEqual([]);
+    expect(accounts.secret('x')).toBeNull();
+    expect(() => accounts.setSecret('x', webhook)).toThrow(expect.objectContaining({ code: 'UNKNOWN_ACCOUNT' }));
+    expect(() => accounts.setStatus('x', 'ok')).toThrow(expect.objectContaining({ code: 'UNKNOWN_ACCOUNT' }));
+    expect(() => accounts.summary('x')).toThrow(expect.objectContaining({ code: 'UNKNOWN_ACCOUNT' }));
+  });
+
+  it('rejects a rotated secret of the wrong kind or shape', () => {
+    const { accounts } = setup();
+    const o = accounts.add({
+      kind: 'oauth',
+      origin: 'https://beta.bitrix24.ru',
+      userId: 1,
+      userName: 'Boris',
+      secret: oauth,
+    });
+    expect(() => accounts.setSecret(o.id, webhook)).toThrow(/an OAuth account needs an OAuth secret/);
+    expect(() => accounts.setSecret(o.id, { ...oauth, expiresAt: Number.NaN })).toThrow(/"expiresAt" is not a time/);
+    expect(accounts.secret(o.id)).toEqual(oauth);
+  });
+});

@@ -269,3 +269,28 @@ describe('im.counters.get and profile', () => {
     expect(p.calls).toEqual([]);
   });
 });
+
+describe('malformed requests', () => {
+  it('answers errors, never crashes, for odd paths and bodies', async () => {
+    const p = await start();
+    const broken = await fetch(`${p.webhookUrl}%E0%A4%A`);
+    expect(broken.status).toBe(404);
+    expect(await broken.json()).toMatchObject({ error: 'ERROR_METHOD_NOT_FOUND' });
+    const noMethod = await fetch(p.webhookUrl);
+    expect(await noMethod.json()).toMatchObject({ error: 'ERROR_METHOD_NOT_FOUND' });
+    const array = await fetch(`${p.webhookUrl}profile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[1,2]',
+    });
+    expect(array.status).toBe(400);
+    const badBatch = await postJson(p.webhookUrl, 'batch', { cmd: 'profile' });
+    expect(badBatch.status).toBe(400);
+    expect(badBatch.json).toMatchObject({ error: 'INVALID_REQUEST' });
+    const page = await fetch(`${p.url}/nowhere`);
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    // Still serving.
+    expect((await get(p.webhookUrl, 'profile')).status).toBe(200);
+  });
+});

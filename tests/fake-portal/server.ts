@@ -610,9 +610,13 @@ class Portal implements FakePortal {
       hook = { userId: segs[0]!, code: segs[1]! };
       rawMethod = segs[2] ?? '';
     }
-    const method = decodeURIComponent(rawMethod)
-      .toLowerCase()
-      .replace(/\.json$/, '');
+    let decoded = rawMethod;
+    try {
+      decoded = decodeURIComponent(rawMethod);
+    } catch {
+      // A broken %-escape cannot name a method; it falls through to ERROR_METHOD_NOT_FOUND.
+    }
+    const method = decoded.toLowerCase().replace(/\.json$/, '');
     const authRaw = param(params, 'auth');
     const recParams = { ...params };
     for (const k of Object.keys(recParams)) if (k.toLowerCase() === 'auth') delete recParams[k];

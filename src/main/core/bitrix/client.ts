@@ -266,7 +266,7 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       return Math.max(until + 250, jitter);
     }
     // The portal drains 2 req/s; under a second of pause rarely frees a slot for a retry.
-    if (err.code === 'QUERY_LIMIT_EXCEEDED') return Math.max(1000, jitter);
+    if (err.code === 'QUERY_LIMIT_EXCEEDED') return Math.max(Math.min(1000, maxBackoff), jitter);
     return Math.max(err.opts.retryAfterMs ?? 0, jitter);
   };
 

@@ -1,0 +1,987 @@
+/**
+ * The core facade: accounts (any number, webhook and OAuth mixed, each with
+ * its own client), settings, the durable action queue, polling, hotkeys,
+ * snoozes, notifications and notices, and the ViewState the popup renders
+ * (pushed as the `state` event on every change). The composition root
+ * (src/main/index.ts) and the browser preview (scripts/web.ts) build it with
+ * {@link createAppCore} and talk to it only through {@link AppCore}.
+ */
+import { AUTH_LOST_CODES, explain, isKnownErrorCode, type ErrorCode, type Lang } from '../../shared/errors';
+import type { EventMap, EventName } from '../../shared/ipc';
+import type { AppError } from '../../shared/result';
+import type {
+  AccountSummary,
+  ConnectionStatus,
+  Notice,
+  OAuthStartInput,
+  OAuthStartResult,
+  PinnedDialog,
+  Settings,
+  SettingsView,
+  ViewState,
+} from '../../shared/types';
+import { parseDialogId } from '../../shared/dialog-id';
+import { createActionQueue, type ActionQueue, type QueuedAction } from './actions';
+import type { AppCore, AppCoreDeps } from './app-core-types';
+import { normalizePortalUrl, oauthAuth, redirectUrlFor, startOAuthFlow, type OAuthFlow } from './auth/oauth';
+import type { AuthStrategy } from './auth/types';
+import { parseWebhookUrl, verifyWebhook, webhookAuth } from './auth/webhook';
+import { createBitrixClient, userAgentFor } from './bitrix/client';
+import { createLeakyBucket, type LeakyBucketOptions, type Limiter } from './bitrix/limiter';
+import { BitrixError, type BitrixClient } from './bitrix/types';
+import { isLoopbackHost } from './bitrix/url';
+import { loadPinned, type LoadedDialog } from './dialogs';
+import { createHotkeyManager } from './hotkeys';
+import { createHandlers, dispatch, type CoreOps } from './ipc-handlers';
+import type { TimerHandle } from './ports';
+import { redact, registerSecret } from './redact';
+import { createAccountStore, type AccountSecret } from './storage/accounts';
+import type { AccountRecord, Snooze } from './storage/schema';
+import { createSettingsStore, type SettingsPatch } from './storage/settings';
+import { countersDiffer, createPoller, type PollKind } from './sync';
+import { CoreError } from './validate';
+
+/** Tuning knobs for tests, the preview and the benchmark (the app uses the defaults). */
+export interface AppCoreOptions {
+  /** Client-side rate limiter per portal (default: the client's 2/s, burst 45). */
+  limiter?: Omit<LeakyBucketOptions, 'clock'>;
+  /** How long a toggle waits so that a burst goes out as one batch (default 30 ms). */
+  batchWindowMs?: number;
+  /** [0, 1) for jitter. */
+  random?: () => number;
+  /** Per-attempt REST timeout (default 15 s). */
+  timeoutMs?: number;
+  /** Longest browser sign-in (default 5 min). */
+  oauthTimeoutMs?: number;
+}
+
+/** The core plus handles tests and the benchmark use. */
+export interface AppCoreInternals extends AppCore {
+  readonly queue: ActionQueue;
+  readonly ops: CoreOps;
+}
+
+const MAX_NOTICES = 20;
+/** Node timers overflow above 2^31-1 ms (~24.8 days): long snoozes re-check daily. */
+const MAX_TIMER_MS = 24 * 3600_000;
+/** More new-message notifications than this in one poll become one grouped notification. */
+const GROUP_NOTIFICATIONS_ABOVE = 3;
+
+interface AccountRuntime {
+  client: BitrixClient | null;
+  /** The pinned list as the portal last confirmed it (no queued intents applied), or null before the first load. */
+  dialogs: LoadedDialog[] | null;
+  loading: boolean;
+  lastError: AppError | null;
+  updatedAt: number | null;
+  /** Dialog key → when an intent for it was confirmed (protects against a load that started earlier). */
+  delivered: Map<string, { unread: boolean; at: number }>;
+}
+
+function langOf(setting: Settings['language'], locale: string): Lang {
+  if (setting === 'en' || setting === 'ru') return setting;
+  return /^ru\b/i.test(locale) ? 'ru' : 'en';
+}
+
+function toError(err: unknown, extra: { accountId?: string; dialogId?: string } = {}): AppError {
+  const e = err as { code?: unknown; message?: unknown };
+  const code: ErrorCode = isKnownErrorCode(e?.code) ? (e.code as ErrorCode) : 'UNKNOWN_ERROR';
+  const message = code === 'UNKNOWN_ERROR' ? explain('UNKNOWN_ERROR') : redact(String(e?.message ?? explain(code)));
+  return { code, message: message.slice(0, 500), ...extra };
+}
+
+/** Builds the core. Nothing runs until {@link AppCore.start}. */
+export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): AppCoreInternals {
+  const { clock, logger } = deps;
+  const random = options.random ?? Math.random;
+  const settingsStore = createSettingsStore(deps.store);
+  let settings = settingsStore.get();
+  const accounts = createAccountStore({
+    store: deps.store,
+    secretBox: deps.secretBox,
+    memoryOnly: () => settings.secretsInMemoryOnly,
+    clock,
+    onSecret: registerSecret,
+  });
+  const runtimes = new Map<string, AccountRuntime>();
+  const limiters = new Map<string, Limiter>();
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  let notices: Notice[] = loadNotices();
+  let snoozes: Snooze[] = loadSnoozes();
+  let snoozeTimer: TimerHandle | null = null;
+  let offline = false;
+  let started = false;
+  let stopped = false;
+  let oauthFlow: OAuthFlow | null = null;
+  let pushQueued = false;
+  let noticeSeq = 0;
+
+  const lang = (): Lang => langOf(settings.language, deps.locale);
+  const key = (accountId: string, dialogId: string) => `${accountId}/${dialogId}`;
+
+  // ---- events -------------------------------------------------------------
+
+  function emit<E extends EventName>(event: E, payload: EventMap[E]): void {
+    for (const l of listeners.get(event) ?? []) {
+      try {
+        (l as (p: EventMap[E]) => void)(payload);
+      } catch (err) {
+        logger.error('Event listener failed', { event, error: String(err) });
+      }
+    }
+  }
+
+  /** Coalesces many changes in one tick into one `state` push (a burst of 200 toggles is one render). */
+  function push(): void {
+    if (pushQueued || stopped) return;
+    pushQueued = true;
+    queueMicrotask(() => {
+      pushQueued = false;
+      if (!stopped) emit('state', computeState());
+    });
+  }
+
+  // ---- notices --------------------------------------------------------------
+
+  function loadNotices(): Notice[] {
+    const raw = deps.store.get('notices');
+    return Array.isArray(raw)
+      ? (raw.filter((n) => n && typeof n === 'object' && typeof n.id === 'string') as Notice[])
+      : [];
+  }
+
+  function addNotice(n: Omit<Notice, 'id' | 'at'>): Notice {
+    const notice: Notice = {
+      ...n,
+      message: redact(n.message),
+      id: `n${clock.now().toString(36)}-${++noticeSeq}`,
+      at: clock.now(),
+    };
+    // One notice per (code, dialog): a repeated failure replaces the older one.
+    notices = [
+      ...notices.filter((x) => !(x.code === n.code && x.accountId === n.accountId && x.dialogId === n.dialogId)),
+      notice,
+    ].slice(-MAX_NOTICES);
+    deps.store.set('notices', notices);
+    push();
+    return notice;
+  }
+
+  // ---- accounts and clients -----------------------------------------------
+
+  function runtime(id: string): AccountRuntime {
+    let r = runtimes.get(id);
+    if (!r) {
+      r = { client: null, dialogs: null, loading: false, lastError: null, updatedAt: null, delivered: new Map() };
+      runtimes.set(id, r);
+    }
+    return r;
+  }
+
+  function limiterFor(origin: string): Limiter {
+    // One bucket per portal: the portal counts requests per portal (and IP), not per sign-in.
+    let l = limiters.get(origin);
+    if (!l) {
+      l = createLeakyBucket({ ...options.limiter, clock });
+      limiters.set(origin, l);
+    }
+    return l;
+  }
+
+  function clientOptions(auth: AuthStrategy, origin: string) {
+    return {
+      auth,
+      fetch: deps.fetch,
+      clock,
+      logger,
+      limiter: limiterFor(origin),
+      userAgent: userAgentFor(deps.version),
+      timeoutMs: options.timeoutMs,
+      random,
+    };
+  }
+
+  function authFor(rec: AccountRecord, secret: AccountSecret): AuthStrategy {
+    if (secret.kind === 'webhook') return webhookAuth(parseWebhookUrl(secret.url));
+    return oauthAuth({
+      origin: rec.origin,
+      clientId: secret.clientId,
+      clientSecret: secret.clientSecret,
+      tokens: {
+        accessToken: secret.accessToken,
+        refreshToken: secret.refreshToken,
+        expiresAt: secret.expiresAt,
+        clientEndpoint: secret.clientEndpoint,
+        serverEndpoint: secret.serverEndpoint,
+        memberId: secret.memberId,
+        userId: rec.userId,
+        domain: rec.portal,
+        scope: '',
+      },
+      fetch: deps.fetch,
+      clock,
+      logger,
+      // Rotated tokens are written (encrypted) before the client uses them.
+      onTokens: (t) => {
+        if (!accounts.get(rec.id)) return;
+        accounts.setSecret(rec.id, {
+          ...secret,
+          accessToken: t.accessToken,
+          refreshToken: t.refreshToken,
+          expiresAt: t.expiresAt,
+          clientEndpoint: t.clientEndpoint,
+          serverEndpoint: t.serverEndpoint,
+          memberId: t.memberId,
+        });
+      },
+      onLost: (code) => authLost(rec.id, code),
+    });
+  }
+
+  /** The account's client, built on first use; null when it cannot send (signed out, secret lost). */
+  function clientFor(id: string): BitrixClient | null {
+    const rec = accounts.get(id);
+    if (!rec) return null;
+    const r = runtime(id);
+    if (r.client) return r.client;
+    const secret = accounts.secret(id);
+    if (!secret) return null;
+    try {
+      r.client = createBitrixClient(clientOptions(authFor(rec, secret), rec.origin));
+    } catch (err) {
+      logger.warn('Could not build the client of an account', { accountId: id, error: String(err) });
+      return null;
+    }
+    return r.client;
+  }
+
+  function isActive(id: string): boolean {
+    try {
+      return accounts.summary(id).status === 'ok';
+    } catch {
+      return false;
+    }
+  }
+
+  function authLost(id: string, code: ErrorCode): void {
+    if (!accounts.get(id)) return;
+    const already = !isActive(id);
+    try {
+      accounts.setStatus(id, 'needs-sign-in');
+    } catch {
+      return;
+    }
+    queue.hold(id);
+    poller.remove(id);
+    const r = runtime(id);
+    r.client = null;
+    r.lastError = { code, message: explain(code, lang()), accountId: id };
+    if (!already) {
+      const name = accounts.get(id)?.portal ?? '';
+      addNotice({
+        level: 'warning',
+        code,
+        message: `${name}: ${explain(code, lang())} ${explain('SIGN_IN_EXPIRED', lang())}`,
+        accountId: id,
+      });
+    }
+    push();
+  }
+
+  // ---- the pinned list ------------------------------------------------------
+
+  function confirmedDialog(accountId: string, dialogId: string): LoadedDialog | undefined {
+    return runtimes.get(accountId)?.dialogs?.find((d) => d.dialogId === dialogId);
+  }
+
+  function viewOf(d: LoadedDialog): PinnedDialog {
+    const pending = queue.pendingFor(d.accountId, d.dialogId);
+    const snooze = snoozes.find((s) => s.accountId === d.accountId && s.dialogId === d.dialogId);
+    const unreadMark = pending ? pending.unread : d.unreadMark;
+    // ACTION=N also marks the dialog read (the docs), so a queued "read" shows no unread count.
+    const counter = pending && !pending.unread ? 0 : d.counter;
+    return {
+      accountId: d.accountId,
+      dialogId: d.dialogId,
+      kind: d.kind,
+      title: d.title,
+      avatarUrl: d.avatarUrl,
+      color: d.color,
+      initials: d.initials,
+      snippet: d.snippet,
+      counter,
+      unreadMark,
+      unread: pending ? pending.unread : d.unread,
+      pending: Boolean(pending),
+      muted: d.muted,
+      snoozedUntil: snooze ? snooze.until : null,
+      lastActivity: d.lastActivity,
+    };
+  }
+
+  async function loadAccount(id: string): Promise<void> {
+    const rec = accounts.get(id);
+    const client = clientFor(id);
+    if (!rec || !client) throw new CoreError('NOT_SIGNED_IN', explain('NOT_SIGNED_IN', lang()), { accountId: id });
+    const r = runtime(id);
+    const startedAt = clock.now();
+    r.loading = true;
+    push();
+    try {
+      const list = await loadPinned(client, id, rec.userId);
+      if (!accounts.get(id)) return; // signed out meanwhile
+      // A toggle confirmed while this load was under way is newer than what the load saw.
+      for (const d of list) {
+        const del = r.delivered.get(d.dialogId);
+        if (del && del.at >= startedAt) applyDelivered(d, del.unread);
+      }
+      r.delivered.clear();
+      notifyNewMessages(id, r.dialogs, list);
+      r.dialogs = list;
+      succeeded(id);
+    } finally {
+      r.loading = false;
+      push();
+    }
+  }
+
+  function applyDelivered(d: LoadedDialog, unread: boolean): void {
+    d.unreadMark = unread;
+    if (!unread) d.counter = 0;
+    d.unread = d.unreadMark || d.counter > 0;
+  }
+
+  function succeeded(id: string): void {
+    const r = runtime(id);
+    const hadError = r.lastError !== null;
+    r.lastError = null;
+    r.updatedAt = clock.now();
+    // The portal answers again: what waited for the network goes now.
+    if (hadError) queue.retryNow(id);
+  }
+
+  function failed(id: string, err: unknown): void {
+    const e = toError(err, { accountId: id });
+    runtime(id).lastError = e;
+    if (AUTH_LOST_CODES.has(e.code)) authLost(id, e.code);
+    push();
+  }
+
+  async function pollAccount(id: string, kind: PollKind): Promise<PollKind> {
+    try {
+      if (kind === 'counters') {
+        const r = runtime(id);
+        const client = clientFor(id);
+        if (client && r.dialogs) {
+          const raw = await client.call('im.counters.get', {}, { retries: 0 });
+          if (!countersDiffer(raw, r.dialogs)) {
+            succeeded(id);
+            push();
+            return 'counters';
+          }
+        }
+      }
+      await loadAccount(id);
+      return 'full';
+    } catch (err) {
+      failed(id, err);
+      throw err;
+    }
+  }
+
+  // ---- notifications ----------------------------------------------------------
+
+  function notifyNewMessages(accountId: string, before: LoadedDialog[] | null, after: LoadedDialog[]): void {
+    const seenRaw = deps.store.get('seen');
+    const seen: Record<string, number> =
+      seenRaw && typeof seenRaw === 'object' ? { ...(seenRaw as Record<string, number>) } : {};
+    const fresh: LoadedDialog[] = [];
+    let changed = false;
+    for (const d of after) {
+      const k = key(accountId, d.dialogId);
+      const last = d.lastMessageId ?? 0;
+      const prev = seen[k];
+      if (prev !== last) {
+        seen[k] = last;
+        changed = true;
+      }
+      // The first sight of a dialog (first run, new pin) is not news; a higher message id with unread messages is.
+      if (prev === undefined || before === null || last <= prev || d.counter <= 0 || d.muted) continue;
+      if (settings.notifications === 'off') continue;
+      if (settings.notifications === 'chosen' && !settings.notifyDialogs.includes(k)) continue;
+      fresh.push(d);
+    }
+    if (changed) deps.store.set('seen', seen);
+    if (fresh.length === 0) return;
+    const show = (focus: string) => () => {
+      deps.popup.show(focus);
+      emit('shown', { focus });
+    };
+    if (fresh.length > GROUP_NOTIFICATIONS_ABOVE) {
+      const ru = lang() === 'ru';
+      deps.notifier.notify({
+        title: ru ? `Новые сообщения в ${fresh.length} диалогах` : `New messages in ${fresh.length} dialogs`,
+        body: fresh
+          .map((d) => d.title)
+          .join(', ')
+          .slice(0, 200),
+        onClick: show(key(accountId, fresh[0]!.dialogId)),
+      });
+      return;
+    }
+    for (const d of fresh) {
+      deps.notifier.notify({ title: d.title, body: d.snippet, onClick: show(key(accountId, d.dialogId)) });
+    }
+  }
+
+  // ---- the queue --------------------------------------------------------------
+
+  const queue: ActionQueue = createActionQueue({
+    store: deps.store,
+    clock,
+    clientFor: (id) => (isActive(id) ? clientFor(id) : null),
+    random,
+    batchWindowMs: options.batchWindowMs,
+    confirmedUnread: (a, d) => confirmedDialog(a, d)?.unread,
+    onChange: push,
+    onDelivered: (action: QueuedAction) => {
+      const r = runtimes.get(action.accountId);
+      if (!r) return;
+      r.delivered.set(action.dialogId, { unread: action.unread, at: clock.now() });
+      const d = confirmedDialog(action.accountId, action.dialogId);
+      if (d) applyDelivered(d, action.unread);
+      if (r.lastError && !AUTH_LOST_CODES.has(r.lastError.code)) succeeded(action.accountId);
+      push();
+    },
+    onDropped: (action, error) => {
+      const title = confirmedDialog(action.accountId, action.dialogId)?.title ?? action.dialogId;
+      const what = action.unread
+        ? lang() === 'ru'
+          ? 'не удалось отметить непрочитанным'
+          : 'could not be marked unread'
+        : lang() === 'ru'
+          ? 'не удалось отметить прочитанным'
+          : 'could not be marked read';
+      addNotice({
+        level: 'error',
+        code: error.code,
+        message: `«${title}» ${what}: ${isKnownErrorCode(error.code) ? explain(error.code, lang()) : redact(error.message)}`,
+        accountId: action.accountId,
+        dialogId: action.dialogId,
+        title,
+      });
+    },
+    onAuthLost: (id, code) => authLost(id, code),
+  });
+
+  const poller = createPoller({
+    clock,
+    random,
+    intervalMs: () => settings.pollIntervalSec * 1000,
+    run: pollAccount,
+  });
+
+  // ---- snoozes ------------------------------------------------------------------
+
+  function loadSnoozes(): Snooze[] {
+    const raw = deps.store.get('snoozes');
+    if (!Array.isArray(raw)) return [];
+    return raw.filter(
+      (s): s is Snooze =>
+        s &&
+        typeof s === 'object' &&
+        typeof s.accountId === 'string' &&
+        parseDialogId(s.dialogId) !== null &&
+        typeof s.until === 'number' &&
+        Number.isFinite(s.until),
+    );
+  }
+
+  function saveSnoozes(): void {
+    deps.store.set('snoozes', snoozes);
+    planSnoozes();
+    push();
+  }
+
+  function planSnoozes(): void {
+    if (snoozeTimer !== null) clock.clearTimeout(snoozeTimer);
+    snoozeTimer = null;
+    if (!started || stopped || snoozes.length === 0) return;
+    const next = Math.min(...snoozes.map((s) => s.until));
+    snoozeTimer = clock.setTimeout(
+      () => {
+        snoozeTimer = null;
+        fireSnoozes();
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, next - clock.now())),
+    );
+  }
+
+  function fireSnoozes(): void {
+    const now = clock.now();
+    const due = snoozes.filter((s) => s.until <= now);
+    if (due.length === 0) return planSnoozes();
+    snoozes = snoozes.filter((s) => s.until > now);
+    for (const s of due) {
+      if (!accounts.get(s.accountId)) continue;
+      queue.enqueue(s.accountId, s.dialogId, true);
+      deps.notifier.notify({
+        title: s.title || s.dialogId,
+        body: lang() === 'ru' ? 'Напоминание: вернуться к диалогу' : 'Reminder: come back to this dialog',
+        onClick: () => {
+          deps.popup.show(key(s.accountId, s.dialogId));
+          emit('shown', { focus: key(s.accountId, s.dialogId) });
+        },
+      });
+    }
+    queue.requestDrain();
+    saveSnoozes();
+  }
+
+  // ---- the view -------------------------------------------------------------------
+
+  function computeState(): ViewState {
+    const summaries = accounts.summaries();
+    const dialogs: PinnedDialog[] = [];
+    let updatedAt: number | null = null;
+    for (const a of summaries) {
+      const r = runtimes.get(a.id);
+      for (const d of r?.dialogs ?? []) dialogs.push(viewOf(d));
+      if (r?.updatedAt && (updatedAt === null || r.updatedAt > updatedAt)) updatedAt = r.updatedAt;
+    }
+    const active = summaries.filter((a) => a.status === 'ok');
+    const errors = active.map((a) => runtimes.get(a.id)?.lastError ?? null);
+    let status: ConnectionStatus;
+    let error: AppError | null = null;
+    const isNet = (e: AppError | null) => e !== null && (e.code === 'NETWORK' || e.code === 'TIMEOUT');
+    if (summaries.length === 0) {
+      status = 'signed-out';
+    } else if (active.length === 0) {
+      status = 'error';
+      const first = summaries[0]!;
+      error = { code: 'SIGN_IN_EXPIRED', message: explain('SIGN_IN_EXPIRED', lang()), accountId: first.id };
+    } else if (offline || errors.every(isNet)) {
+      status = 'offline';
+      error = errors.find(isNet) ?? { code: 'NETWORK', message: explain('NETWORK', lang()) };
+    } else if (active.some((a) => !runtimes.get(a.id)?.dialogs && !runtimes.get(a.id)?.lastError)) {
+      status = 'loading';
+    } else if (errors.every((e) => e !== null)) {
+      status = 'error';
+      error = errors[0] ?? null;
+    } else {
+      status = 'ready';
+      error = errors.find((e) => e !== null) ?? null;
+    }
+    return {
+      status,
+      accounts: summaries,
+      dialogs,
+      updatedAt,
+      pendingActions: queue.all().length,
+      notices: notices.map((n) => ({ ...n })),
+      error,
+    };
+  }
+
+  function settingsView(): SettingsView {
+    return {
+      settings,
+      hotkeys: hotkeys.statuses(),
+      secretEncryption: deps.secretBox.encryptionAvailable ? 'available' : 'unavailable',
+      platform: deps.platform,
+      oauthRedirectUrl: redirectUrlFor(settings.oauthRedirectPort),
+      version: deps.version,
+    };
+  }
+
+  // ---- hotkeys ------------------------------------------------------------------
+
+  const hotkeys = createHotkeyManager(deps.shortcuts, {
+    togglePopup: () => deps.popup.toggle(),
+    slot: (n) => void toggleSlot(n).catch((err) => logger.warn('Slot toggle failed', { error: String(err) })),
+  });
+
+  function applyHotkeys(): void {
+    const statuses = hotkeys.apply(settings.hotkeys);
+    // A rolled-back accelerator: store the one that works, so the settings say what the keyboard does.
+    const effective = hotkeys.effective();
+    const rolledBack = statuses.filter((s) => s.error && s.registered);
+    if (rolledBack.length > 0) {
+      const next = { togglePopup: settings.hotkeys.togglePopup, slots: [...settings.hotkeys.slots] };
+      for (const s of rolledBack) {
+        if (s.id === 'togglePopup') next.togglePopup = effective.togglePopup;
+        else next.slots[Number(s.id.slice(4)) - 1] = s.accelerator;
+      }
+      try {
+        settings = settingsStore.update({ hotkeys: next });
+      } catch (err) {
+        logger.warn('Could not store the rolled-back hotkeys', { error: String(err) });
+      }
+    }
+  }
+
+  // ---- operations (validated arguments) -------------------------------------------
+
+  function requireDialog(accountId: string, dialogId: string): LoadedDialog {
+    const d = confirmedDialog(accountId, dialogId);
+    if (!d) throw new CoreError('UNKNOWN_DIALOG', explain('UNKNOWN_DIALOG', lang()), { accountId, dialogId });
+    return d;
+  }
+
+  function setUnread(accountId: string, dialogId: string, unread: boolean): PinnedDialog {
+    const d = requireDialog(accountId, dialogId);
+    queue.enqueue(accountId, dialogId, unread);
+    queue.requestDrain();
+    push();
+    return viewOf(d);
+  }
+
+  async function refresh(): Promise<void> {
+    queue.retryNow();
+    await poller.refreshNow();
+  }
+
+  async function toggleSlot(n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 1) return;
+    const d = computeState().dialogs[n - 1];
+    if (!d) return;
+    setUnread(d.accountId, d.dialogId, !d.unread);
+  }
+
+  async function toggleDialog(dialogId: string, accountId?: string): Promise<void> {
+    const id = parseDialogId(dialogId);
+    if (!id) {
+      addNotice({ level: 'error', code: 'INVALID_DIALOG_ID', message: explain('INVALID_DIALOG_ID', lang()) });
+      return;
+    }
+    const d = computeState().dialogs.find((x) => x.dialogId === id.id && (!accountId || x.accountId === accountId));
+    if (!d) {
+      addNotice({
+        level: 'warning',
+        code: 'UNKNOWN_DIALOG',
+        message: `${id.id}: ${explain('UNKNOWN_DIALOG', lang())}`,
+        dialogId: id.id,
+      });
+      return;
+    }
+    setUnread(d.accountId, d.dialogId, !d.unread);
+  }
+
+  async function addSignedIn(input: {
+    kind: 'webhook' | 'oauth';
+    origin: string;
+    userId: number;
+    userName: string;
+    secret: AccountSecret;
+  }): Promise<AccountSummary> {
+    const rec = accounts.add(input);
+    const r = runtime(rec.id);
+    r.client = null; // a new secret: rebuild the client
+    r.lastError = null;
+    queue.release(rec.id);
+    poller.remove(rec.id);
+    if (started) poller.add(rec.id);
+    push();
+    try {
+      await loadAccount(rec.id);
+    } catch (err) {
+      // Signed in all the same; the list shows the problem and the poller retries.
+      failed(rec.id, err);
+    }
+    return accounts.summary(rec.id);
+  }
+
+  async function signInWithWebhook(url: string): Promise<AccountSummary> {
+    const parsed = parseWebhookUrl(url);
+    const { webhook, profile } = await verifyWebhook(url, {
+      fetch: deps.fetch,
+      clock,
+      logger,
+      limiter: limiterFor(parsed.origin),
+      userAgent: userAgentFor(deps.version),
+      timeoutMs: options.timeoutMs,
+    });
+    return addSignedIn({
+      kind: 'webhook',
+      origin: webhook.origin,
+      userId: profile.userId,
+      userName: profile.userName,
+      secret: { kind: 'webhook', url: webhook.restBase },
+    });
+  }
+
+  async function startOAuth(input: OAuthStartInput): Promise<OAuthStartResult> {
+    oauthFlow?.cancel();
+    oauthFlow = null;
+    const origin = normalizePortalUrl(input.portal);
+    const flow = await startOAuthFlow({
+      portal: origin,
+      clientId: input.clientId,
+      clientSecret: input.clientSecret,
+      port: settings.oauthRedirectPort,
+      fetch: deps.fetch,
+      clock,
+      logger,
+      timeoutMs: options.oauthTimeoutMs,
+    });
+    oauthFlow = flow;
+    flow.result.then(
+      async (tokens) => {
+        if (oauthFlow === flow) oauthFlow = null;
+        try {
+          const secret: AccountSecret = {
+            kind: 'oauth',
+            clientId: input.clientId,
+            clientSecret: input.clientSecret,
+            accessToken: tokens.accessToken,
+            refreshToken: tokens.refreshToken,
+            expiresAt: tokens.expiresAt,
+            clientEndpoint: tokens.clientEndpoint,
+            serverEndpoint: tokens.serverEndpoint,
+            memberId: tokens.memberId,
+          };
+          // Who signed in: `profile` works with any scope.
+          const probe = createBitrixClient(
+            clientOptions(
+              authFor(
+                {
+                  id: '',
+                  kind: 'oauth',
+                  origin,
+                  portal: new URL(origin).hostname,
+                  userId: tokens.userId,
+                  userName: '',
+                  status: 'ok',
+                  createdAt: 0,
+                  secret: { storage: 'memory' },
+                },
+                secret,
+              ),
+              origin,
+            ),
+          );
+          const p = (await probe.call<Record<string, unknown>>('profile', {}, { retries: 1 })) ?? {};
+          const userId = Number(p['ID']) || tokens.userId;
+          const userName =
+            [p['NAME'], p['LAST_NAME']]
+              .filter((s) => typeof s === 'string' && s)
+              .join(' ')
+              .trim() || `User ${userId}`;
+          const account = await addSignedIn({ kind: 'oauth', origin, userId, userName, secret });
+          emit('oauthDone', { account });
+        } catch (err) {
+          const e = toError(err);
+          addNotice({ level: 'error', code: e.code, message: e.message });
+          emit('oauthDone', { account: null });
+        }
+      },
+      (err) => {
+        if (oauthFlow === flow) oauthFlow = null;
+        const e = toError(err);
+        // A cancel the user asked for is not an error worth a notice.
+        if (!(e.code === 'OAUTH_DENIED' && cancelled.has(flow))) {
+          addNotice({ level: 'error', code: e.code, message: e.message });
+        }
+        emit('oauthDone', { account: null });
+      },
+    );
+    try {
+      await deps.opener.openExternal(flow.authorizeUrl);
+    } catch (err) {
+      logger.warn('Could not open the browser for sign-in', { error: String(err) });
+    }
+    return { authorizeUrl: flow.authorizeUrl, redirectUrl: flow.redirectUrl };
+  }
+  const cancelled = new WeakSet<OAuthFlow>();
+
+  function cancelOAuth(): void {
+    if (!oauthFlow) return;
+    cancelled.add(oauthFlow);
+    oauthFlow.cancel();
+    oauthFlow = null;
+  }
+
+  function signOut(accountId: string): void {
+    poller.remove(accountId);
+    queue.removeAccount(accountId);
+    accounts.remove(accountId);
+    runtimes.delete(accountId);
+    const before = snoozes.length;
+    snoozes = snoozes.filter((s) => s.accountId !== accountId);
+    if (snoozes.length !== before) saveSnoozes();
+    notices = notices.filter((n) => n.accountId !== accountId);
+    deps.store.set('notices', notices);
+    push();
+  }
+
+  async function openInBitrix(accountId: string, dialogId: string): Promise<void> {
+    const rec = accounts.get(accountId);
+    if (!rec) throw new CoreError('UNKNOWN_ACCOUNT', explain('UNKNOWN_ACCOUNT', lang()), { accountId });
+    let origin: URL;
+    try {
+      origin = new URL(rec.origin);
+    } catch {
+      throw new CoreError('FORBIDDEN_URL', explain('FORBIDDEN_URL', lang()));
+    }
+    const allowed =
+      (origin.protocol === 'https:' || (origin.protocol === 'http:' && isLoopbackHost(origin.hostname))) &&
+      origin.origin === rec.origin &&
+      !origin.username &&
+      !origin.password;
+    const id = parseDialogId(dialogId);
+    if (!allowed || !id)
+      throw new CoreError('FORBIDDEN_URL', explain('FORBIDDEN_URL', lang()), { accountId, dialogId });
+    const url = new URL('/online/', origin);
+    url.searchParams.set('IM_DIALOG', id.id);
+    if (url.origin !== rec.origin) throw new CoreError('FORBIDDEN_URL', explain('FORBIDDEN_URL', lang()));
+    await deps.opener.openExternal(url.href);
+  }
+
+  function snooze(accountId: string, dialogId: string, until: number): PinnedDialog {
+    const d = requireDialog(accountId, dialogId);
+    snoozes = [
+      ...snoozes.filter((s) => !(s.accountId === accountId && s.dialogId === dialogId)),
+      { accountId, dialogId, until, title: d.title },
+    ];
+    saveSnoozes();
+    return setUnread(accountId, dialogId, false);
+  }
+
+  function unsnooze(accountId: string, dialogId: string): PinnedDialog {
+    const d = requireDialog(accountId, dialogId);
+    snoozes = snoozes.filter((s) => !(s.accountId === accountId && s.dialogId === dialogId));
+    saveSnoozes();
+    return viewOf(d);
+  }
+
+  async function updateSettings(patch: SettingsPatch): Promise<SettingsView> {
+    const prev = settings;
+    settings = settingsStore.update(patch);
+    if (JSON.stringify(prev.hotkeys) !== JSON.stringify(settings.hotkeys)) applyHotkeys();
+    if (prev.pollIntervalSec !== settings.pollIntervalSec) poller.reschedule();
+    if (prev.secretsInMemoryOnly !== settings.secretsInMemoryOnly) accounts.reconcileStorage();
+    if (prev.launchAtLogin !== settings.launchAtLogin) {
+      try {
+        await deps.autostart.setEnabled(settings.launchAtLogin);
+      } catch (err) {
+        logger.warn('Could not change launch at login', { error: String(err) });
+        settings = settingsStore.update({ launchAtLogin: prev.launchAtLogin });
+        throw new CoreError('UNKNOWN_ERROR', 'Could not change "launch at login" on this system.');
+      }
+    }
+    const view = settingsView();
+    emit('settings', view);
+    push();
+    return view;
+  }
+
+  function dismissNotice(id: string): void {
+    const before = notices.length;
+    notices = notices.filter((n) => n.id !== id);
+    if (notices.length !== before) {
+      deps.store.set('notices', notices);
+      push();
+    }
+  }
+
+  const ops: CoreOps = {
+    getState: computeState,
+    refresh: async () => {
+      await refresh();
+      return computeState();
+    },
+    setUnread,
+    openInBitrix,
+    snooze,
+    unsnooze,
+    signInWithWebhook,
+    startOAuth,
+    cancelOAuth,
+    signOut,
+    getSettings: settingsView,
+    updateSettings,
+    dismissNotice,
+    hidePopup: () => deps.popup.hide(),
+    hasAccount: (id) => accounts.get(id) !== undefined,
+    now: () => clock.now(),
+  };
+  const handlers = createHandlers(ops);
+
+  // ---- lifecycle ---------------------------------------------------------------------
+
+  async function start(): Promise<void> {
+    if (started) return;
+    started = true;
+    if (deps.storeRecovery) {
+      addNotice({
+        level: 'warning',
+        code: 'STORE_CORRUPT',
+        message: `${explain('STORE_CORRUPT', lang())} (${deps.storeRecovery.backupPath})`,
+      });
+    }
+    applyHotkeys();
+    try {
+      if ((await deps.autostart.isEnabled()) !== settings.launchAtLogin) {
+        await deps.autostart.setEnabled(settings.launchAtLogin);
+      }
+    } catch (err) {
+      logger.warn('Launch at login could not be checked', { error: String(err) });
+    }
+    for (const a of accounts.summaries()) {
+      if (a.status === 'ok') poller.add(a.id);
+      else queue.hold(a.id);
+    }
+    // Overdue snoozes fire at once; the rest are scheduled.
+    fireSnoozes();
+    planSnoozes();
+    // What an earlier run left in the queue goes now (nothing is in flight in a fresh process).
+    queue.retryNow();
+    push();
+    void poller.refreshNow();
+  }
+
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    poller.stop();
+    queue.stop();
+    hotkeys.dispose();
+    cancelOAuth();
+    if (snoozeTimer !== null) clock.clearTimeout(snoozeTimer);
+    snoozeTimer = null;
+    listeners.clear();
+  }
+
+  return {
+    handlers,
+    queue,
+    ops,
+    dispatch: (name, args) => dispatch(handlers, name, args, logger),
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as (p: never) => void);
+      return () => void set.delete(listener as (p: never) => void);
+    },
+    state: computeState,
+    start,
+    stop,
+    refresh,
+    toggleSlot,
+    toggleDialog,
+    onResume() {
+      if (stopped) return;
+      queue.retryNow();
+      void poller.refreshNow();
+    },
+    onOnline(online) {
+      if (stopped) return;
+      offline = !online;
+      poller.setOnline(online);
+      if (online) queue.retryNow();
+      push();
+    },
+  };
+}
+
+export { BitrixError };

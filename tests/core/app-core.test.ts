@@ -1,0 +1,258 @@
+/**
+ * The core against the REAL fake portal over HTTP, with the real client,
+ * real storage (conf in a temp dir) and an AES secret box.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakePortal, generateDialogs, type FakePortal } from '../fake-portal/server';
+import type { SeedDialog } from '../fake-portal/types';
+import { deliveredUnread, makeCore, toggleRequests, until, type Harness } from './harness';
+
+const portals: FakePortal[] = [];
+const cores: Harness[] = [];
+
+async function portal(seed: SeedDialog[], rate: { ratePerSec: number; burst: number } | false = false) {
+  const p = await startFakePortal({ seed, rateLimit: rate });
+  portals.push(p);
+  return p;
+}
+function core(opts: Parameters<typeof makeCore>[0] = {}) {
+  const h = makeCore(opts);
+  cores.push(h);
+  return h;
+}
+afterEach(async () => {
+  for (const h of cores.splice(0)) await h.core.stop();
+  for (const p of portals.splice(0)) await p.close();
+});
+
+const base: SeedDialog[] = [
+  { id: 'chat74', title: 'Отдел продаж', pinned: true, counter: 2, date: '2026-02-25T12:07:10+03:00' },
+  { id: 547, title: 'Анна Смирнова', pinned: true, unread: true, date: '2026-02-25T11:07:10+03:00' },
+  { id: 'chat80', title: 'Release 2.4', pinned: true, date: '2026-02-24T12:07:10+03:00' },
+  { id: 600, title: 'Not pinned', pinned: false, counter: 1, date: '2026-02-25T13:07:10+03:00' },
+];
+
+async function signIn(h: Harness, p: FakePortal) {
+  const r = await h.core.dispatch('signInWithWebhook', [p.webhookUrl]);
+  expect(r.ok, JSON.stringify(r)).toBe(true);
+  return (r as { ok: true; data: { id: string } }).data.id;
+}
+
+describe('AppCore over a real fake portal', () => {
+  it('signs in with a webhook and shows the pinned dialogs in messenger order', async () => {
+    const p = await portal(base, { ratePerSec: 2, burst: 50 });
+    const h = core();
+    expect(h.core.state().status).toBe('signed-out');
+    const states: string[] = [];
+    h.core.on('state', (s) => states.push(s.status));
+    const id = await signIn(h, p);
+    const s = h.core.state();
+    expect(s.status).toBe('ready');
+    expect(s.accounts).toMatchObject([
+      { id, origin: p.url, kind: 'webhook', status: 'ok', secretStorage: 'encrypted' },
+    ]);
+    expect(s.dialogs.map((d) => [d.dialogId, d.unread, d.counter])).toEqual([
+      ['chat74', true, 2],
+      ['547', true, 0],
+      ['chat80', false, 0],
+    ]);
+    expect(s.dialogs[1]!.initials).toBe('АС');
+    expect(states.length).toBeGreaterThan(0);
+    // The webhook code never reaches the disk in plaintext.
+    const code = p.webhookUrl.split('/').filter(Boolean).pop()!;
+    for (const f of readdirSync(h.dir)) expect(readFileSync(join(h.dir, f), 'utf8')).not.toContain(code);
+    expect(p.limiterViolations()).toBe(0);
+  });
+
+  it('finds a pinned dialog beyond the first 200 recent items', async () => {
+    const p = await portal(generateDialogs(250, { pinned: 250 }));
+    const h = core();
+    await signIn(h, p);
+    const ids = h.core.state().dialogs.map((d) => d.dialogId);
+    expect(ids).toHaveLength(250);
+    expect(ids).toContain('chat1248'); // the 249th item, on the second page
+    expect(new Set(ids).size).toBe(250);
+  });
+
+  it('setUnread is optimistic and sends exactly im.recent.unread {DIALOG_ID: chat74, ACTION: Y}', async () => {
+    const p = await portal([{ id: 'chat74', title: 'Sales', pinned: true }]);
+    const h = core();
+    const acc = await signIn(h, p);
+    p.resetCalls();
+    const r = await h.core.dispatch('setUnread', [acc, 'chat74', true]);
+    expect(r).toMatchObject({ ok: true, data: { dialogId: 'chat74', unread: true, pending: true } });
+    expect(h.core.state().dialogs[0]).toMatchObject({ unread: true, pending: true });
+    expect(h.core.state().pendingActions).toBe(1);
+    await until(() => h.core.state().pendingActions === 0);
+    expect(p.callsTo('im.recent.unread').map((c) => c.params)).toEqual([{ DIALOG_ID: 'chat74', ACTION: 'Y' }]);
+    expect(p.calls.filter((c) => !c.inBatch)).toHaveLength(1);
+    expect(p.dialog('chat74')!.unread).toBe(true);
+    expect(h.core.state().dialogs[0]).toMatchObject({ unread: true, unreadMark: true, pending: false });
+
+    // Read: ACTION N removes the mark (and marks read), still one request.
+    p.resetCalls();
+    await h.core.dispatch('setUnread', [acc, 'chat74', false]);
+    await until(() => h.core.state().pendingActions === 0);
+    expect(p.callsTo('im.recent.unread').map((c) => c.params)).toEqual([{ DIALOG_ID: 'chat74', ACTION: 'N' }]);
+    expect(p.dialog('chat74')!.unread).toBe(false);
+  });
+
+  it('bad input is refused before anything is sent', async () => {
+    const p = await portal(base);
+    const h = core();
+    const acc = await signIn(h, p);
+    p.resetCalls();
+    for (const args of [
+      [acc, 'chat0', true],
+      [acc, 'chat74', 'yes'],
+      ['someone-else', 'chat74', true],
+      [acc, 'chat999', true], // well-formed but not pinned
+    ]) {
+      const r = await h.core.dispatch('setUnread', args);
+      expect(r.ok).toBe(false);
+    }
+    await new Promise((r) => setTimeout(r, 60));
+    expect(p.calls).toEqual([]);
+  });
+
+  it('marking 200 dialogs read costs at most 4 requests', async () => {
+    const p = await portal(generateDialogs(200, { pinned: 200, unread: 200 }), { ratePerSec: 2, burst: 50 });
+    const h = core();
+    const acc = await signIn(h, p);
+    const ids = h.core.state().dialogs.map((d) => d.dialogId);
+    expect(ids).toHaveLength(200);
+    p.resetCalls();
+    for (const id of ids) await h.core.dispatch('setUnread', [acc, id, false]);
+    await until(() => h.core.state().pendingActions === 0);
+    expect(toggleRequests(p)).toBeLessThanOrEqual(4);
+    expect(deliveredUnread(p)).toHaveLength(200);
+    expect(p.dialogs().filter((d) => d.unread)).toEqual([]);
+    expect(p.limiterViolations()).toBe(0);
+  });
+
+  it('network down during 50 toggles, then back: all delivered once (0 lost, 0 duplicates)', async () => {
+    const p = await portal(generateDialogs(50, { pinned: 50 }));
+    const h = core();
+    const acc = await signIn(h, p);
+    await h.core.start();
+    const ids = h.core.state().dialogs.map((d) => d.dialogId);
+    p.resetCalls();
+    p.setOffline(true);
+    for (const id of ids) await h.core.dispatch('setUnread', [acc, id, true]);
+    await until(() => h.core.queue.all().some((a) => a.attempts > 0), 5_000, 'a failed attempt');
+    expect(h.core.state().dialogs.every((d) => d.unread && d.pending)).toBe(true);
+    p.setOffline(false);
+    h.core.onOnline(true);
+    await until(() => h.core.state().pendingActions === 0, 15_000, 'the queue to drain');
+    const sent = deliveredUnread(p);
+    expect(sent.sort()).toEqual(ids.map((id) => `${id}:Y`).sort());
+    expect(ids.every((id) => p.dialog(id)!.unread)).toBe(true);
+  });
+
+  it('a restart with a full queue delivers everything once', async () => {
+    const p = await portal(generateDialogs(30, { pinned: 30 }));
+    const first = core();
+    const acc = await signIn(first, p);
+    const ids = first.core.state().dialogs.map((d) => d.dialogId);
+    p.setOffline(true);
+    for (const id of ids) await first.core.dispatch('setUnread', [acc, id, true]);
+    await until(() => first.core.queue.all().some((a) => a.attempts > 0), 5_000, 'a failed attempt');
+    await first.core.stop(); // "killed" with a full queue
+    expect(first.core.queue.all()).toHaveLength(30);
+
+    p.resetCalls();
+    p.setOffline(false);
+    const second = core({ dir: first.dir, key: first.key });
+    expect(second.core.state().pendingActions).toBe(30);
+    await second.core.start();
+    await until(() => second.core.state().pendingActions === 0, 15_000, 'the queue to drain');
+    expect(deliveredUnread(p).sort()).toEqual(ids.map((id) => `${id}:Y`).sort());
+  });
+
+  it('a revoked webhook keeps the queue and asks to sign in again', async () => {
+    const p = await portal(base);
+    const h = core();
+    const acc = await signIn(h, p);
+    p.revokeWebhook();
+    await h.core.dispatch('setUnread', [acc, 'chat80', true]);
+    await until(() => h.core.state().accounts[0]!.status === 'needs-sign-in', 5_000, 'needs-sign-in');
+    const s = h.core.state();
+    expect(s.pendingActions).toBe(1);
+    expect(s.status).toBe('error');
+    expect(s.error?.code).toBe('SIGN_IN_EXPIRED');
+    expect(s.notices.some((n) => n.code === 'NO_AUTH_FOUND' && n.accountId === acc)).toBe(true);
+    expect(h.core.queue.all()).toMatchObject([{ accountId: acc, dialogId: 'chat80', unread: true }]);
+    // Nothing more is sent for that account.
+    const before = p.calls.length;
+    h.core.onOnline(true);
+    await h.core.refresh();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(p.calls.length).toBe(before);
+  });
+
+  it('a refused toggle returns the switch to the truth and says which dialog and why', async () => {
+    const p = await portal(base);
+    const h = core();
+    const acc = await signIn(h, p);
+    p.inject({ kind: 'error', code: 'ACCESS_ERROR', status: 403, method: 'im.recent.unread' });
+    await h.core.dispatch('setUnread', [acc, 'chat80', true]);
+    await until(() => h.core.state().pendingActions === 0);
+    const s = h.core.state();
+    expect(s.dialogs.find((d) => d.dialogId === 'chat80')).toMatchObject({ unread: false, pending: false });
+    expect(s.notices).toMatchObject([
+      { level: 'error', code: 'ACCESS_ERROR', dialogId: 'chat80', title: 'Release 2.4' },
+    ]);
+    expect(s.notices[0]!.message).toContain('Release 2.4');
+    const dismissed = await h.core.dispatch('dismissNotice', [s.notices[0]!.id]);
+    expect(dismissed.ok).toBe(true);
+    expect(h.core.state().notices).toEqual([]);
+  });
+
+  it('two portals at once: a toggle reaches the right portal only; signing out of one leaves the other', async () => {
+    const a = await portal([{ id: 'chat74', title: 'A sales', pinned: true }]);
+    const b = await portal([{ id: 'chat74', title: 'B sales', pinned: true }]);
+    const h = core();
+    const accA = await signIn(h, a);
+    const accB = await signIn(h, b);
+    expect(accA).not.toBe(accB);
+    expect(h.core.state().dialogs.map((d) => `${d.accountId === accA ? 'A' : 'B'}:${d.title}`)).toEqual([
+      'A:A sales',
+      'B:B sales',
+    ]);
+    a.resetCalls();
+    b.resetCalls();
+    await h.core.dispatch('setUnread', [accB, 'chat74', true]);
+    await until(() => h.core.state().pendingActions === 0);
+    expect(a.callsTo('im.recent.unread')).toEqual([]);
+    expect(deliveredUnread(b)).toEqual(['chat74:Y']);
+    expect(b.dialog('chat74')!.unread).toBe(true);
+    expect(a.dialog('chat74')!.unread).toBe(false);
+
+    // Slot 1 is the first dialog across accounts: portal A's.
+    await h.core.toggleSlot(1);
+    await until(() => h.core.state().pendingActions === 0);
+    expect(deliveredUnread(a)).toEqual(['chat74:Y']);
+
+    await h.core.dispatch('signOut', [accA]);
+    const s = h.core.state();
+    expect(s.accounts.map((x) => x.id)).toEqual([accB]);
+    expect(s.dialogs.map((d) => d.title)).toEqual(['B sales']);
+  });
+
+  it('opens a dialog only on the signed-in portal’s own origin', async () => {
+    const p = await portal(base);
+    const h = core();
+    const acc = await signIn(h, p);
+    expect(await h.core.dispatch('openInBitrix', [acc, 'chat74'])).toEqual({ ok: true, data: null });
+    expect(h.opened).toEqual([`${p.url}/online/?IM_DIALOG=chat74`]);
+    const bad = await h.core.dispatch('openInBitrix', [acc, '//evil.example/x']);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_DIALOG_ID' } });
+    expect(await h.core.dispatch('openInBitrix', ['nobody', 'chat74'])).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_ACCOUNT' },
+    });
+    expect(h.opened).toHaveLength(1);
+  });
+});

@@ -1,2 +1,180 @@
-// Placeholder composition root; see issue 3.
-export {};
+/**
+ * The composition root (Electron main process). It owns the app lifecycle
+ * and wires the thin adapters in ./electron to the core in ./core, in this
+ * order: single-instance lock → pre-ready switches → ready → security rules
+ * → store, secret box, core → IPC handlers → tray → popup (hidden) → start.
+ * `electron` is imported only here and in ./electron.
+ */
+import { app, net, powerMonitor } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAppCore } from './core/app-core';
+import { parseLaunchArgs } from './core/cli-args';
+import { cachedTrayIcon } from './core/icons/tray';
+import { systemClock, type FetchLike, type PopupControl } from './core/ports';
+import { createLogger } from './core/redact';
+import { createAutostart } from './electron/autostart';
+import { registerIpc } from './electron/ipc';
+import { handleLaunch, onSecondInstance } from './electron/launch';
+import { createLogSink } from './electron/log-file';
+import { createNotifier } from './electron/notifier';
+import { createOpener } from './electron/opener';
+import { createPopupWindow, type PopupWindow } from './electron/popup-window';
+import { createSafeStorageSecretBox } from './electron/secret-box';
+import { setupSecurity } from './electron/security';
+import { createShortcutRegistrar, unregisterAllShortcuts } from './electron/shortcuts';
+import { openAppStore } from './electron/store';
+import { createTray, type TrayController } from './electron/tray';
+
+const PRODUCT_NAME = 'B24 Unread Tray';
+const wayland =
+  process.platform === 'linux' && (process.env.XDG_SESSION_TYPE === 'wayland' || !!process.env.WAYLAND_DISPLAY);
+/** `process.platform`, plus `-wayland` on a Wayland session (placement and the shortcut portal differ there). */
+const platform = wayland ? `${process.platform}-wayland` : process.platform;
+
+if (!app.requestSingleInstanceLock()) {
+  // The running instance receives our argv through 'second-instance' and acts on it.
+  // Bad arguments are also reported here, to whoever typed them.
+  const { errors } = parseLaunchArgs(process.argv);
+  for (const e of errors) process.stderr.write(`${e}\n`);
+  app.exit(errors.length > 0 ? 2 : 0);
+} else {
+  if (wayland) {
+    // Wayland gives clients no global key grabs; Chromium can ask the XDG GlobalShortcuts portal
+    // instead, behind this feature flag (electron/electron#45171, Electron 35+). Whether register()'s
+    // result can be trusted there varies by portal version (electron/electron#51875), hence the
+    // `--toggle`/`--show` command-line fallback for a desktop-level shortcut.
+    app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
+  }
+  // Tray-only on macOS: no Dock icon (LSUIElement in the packaged Info.plist does the same).
+  app.dock?.hide();
+  if (process.platform === 'win32') app.setAppUserModelId('app.b24unreadtray.desktop');
+  // The popup is hidden, never closed; but should every window go, a tray app keeps running.
+  app.on('window-all-closed', () => {});
+  app
+    .whenReady()
+    .then(main)
+    .catch((err: unknown) => {
+      process.stderr.write(`${PRODUCT_NAME} failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+      app.exit(1);
+    });
+}
+
+async function main(): Promise<void> {
+  app.setAppLogsPath();
+  const logger = createLogger(createLogSink(app.getPath('logs'), { debug: !app.isPackaged }));
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason) }));
+
+  const here = dirname(fileURLToPath(import.meta.url));
+  const devUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
+  setupSecurity({ dev: devUrl !== null, logger });
+
+  const opened = openAppStore();
+  if (opened.recovery) logger.warn('store file was damaged and set aside', { backup: opened.recovery.backupPath });
+  const secretBox = createSafeStorageSecretBox();
+  const notifier = createNotifier();
+
+  // The core needs a PopupControl before the window exists (the window needs the IPC handlers first).
+  let popup: PopupWindow | null = null;
+  const popupControl: PopupControl = {
+    show: (focus) => popup?.show(focus),
+    hide: () => popup?.hide(),
+    toggle: () => popup?.toggle(),
+    isVisible: () => popup?.isVisible() ?? false,
+  };
+
+  // Chromium's network stack: the system proxy and the OS certificate store apply, as in a browser.
+  const fetch: FetchLike = (input, init) => net.fetch(String(input), init);
+
+  const core = createAppCore({
+    store: opened.store,
+    secretBox,
+    fetch,
+    clock: systemClock,
+    logger,
+    shortcuts: createShortcutRegistrar(logger),
+    autostart: createAutostart({ productName: PRODUCT_NAME }),
+    popup: popupControl,
+    opener: createOpener(),
+    notifier,
+    platform,
+    version: app.getVersion(),
+    locale: app.getLocale(),
+    storeRecovery: opened.recovery ? { backupPath: opened.recovery.backupPath, reason: opened.recovery.reason } : null,
+  });
+
+  const disposeIpc = registerIpc(core, {
+    isTrustedSender: (event) => popup?.isTrustedSender(event) ?? false,
+    target: () => popup?.webContents ?? null,
+    logger,
+  });
+
+  const tray: TrayController = createTray({
+    platform: process.platform,
+    locale: app.getLocale(),
+    renderIcon: cachedTrayIcon,
+    initial: core.state(),
+    onClick: () => popupControl.toggle(),
+    actions: {
+      open: () => popupControl.show(null),
+      refresh: () => void core.refresh().catch((err: unknown) => logger.warn('refresh failed', { error: String(err) })),
+      toggle: (accountId, dialogId) =>
+        void core
+          .toggleDialog(dialogId, accountId)
+          .catch((err: unknown) => logger.warn('toggle failed', { error: String(err) })),
+      settings: () => popup?.showSettings(),
+      signOut: (accountId) => void core.dispatch('signOut', [accountId]),
+      quit: () => app.quit(),
+    },
+    logger,
+  });
+  core.on('state', (view) => tray.update(view));
+  core.on('settings', (view) => tray.setSettings(view));
+
+  popup = createPopupWindow({
+    preloadPath: join(here, '../preload/index.cjs'),
+    indexHtml: join(here, '../renderer/index.html'),
+    devUrl,
+    platform,
+    isPackaged: app.isPackaged,
+    trayBounds: () => tray.bounds(),
+    logger,
+  });
+
+  // Laptops: after sleep or a locked screen the list is stale and queued actions may be sendable.
+  powerMonitor.on('resume', () => core.onResume());
+  powerMonitor.on('unlock-screen', () => core.onResume());
+
+  const launchTargets = { core, popup: popupControl, notifier, logger, productName: PRODUCT_NAME };
+  const offSecond = onSecondInstance(launchTargets);
+
+  let phase: 'running' | 'stopping' | 'stopped' = 'running';
+  app.on('before-quit', (event) => {
+    if (phase === 'stopped') return;
+    // Let the core persist and unregister before the process goes (the queue itself is always on disk).
+    event.preventDefault();
+    if (phase === 'stopping') return;
+    phase = 'stopping';
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 3000).unref());
+    void Promise.race([core.stop(), timeout])
+      .catch((err: unknown) => logger.error('core did not stop cleanly', { error: String(err) }))
+      .finally(() => {
+        offSecond();
+        disposeIpc();
+        unregisterAllShortcuts();
+        popup?.destroy();
+        tray.destroy();
+        phase = 'stopped';
+        app.quit();
+      });
+  });
+
+  try {
+    await core.start();
+  } catch (err) {
+    logger.error('core start failed', { error: String(err) });
+  }
+  const settings = await core.dispatch('getSettings', []);
+  if (settings.ok) tray.setSettings(settings.data as Parameters<TrayController['setSettings']>[0]);
+  await handleLaunch(parseLaunchArgs(process.argv), 'first', launchTargets);
+}

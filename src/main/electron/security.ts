@@ -1,0 +1,66 @@
+/**
+ * Electron security checklist items that apply to every web contents and to
+ * the session (Electron Fiddle's `setupContent()`): navigation, new windows
+ * and <webview> denied; every permission request denied; a CSP header as
+ * defence in depth next to the page's own CSP meta tag.
+ */
+import { app, session, type WebContents } from 'electron';
+import type { Logger } from '../core/ports';
+
+/** The popup's Content-Security-Policy (the same as the meta tag in src/renderer/index.html). */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +
+  "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+
+/** The CSP in development: the Vite dev server also needs its HMR websocket. */
+export const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "connect-src 'self'",
+  "connect-src 'self' ws://localhost:* ws://127.0.0.1:*",
+);
+
+/** Options of {@link setupSecurity}. */
+export interface SecurityOptions {
+  /** True when running against the dev server (relaxes connect-src for HMR only). */
+  dev?: boolean;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/** Denies navigation, redirects, new windows and webviews in `contents`. */
+export function hardenWebContents(contents: WebContents, logger?: Pick<Logger, 'warn'>): void {
+  // The popup is a single page: any navigation is an attack or a bug.
+  contents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    logger?.warn('navigation blocked', { url: String(url).slice(0, 200) });
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    logger?.warn('window.open blocked', { url: String(url).slice(0, 200) });
+    return { action: 'deny' };
+  });
+}
+
+/**
+ * Installs the app-wide rules. Call once, before the first window exists,
+ * so `web-contents-created` sees every contents.
+ */
+export function setupSecurity(opts: SecurityOptions = {}): void {
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, opts.logger));
+  const ses = session.defaultSession;
+  // The popup needs no camera, notifications API, clipboard read, geolocation…: deny all.
+  ses.setPermissionRequestHandler((_wc, permission, callback) => {
+    opts.logger?.warn('permission request denied', { permission });
+    callback(false);
+  });
+  ses.setPermissionCheckHandler(() => false);
+  const csp = opts.dev ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(details.responseHeaders ?? {})) {
+      // Replace, not add to, a policy a response brought along.
+      if (k.toLowerCase() !== 'content-security-policy') headers[k] = v;
+    }
+    headers['Content-Security-Policy'] = [csp];
+    callback({ responseHeaders: headers });
+  });
+}

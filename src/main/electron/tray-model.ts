@@ -1,0 +1,185 @@
+/**
+ * What the tray shows for a {@link ViewState}: the icon state and count, the
+ * tooltip, and the context menu as an Electron menu template. Pure (types
+ * only from `electron`), so the decisions are tested without a tray.
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+import type { Lang } from '../../shared/errors';
+import type { HotkeyStatus, Settings, ViewState } from '../../shared/types';
+import type { TrayState } from '../core/icons/tray';
+
+/** The icon to draw. */
+export interface TrayIconModel {
+  state: TrayState;
+  /** Pinned dialogs that count as unread (the number in the badge). */
+  count: number;
+}
+
+/** Maps the view to an icon: connection problems win over the unread badge. */
+export function trayIconModel(view: ViewState): TrayIconModel {
+  const count = view.dialogs.filter((d) => d.unread).length;
+  switch (view.status) {
+    case 'signed-out':
+      return { state: 'signed-out', count: 0 };
+    case 'offline':
+      return { state: 'offline', count };
+    case 'error':
+      return { state: 'error', count };
+    default:
+      if (view.accounts.length > 0 && view.accounts.every((a) => a.status === 'needs-sign-in')) {
+        return { state: 'error', count };
+      }
+      return { state: count > 0 ? 'unread' : 'idle', count };
+  }
+}
+
+const TEXT = {
+  en: {
+    app: 'B24 Unread Tray',
+    open: 'Open',
+    refresh: 'Refresh',
+    settings: 'Settings…',
+    signOut: 'Sign out',
+    quit: 'Quit',
+    noDialogs: 'No pinned dialogs',
+    more: (n: number) => `${n} more in the popup…`,
+    pending: 'sending…',
+    restart: (v: string) => `Restart to update (${v})`,
+    unread: (n: number) => (n === 0 ? 'no unread dialogs' : n === 1 ? '1 unread dialog' : `${n} unread dialogs`),
+    status: {
+      'signed-out': 'not signed in',
+      loading: 'loading…',
+      offline: 'offline, changes are kept',
+      error: 'a problem needs attention',
+      ready: '',
+    },
+    needsSignIn: (p: string) => `sign in again to ${p}`,
+  },
+  ru: {
+    app: 'B24 Unread Tray',
+    open: 'Открыть',
+    refresh: 'Обновить',
+    settings: 'Настройки…',
+    signOut: 'Выйти',
+    quit: 'Выход',
+    noDialogs: 'Нет закреплённых диалогов',
+    more: (n: number) => `Ещё ${n} — в окне…`,
+    pending: 'отправка…',
+    restart: (v: string) => `Перезапустить для обновления (${v})`,
+    unread: (n: number) => (n === 0 ? 'нет непрочитанных диалогов' : `непрочитанных диалогов: ${n}`),
+    status: {
+      'signed-out': 'вход не выполнен',
+      loading: 'загрузка…',
+      offline: 'нет связи, изменения сохранены',
+      error: 'требуется внимание',
+      ready: '',
+    },
+    needsSignIn: (p: string) => `войдите снова в ${p}`,
+  },
+} as const;
+
+/** The menu language: Settings, else the OS locale. */
+export function trayLang(settings: Pick<Settings, 'language'> | null, locale: string): Lang {
+  if (settings && settings.language !== 'system') return settings.language;
+  return locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+}
+
+/** The tooltip: app name, unread count and status (Windows caps tooltips at 127 characters). */
+export function trayToolTip(view: ViewState, lang: Lang): string {
+  const t = TEXT[lang];
+  const { state, count } = trayIconModel(view);
+  const parts: string[] = [];
+  if (state !== 'signed-out') parts.push(t.unread(count));
+  const status = t.status[view.status];
+  if (status) parts.push(status);
+  for (const a of view.accounts) if (a.status === 'needs-sign-in') parts.push(t.needsSignIn(a.portal));
+  const text = parts.length ? `${t.app} — ${parts.join('; ')}` : t.app;
+  return text.length > 127 ? `${text.slice(0, 126)}…` : text;
+}
+
+/** What the menu items do. */
+export interface TrayMenuActions {
+  open(): void;
+  refresh(): void;
+  toggle(accountId: string, dialogId: string): void;
+  settings(): void;
+  signOut(accountId: string): void;
+  quit(): void;
+  /** Set when an update is downloaded. */
+  restartToUpdate?: { version: string; run(): void } | null;
+}
+
+/** At most this many dialogs appear in the menu; the rest are one "N more" line. */
+export const MENU_DIALOG_LIMIT = 25;
+
+function menuLabel(text: string, platform: string): string {
+  const short = text.length > 48 ? `${text.slice(0, 47)}…` : text;
+  // '&' marks a mnemonic in Windows and GTK menus: a chat called "R&D" must not lose its '&'.
+  return platform === 'darwin' ? short : short.replace(/&/g, '&&');
+}
+
+/**
+ * The context menu: Open, Refresh, the pinned dialogs as checkboxes
+ * (checked = unread; the first 9 show their slot hotkey as a hint),
+ * Settings, Sign out (per account), Restart to update, Quit.
+ */
+export function buildTrayMenuTemplate(
+  view: ViewState,
+  hotkeys: readonly HotkeyStatus[],
+  actions: TrayMenuActions,
+  opts: { lang: Lang; platform: string },
+): MenuItemConstructorOptions[] {
+  const t = TEXT[opts.lang];
+  const items: MenuItemConstructorOptions[] = [
+    { label: t.open, click: () => actions.open() },
+    { label: t.refresh, enabled: view.accounts.length > 0, click: () => actions.refresh() },
+    { type: 'separator' },
+  ];
+
+  const manyAccounts = view.accounts.length > 1;
+  const portalOf = new Map(view.accounts.map((a) => [a.id, a.portal]));
+  const slotAccel = new Map(
+    hotkeys.filter((h) => h.registered && h.accelerator && /^slot[1-9]$/.test(h.id)).map((h) => [h.id, h.accelerator]),
+  );
+  if (view.accounts.length > 0) {
+    if (view.dialogs.length === 0) items.push({ label: t.noDialogs, enabled: false });
+    view.dialogs.slice(0, MENU_DIALOG_LIMIT).forEach((d, i) => {
+      let text = d.title || d.dialogId;
+      if (manyAccounts) text += ` · ${portalOf.get(d.accountId) ?? ''}`;
+      if (d.pending) text += ` (${t.pending})`;
+      const accelerator = i < 9 ? slotAccel.get(`slot${i + 1}`) : undefined;
+      items.push({
+        type: 'checkbox',
+        label: menuLabel(text, opts.platform),
+        checked: d.unread,
+        click: () => actions.toggle(d.accountId, d.dialogId),
+        // A hint only: the global shortcut already does this, the menu must not grab the key too.
+        ...(accelerator ? { accelerator, registerAccelerator: false } : {}),
+      });
+    });
+    if (view.dialogs.length > MENU_DIALOG_LIMIT) {
+      items.push({ label: t.more(view.dialogs.length - MENU_DIALOG_LIMIT), click: () => actions.open() });
+    }
+    items.push({ type: 'separator' });
+  }
+
+  items.push({ label: t.settings, click: () => actions.settings() });
+  if (view.accounts.length === 1) {
+    const a = view.accounts[0]!;
+    items.push({ label: menuLabel(`${t.signOut} (${a.portal})`, opts.platform), click: () => actions.signOut(a.id) });
+  } else if (manyAccounts) {
+    items.push({
+      label: t.signOut,
+      submenu: view.accounts.map((a) => ({
+        label: menuLabel(`${a.userName} — ${a.portal}`, opts.platform),
+        click: () => actions.signOut(a.id),
+      })),
+    });
+  }
+  if (actions.restartToUpdate) {
+    const u = actions.restartToUpdate;
+    items.push({ type: 'separator' }, { label: t.restart(u.version), click: () => u.run() });
+  }
+  items.push({ type: 'separator' }, { label: t.quit, click: () => actions.quit() });
+  return items;
+}

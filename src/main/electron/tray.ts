@@ -1,0 +1,148 @@
+/**
+ * The tray icon and its menu (Gitify's idle / unread / offline / error
+ * states, with the unread count drawn into the icon). On some Linux desktops
+ * the menu is the only way in: click events never arrive from an
+ * AppIndicator, so "Open" is always its first item.
+ */
+import { Menu, Tray, nativeImage, nativeTheme, type NativeImage, type Rectangle } from 'electron';
+import type { Lang } from '../../shared/errors';
+import type { HotkeyStatus, SettingsView, ViewState } from '../../shared/types';
+import type { TrayIconOptions, TrayTheme } from '../core/icons/tray';
+import type { Logger } from '../core/ports';
+import { buildTrayMenuTemplate, trayIconModel, trayLang, trayToolTip, type TrayMenuActions } from './tray-model';
+
+/** Renders one tray PNG (src/main/core/icons/tray.ts `cachedTrayIcon`). */
+export type TrayIconRenderer = (opts: TrayIconOptions) => Buffer;
+
+/** Options of {@link createTray}. */
+export interface TrayOptions {
+  /** `process.platform`. */
+  platform: NodeJS.Platform;
+  /** OS locale (`app.getLocale()`), for the menu language when Settings say `system`. */
+  locale: string;
+  renderIcon: TrayIconRenderer;
+  actions: Omit<TrayMenuActions, 'restartToUpdate'>;
+  /** A left click on the icon (toggles the popup). */
+  onClick(): void;
+  /** The view to show first. */
+  initial: ViewState;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/** The running tray. */
+export interface TrayController {
+  readonly tray: Tray;
+  /** Redraws icon, tooltip and menu for a new view. */
+  update(view: ViewState): void;
+  /** New settings or hotkey statuses (menu language, slot hints). */
+  setSettings(view: SettingsView): void;
+  /** Shows (or, with null, removes) "Restart to update" in the menu. */
+  setUpdateReady(update: { version: string; run(): void } | null): void;
+  /** The icon's screen bounds; empty where the OS does not tell. */
+  bounds(): Rectangle;
+  destroy(): void;
+}
+
+/** Icon edge in DIPs at 1x: 16 on Windows and macOS, 24 on Linux panels (drawn at 2x too for HiDPI). */
+export function trayIconSize(platform: NodeJS.Platform): number {
+  return platform === 'linux' ? 24 : 16;
+}
+
+/** The icon theme: a template image on macOS (the OS recolours it), else the taskbar's light/dark. */
+export function trayTheme(platform: NodeJS.Platform, dark: boolean): TrayTheme {
+  if (platform === 'darwin') return 'template';
+  return dark ? 'dark' : 'light';
+}
+
+/** Builds a NativeImage with 1x and 2x representations. */
+export function trayImage(
+  render: TrayIconRenderer,
+  opts: { state: TrayIconOptions['state']; count: number; size: number; theme: TrayTheme },
+): NativeImage {
+  const image = nativeImage.createFromBuffer(render({ ...opts }), { scaleFactor: 1 });
+  image.addRepresentation({ scaleFactor: 2, buffer: render({ ...opts, size: opts.size * 2 }) });
+  if (opts.theme === 'template') image.setTemplateImage(true);
+  return image;
+}
+
+/** Creates the tray icon. Call after `app` is ready. */
+export function createTray(opts: TrayOptions): TrayController {
+  const { platform } = opts;
+  const size = trayIconSize(platform);
+  let view = opts.initial;
+  let hotkeys: readonly HotkeyStatus[] = [];
+  let lang: Lang = trayLang(null, opts.locale);
+  let update: { version: string; run(): void } | null = null;
+  let iconKey = '';
+
+  const image = (): { key: string; img: NativeImage } => {
+    const { state, count } = trayIconModel(view);
+    const theme = trayTheme(platform, nativeTheme.shouldUseDarkColors);
+    // macOS shows the count as the title next to a plain icon; elsewhere the count is in the icon.
+    const drawn = platform === 'darwin' ? 0 : count;
+    const key = `${state}|${drawn}|${theme}`;
+    return { key, img: trayImage(opts.renderIcon, { state, count: drawn, size, theme }) };
+  };
+
+  const first = image();
+  iconKey = first.key;
+  const tray = new Tray(first.img);
+  let menu: Menu | null = null;
+
+  function render(): void {
+    if (tray.isDestroyed()) return;
+    try {
+      const next = image();
+      if (next.key !== iconKey) {
+        iconKey = next.key;
+        tray.setImage(next.img);
+      }
+    } catch (err) {
+      // A drawing bug must not take the tray down: keep the previous icon.
+      opts.logger?.warn('tray icon not rendered', { error: String(err) });
+    }
+    tray.setToolTip(trayToolTip(view, lang));
+    if (platform === 'darwin') {
+      const { state, count } = trayIconModel(view);
+      tray.setTitle(state === 'unread' && count > 0 ? String(count) : '');
+    }
+    menu = Menu.buildFromTemplate(
+      buildTrayMenuTemplate(view, hotkeys, { ...opts.actions, restartToUpdate: update }, { lang, platform }),
+    );
+    // On macOS a context menu set on the tray would swallow the left click; it pops up on right-click instead.
+    if (platform !== 'darwin') tray.setContextMenu(menu);
+  }
+
+  tray.on('click', () => opts.onClick());
+  tray.on('right-click', () => {
+    if (platform === 'darwin' && menu) tray.popUpContextMenu(menu);
+  });
+  // Windows: a double click should not open and immediately close the popup.
+  if (platform === 'win32' || platform === 'darwin') tray.setIgnoreDoubleClickEvents(true);
+  const onTheme = () => render();
+  nativeTheme.on('updated', onTheme);
+
+  render();
+
+  return {
+    tray,
+    update(next) {
+      view = next;
+      render();
+    },
+    setSettings(s) {
+      hotkeys = s.hotkeys;
+      lang = trayLang(s.settings, opts.locale);
+      render();
+    },
+    setUpdateReady(u) {
+      update = u;
+      render();
+    },
+    bounds: () => (tray.isDestroyed() ? { x: 0, y: 0, width: 0, height: 0 } : tray.getBounds()),
+    destroy() {
+      nativeTheme.removeListener('updated', onTheme);
+      if (!tray.isDestroyed()) tray.destroy();
+    },
+  };
+}

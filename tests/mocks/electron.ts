@@ -1,0 +1,923 @@
+/**
+ * A typed test double of the `electron` module (Electron Fiddle's
+ * tests/mocks/electron.ts idea): the adapters in src/main/electron/ and the
+ * preload run against it in plain Node, because the real module tries to
+ * download its binary on `require('electron')` (design.md §4).
+ *
+ * Every fake `implements Pick<Electron.X, …>` of the methods the app uses, so
+ * a signature that drifts from electron.d.ts fails the type check. Fakes
+ * record what the code asked for (constructor options, registered handlers,
+ * menus, images, sent messages) and let tests fire the events Electron would
+ * ('click', 'blur', 'second-instance', 'resume', 'will-navigate', …).
+ *
+ * Use:
+ * ```ts
+ * vi.mock('electron', async () => (await import('../../../tests/mocks/electron')).electronModule);
+ * import { fake, resetElectronMock } from '../../../tests/mocks/electron';
+ * beforeEach(() => resetElectronMock());
+ * ```
+ * The module object is built once and reset in place, so references the
+ * code under test captured at import time stay valid across tests.
+ */
+import { EventEmitter } from 'node:events';
+import type * as Electron from 'electron';
+
+type ElectronModule = typeof Electron;
+
+/** A fake `Event` with `preventDefault()` recording whether it was called. */
+export class FakeEvent {
+  defaultPrevented = false;
+  preventDefault(): void {
+    this.defaultPrevented = true;
+  }
+}
+
+// ---------------------------------------------------------------- web frames & contents
+
+/** `WebFrameMain`: the parts the IPC sender check reads. */
+export class FakeWebFrame implements Pick<Electron.WebFrameMain, 'url' | 'parent' | 'top' | 'origin'> {
+  parent: Electron.WebFrameMain | null = null;
+  constructor(public url: string) {}
+  get top(): Electron.WebFrameMain | null {
+    return this.parent ? this.parent.top : (this as unknown as Electron.WebFrameMain);
+  }
+  get origin(): string {
+    try {
+      return new URL(this.url).origin;
+    } catch {
+      return 'null';
+    }
+  }
+  /** Makes this frame a child (an iframe) of `parent`. */
+  childOf(parent: FakeWebFrame): this {
+    this.parent = parent as unknown as Electron.WebFrameMain;
+    return this;
+  }
+}
+
+type PermissionRequestHandler = Parameters<Electron.Session['setPermissionRequestHandler']>[0];
+type PermissionCheckHandler = Parameters<Electron.Session['setPermissionCheckHandler']>[0];
+// Parameters<> of an overloaded method sees the last overload: `onHeadersReceived(listener)`.
+type HeadersListener = Parameters<Electron.WebRequest['onHeadersReceived']>[0];
+
+/** `session.webRequest`. */
+export class FakeWebRequest {
+  headersListener: HeadersListener | null = null;
+  onHeadersReceived(...args: unknown[]): void {
+    this.headersListener = (args.length === 2 ? args[1] : args[0]) as HeadersListener;
+  }
+  /** Runs the registered listener as Chromium would for a response; resolves with what it answered. */
+  runHeadersReceived(
+    details: Partial<Electron.OnHeadersReceivedListenerDetails>,
+  ): Promise<Electron.HeadersReceivedResponse> {
+    const l = this.headersListener;
+    if (!l) return Promise.resolve({});
+    return new Promise((resolve) =>
+      l(
+        { responseHeaders: {}, url: 'file:///index.html', ...details } as Electron.OnHeadersReceivedListenerDetails,
+        resolve,
+      ),
+    );
+  }
+}
+
+/** `Session`. */
+export class FakeSession implements Pick<
+  Electron.Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler'
+> {
+  permissionRequestHandler: PermissionRequestHandler = null;
+  permissionCheckHandler: PermissionCheckHandler = null;
+  webRequest = new FakeWebRequest();
+  setPermissionRequestHandler(handler: PermissionRequestHandler): void {
+    this.permissionRequestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: PermissionCheckHandler): void {
+    this.permissionCheckHandler = handler;
+  }
+  /** Asks the registered request handler; resolves with the grant (true when no handler: Electron's default). */
+  requestPermission(permission: string, wc: FakeWebContents | null = null): Promise<boolean> {
+    const h = this.permissionRequestHandler;
+    if (!h) return Promise.resolve(true);
+    return new Promise((resolve) =>
+      h(wc as unknown as Electron.WebContents, permission as never, resolve, {} as never),
+    );
+  }
+  /** Asks the registered check handler (true when none). */
+  checkPermission(permission: string, origin = 'file://'): boolean {
+    const h = this.permissionCheckHandler;
+    return h ? h(null, permission as never, origin, {} as never) : true;
+  }
+}
+
+let nextWebContentsId = 1;
+
+/** `WebContents`. Emit 'will-navigate' etc. with {@link FakeWebContents.navigate}. */
+export class FakeWebContents
+  extends EventEmitter
+  implements
+    Pick<
+      Electron.WebContents,
+      | 'id'
+      | 'send'
+      | 'setWindowOpenHandler'
+      | 'isDestroyed'
+      | 'getURL'
+      | 'loadFile'
+      | 'loadURL'
+      | 'focus'
+      | 'openDevTools'
+    >
+{
+  id = nextWebContentsId++;
+  session: FakeSession;
+  mainFrame: FakeWebFrame = new FakeWebFrame('about:blank');
+  /** Everything `send()` pushed: [channel, ...args]. */
+  sent: [string, ...unknown[]][] = [];
+  windowOpenHandler: ((details: Electron.HandlerDetails) => Electron.WindowOpenHandlerResponse) | null = null;
+  destroyed = false;
+  loaded: { file?: string; url?: string; options?: unknown }[] = [];
+  devToolsOpened = false;
+
+  constructor(session: FakeSession = fake.session.defaultSession) {
+    super();
+    this.session = session;
+  }
+  send(channel: string, ...args: unknown[]): void {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+    this.sent.push([channel, ...args]);
+  }
+  setWindowOpenHandler(handler: (details: Electron.HandlerDetails) => Electron.WindowOpenHandlerResponse): void {
+    this.windowOpenHandler = handler;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  getURL(): string {
+    return this.mainFrame.url;
+  }
+  loadFile(filePath: string, options?: Electron.LoadFileOptions): Promise<void> {
+    this.loaded.push({ file: filePath, options });
+    this.mainFrame.url = `file://${filePath}`;
+    return Promise.resolve();
+  }
+  loadURL(url: string, options?: Electron.LoadURLOptions): Promise<void> {
+    this.loaded.push({ url, options });
+    this.mainFrame.url = url;
+    return Promise.resolve();
+  }
+  focus(): void {}
+  openDevTools(): void {
+    this.devToolsOpened = true;
+  }
+  /** Fires 'will-navigate' (or 'will-redirect') as a link click would; returns whether the app prevented it. */
+  navigate(url: string, event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate' = 'will-navigate'): boolean {
+    const e = Object.assign(new FakeEvent(), { url, isMainFrame: true, isSameDocument: false, frame: null });
+    this.emit(event, e, url);
+    return e.defaultPrevented;
+  }
+  /** Asks the window-open handler what to do with `window.open(url)` (Electron's default: allow). */
+  openWindow(url: string): Electron.WindowOpenHandlerResponse {
+    return this.windowOpenHandler
+      ? this.windowOpenHandler({
+          url,
+          frameName: '',
+          features: '',
+          disposition: 'new-window',
+        } as Electron.HandlerDetails)
+      : { action: 'allow' };
+  }
+  /** Fires 'will-attach-webview'; returns whether it was prevented. */
+  attachWebview(): boolean {
+    const e = new FakeEvent();
+    this.emit('will-attach-webview', e, {}, {});
+    return e.defaultPrevented;
+  }
+  /** The payloads sent on `channel`. */
+  sentOn(channel: string): unknown[] {
+    return this.sent.filter((s) => s[0] === channel).map((s) => s[1]);
+  }
+}
+
+// ---------------------------------------------------------------- windows
+
+type WindowPick = Pick<
+  Electron.BrowserWindow,
+  | 'show'
+  | 'hide'
+  | 'focus'
+  | 'isVisible'
+  | 'isDestroyed'
+  | 'destroy'
+  | 'close'
+  | 'setPosition'
+  | 'getPosition'
+  | 'getSize'
+  | 'getBounds'
+  | 'setAlwaysOnTop'
+  | 'isAlwaysOnTop'
+  | 'center'
+  | 'loadFile'
+  | 'loadURL'
+  | 'setVisibleOnAllWorkspaces'
+  | 'moveTop'
+  | 'isFocused'
+>;
+
+/** `BrowserWindow`. Construction options are kept in {@link FakeBrowserWindow.options}. */
+export class FakeBrowserWindow extends EventEmitter implements WindowPick {
+  static instances: FakeBrowserWindow[] = [];
+  /** When true (default), `loadFile`/`loadURL` emit 'ready-to-show' on the next tick, as Chromium would after the first paint. */
+  static autoReadyToShow = true;
+
+  readonly options: Electron.BrowserWindowConstructorOptions;
+  readonly webContents: FakeWebContents;
+  visible: boolean;
+  focused = false;
+  destroyed = false;
+  alwaysOnTop: boolean;
+  position: [number, number] = [0, 0];
+  size: [number, number];
+  /** Every call, in order, for timing-free sequence assertions. */
+  calls: string[] = [];
+
+  constructor(options: Electron.BrowserWindowConstructorOptions = {}) {
+    super();
+    this.options = options;
+    this.visible = options.show ?? true;
+    this.alwaysOnTop = options.alwaysOnTop ?? false;
+    this.size = [options.width ?? 800, options.height ?? 600];
+    this.webContents = new FakeWebContents();
+    FakeBrowserWindow.instances.push(this);
+    fake.app.emit('browser-window-created', new FakeEvent(), this);
+    fake.app.emit('web-contents-created', new FakeEvent(), this.webContents);
+  }
+  static getAllWindows(): FakeBrowserWindow[] {
+    return FakeBrowserWindow.instances.filter((w) => !w.destroyed);
+  }
+  show(): void {
+    this.calls.push('show');
+    const was = this.visible;
+    this.visible = true;
+    if (!was) this.emit('show');
+  }
+  hide(): void {
+    this.calls.push('hide');
+    const was = this.visible;
+    this.visible = false;
+    this.focused = false;
+    if (was) this.emit('hide');
+  }
+  focus(): void {
+    this.calls.push('focus');
+    this.focused = true;
+    this.emit('focus');
+  }
+  isFocused(): boolean {
+    return this.focused;
+  }
+  /** The OS took focus elsewhere. */
+  blur(): void {
+    this.focused = false;
+    this.emit('blur');
+  }
+  isVisible(): boolean {
+    return this.visible;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  destroy(): void {
+    this.destroyed = true;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  }
+  /** Like Electron: emits 'close' (preventable), then destroys. */
+  close(): void {
+    const e = new FakeEvent();
+    this.emit('close', e);
+    if (!e.defaultPrevented) this.destroy();
+  }
+  setPosition(x: number, y: number): void {
+    this.calls.push(`setPosition(${x},${y})`);
+    if (!Number.isInteger(x) || !Number.isInteger(y))
+      throw new TypeError('Error processing argument: expected integer');
+    this.position = [x, y];
+  }
+  getPosition(): number[] {
+    return [...this.position];
+  }
+  getSize(): number[] {
+    return [...this.size];
+  }
+  getBounds(): Electron.Rectangle {
+    return { x: this.position[0], y: this.position[1], width: this.size[0], height: this.size[1] };
+  }
+  setAlwaysOnTop(flag: boolean): void {
+    this.alwaysOnTop = flag;
+  }
+  isAlwaysOnTop(): boolean {
+    return this.alwaysOnTop;
+  }
+  center(): void {
+    this.calls.push('center');
+  }
+  moveTop(): void {}
+  setVisibleOnAllWorkspaces(): void {}
+  loadFile(filePath: string, options?: Electron.LoadFileOptions): Promise<void> {
+    this.calls.push('loadFile');
+    const p = this.webContents.loadFile(filePath, options);
+    if (FakeBrowserWindow.autoReadyToShow) setImmediate(() => this.emit('ready-to-show'));
+    return p;
+  }
+  loadURL(url: string, options?: Electron.LoadURLOptions): Promise<void> {
+    this.calls.push('loadURL');
+    const p = this.webContents.loadURL(url, options);
+    if (FakeBrowserWindow.autoReadyToShow) setImmediate(() => this.emit('ready-to-show'));
+    return p;
+  }
+}
+
+// ---------------------------------------------------------------- images, menus, tray
+
+/** `NativeImage`: keeps the PNG bytes of each representation. */
+export class FakeNativeImage implements Pick<
+  Electron.NativeImage,
+  'addRepresentation' | 'setTemplateImage' | 'isTemplateImage' | 'isEmpty' | 'getScaleFactors'
+> {
+  reps: { scaleFactor: number; buffer: Buffer }[] = [];
+  template = false;
+  addRepresentation(options: Electron.AddRepresentationOptions): void {
+    if (!options.buffer) throw new Error('FakeNativeImage: only buffer representations are modelled');
+    this.reps.push({ scaleFactor: options.scaleFactor ?? 1, buffer: options.buffer });
+  }
+  setTemplateImage(option: boolean): void {
+    this.template = option;
+  }
+  isTemplateImage(): boolean {
+    return this.template;
+  }
+  isEmpty(): boolean {
+    return this.reps.length === 0;
+  }
+  getScaleFactors(): number[] {
+    return this.reps.map((r) => r.scaleFactor);
+  }
+}
+
+/** `nativeImage` (the static side). */
+export const fakeNativeImage = {
+  createFromBuffer(buffer: Buffer, options?: Electron.CreateFromBufferOptions): FakeNativeImage {
+    const img = new FakeNativeImage();
+    // Electron decodes PNG/JPEG; an undecodable buffer gives an empty image rather than throwing.
+    if (buffer.length >= 8 && buffer.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]))) {
+      img.reps.push({ scaleFactor: options?.scaleFactor ?? 1, buffer });
+    }
+    return img;
+  },
+  createEmpty(): FakeNativeImage {
+    return new FakeNativeImage();
+  },
+} satisfies Pick<Record<keyof typeof Electron.nativeImage, unknown>, 'createFromBuffer' | 'createEmpty'>;
+
+/** `Menu`: built menus keep their template for inspection. */
+export class FakeMenu implements Pick<Electron.Menu, 'popup' | 'closePopup'> {
+  static built: FakeMenu[] = [];
+  constructor(public template: Electron.MenuItemConstructorOptions[]) {}
+  static buildFromTemplate(template: Array<Electron.MenuItemConstructorOptions | Electron.MenuItem>): FakeMenu {
+    const m = new FakeMenu(template as Electron.MenuItemConstructorOptions[]);
+    FakeMenu.built.push(m);
+    return m;
+  }
+  static setApplicationMenu(): void {}
+  popup(): void {}
+  closePopup(): void {}
+  /** Items flattened through submenus, with their path of labels. */
+  flat(): (Electron.MenuItemConstructorOptions & { path: string[] })[] {
+    const out: (Electron.MenuItemConstructorOptions & { path: string[] })[] = [];
+    const walk = (items: Electron.MenuItemConstructorOptions[], path: string[]) => {
+      for (const it of items) {
+        const p = [...path, it.label ?? it.type ?? ''];
+        out.push({ ...it, path: p });
+        if (Array.isArray(it.submenu)) walk(it.submenu as Electron.MenuItemConstructorOptions[], p);
+      }
+    };
+    walk(this.template, []);
+    return out;
+  }
+  /** The item at `labels` (a path through submenus), or throws. */
+  item(...labels: string[]): Electron.MenuItemConstructorOptions {
+    const found = this.flat().find((i) => i.path.join('\u0000') === labels.join('\u0000'));
+    if (!found)
+      throw new Error(
+        `No menu item ${labels.join(' > ')}; have ${this.flat()
+          .map((i) => i.path.join(' > '))
+          .join(', ')}`,
+      );
+    return found;
+  }
+  /** Clicks the item at `labels` as a user would. */
+  click(...labels: string[]): void {
+    const it = this.item(...labels);
+    if (it.enabled === false) throw new Error(`Menu item ${labels.join(' > ')} is disabled`);
+    it.click?.({} as Electron.MenuItem, undefined, {} as Electron.KeyboardEvent);
+  }
+}
+
+/** `Tray`. Fire 'click' with `tray.emit('click', {}, bounds)`. */
+export class FakeTray
+  extends EventEmitter
+  implements
+    Pick<
+      Electron.Tray,
+      | 'setImage'
+      | 'setToolTip'
+      | 'setTitle'
+      | 'setContextMenu'
+      | 'popUpContextMenu'
+      | 'getBounds'
+      | 'destroy'
+      | 'isDestroyed'
+      | 'setIgnoreDoubleClickEvents'
+    >
+{
+  static instances: FakeTray[] = [];
+  image: FakeNativeImage | string;
+  images: (FakeNativeImage | string)[] = [];
+  toolTip = '';
+  title = '';
+  titleCalls = 0;
+  contextMenu: FakeMenu | null = null;
+  poppedUp: FakeMenu[] = [];
+  bounds: Electron.Rectangle = { x: 0, y: 0, width: 0, height: 0 };
+  destroyed = false;
+  constructor(image: FakeNativeImage | string) {
+    super();
+    this.image = image;
+    this.images.push(image);
+    FakeTray.instances.push(this);
+  }
+  setImage(image: Electron.NativeImage | string): void {
+    this.image = image as unknown as FakeNativeImage;
+    this.images.push(this.image);
+  }
+  setToolTip(toolTip: string): void {
+    this.toolTip = toolTip;
+  }
+  setTitle(title: string): void {
+    this.titleCalls++;
+    this.title = title;
+  }
+  setContextMenu(menu: Electron.Menu | null): void {
+    this.contextMenu = menu as unknown as FakeMenu | null;
+  }
+  popUpContextMenu(menu?: Electron.Menu): void {
+    this.poppedUp.push((menu as unknown as FakeMenu) ?? this.contextMenu!);
+  }
+  getBounds(): Electron.Rectangle {
+    return { ...this.bounds };
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  setIgnoreDoubleClickEvents(): void {}
+  /** The current image (fails when it is a path string). */
+  get nativeImage(): FakeNativeImage {
+    if (typeof this.image === 'string') throw new Error('tray image is a path');
+    return this.image;
+  }
+}
+
+// ---------------------------------------------------------------- app & friends
+
+/** `app.commandLine`. */
+export class FakeCommandLine implements Pick<Electron.CommandLine, 'appendSwitch' | 'hasSwitch' | 'getSwitchValue'> {
+  switches: [string, string | undefined][] = [];
+  appendSwitch(the_switch: string, value?: string): void {
+    this.switches.push([the_switch, value]);
+  }
+  hasSwitch(the_switch: string): boolean {
+    return this.switches.some((s) => s[0] === the_switch);
+  }
+  getSwitchValue(the_switch: string): string {
+    return this.switches.find((s) => s[0] === the_switch)?.[1] ?? '';
+  }
+}
+
+/** `app`. Lifecycle events are fired with `fake.app.emit(...)`. */
+export class FakeApp
+  extends EventEmitter
+  implements
+    Pick<
+      Electron.App,
+      | 'requestSingleInstanceLock'
+      | 'quit'
+      | 'exit'
+      | 'whenReady'
+      | 'getPath'
+      | 'getVersion'
+      | 'getLocale'
+      | 'getAppPath'
+      | 'setLoginItemSettings'
+      | 'getLoginItemSettings'
+      | 'isReady'
+      | 'setAppUserModelId'
+    >
+{
+  isPackaged = false;
+  hasLock = true;
+  ready = true;
+  quitCalls = 0;
+  exitCodes: number[] = [];
+  paths: Record<string, string> = { userData: '/tmp/b24ut-test/userData', home: '/tmp/b24ut-test/home' };
+  version = '0.1.0';
+  locale = 'en-US';
+  appPath = '/tmp/b24ut-test/app';
+  loginItem: Electron.Settings = {};
+  loginItemCalls: Electron.Settings[] = [];
+  appUserModelId: string | null = null;
+  commandLine = new FakeCommandLine();
+  dock: { hidden: boolean; hide(): void } | undefined = {
+    hidden: false,
+    hide() {
+      this.hidden = true;
+    },
+  };
+
+  requestSingleInstanceLock(): boolean {
+    return this.hasLock;
+  }
+  quit(): void {
+    this.quitCalls++;
+  }
+  exit(exitCode?: number): void {
+    this.exitCodes.push(exitCode ?? 0);
+  }
+  whenReady(): Promise<void> {
+    return this.ready ? Promise.resolve() : new Promise((resolve) => this.once('ready', () => resolve()));
+  }
+  isReady(): boolean {
+    return this.ready;
+  }
+  getPath(name: Parameters<Electron.App['getPath']>[0]): string {
+    const p = this.paths[name];
+    if (!p) throw new Error(`Failed to get '${name}' path`);
+    return p;
+  }
+  getVersion(): string {
+    return this.version;
+  }
+  getLocale(): string {
+    return this.locale;
+  }
+  getAppPath(): string {
+    return this.appPath;
+  }
+  setLoginItemSettings(settings: Electron.Settings): void {
+    this.loginItemCalls.push(settings);
+    this.loginItem = { ...this.loginItem, ...settings };
+  }
+  getLoginItemSettings(): Electron.LoginItemSettings {
+    return {
+      openAtLogin: this.loginItem.openAtLogin ?? false,
+      wasOpenedAtLogin: false,
+      status: this.loginItem.openAtLogin ? 'enabled' : 'not-registered',
+      executableWillLaunchAtLogin: this.loginItem.openAtLogin ?? false,
+      launchItems: [],
+    };
+  }
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  }
+}
+
+type IpcHandler = (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+
+/** `ipcMain`. Call a handler as the renderer would with {@link FakeIpcMain.invoke}. */
+export class FakeIpcMain extends EventEmitter implements Pick<Electron.IpcMain, 'handle' | 'removeHandler'> {
+  handlers = new Map<string, IpcHandler>();
+  handle(channel: string, listener: (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => unknown): void {
+    // Electron throws on a second handler for the same channel.
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  /** Invokes `channel` from `sender` (its main frame, unless `frame` is given). */
+  async invoke(
+    channel: string,
+    from: { sender: FakeWebContents; frame?: FakeWebFrame | null },
+    ...args: unknown[]
+  ): Promise<unknown> {
+    const h = this.handlers.get(channel);
+    if (!h) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
+    const frame = from.frame === undefined ? from.sender.mainFrame : from.frame;
+    const event = {
+      sender: from.sender,
+      senderFrame: frame,
+      frameId: 1,
+      processId: 1,
+      type: 'frame',
+      preventDefault() {},
+      defaultPrevented: false,
+    } as unknown as Electron.IpcMainInvokeEvent;
+    // Structured clone, as the real bridge does: functions and class instances do not survive.
+    return structuredClone(await h(event, ...structuredClone(args)));
+  }
+}
+
+/** `ipcRenderer` (preload side). `invokeImpl` answers invocations. */
+export class FakeIpcRenderer extends EventEmitter implements Pick<Electron.IpcRenderer, 'invoke'> {
+  invoked: [string, ...unknown[]][] = [];
+  invokeImpl: (channel: string, ...args: unknown[]) => Promise<unknown> = () =>
+    Promise.resolve({ ok: true, data: null });
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.invoked.push([channel, ...args]);
+    return this.invokeImpl(channel, ...args);
+  }
+  /** Delivers a message from the main process, with an event object the preload must not leak. */
+  deliver(channel: string, payload: unknown): void {
+    this.emit(channel, { sender: this, senderId: 0, ports: [] }, payload);
+  }
+}
+
+/** `contextBridge`. */
+export class FakeContextBridge implements Pick<Electron.ContextBridge, 'exposeInMainWorld'> {
+  exposed: Record<string, unknown> = {};
+  exposeInMainWorld(apiKey: string, api: unknown): void {
+    if (apiKey in this.exposed)
+      throw new Error(`Cannot bind an API on top of an existing property on the window object`);
+    this.exposed[apiKey] = api;
+  }
+}
+
+/** `globalShortcut`. Mark accelerators as taken by other programs with `taken.add()`. */
+export class FakeGlobalShortcut implements Pick<
+  Electron.GlobalShortcut,
+  'register' | 'unregister' | 'unregisterAll' | 'isRegistered'
+> {
+  registered = new Map<string, () => void>();
+  /** Accelerators another program holds: `register` returns false for them. */
+  taken = new Set<string>();
+  log: string[] = [];
+  register(accelerator: string, callback: () => void): boolean {
+    this.log.push(`register ${accelerator}`);
+    // Electron throws for a string it cannot parse as an accelerator.
+    if (!isPlausibleAccelerator(accelerator)) {
+      throw new Error(`Error processing argument at index 0, conversion failure from ${accelerator}`);
+    }
+    if (this.taken.has(accelerator) || this.registered.has(accelerator)) return false;
+    this.registered.set(accelerator, callback);
+    return true;
+  }
+  unregister(accelerator: string): void {
+    this.log.push(`unregister ${accelerator}`);
+    this.registered.delete(accelerator);
+  }
+  unregisterAll(): void {
+    this.log.push('unregisterAll');
+    this.registered.clear();
+  }
+  isRegistered(accelerator: string): boolean {
+    return this.registered.has(accelerator);
+  }
+  /** The user pressed `accelerator`. */
+  press(accelerator: string): void {
+    const cb = this.registered.get(accelerator);
+    if (!cb) throw new Error(`${accelerator} is not registered`);
+    cb();
+  }
+}
+
+const MODIFIERS = new Set([
+  'Command',
+  'Cmd',
+  'Control',
+  'Ctrl',
+  'CommandOrControl',
+  'CmdOrCtrl',
+  'Alt',
+  'Option',
+  'AltGr',
+  'Shift',
+  'Super',
+  'Meta',
+]);
+
+/** A rough model of Electron's accelerator parser: modifiers joined by '+', one key last. */
+function isPlausibleAccelerator(a: string): boolean {
+  if (typeof a !== 'string' || a === '' || /\s/.test(a)) return false;
+  const parts = a.split('+');
+  const key = parts.pop()!;
+  if (!parts.every((p) => MODIFIERS.has(p))) return false;
+  return /^([A-Z0-9]|F([1-9]|1[0-9]|2[0-4])|Plus|Space|Tab|Backspace|Delete|Insert|Return|Enter|Up|Down|Left|Right|Home|End|PageUp|PageDown|Escape|Esc|[`\-=[\];',./\\])$/i.test(
+    key,
+  );
+}
+
+/** `safeStorage`. Set `available`/`backend` to model a machine; the cipher is a reversible fake. */
+export class FakeSafeStorage implements Pick<
+  Electron.SafeStorage,
+  'isEncryptionAvailable' | 'getSelectedStorageBackend' | 'encryptString' | 'decryptString'
+> {
+  available = true;
+  backend: ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> = 'gnome_libsecret';
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+  getSelectedStorageBackend(): ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> {
+    return this.backend;
+  }
+  encryptString(plainText: string): Buffer {
+    if (!this.available)
+      throw new Error(
+        'Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.',
+      );
+    // "v10" like Chromium's OSCrypt prefix, then the bytes XOR-ed so the plaintext is not visible.
+    return Buffer.concat([Buffer.from('v10'), Buffer.from(plainText, 'utf8').map((b) => b ^ 0x5a)]);
+  }
+  decryptString(encrypted: Buffer): string {
+    if (!this.available)
+      throw new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.',
+      );
+    if (encrypted.subarray(0, 3).toString() !== 'v10') {
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    }
+    return Buffer.from(encrypted.subarray(3).map((b) => b ^ 0x5a)).toString('utf8');
+  }
+}
+
+/** `screen`. Set `displays` and `cursor`. */
+export class FakeScreen
+  extends EventEmitter
+  implements
+    Pick<Electron.Screen, 'getAllDisplays' | 'getCursorScreenPoint' | 'getPrimaryDisplay' | 'getDisplayNearestPoint'>
+{
+  cursor: Electron.Point = { x: 100, y: 100 };
+  displays: Electron.Display[] = [
+    fakeDisplay({ x: 0, y: 0, width: 1920, height: 1080 }, { x: 0, y: 0, width: 1920, height: 1040 }),
+  ];
+  getAllDisplays(): Electron.Display[] {
+    return this.displays;
+  }
+  getCursorScreenPoint(): Electron.Point {
+    return { ...this.cursor };
+  }
+  getPrimaryDisplay(): Electron.Display {
+    return this.displays[0]!;
+  }
+  getDisplayNearestPoint(point: Electron.Point): Electron.Display {
+    return (
+      this.displays.find(
+        (d) =>
+          point.x >= d.bounds.x &&
+          point.x < d.bounds.x + d.bounds.width &&
+          point.y >= d.bounds.y &&
+          point.y < d.bounds.y + d.bounds.height,
+      ) ?? this.displays[0]!
+    );
+  }
+}
+
+/** A `Display` with the given bounds and work area. */
+export function fakeDisplay(
+  bounds: Electron.Rectangle,
+  workArea: Electron.Rectangle,
+  scaleFactor = 1,
+): Electron.Display {
+  return {
+    id: Math.floor(Math.random() * 1e9),
+    bounds,
+    workArea,
+    size: { width: bounds.width, height: bounds.height },
+    workAreaSize: { width: workArea.width, height: workArea.height },
+    scaleFactor,
+    rotation: 0,
+    internal: false,
+    monochrome: false,
+    accelerometerSupport: 'unknown',
+    colorDepth: 24,
+    colorSpace: '',
+    depthPerComponent: 8,
+    detected: true,
+    displayFrequency: 60,
+    label: 'Fake display',
+    maximumCursorSize: { width: 0, height: 0 },
+    nativeOrigin: { x: bounds.x, y: bounds.y },
+    touchSupport: 'unknown',
+  };
+}
+
+/** `shell`. */
+export class FakeShell implements Pick<Electron.Shell, 'openExternal'> {
+  opened: string[] = [];
+  openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+    return Promise.resolve();
+  }
+}
+
+/** `Notification`. Fire a click with `FakeNotification.instances[0].emit('click')`. */
+export class FakeNotification extends EventEmitter implements Pick<Electron.Notification, 'show' | 'close'> {
+  static instances: FakeNotification[] = [];
+  static supported = true;
+  shown = false;
+  constructor(public options: Electron.NotificationConstructorOptions = {}) {
+    super();
+    FakeNotification.instances.push(this);
+  }
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  show(): void {
+    this.shown = true;
+    this.emit('show', new FakeEvent());
+  }
+  close(): void {
+    this.emit('close', new FakeEvent());
+  }
+}
+
+/** `nativeTheme`. */
+export class FakeNativeTheme extends EventEmitter implements Pick<Electron.NativeTheme, 'shouldUseDarkColors'> {
+  shouldUseDarkColors = false;
+}
+
+// ---------------------------------------------------------------- the module
+
+/** The doubles, addressable by tests. */
+export const fake = {
+  app: new FakeApp(),
+  ipcMain: new FakeIpcMain(),
+  ipcRenderer: new FakeIpcRenderer(),
+  contextBridge: new FakeContextBridge(),
+  globalShortcut: new FakeGlobalShortcut(),
+  safeStorage: new FakeSafeStorage(),
+  screen: new FakeScreen(),
+  shell: new FakeShell(),
+  powerMonitor: new EventEmitter(),
+  nativeTheme: new FakeNativeTheme(),
+  session: { defaultSession: new FakeSession() },
+  BrowserWindow: FakeBrowserWindow,
+  Tray: FakeTray,
+  Menu: FakeMenu,
+  Notification: FakeNotification,
+  nativeImage: fakeNativeImage,
+};
+
+const named = {
+  app: fake.app,
+  ipcMain: fake.ipcMain,
+  ipcRenderer: fake.ipcRenderer,
+  contextBridge: fake.contextBridge,
+  globalShortcut: fake.globalShortcut,
+  safeStorage: fake.safeStorage,
+  screen: fake.screen,
+  shell: fake.shell,
+  powerMonitor: fake.powerMonitor,
+  nativeTheme: fake.nativeTheme,
+  session: fake.session,
+  BrowserWindow: FakeBrowserWindow,
+  Tray: FakeTray,
+  Menu: FakeMenu,
+  Notification: FakeNotification,
+  nativeImage: fakeNativeImage,
+} satisfies Partial<Record<keyof ElectronModule, unknown>>;
+
+/** What `vi.mock('electron', …)` should return: the named exports plus `default` (electron-store imports the default). */
+export const electronModule = { ...named, default: named };
+
+/** Puts every double back to its initial state, in place. */
+export function resetElectronMock(): void {
+  const fresh = {
+    app: new FakeApp(),
+    ipcMain: new FakeIpcMain(),
+    ipcRenderer: new FakeIpcRenderer(),
+    contextBridge: new FakeContextBridge(),
+    globalShortcut: new FakeGlobalShortcut(),
+    safeStorage: new FakeSafeStorage(),
+    screen: new FakeScreen(),
+    shell: new FakeShell(),
+    nativeTheme: new FakeNativeTheme(),
+  };
+  for (const [key, value] of Object.entries(fresh)) {
+    const target = fake[key as keyof typeof fresh] as unknown as EventEmitter & Record<string, unknown>;
+    if (target instanceof EventEmitter) target.removeAllListeners();
+    // Keep the identity (the code under test holds it), replace the state.
+    for (const k of Object.keys(target)) if (!k.startsWith('_')) delete target[k];
+    for (const [k, v] of Object.entries(value)) if (!k.startsWith('_')) target[k] = v;
+  }
+  fake.powerMonitor.removeAllListeners();
+  fake.session.defaultSession = new FakeSession();
+  FakeBrowserWindow.instances = [];
+  FakeBrowserWindow.autoReadyToShow = true;
+  FakeTray.instances = [];
+  FakeMenu.built = [];
+  FakeNotification.instances = [];
+  FakeNotification.supported = true;
+}

@@ -13,20 +13,10 @@ import { parseDialogId } from '../../shared/dialog-id';
 import { BitrixError, type BatchOutcome, type BitrixClient } from './bitrix/types';
 import { unreadCall } from './dialogs';
 import type { Clock, KeyValueStore, TimerHandle } from './ports';
+import type { QueuedAction } from './storage/schema';
 
-/** One toggle intent as persisted under the store key `queue`. */
-export interface QueuedAction {
-  id: string;
-  accountId: string;
-  dialogId: string;
-  /** true: set the manual mark (ACTION=Y); false: remove it and mark read (ACTION=N). */
-  unread: boolean;
-  createdAt: number;
-  attempts: number;
-  /** Epoch ms before which it is not sent again (backoff). */
-  nextAttemptAt: number;
-  lastError: { code: string; message: string } | null;
-}
+/** One toggle intent as persisted under the store key `queue` (the schema lives with the store). */
+export type { QueuedAction };
 
 /** The store key holding the queue. */
 export const QUEUE_KEY = 'queue';

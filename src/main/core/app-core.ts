@@ -638,7 +638,13 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
 
   async function refresh(): Promise<void> {
     queue.retryNow();
-    await poller.refreshNow();
+    // Polled accounts reload through the poller (one load at a time per account); before start(), directly.
+    await Promise.all(
+      accounts
+        .summaries()
+        .filter((a) => a.status === 'ok')
+        .map((a) => (poller.has(a.id) ? poller.refreshNow(a.id) : pollAccount(a.id, 'full').catch(() => undefined))),
+    );
   }
 
   async function toggleSlot(n: number): Promise<void> {

@@ -97,6 +97,8 @@ export interface Poller {
   /** Starts polling an account (its first poll one interval from now). */
   add(accountId: string): void;
   remove(accountId: string): void;
+  /** Whether the account is being polled. */
+  has(accountId: string): boolean;
   /** A full reload of one account (or all) now; resolves when done (failures are reported by `run`, not thrown). */
   refreshNow(accountId?: string): Promise<void>;
   /** Offline pauses every timer; back online refreshes at once. */
@@ -176,6 +178,7 @@ export function createPoller(opts: PollerOptions): Poller {
       if (p?.timer !== null && p?.timer !== undefined) clock.clearTimeout(p.timer);
       accounts.delete(id);
     },
+    has: (id) => accounts.has(id),
     async refreshNow(id) {
       const ids = id ? [id] : [...accounts.keys()];
       await Promise.all(ids.map((a) => poll(a, 'full')));

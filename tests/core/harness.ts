@@ -29,7 +29,15 @@ export interface Harness {
 
 /** A core over `dir` (a fresh temp dir by default); pass the same dir and key to simulate a restart. */
 export function makeCore(
-  opts: { dir?: string; key?: Buffer; clock?: Clock; options?: AppCoreOptions; taken?: string[] } = {},
+  opts: {
+    dir?: string;
+    key?: Buffer;
+    clock?: Clock;
+    options?: AppCoreOptions;
+    taken?: string[];
+    /** Replaces the recording opener (e.g. to follow an OAuth authorize URL like a browser). */
+    openExternal?: (url: string) => Promise<void>;
+  } = {},
 ): Harness {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'b24-core-'));
   const key = opts.key ?? randomBytes(32);
@@ -57,7 +65,12 @@ export function makeCore(
       toggle: () => void popup.push('toggle'),
       isVisible: () => false,
     },
-    opener: { openExternal: async (url) => void opened.push(url) },
+    opener: {
+      openExternal: async (url) => {
+        opened.push(url);
+        await opts.openExternal?.(url);
+      },
+    },
     notifier: { notify: (n) => void notified.push({ title: n.title, body: n.body }) },
     platform: 'linux',
     version: '0.1.0',

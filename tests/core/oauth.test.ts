@@ -1,0 +1,123 @@
+/**
+ * OAuth sign-in through the core, end to end: the browser is a fetch that
+ * follows the portal's redirect to the core's loopback listener.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakePortal, generateDialogs, type FakePortal } from '../fake-portal/server';
+import type { AccountSummary } from '../../src/shared/types';
+import { createAccountStore } from '../../src/main/core/storage/accounts';
+import { deliveredUnread, makeCore, until, type Harness } from './harness';
+
+const portals: FakePortal[] = [];
+const cores: Harness[] = [];
+afterEach(async () => {
+  for (const h of cores.splice(0)) await h.core.stop();
+  for (const p of portals.splice(0)) await p.close();
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function oauthSetup() {
+  const port = await freePort();
+  const p = await startFakePortal({
+    seed: generateDialogs(40, { pinned: 20 }),
+    rateLimit: false,
+    oauth: {
+      clientId: 'local.abc123.def456',
+      clientSecret: 'Sup3rS3cretClientValue',
+      redirectUri: `http://127.0.0.1:${port}/oauth/callback`,
+    },
+  });
+  portals.push(p);
+  // The "browser": follows /oauth/authorize/ → 302 → the core's loopback listener.
+  const h = makeCore({ openExternal: async (url) => void (await fetch(url)).text() });
+  cores.push(h);
+  const set = await h.core.dispatch('updateSettings', [{ oauthRedirectPort: port }]);
+  expect(set.ok).toBe(true);
+  return { p, h };
+}
+
+describe('OAuth sign-in through the core', () => {
+  it('signs in with a local application, then survives an access token expiring mid-burst with one refresh', async () => {
+    const { p, h } = await oauthSetup();
+    const done: (AccountSummary | null)[] = [];
+    h.core.on('oauthDone', (e) => done.push(e.account));
+    const r = await h.core.dispatch('startOAuth', [
+      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
+    ]);
+    expect(r).toMatchObject({ ok: true, data: { redirectUrl: expect.stringContaining('/oauth/callback') } });
+    await until(() => done.length === 1, 10_000, 'oauthDone');
+    const account = done[0]!;
+    expect(account).toMatchObject({ kind: 'oauth', origin: p.url, status: 'ok' });
+    await until(() => h.core.state().dialogs.length === 20, 5_000, 'the pinned list');
+
+    p.expireAccessTokens();
+    p.resetCalls();
+    const ids = h.core.state().dialogs.map((d) => d.dialogId);
+    for (const id of ids) await h.core.dispatch('setUnread', [account.id, id, true]);
+    await until(() => h.core.state().pendingActions === 0, 10_000, 'the queue to drain');
+    expect(p.refreshCount()).toBe(1);
+    expect(deliveredUnread(p).sort()).toEqual(ids.map((id) => `${id}:Y`).sort());
+
+    // Neither the client secret nor any token (old or rotated) sits in a file the app wrote.
+    const secret = createAccountStore({
+      store: h.deps.store,
+      secretBox: h.deps.secretBox,
+      memoryOnly: () => false,
+    }).secret(account.id);
+    expect(secret).toMatchObject({ kind: 'oauth' });
+    const oldRefresh = p.calls.find((c) => c.method === 'oauth/token')?.params['refresh_token'];
+    expect(typeof oldRefresh).toBe('string');
+    const needles = [p.oauth.clientSecret, oldRefresh as string];
+    if (secret?.kind === 'oauth') needles.push(secret.accessToken, secret.refreshToken);
+    for (const f of readdirSync(h.dir)) {
+      const text = readFileSync(join(h.dir, f), 'utf8');
+      for (const n of needles) expect(text).not.toContain(n);
+    }
+  });
+
+  it('a revoked refresh token signs the account out cleanly and keeps its queue', async () => {
+    const { p, h } = await oauthSetup();
+    const done: (AccountSummary | null)[] = [];
+    h.core.on('oauthDone', (e) => done.push(e.account));
+    await h.core.dispatch('startOAuth', [
+      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
+    ]);
+    await until(() => done.length === 1 && h.core.state().dialogs.length > 0, 10_000, 'sign-in');
+    const acc = done[0]!.id;
+    p.revokeRefreshTokens();
+    p.expireAccessTokens();
+    const id = h.core.state().dialogs[0]!.dialogId;
+    await h.core.dispatch('setUnread', [acc, id, true]);
+    await until(() => h.core.state().accounts[0]!.status === 'needs-sign-in', 5_000, 'needs-sign-in');
+    expect(h.core.queue.all()).toMatchObject([{ accountId: acc, dialogId: id, unread: true }]);
+    expect(deliveredUnread(p)).toEqual([]);
+  });
+
+  it('a wrong client secret ends the flow with a clear notice', async () => {
+    const { p, h } = await oauthSetup();
+    const done: (AccountSummary | null)[] = [];
+    h.core.on('oauthDone', (e) => done.push(e.account));
+    await h.core.dispatch('startOAuth', [
+      { portal: p.url, clientId: p.oauth.clientId, clientSecret: 'wrong-secret-value' },
+    ]);
+    await until(() => done.length === 1, 10_000, 'oauthDone');
+    expect(done).toEqual([null]);
+    const s = h.core.state();
+    expect(s.accounts).toEqual([]);
+    expect(s.notices.map((n) => n.code)).toEqual(['invalid_client']);
+    expect(JSON.stringify(s)).not.toContain('wrong-secret-value');
+  });
+});

@@ -8,7 +8,7 @@
  * - `unread`     bubble in the accent colour with a red badge holding the
  *                count ("9+" / "99+" when the number does not fit);
  * - `offline`    faded bubble crossed by a slash;
- * - `error`      bubble with a red "!" badge;
+ * - `error`      red bubble with a big "!" in it;
  * - `signed-out` hollow outline of the bubble.
  *
  * Themes name the panel the icon sits on: `light` (dark glyph on a light
@@ -142,6 +142,14 @@ function layoutBadge(size: number, label: string): Badge {
   return { x: size - w, y: 0, w, h, label: chosen, font };
 }
 
+/**
+ * The text the unread badge shows for `count` on an icon of `size` px:
+ * the number, "99+" above 99, or "9+" where that does not fit ("" = a dot).
+ */
+export function fitBadgeLabel(count: number, size: number): string {
+  return layoutBadge(size, countLabel(count)).label;
+}
+
 /** The bubble shape for an icon of edge `s`: body edges on whole pixels so straight edges stay crisp. */
 function bubbleShape(s: number): Sdf {
   const k = s / 16;
@@ -183,6 +191,26 @@ function drawBadge(canvas: Canvas, badge: Badge, p: Palette, ring: number): void
   else canvas.drawText(badge.label, tx, ty, font, scale, BLACK, 'erase');
 }
 
+/**
+ * The error glyph: the bubble in the alert colour with a big "!" in it
+ * (knocked out in template images). A changed bubble rather than another
+ * badge, so error and unread differ in shape as well as colour.
+ */
+function drawErrorBubble(canvas: Canvas, s: number, bubble: Sdf, p: Palette): void {
+  canvas.fill(bubble, p.badge);
+  const k = s / 16;
+  const y0 = Math.round(2 * k);
+  const y1 = Math.round(12 * k);
+  // About 70 % of the body's height (pickFont aims at a third of its argument).
+  const { font, scale } = pickFont(Math.round(((y1 - y0) * 0.7) / 0.32));
+  const gw = font.width * scale;
+  const gh = font.height * scale;
+  const tx = Math.round(s / 2 - gw / 2);
+  const ty = y0 + Math.floor((y1 - y0 - gh) / 2);
+  if (p.badgeText) canvas.drawText('!', tx, ty, font, scale, p.badgeText);
+  else canvas.drawText('!', tx, ty, font, scale, BLACK, 'erase');
+}
+
 function validate(opts: TrayIconOptions): void {
   if (!TRAY_STATES.includes(opts.state)) throw new TypeError(`Unknown tray state: ${String(opts.state)}`);
   if (!TRAY_THEMES.includes(opts.theme)) throw new TypeError(`Unknown tray theme: ${String(opts.theme)}`);
@@ -212,8 +240,7 @@ export function drawTrayIcon(opts: TrayIconOptions): Canvas {
       drawBadge(canvas, layoutBadge(s, countLabel(opts.count)), p, ring);
       break;
     case 'error':
-      canvas.fill(bubble, p.fg);
-      drawBadge(canvas, layoutBadge(s, '!'), p, ring);
+      drawErrorBubble(canvas, s, bubble, p);
       break;
     case 'offline': {
       canvas.fill(bubble, withAlpha(p.fg, p.faded));

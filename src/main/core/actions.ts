@@ -51,6 +51,8 @@ export interface ActionQueueOptions {
   batchWindowMs?: number;
   /** New ids (injectable for tests). */
   newId?: () => string;
+  /** Backoff bounds (default {@link BACKOFF}: 1 s doubling up to 5 min); tests shorten them. */
+  backoff?: { baseMs: number; capMs: number };
 }
 
 /** The running queue. */
@@ -144,11 +146,16 @@ export function coalesce(
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random; never below the portal's own hint. */
-export function backoffDelay(attempts: number, random: () => number, retryAfterMs?: number): number {
-  const exp = Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
+export function backoffDelay(
+  attempts: number,
+  random: () => number,
+  retryAfterMs?: number,
+  bounds: { baseMs: number; capMs: number } = BACKOFF,
+): number {
+  const exp = Math.min(bounds.capMs, bounds.baseMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
   const jittered = exp / 2 + random() * (exp / 2);
   const hint = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? retryAfterMs : 0;
-  return Math.round(Math.max(jittered, Math.min(hint, BACKOFF.capMs * 2)));
+  return Math.round(Math.max(jittered, Math.min(hint, Math.max(bounds.capMs, BACKOFF.capMs) * 2)));
 }
 
 function isQueuedAction(v: unknown): v is QueuedAction {
@@ -315,7 +322,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     items[idx] = {
       ...action,
       attempts,
-      nextAttemptAt: clock.now() + backoffDelay(attempts, random, error.opts.retryAfterMs),
+      nextAttemptAt: clock.now() + backoffDelay(attempts, random, error.opts.retryAfterMs, opts.backoff ?? BACKOFF),
       lastError: { code: error.code, message: error.message },
     };
   }

@@ -53,6 +53,8 @@ export interface AppCoreOptions {
   timeoutMs?: number;
   /** Longest browser sign-in (default 5 min). */
   oauthTimeoutMs?: number;
+  /** Backoff of failed toggles (default 1 s doubling up to 5 min); fault-injection tests shorten it. */
+  backoff?: { baseMs: number; capMs: number };
 }
 
 /** The core plus handles tests and the benchmark use. */
@@ -442,6 +444,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     clientFor: (id) => (isActive(id) ? clientFor(id) : null),
     random,
     batchWindowMs: options.batchWindowMs,
+    backoff: options.backoff,
     confirmedUnread: (a, d) => confirmedDialog(a, d)?.unread,
     onChange: push,
     onDelivered: (action: QueuedAction) => {

@@ -143,9 +143,11 @@ describe('AppCore over a real fake portal', () => {
     for (const id of ids) await h.core.dispatch('setUnread', [acc, id, true]);
     await until(() => h.core.queue.all().some((a) => a.attempts > 0), 5_000, 'a failed attempt');
     expect(h.core.state().dialogs.every((d) => d.unread && d.pending)).toBe(true);
+    expect(h.core.state()).toMatchObject({ status: 'offline', error: { code: 'NETWORK' } });
     p.setOffline(false);
     h.core.onOnline(true);
     await until(() => h.core.state().pendingActions === 0, 15_000, 'the queue to drain');
+    expect(h.core.state().status).toBe('ready');
     const sent = deliveredUnread(p);
     expect(sent.sort()).toEqual(ids.map((id) => `${id}:Y`).sort());
     expect(ids.every((id) => p.dialog(id)!.unread)).toBe(true);

@@ -36,6 +36,8 @@ export interface ActionQueueOptions {
   onChange?: () => void;
   /** An intent was refused for good: tell the user which dialog and why. */
   onDropped?: (action: QueuedAction, error: BitrixError) => void;
+  /** A transient failure: the intent stays and is retried after a backoff (the core shows "offline" on NETWORK/TIMEOUT). */
+  onRetry?: (action: QueuedAction, error: BitrixError) => void;
   /** The portal confirmed an intent. */
   onDelivered?: (action: QueuedAction) => void;
   /** The account's sign-in was lost: its intents are kept and no longer sent until {@link ActionQueue.release}. */
@@ -63,6 +65,8 @@ export interface ActionQueue {
   pendingFor(accountId: string, dialogId: string): QueuedAction | undefined;
   /** Every intent, in enqueue order. */
   all(): QueuedAction[];
+  /** How many intents wait (cheap). */
+  size(): number;
   /** Sends what is due. Single-flight: concurrent callers share one run, which repeats while work arrives. */
   drain(): Promise<void>;
   /** Drains after the short batch window (what a user toggle calls). */
@@ -319,6 +323,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       return;
     }
     const attempts = action.attempts + 1;
+    opts.onRetry?.(action, error);
     items[idx] = {
       ...action,
       attempts,
@@ -402,6 +407,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     enqueue,
     pendingFor,
     all: () => items.map((a) => ({ ...a })),
+    size: () => items.length,
     drain,
     requestDrain() {
       if (stopped || kick !== null) return;

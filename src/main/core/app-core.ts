@@ -415,10 +415,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     }
     if (changed) deps.store.set('seen', seen);
     if (fresh.length === 0) return;
-    const show = (focus: string) => () => {
-      deps.popup.show(focus);
-      emit('shown', { focus });
-    };
+    // PopupControl.show announces `shown` (with the focus) itself, in Electron and the preview alike.
+    const show = (focus: string) => () => deps.popup.show(focus);
     if (fresh.length > GROUP_NOTIFICATIONS_ABOVE) {
       const ru = lang() === 'ru';
       deps.notifier.notify({
@@ -475,6 +473,13 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       });
     },
     onAuthLost: (id, code) => authLost(id, code),
+    onRetry: (action, error) => {
+      // A toggle that could not reach the portal is as good a sign of "offline" as a failed poll.
+      if (error.code === 'NETWORK' || error.code === 'TIMEOUT') {
+        runtime(action.accountId).lastError = toError(error, { accountId: action.accountId });
+        push();
+      }
+    },
   });
 
   const poller = createPoller({
@@ -531,10 +536,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       deps.notifier.notify({
         title: s.title || s.dialogId,
         body: lang() === 'ru' ? 'Напоминание: вернуться к диалогу' : 'Reminder: come back to this dialog',
-        onClick: () => {
-          deps.popup.show(key(s.accountId, s.dialogId));
-          emit('shown', { focus: key(s.accountId, s.dialogId) });
-        },
+        onClick: () => deps.popup.show(key(s.accountId, s.dialogId)),
       });
     }
     queue.requestDrain();
@@ -580,7 +582,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       accounts: summaries,
       dialogs,
       updatedAt,
-      pendingActions: queue.all().length,
+      pendingActions: queue.size(),
       notices: notices.map((n) => ({ ...n })),
       error,
     };

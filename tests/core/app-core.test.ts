@@ -232,8 +232,10 @@ describe('AppCore over a real fake portal', () => {
     expect(b.dialog('chat74')!.unread).toBe(true);
     expect(a.dialog('chat74')!.unread).toBe(false);
 
-    // Slot 1 is the first dialog across accounts: portal A's.
-    await h.core.toggleSlot(1);
+    // The slot-1 hotkey flips the first dialog across accounts: portal A's.
+    await h.core.start();
+    h.registrar.registered.get('CommandOrControl+Alt+1')!();
+    await until(() => h.core.state().pendingActions === 1);
     await until(() => h.core.state().pendingActions === 0);
     expect(deliveredUnread(a)).toEqual(['chat74:Y']);
 

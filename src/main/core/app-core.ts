@@ -868,7 +868,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   async function updateSettings(patch: SettingsPatch): Promise<SettingsView> {
     const prev = settings;
     settings = settingsStore.update(patch);
-    if (JSON.stringify(prev.hotkeys) !== JSON.stringify(settings.hotkeys)) applyHotkeys();
+    // Re-applied even when unchanged: saving again retries an accelerator another program has since released.
+    if (patch.hotkeys !== undefined) applyHotkeys();
     if (prev.pollIntervalSec !== settings.pollIntervalSec) poller.reschedule();
     if (prev.secretsInMemoryOnly !== settings.secretsInMemoryOnly) accounts.reconcileStorage();
     if (prev.launchAtLogin !== settings.launchAtLogin) {

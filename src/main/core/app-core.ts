@@ -988,9 +988,14 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     },
     onOnline(online) {
       if (stopped) return;
+      const wasOffline = offline;
       offline = !online;
+      // Back from offline, the poller reloads every account itself; otherwise reload here.
       poller.setOnline(online);
-      if (online) queue.retryNow();
+      if (online) {
+        queue.retryNow();
+        if (!wasOffline) void poller.refreshNow();
+      }
       push();
     },
   };

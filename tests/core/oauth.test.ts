@@ -104,6 +104,16 @@ describe('OAuth sign-in through the core', () => {
     await until(() => h.core.state().accounts[0]!.status === 'needs-sign-in', 5_000, 'needs-sign-in');
     expect(h.core.queue.all()).toMatchObject([{ accountId: acc, dialogId: id, unread: true }]);
     expect(deliveredUnread(p)).toEqual([]);
+
+    // Signing in again (same portal, same user) is the same account: the kept intent goes out.
+    await h.core.dispatch('startOAuth', [
+      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
+    ]);
+    await until(() => done.length === 2, 10_000, 'the second sign-in');
+    expect(done[1]!.id).toBe(acc);
+    await until(() => h.core.state().pendingActions === 0, 5_000, 'the kept intent to go out');
+    expect(deliveredUnread(p)).toEqual([`${id}:Y`]);
+    expect(h.core.state().accounts).toMatchObject([{ id: acc, status: 'ok' }]);
   });
 
   it('a wrong client secret ends the flow with a clear notice', async () => {

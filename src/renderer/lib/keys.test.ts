@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { acceleratorFromEvent, describeAccelerator, listCommand, type KeyLike } from './keys';
+
+const key = (k: Partial<KeyLike> & { key: string }): KeyLike => ({
+  code: '',
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  ...k,
+});
+
+describe('acceleratorFromEvent', () => {
+  it('builds Electron accelerators from the physical key, whatever the layout', () => {
+    expect(acceleratorFromEvent(key({ key: 'u', code: 'KeyU', ctrlKey: true, altKey: true }), 'linux')).toBe(
+      'CommandOrControl+Alt+U',
+    );
+    // Russian layout: the U key types "г" but the accelerator names U.
+    expect(acceleratorFromEvent(key({ key: 'г', code: 'KeyU', ctrlKey: true, altKey: true }), 'win32')).toBe(
+      'CommandOrControl+Alt+U',
+    );
+    expect(acceleratorFromEvent(key({ key: '1', code: 'Digit1', metaKey: true, shiftKey: true }), 'darwin')).toBe(
+      'CommandOrControl+Shift+1',
+    );
+    expect(acceleratorFromEvent(key({ key: 'F8', code: 'F8' }), 'linux')).toBe('F8');
+  });
+
+  it('waits while only modifiers are held and refuses shortcuts that would swallow typing', () => {
+    expect(acceleratorFromEvent(key({ key: 'Control', code: 'ControlLeft', ctrlKey: true }), 'linux')).toBeNull();
+    expect(acceleratorFromEvent(key({ key: 'a', code: 'KeyA' }), 'linux')).toBeNull();
+    expect(acceleratorFromEvent(key({ key: 'A', code: 'KeyA', shiftKey: true }), 'linux')).toBeNull();
+  });
+
+  it('reads back as the platform writes it', () => {
+    expect(describeAccelerator('CommandOrControl+Alt+U', 'linux')).toBe('Ctrl+Alt+U');
+    expect(describeAccelerator('CommandOrControl+Alt+U', 'darwin')).toBe('⌘⌥U');
+    expect(describeAccelerator('', 'linux')).toBe('');
+  });
+});
+
+describe('listCommand', () => {
+  it('moves with arrows and j/k, toggles the Nth with digits', () => {
+    expect(listCommand(key({ key: 'ArrowDown' }), '')).toEqual({ kind: 'next' });
+    expect(listCommand(key({ key: 'k', code: 'KeyK' }), '')).toEqual({ kind: 'prev' });
+    expect(listCommand(key({ key: '3', code: 'Digit3' }), '')).toEqual({ kind: 'slot', n: 3 });
+    expect(listCommand(key({ key: '0', code: 'Digit0' }), '')).toBeNull();
+  });
+
+  it('lets Space and Enter reach the focused switch', () => {
+    expect(listCommand(key({ key: ' ', code: 'Space' }), '')).toBeNull();
+    expect(listCommand(key({ key: 'Enter', code: 'Enter' }), '')).toBeNull();
+    expect(listCommand(key({ key: 'Enter', code: 'Enter', ctrlKey: true }), '')).toEqual({ kind: 'open' });
+  });
+
+  it('filters with typed letters; command letters join the filter once it has started', () => {
+    expect(listCommand(key({ key: 'a', code: 'KeyA' }), '')).toEqual({ kind: 'filter-append', text: 'a' });
+    expect(listCommand(key({ key: 'О', code: 'KeyJ' }), '')).toEqual({ kind: 'filter-append', text: 'О' });
+    expect(listCommand(key({ key: 'r', code: 'KeyR' }), '')).toEqual({ kind: 'refresh' });
+    expect(listCommand(key({ key: 'r', code: 'KeyR' }), 'p')).toEqual({ kind: 'filter-append', text: 'r' });
+    expect(listCommand(key({ key: 'Backspace' }), 'pr')).toEqual({ kind: 'filter-backspace' });
+    expect(listCommand(key({ key: 'Backspace' }), '')).toBeNull();
+  });
+
+  it('Esc, F5 and Ctrl+, are always commands', () => {
+    expect(listCommand(key({ key: 'Escape' }), 'abc')).toEqual({ kind: 'escape' });
+    expect(listCommand(key({ key: 'F5', code: 'F5' }), '')).toEqual({ kind: 'refresh' });
+    expect(listCommand(key({ key: ',', code: 'Comma', ctrlKey: true }), '')).toEqual({ kind: 'settings' });
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Pure keyboard helpers: turning a key press into an Electron accelerator
+ * (Settings' shortcut capture) and deciding what a key does in the list.
+ */
+
+/** The parts of a KeyboardEvent these helpers read (so tests need no DOM). */
+export interface KeyLike {
+  key: string;
+  code: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  shiftKey: boolean;
+}
+
+const MODIFIER_KEYS = new Set(['Control', 'Meta', 'Alt', 'Shift', 'AltGraph', 'OS', 'Super', 'Hyper']);
+
+const NAMED: Record<string, string> = {
+  ' ': 'Space',
+  ArrowUp: 'Up',
+  ArrowDown: 'Down',
+  ArrowLeft: 'Left',
+  ArrowRight: 'Right',
+  Enter: 'Enter',
+  Tab: 'Tab',
+  Backspace: 'Backspace',
+  Delete: 'Delete',
+  Insert: 'Insert',
+  Home: 'Home',
+  End: 'End',
+  PageUp: 'PageUp',
+  PageDown: 'PageDown',
+  Escape: 'Escape',
+};
+
+/** The accelerator key name of a physical key, layout-independent where it matters (digits, letters). */
+function keyName(e: KeyLike): string | null {
+  // Use `code` for letters and digits: on a Russian layout `key` is "г" for the U key,
+  // and Electron accelerators name physical Latin keys.
+  let m = /^Key([A-Z])$/.exec(e.code);
+  if (m) return m[1]!;
+  m = /^Digit([0-9])$/.exec(e.code);
+  if (m) return m[1]!;
+  m = /^Numpad([0-9])$/.exec(e.code);
+  if (m) return `num${m[1]}`;
+  m = /^F([1-9]|1[0-9]|2[0-4])$/.exec(e.key);
+  if (m) return e.key;
+  if (e.key in NAMED) return NAMED[e.key]!;
+  const punct: Record<string, string> = {
+    Minus: '-',
+    Equal: '=',
+    BracketLeft: '[',
+    BracketRight: ']',
+    Backslash: '\\',
+    Semicolon: ';',
+    Quote: "'",
+    Comma: ',',
+    Period: '.',
+    Slash: '/',
+    Backquote: '`',
+  };
+  return punct[e.code] ?? null;
+}
+
+/**
+ * The Electron accelerator for a key press, e.g. `CommandOrControl+Alt+U`,
+ * or null while only modifiers are held or the key cannot be a shortcut.
+ * A global shortcut needs at least one modifier (except F-keys), otherwise
+ * it would swallow ordinary typing everywhere.
+ */
+export function acceleratorFromEvent(e: KeyLike, platform: string): string | null {
+  if (MODIFIER_KEYS.has(e.key)) return null;
+  const key = keyName(e);
+  if (!key) return null;
+  const mac = platform === 'darwin';
+  const parts: string[] = [];
+  // CommandOrControl is what users mean on each platform (Cmd on macOS, Ctrl elsewhere).
+  if (mac ? e.metaKey : e.ctrlKey) parts.push('CommandOrControl');
+  if (mac && e.ctrlKey) parts.push('Control');
+  if (!mac && e.metaKey) parts.push('Super');
+  if (e.altKey) parts.push('Alt');
+  if (e.shiftKey) parts.push('Shift');
+  const isFKey = /^F\d+$/.test(key);
+  if (parts.length === 0 && !isFKey) return null;
+  if (parts.length === 1 && parts[0] === 'Shift' && !isFKey) return null;
+  parts.push(key);
+  return parts.join('+');
+}
+
+/** A readable form of an accelerator for the platform (`Ctrl+Alt+U`, `⌘⌥U`). */
+export function describeAccelerator(accel: string, platform: string): string {
+  if (!accel) return '';
+  const mac = platform === 'darwin';
+  return accel
+    .split('+')
+    .map((p) => {
+      if (p === 'CommandOrControl' || p === 'CmdOrCtrl') return mac ? '⌘' : 'Ctrl';
+      if (p === 'Control') return mac ? '⌃' : 'Ctrl';
+      if (p === 'Alt') return mac ? '⌥' : 'Alt';
+      if (p === 'Shift') return mac ? '⇧' : 'Shift';
+      if (p === 'Super') return 'Super';
+      return p;
+    })
+    .join(mac ? '' : '+');
+}
+
+/** What a key press means on the dialog list (outside text fields). */
+export type ListCommand =
+  | { kind: 'next' }
+  | { kind: 'prev' }
+  | { kind: 'first' }
+  | { kind: 'last' }
+  | { kind: 'slot'; n: number }
+  | { kind: 'open' }
+  | { kind: 'refresh' }
+  | { kind: 'settings' }
+  | { kind: 'escape' }
+  | { kind: 'filter-append'; text: string }
+  | { kind: 'filter-backspace' }
+  | { kind: 'filter-focus' };
+
+/**
+ * Maps a key press on the list to a command, or null to let the browser
+ * handle it (Space/Enter reach the focused switch as a click).
+ *
+ * The letters j, k, o and r are commands only while the filter is empty;
+ * once a filter is being typed every letter goes to it (and `/` focuses the
+ * filter box to start a filter with one of those letters).
+ */
+export function listCommand(e: KeyLike, filter: string): ListCommand | null {
+  const plainish = !e.ctrlKey && !e.metaKey && !e.altKey;
+  if (e.key === 'Escape') return { kind: 'escape' };
+  if (e.key === 'F5' || ((e.ctrlKey || e.metaKey) && !e.altKey && e.code === 'KeyR')) return { kind: 'refresh' };
+  if ((e.ctrlKey || e.metaKey) && e.key === ',') return { kind: 'settings' };
+  if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') return { kind: 'open' };
+  if (!plainish) return null;
+  if (e.key === 'ArrowDown') return { kind: 'next' };
+  if (e.key === 'ArrowUp') return { kind: 'prev' };
+  if (e.key === 'Home') return { kind: 'first' };
+  if (e.key === 'End') return { kind: 'last' };
+  if (e.key === 'Backspace') return filter ? { kind: 'filter-backspace' } : null;
+  if (/^Digit[1-9]$/.test(e.code) || /^Numpad[1-9]$/.test(e.code)) {
+    return { kind: 'slot', n: Number(e.code.slice(-1)) };
+  }
+  if (e.key.length !== 1 || e.key === ' ') return null;
+  if (filter === '') {
+    if (e.key === 'j') return { kind: 'next' };
+    if (e.key === 'k') return { kind: 'prev' };
+    if (e.key === 'o') return { kind: 'open' };
+    if (e.key === 'r') return { kind: 'refresh' };
+    if (e.key === '/') return { kind: 'filter-focus' };
+  }
+  // A filter starts with a letter; digits and punctuation only continue one ("Release 2.4").
+  if (filter === '' && !/^\p{L}$/u.test(e.key)) return null;
+  // Letters (any script), digits and common title punctuation.
+  if (/^[\p{L}\p{N}\-_.#@&'"«»()]$/u.test(e.key)) return { kind: 'filter-append', text: e.key };
+  return null;
+}

@@ -1,0 +1,262 @@
+/**
+ * The popup's state: the ViewState pushed by the main process, the
+ * settings, and what is purely local (the filter, optimistic overrides,
+ * errors of calls that failed outright). Components read it; only the
+ * actions here call `window.api`.
+ */
+import type { Api } from '../../shared/ipc';
+import type { AppError, Result } from '../../shared/result';
+import type { AccountSummary, PinnedDialog, Settings, SettingsView, ViewState } from '../../shared/types';
+import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
+import { DICTS, langOf, type Dict } from './i18n';
+
+/** The key of a dialog across accounts: `${accountId}/${dialogId}` (the same key `shown.focus` uses). */
+export function rowKey(d: Pick<PinnedDialog, 'accountId' | 'dialogId'>): string {
+  return `${d.accountId}/${d.dialogId}`;
+}
+
+/** An error the popup itself shows (a call refused before it reached the queue). */
+export interface LocalAlert {
+  id: number;
+  text: string;
+}
+
+/** A group of rows under one portal header. */
+export interface DialogGroup {
+  account: AccountSummary | null;
+  dialogs: PinnedDialog[];
+}
+
+export type Screen = 'list' | 'settings' | 'signin';
+
+let alertSeq = 0;
+
+/** The popup's store. One instance per page (see {@link createStore}). */
+export class PopupStore {
+  view = $state<ViewState | null>(null);
+  settingsView = $state<SettingsView | null>(null);
+  /** Ticks every second for "updated N s ago". */
+  now = $state(Date.now());
+  filter = $state('');
+  screen = $state<Screen>('list');
+  alerts = $state<LocalAlert[]>([]);
+  /** Rows flipped locally whose call has not returned yet: key → wanted `unread`. */
+  overrides = $state<Record<string, boolean>>({});
+  /** The row to focus (key), set by `shown` events and keyboard moves. */
+  focusKey = $state<string | null>(null);
+  /** Bumped to ask the list to move DOM focus to `focusKey`. */
+  focusRequest = $state(0);
+  /** OAuth in progress: the URL to show while waiting. */
+  oauthWaiting = $state<{ authorizeUrl: string; redirectUrl: string } | null>(null);
+
+  readonly lang: Lang = $derived.by(() => {
+    const chosen = this.settingsView?.settings.language ?? 'system';
+    return chosen === 'system' ? langOf(typeof navigator === 'undefined' ? 'en' : navigator.language) : chosen;
+  });
+  readonly t: Dict = $derived(DICTS[this.lang]);
+  readonly theme = $derived(this.settingsView?.settings.theme ?? 'system');
+
+  /** Dialogs with local overrides applied. */
+  readonly dialogs: PinnedDialog[] = $derived.by(() => {
+    const list = this.view?.dialogs ?? [];
+    const o = this.overrides;
+    if (Object.keys(o).length === 0) return list;
+    return list.map((d) => {
+      const want = o[rowKey(d)];
+      return want === undefined || want === d.unread ? d : { ...d, unread: want, pending: true };
+    });
+  });
+
+  /** Lower-cased titles, computed once per list (not per keystroke per row). */
+  readonly #titles = $derived(this.dialogs.map((d) => d.title.toLocaleLowerCase()));
+
+  /** The dialogs the filter lets through, in list order. */
+  readonly visible: PinnedDialog[] = $derived.by(() => {
+    const q = this.filter.trim().toLocaleLowerCase();
+    if (!q) return this.dialogs;
+    const titles = this.#titles;
+    return this.dialogs.filter((_, i) => titles[i]!.includes(q));
+  });
+
+  /** Visible dialogs grouped by portal, in account order. */
+  readonly groups: DialogGroup[] = $derived.by(() => {
+    const accounts = this.view?.accounts ?? [];
+    // A local lookup, rebuilt with the derived value (not reactive state itself).
+    const byAccount: Record<string, PinnedDialog[]> = Object.create(null);
+    for (const d of this.visible) (byAccount[d.accountId] ??= []).push(d);
+    const groups: DialogGroup[] = [];
+    for (const a of accounts) {
+      const ds = byAccount[a.id];
+      if (ds) groups.push({ account: a, dialogs: ds });
+      delete byAccount[a.id];
+    }
+    // Dialogs of an account the view does not list (should not happen): still show them.
+    for (const ds of Object.values(byAccount)) groups.push({ account: null, dialogs: ds });
+    return groups;
+  });
+
+  constructor(private readonly api: Api) {}
+
+  /** Loads state and settings and subscribes to pushes. Returns the unsubscribe function. */
+  async init(): Promise<() => void> {
+    const offs = [
+      this.api.on('state', (s) => this.applyState(s)),
+      this.api.on('settings', (s) => (this.settingsView = s)),
+      this.api.on('shown', ({ focus, view }) => this.onShown(focus, view)),
+      this.api.on('oauthDone', ({ account }) => this.onOAuthDone(account !== null)),
+    ];
+    const tick = setInterval(() => (this.now = Date.now()), 1000);
+    const [state, settings] = await Promise.all([this.api.getState(), this.api.getSettings()]);
+    if (settings.ok) this.settingsView = settings.data;
+    else this.alert(settings.error);
+    if (state.ok) this.applyState(state.data);
+    else this.alert(state.error);
+    return () => {
+      clearInterval(tick);
+      for (const off of offs) off();
+    };
+  }
+
+  applyState(s: ViewState): void {
+    this.view = s;
+    if (s.accounts.length === 0 && this.screen === 'list') this.screen = 'signin';
+    if (s.accounts.length > 0 && this.screen === 'signin' && !this.oauthWaiting && this.signinFromList === false) {
+      this.screen = 'list';
+    }
+  }
+
+  onOAuthDone(signedIn: boolean): void {
+    this.oauthWaiting = null;
+    if (signedIn) {
+      this.signinFromList = false;
+      this.screen = 'list';
+      this.focusRequest++;
+    }
+  }
+
+  /** True when the sign-in screen was opened from the list ("Add portal"), so a new state does not close it. */
+  signinFromList = false;
+
+  onShown(focus: string | null, view?: 'list' | 'settings'): void {
+    const signedIn = (this.view?.accounts.length ?? 0) > 0;
+    if (view === 'settings' && signedIn) {
+      this.screen = 'settings';
+      return;
+    }
+    // A tray click or a notification naming a row brings the list back.
+    if ((view === 'list' || focus) && signedIn && this.screen === 'settings') this.screen = 'list';
+    if (this.screen !== 'list') return;
+    const target = focus && this.dialogs.some((d) => rowKey(d) === focus) ? focus : null;
+    if (target) this.filter = '';
+    this.focusKey = target ?? (this.visible[0] ? rowKey(this.visible[0]) : null);
+    this.focusRequest++;
+  }
+
+  /** The user's language name for an error. */
+  explain(err: Pick<AppError, 'code' | 'message'>): string {
+    return isKnownErrorCode(err.code) ? explain(err.code, this.lang) : err.message;
+  }
+
+  alert(err: Pick<AppError, 'code' | 'message'>, prefix?: string): void {
+    const text = prefix ? `${prefix}: ${this.explain(err)}` : this.explain(err);
+    this.alerts = [...this.alerts.slice(-2), { id: ++alertSeq, text }];
+  }
+
+  dismissAlert(id: number): void {
+    this.alerts = this.alerts.filter((a) => a.id !== id);
+  }
+
+  /** Unwraps a result, showing its error; returns the data or null. */
+  private take<T>(r: Result<T>, prefix?: string): T | null {
+    if (r.ok) return r.data;
+    this.alert(r.error, prefix);
+    return null;
+  }
+
+  async toggle(d: PinnedDialog): Promise<void> {
+    const key = rowKey(d);
+    const want = !d.unread;
+    // Flip at once; the call returns the optimistic row (pending) and the pushed state follows.
+    this.overrides = { ...this.overrides, [key]: want };
+    const r = await this.api.setUnread(d.accountId, d.dialogId, want);
+    const { [key]: _done, ...rest } = this.overrides;
+    this.overrides = rest;
+    const row = this.take(r, d.title);
+    if (row && this.view) {
+      this.view = { ...this.view, dialogs: this.view.dialogs.map((x) => (rowKey(x) === key ? row : x)) };
+    }
+  }
+
+  async toggleSlot(n: number): Promise<void> {
+    const d = this.visible[n - 1];
+    if (!d) return;
+    this.focusKey = rowKey(d);
+    this.focusRequest++;
+    await this.toggle(d);
+  }
+
+  async refresh(): Promise<void> {
+    const s = this.take(await this.api.refresh());
+    if (s) this.applyState(s);
+  }
+
+  async open(d: PinnedDialog): Promise<void> {
+    this.take(await this.api.openInBitrix(d.accountId, d.dialogId), d.title);
+  }
+
+  async snooze(d: PinnedDialog, until: number): Promise<void> {
+    this.take(await this.api.snooze(d.accountId, d.dialogId, until), d.title);
+  }
+
+  async unsnooze(d: PinnedDialog): Promise<void> {
+    this.take(await this.api.unsnooze(d.accountId, d.dialogId), d.title);
+  }
+
+  async dismissNotice(id: string): Promise<void> {
+    if (this.view) this.view = { ...this.view, notices: this.view.notices.filter((n) => n.id !== id) };
+    this.take(await this.api.dismissNotice(id));
+  }
+
+  async signInWithWebhook(url: string): Promise<boolean> {
+    const r = await this.api.signInWithWebhook(url.trim());
+    if (!r.ok) {
+      this.alert(r.error);
+      return false;
+    }
+    this.signinFromList = false;
+    this.screen = 'list';
+    this.alerts = [];
+    return true;
+  }
+
+  async startOAuth(portal: string, clientId: string, clientSecret: string): Promise<void> {
+    const r = await this.api.startOAuth({ portal: portal.trim(), clientId: clientId.trim(), clientSecret });
+    const data = this.take(r);
+    if (data) this.oauthWaiting = data;
+  }
+
+  async cancelOAuth(): Promise<void> {
+    this.oauthWaiting = null;
+    this.take(await this.api.cancelOAuth());
+  }
+
+  async signOut(accountId: string): Promise<void> {
+    this.take(await this.api.signOut(accountId));
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<boolean> {
+    const r = await this.api.updateSettings(patch);
+    const data = this.take(r);
+    if (data) this.settingsView = data;
+    return data !== null;
+  }
+
+  hide(): void {
+    void this.api.hidePopup();
+  }
+}
+
+/** Creates the store for `window.api`. */
+export function createStore(api: Api): PopupStore {
+  return new PopupStore(api);
+}

@@ -28,7 +28,7 @@ import type { AuthStrategy } from './auth/types';
 import { parseWebhookUrl, verifyWebhook, webhookAuth } from './auth/webhook';
 import { createBitrixClient, userAgentFor } from './bitrix/client';
 import { createLeakyBucket, type LeakyBucketOptions, type Limiter } from './bitrix/limiter';
-import { BitrixError, type BitrixClient } from './bitrix/types';
+import type { BitrixClient } from './bitrix/types';
 import { isLoopbackHost } from './bitrix/url';
 import { loadPinned, type LoadedDialog } from './dialogs';
 import { createHotkeyManager } from './hotkeys';
@@ -1000,5 +1000,3 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     },
   };
 }
-
-export { BitrixError };

@@ -48,7 +48,7 @@ describe('encodePng / decodePng', () => {
     [2, 3, 'RGB'],
     [0, 1, 'grey'],
     [4, 2, 'grey+alpha'],
-  ] as const)('decodes colour type %i (%s) from other tools, all filters', (type, channels) => {
+  ] as const)('decodes colour type %i (%s) from other tools, all filters', (type, channels, _name) => {
     const w = 9;
     const h = 7;
     const px = new Uint8Array(w * h * channels).map((_, i) => (i * 37) & 255);

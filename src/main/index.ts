@@ -32,6 +32,9 @@ const wayland =
 /** `process.platform`, plus `-wayland` on a Wayland session (placement and the shortcut portal differ there). */
 const platform = wayland ? `${process.platform}-wayland` : process.platform;
 
+// Development and the smoke specs only: a throw-away profile (the lock and the store live in userData).
+if (!app.isPackaged && process.env.B24UT_DATA_DIR) app.setPath('userData', process.env.B24UT_DATA_DIR);
+
 if (!app.requestSingleInstanceLock()) {
   // The running instance receives our argv through 'second-instance' and acts on it.
   // Bad arguments are also reported here, to whoever typed them.

@@ -25,6 +25,7 @@ import { setupSecurity } from './electron/security';
 import { createShortcutRegistrar, unregisterAllShortcuts } from './electron/shortcuts';
 import { openAppStore } from './electron/store';
 import { createTray, type TrayController } from './electron/tray';
+import { setupUpdater } from './electron/updater';
 
 const PRODUCT_NAME = 'B24 Unread Tray';
 const wayland =
@@ -147,6 +148,22 @@ async function main(): Promise<void> {
   // Laptops: after sleep or a locked screen the list is stale and queued actions may be sendable.
   powerMonitor.on('resume', () => core.onResume());
   powerMonitor.on('unlock-screen', () => core.onResume());
+  // The main process has no online/offline events; Chromium's own view of the network is cheap to ask.
+  let online = net.isOnline();
+  const onlineTimer = setInterval(() => {
+    const now = net.isOnline();
+    if (now !== online) {
+      online = now;
+      core.onOnline(now);
+    }
+  }, 10_000);
+  onlineTimer.unref();
+
+  // Background updates; "Restart to update" appears in the tray menu, never a dialog.
+  const updater = setupUpdater({
+    logger,
+    onReady: (version) => tray.setUpdateReady({ version, run: () => updater.restartToUpdate() }),
+  });
 
   const launchTargets = { core, popup: popupControl, notifier, logger, productName: PRODUCT_NAME };
   const offSecond = onSecondInstance(launchTargets);
@@ -162,6 +179,8 @@ async function main(): Promise<void> {
     void Promise.race([core.stop(), timeout])
       .catch((err: unknown) => logger.error('core did not stop cleanly', { error: String(err) }))
       .finally(() => {
+        clearInterval(onlineTimer);
+        updater.dispose();
         offSecond();
         disposeIpc();
         unregisterAllShortcuts();

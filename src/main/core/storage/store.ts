@@ -39,6 +39,16 @@ import { sanitizeSettings } from './settings';
 
 /** The name of the store file, without `.json`. */
 export const STORE_NAME = 'config';
+/**
+ * The journal beside the store file (`config.journal.json`): a second copy
+ * of the two things the user must never lose to a damaged file, the
+ * accounts (secrets only as the same ciphertext the main file holds) and the
+ * queued toggles. Rewritten atomically (mode 0600) whenever either changes;
+ * read only when the main file is damaged and lost them. Garbage written
+ * over config.json then costs neither a sign-in nor a queued action.
+ */
+export const JOURNAL_SUFFIX = '.journal.json';
+const JOURNAL_KEYS: ReadonlySet<string> = new Set(['accounts', 'queue']);
 /** Mode of every file the store writes: owner read/write only. */
 export const STORE_FILE_MODE = 0o600;
 
@@ -88,8 +98,10 @@ export interface StoreRecovery {
   backupPath: string;
   /** Why the file was set aside, in words (no file content). */
   reason: string;
-  /** What was carried over from the damaged file. */
+  /** What was carried over from the damaged file (or its journal). */
   kept: { accounts: number; queue: number };
+  /** The parts the damaged file had lost and the journal gave back. */
+  fromJournal?: ('accounts' | 'queue')[];
 }
 
 /** Result of {@link openStore}. */
@@ -116,6 +128,7 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
   const name = opts.name ?? STORE_NAME;
   const options = storeOptions({ cwd: opts.cwd, name });
   const file = join(opts.cwd, `${name}.json`);
+  const journalFile = join(opts.cwd, `${name}${JOURNAL_SUFFIX}`);
   mkdirSync(opts.cwd, { recursive: true, mode: 0o700 });
 
   const check = inspect(file);
@@ -123,22 +136,111 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
   if (check.kind === 'migrated') {
     writeAtomic(file, JSON.stringify(check.data, undefined, '\t'));
   } else if (check.kind === 'damaged') {
-    recovery = recover(file, check, clock, name);
+    recovery = recover(file, check, clock, name, readJournal(journalFile));
   } else if (check.kind === 'ok') {
     tightenMode(file);
   }
 
   try {
-    return { store: factory(options), recovery };
+    return { store: withJournal(factory(options), journalFile), recovery };
   } catch (error) {
     // Our checks mirror the library's, so this is a last resort (e.g. a bug
-    // in a migration): keep a copy, start fresh, and say so.
+    // in a migration): keep a copy, start fresh (with what the journal
+    // holds), and say so.
     const bytes = readOrNull(file);
     const backupPath = bytes ? backup(file, bytes, clock, name) : '';
-    writeAtomic(file, JSON.stringify(defaultStoreData(), undefined, '\t'));
+    const fresh = defaultStoreData();
+    const fromJournal = restoreFromJournal(fresh, {}, readJournal(journalFile));
+    writeAtomic(file, JSON.stringify(fresh, undefined, '\t'));
     const reason = `the store could not be opened (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`;
-    return { store: factory(options), recovery: { backupPath, reason, kept: { accounts: 0, queue: 0 } } };
+    const kept = { accounts: fresh.accounts.length, queue: fresh.queue.length };
+    return {
+      store: withJournal(factory(options), journalFile),
+      recovery: { backupPath, reason, kept, ...(fromJournal.length > 0 ? { fromJournal } : {}) },
+    };
   }
+}
+
+type Journal = { accounts: StoreData['accounts']; queue: StoreData['queue'] };
+
+/** The journal's valid accounts and queued actions, or null when there is no readable journal. */
+function readJournal(journalFile: string): Journal | null {
+  const bytes = readOrNull(journalFile);
+  if (!bytes) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!isObject(parsed)) return null;
+  return {
+    accounts: validItems(
+      parsed.accounts,
+      (v) => isAccountRecord(v),
+      (a) => a.id,
+    ),
+    queue: validItems(
+      parsed.queue,
+      (v) => isQueuedAction(v),
+      (q) => q.id,
+    ),
+  };
+}
+
+/**
+ * Puts the journal's accounts / queue into `data` where the damaged file
+ * did not yield them as a list at all. A list the damaged file still had is
+ * trusted as it is: the journal is at most one change behind it, never ahead.
+ */
+function restoreFromJournal(
+  data: StoreData,
+  damaged: Record<string, unknown>,
+  journal: Journal | null,
+): ('accounts' | 'queue')[] {
+  if (!journal) return [];
+  const restored: ('accounts' | 'queue')[] = [];
+  if (!Array.isArray(damaged.accounts) && journal.accounts.length > 0) {
+    data.accounts = journal.accounts;
+    restored.push('accounts');
+  }
+  if (!Array.isArray(damaged.queue) && journal.queue.length > 0) {
+    data.queue = journal.queue;
+    restored.push('queue');
+  }
+  return restored;
+}
+
+/** Wraps the library store so every change of `accounts` or `queue` also rewrites the journal. */
+function withJournal(inner: KeyValueStore, journalFile: string): KeyValueStore {
+  const write = (): void => {
+    const doc = {
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      accounts: inner.get('accounts') ?? [],
+      queue: inner.get('queue') ?? [],
+    };
+    try {
+      writeAtomic(journalFile, JSON.stringify(doc));
+    } catch {
+      // The main file already holds this; a journal that cannot be written only weakens recovery.
+    }
+  };
+  // In step with the main file from the start (no stale copy of a signed-out account lingers).
+  write();
+  return {
+    get: (key) => inner.get(key),
+    set: (key, value) => {
+      inner.set(key, value);
+      if (JOURNAL_KEYS.has(key)) write();
+    },
+    delete: (key) => {
+      inner.delete(key);
+      if (JOURNAL_KEYS.has(key)) write();
+    },
+    get path() {
+      return inner.path;
+    },
+  };
 }
 
 type Inspection =
@@ -199,6 +301,7 @@ function recover(
   check: Extract<Inspection, { kind: 'damaged' }>,
   clock: Clock,
   name: string,
+  journal: Journal | null,
 ): StoreRecovery {
   let backupPath: string;
   if (check.bytes) {
@@ -213,8 +316,14 @@ function recover(
     }
   }
   const data = salvage(check.parsed);
+  const fromJournal = restoreFromJournal(data, isObject(check.parsed) ? check.parsed : {}, journal);
   writeAtomic(file, JSON.stringify(data, undefined, '\t'));
-  return { backupPath, reason: check.reason, kept: { accounts: data.accounts.length, queue: data.queue.length } };
+  return {
+    backupPath,
+    reason: check.reason,
+    kept: { accounts: data.accounts.length, queue: data.queue.length },
+    ...(fromJournal.length > 0 ? { fromJournal } : {}),
+  };
 }
 
 /**

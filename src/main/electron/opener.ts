@@ -31,7 +31,7 @@ export function createOpener(): ExternalOpener {
       if (!isOpenableUrl(url)) {
         throw new BitrixError('FORBIDDEN_URL', 'Only https addresses of your portal can be opened.');
       }
-      await shell.openExternal(url);
+      await shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK: scheme and host checked just above
     },
   };
 }

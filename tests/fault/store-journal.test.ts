@@ -1,0 +1,114 @@
+/**
+ * The store journal (config.journal.json): what lets the corrupted-store row
+ * of the fault table reach 0 lost. Unit-level checks of when it is used and
+ * when it is not.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { confFactory, openStore } from '../../src/main/core/storage/store';
+import type { AccountRecord, QueuedAction } from '../../src/main/core/storage/schema';
+
+const account: AccountRecord = {
+  id: 'a0123456789abcdef0123',
+  kind: 'webhook',
+  origin: 'https://acme.bitrix24.ru',
+  portal: 'acme.bitrix24.ru',
+  userId: 7,
+  userName: 'Anna',
+  status: 'ok',
+  createdAt: 1_700_000_000_000,
+  secret: { storage: 'encrypted', cipher: 'Y2lwaGVydGV4dA==' },
+};
+const action = (id: string, dialogId: string): QueuedAction => ({
+  id,
+  accountId: account.id,
+  dialogId,
+  unread: true,
+  createdAt: 1_700_000_000_000,
+  attempts: 0,
+  nextAttemptAt: 1_700_000_000_000,
+  lastError: null,
+});
+
+function dir(): string {
+  return mkdtempSync(join(tmpdir(), 'b24-journal-'));
+}
+const journalOf = (d: string) =>
+  JSON.parse(readFileSync(join(d, 'config.journal.json'), 'utf8')) as Record<string, unknown>;
+
+describe('store journal', () => {
+  it('follows every change of accounts and queue, privately (0600)', () => {
+    const d = dir();
+    const { store } = openStore(confFactory, { cwd: d });
+    store.set('accounts', [account]);
+    store.set('queue', [action('q1', 'chat1'), action('q2', '15')]);
+    expect(journalOf(d)).toMatchObject({ accounts: [account], queue: [{ id: 'q1' }, { id: 'q2' }] });
+    store.set('queue', [action('q2', '15')]);
+    expect(journalOf(d)['queue']).toMatchObject([{ id: 'q2' }]);
+    if (process.platform !== 'win32') expect(statSync(join(d, 'config.journal.json')).mode & 0o777).toBe(0o600);
+    // Settings and the like are not journalled: the journal stays small.
+    expect(Object.keys(journalOf(d)).sort()).toEqual(['accounts', 'queue', 'schemaVersion']);
+  });
+
+  it('gives back accounts and queue when garbage replaced the whole main file', () => {
+    const d = dir();
+    const first = openStore(confFactory, { cwd: d }).store;
+    first.set('accounts', [account]);
+    first.set('queue', [action('q1', 'chat1')]);
+    const file = join(d, 'config.json');
+    writeFileSync(file, randomBytes(statSync(file).size));
+    const { store, recovery } = openStore(confFactory, { cwd: d });
+    expect(recovery).toMatchObject({ kept: { accounts: 1, queue: 1 }, fromJournal: ['accounts', 'queue'] });
+    expect(store.get('accounts')).toEqual([account]);
+    expect(store.get('queue')).toEqual([action('q1', 'chat1')]);
+  });
+
+  it('trusts a list the damaged main file still holds (the journal is never ahead of it)', () => {
+    const d = dir();
+    const first = openStore(confFactory, { cwd: d }).store;
+    first.set('accounts', [account]);
+    first.set('queue', []);
+    // A damaged file whose queue is whole and empty: the intent was delivered; it must not come back.
+    writeFileSync(
+      join(d, 'config.journal.json'),
+      JSON.stringify({ schemaVersion: 1, accounts: [account], queue: [action('old', 'chat9')] }),
+    );
+    writeFileSync(
+      join(d, 'config.json'),
+      `{"schemaVersion": 1, "queue": [], "accounts": [${JSON.stringify(account)}], "sett`,
+    );
+    const { store, recovery } = openStore(confFactory, { cwd: d });
+    expect(recovery?.fromJournal).toBeUndefined();
+    expect(store.get('queue')).toEqual([]);
+    expect(store.get('accounts')).toEqual([account]);
+  });
+
+  it('ignores a damaged journal and rewrites it from a healthy main file', () => {
+    const d = dir();
+    const first = openStore(confFactory, { cwd: d }).store;
+    first.set('queue', [action('q1', 'chat1')]);
+    writeFileSync(join(d, 'config.journal.json'), 'not json at all');
+    const { store, recovery } = openStore(confFactory, { cwd: d });
+    expect(recovery).toBeNull();
+    expect(store.get('queue')).toEqual([action('q1', 'chat1')]);
+    expect(journalOf(d)['queue']).toEqual([action('q1', 'chat1')]);
+  });
+
+  it('keeps only valid entries of a journal (an invalid DIALOG_ID or a stray field is dropped)', () => {
+    const d = dir();
+    writeFileSync(
+      join(d, 'config.journal.json'),
+      JSON.stringify({
+        accounts: [account, { ...account, id: 'bad id', secretPlain: 'x' }],
+        queue: [action('q1', 'chat1'), { ...action('q2', 'chat0') }],
+      }),
+    );
+    writeFileSync(join(d, 'config.json'), 'garbage');
+    const { store } = openStore(confFactory, { cwd: d });
+    expect(store.get('accounts')).toEqual([account]);
+    expect(store.get('queue')).toEqual([action('q1', 'chat1')]);
+  });
+});

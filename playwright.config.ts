@@ -22,8 +22,17 @@ export default defineConfig({
   timeout: 30_000,
   use: {
     headless: true,
+    // The popup follows the OS language; the specs read English names.
+    locale: 'en-US',
+    viewport: { width: 360, height: 480 },
     launchOptions: chromiumLaunch,
     trace: 'retain-on-failure',
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunch } }],
+  projects: [
+    {
+      name: 'chromium',
+      // The popup is ~360×480; keep Desktop Chrome's defaults but the tray popup's size.
+      use: { ...devices['Desktop Chrome'], viewport: { width: 360, height: 480 }, launchOptions: chromiumLaunch },
+    },
+  ],
 });

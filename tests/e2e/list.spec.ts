@@ -1,0 +1,165 @@
+import { test, expect, unreadCalls, pinnedState } from './fixtures';
+
+test('shows every pinned dialog as a switch named by its title, checked when unread', async ({ app, portal }) => {
+  const expected = pinnedState(portal);
+  const switches = app.getByRole('switch');
+  await expect(switches).toHaveCount(expected.size);
+  for (const [title, unread] of expected) {
+    await expect(app.getByRole('switch', { name: title, exact: true })).toHaveAttribute(
+      'aria-checked',
+      unread ? 'true' : 'false',
+    );
+  }
+  // Not pinned: not listed.
+  await expect(app.getByRole('switch', { name: 'Мария Иванова' })).toHaveCount(0);
+  await expect(app.getByText(/Updated (just now|\d+ s ago)/)).toBeVisible();
+});
+
+test('a click flips the switch at once and sends exactly one im.recent.unread', async ({ app, portal }) => {
+  const release = app.getByRole('switch', { name: 'Release 2.4' });
+  await expect(release).toHaveAttribute('aria-checked', 'true');
+  await release.click();
+  await expect(release).toHaveAttribute('aria-checked', 'false');
+  await expect.poll(() => unreadCalls(portal)).toEqual([{ DIALOG_ID: 'chat1317', ACTION: 'N' }]);
+  await expect.poll(() => portal.dialog('chat1317')?.counter).toBe(0);
+
+  const john = app.getByRole('switch', { name: 'John Carter' });
+  await expect(john).toHaveAttribute('aria-checked', 'false');
+  await john.click();
+  await expect(john).toHaveAttribute('aria-checked', 'true');
+  await expect
+    .poll(() => unreadCalls(portal))
+    .toEqual([
+      { DIALOG_ID: 'chat1317', ACTION: 'N' },
+      { DIALOG_ID: '612', ACTION: 'Y' },
+    ]);
+  // The pending mark clears once the portal confirmed.
+  await expect(app.locator('[data-pending]')).toHaveCount(0);
+});
+
+test('keyboard: focus starts on the first switch, arrows and j/k move, Space and Enter toggle', async ({
+  app,
+  portal,
+}) => {
+  const switches = app.getByRole('switch');
+  await expect(switches.first()).toBeFocused();
+  const first = (await switches.nth(0).getAttribute('aria-label'))!;
+  const second = (await switches.nth(1).getAttribute('aria-label'))!;
+  await app.keyboard.press('ArrowDown');
+  await expect(switches.nth(1)).toBeFocused();
+  await app.keyboard.press('j');
+  await expect(switches.nth(2)).toBeFocused();
+  await app.keyboard.press('k');
+  await app.keyboard.press('ArrowUp');
+  await expect(switches.nth(0)).toBeFocused();
+  // Only one switch is in the Tab order (roving tabindex).
+  await expect(app.locator('[role="switch"][tabindex="0"]')).toHaveCount(1);
+
+  const before = await switches.nth(0).getAttribute('aria-checked');
+  await app.keyboard.press('Space');
+  await expect(switches.nth(0)).not.toHaveAttribute('aria-checked', before!);
+  await app.keyboard.press('ArrowDown');
+  const before2 = await switches.nth(1).getAttribute('aria-checked');
+  await app.keyboard.press('Enter');
+  await expect(switches.nth(1)).not.toHaveAttribute('aria-checked', before2!);
+
+  const id = (title: string) => String(portal.dialogs().find((d) => d.title === title)!.id);
+  await expect
+    .poll(() => unreadCalls(portal))
+    .toEqual([
+      { DIALOG_ID: id(first), ACTION: before === 'true' ? 'N' : 'Y' },
+      { DIALOG_ID: id(second), ACTION: before2 === 'true' ? 'N' : 'Y' },
+    ]);
+});
+
+test('digits 1–9 toggle the Nth visible dialog', async ({ app, portal }) => {
+  const third = app.getByRole('switch').nth(2);
+  const title = (await third.getAttribute('aria-label'))!;
+  const before = await third.getAttribute('aria-checked');
+  await app.keyboard.press('3');
+  await expect(third).not.toHaveAttribute('aria-checked', before!);
+  const dialog = portal.dialogs().find((d) => d.title === title)!;
+  await expect
+    .poll(() => unreadCalls(portal))
+    .toEqual([{ DIALOG_ID: String(dialog.id), ACTION: before === 'true' ? 'N' : 'Y' }]);
+  // A digit past the end does nothing.
+  await app.keyboard.press('9');
+  await app.waitForTimeout(200);
+  expect(unreadCalls(portal)).toHaveLength(1);
+});
+
+test('typing filters by title; Backspace edits; Esc clears, then hides the popup', async ({ app, preview }) => {
+  // Typed on the list, not in the box: focus stays on the rows so Space/digits still act.
+  await app.keyboard.type('eas');
+  const filter = app.getByRole('searchbox', { name: 'Filter dialogs by title' });
+  await expect(filter).toHaveValue('eas');
+  await expect(app.getByRole('switch')).toHaveCount(1);
+  await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeFocused();
+  await app.keyboard.press('Backspace');
+  await app.keyboard.press('Backspace');
+  await expect(filter).toHaveValue('e');
+  await app.keyboard.press('Escape');
+  await expect(filter).toHaveValue('');
+  await expect(app.getByRole('switch')).toHaveCount(6);
+  expect((await preview.records(app)).hidden).toBe(0);
+  await app.keyboard.press('Escape');
+  await expect.poll(async () => (await preview.records(app)).hidden).toBe(1);
+});
+
+test('Cyrillic filtering in the box, then ArrowDown and a digit toggle the Nth of the filtered rows', async ({
+  app,
+  portal,
+}) => {
+  // Playwright types non-US characters as text input, not key presses, so fill the box itself.
+  await app.getByRole('searchbox', { name: 'Filter dialogs by title' }).fill('отд');
+  await expect(app.getByRole('switch')).toHaveCount(1);
+  await app.keyboard.press('ArrowDown');
+  await expect(app.getByRole('switch', { name: 'Отдел продаж' })).toBeFocused();
+  await expect(app.getByRole('switch', { name: 'Отдел продаж' })).toBeVisible();
+  await app.keyboard.press('1');
+  await expect.poll(() => unreadCalls(portal)).toEqual([{ DIALOG_ID: 'chat74', ACTION: 'N' }]);
+});
+
+test('the Refresh button reloads what changed on the portal', async ({ app, portal }) => {
+  const john = app.getByRole('switch', { name: 'John Carter' });
+  await expect(john).toHaveAttribute('aria-checked', 'false');
+  portal.setDialog(612, { counter: 4 });
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  await expect(john).toHaveAttribute('aria-checked', 'true');
+  await expect(app.locator('[data-key$="/612"]')).toContainText('4');
+});
+
+test('open in Bitrix24 (button and `o`) goes through the core to the portal URL', async ({ app, portal, preview }) => {
+  await app.getByRole('switch', { name: 'Release 2.4' }).focus();
+  await app.keyboard.press('o');
+  await expect
+    .poll(async () => (await preview.records(app)).opened)
+    .toEqual([`${portal.url}/online/?IM_DIALOG=chat1317`]);
+  // Row actions appear on hover (and on the focused row), as for a mouse user.
+  await app.locator('[data-key$="/612"]').hover();
+  await app.getByRole('button', { name: 'Open in Bitrix24: John Carter' }).click();
+  await expect.poll(async () => (await preview.records(app)).opened).toHaveLength(2);
+  expect((await preview.records(app)).opened[1]).toBe(`${portal.url}/online/?IM_DIALOG=612`);
+});
+
+test('remind me later: the row is read now and shows when it comes back; cancelling removes it', async ({
+  app,
+  portal,
+}) => {
+  await app.locator('[data-key$="/chat1317"]').hover();
+  await app.getByRole('button', { name: 'Remind me later: Release 2.4' }).click();
+  await app.getByRole('button', { name: 'In 1 hour' }).click();
+  const row = app.locator('[data-key$="/chat1317"]');
+  await expect(row).toContainText(/Back (today|tomorrow) at \d\d:\d\d/);
+  await expect(app.getByRole('switch', { name: 'Release 2.4' })).toHaveAttribute('aria-checked', 'false');
+  await expect.poll(() => unreadCalls(portal)).toEqual([{ DIALOG_ID: 'chat1317', ACTION: 'N' }]);
+  await app.getByRole('button', { name: 'Remind me later: Release 2.4' }).click();
+  await app.getByRole('button', { name: 'Cancel reminder' }).click();
+  await expect(row).not.toContainText('Back ');
+});
+
+test('a `shown` event naming a row focuses it', async ({ app, preview }) => {
+  const key = await app.locator('[data-key$="/612"]').getAttribute('data-key');
+  await preview.show(app, key);
+  await expect(app.getByRole('switch', { name: 'John Carter' })).toBeFocused();
+});

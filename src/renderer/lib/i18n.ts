@@ -107,7 +107,7 @@ const en = {
   saved: 'Saved',
   version: (v: string) => `Version ${v}`,
   // keyboard hint
-  keysHint: '↑↓ move · Space toggle · 1–9 toggle Nth · o open · type to filter · Esc hide',
+  keysHint: '↑↓ move · Space toggle · 1–9 Nth · o open · Esc hide',
 };
 
 /** The shape every dictionary has. */
@@ -209,7 +209,7 @@ const ru: Dict = {
   save: 'Сохранить',
   saved: 'Сохранено',
   version: (v: string) => `Версия ${v}`,
-  keysHint: '↑↓ выбор · Пробел переключить · 1–9 N-й · o открыть · печатайте для поиска · Esc скрыть',
+  keysHint: '↑↓ выбор · Пробел — переключить · 1–9 · o — открыть · Esc',
 };
 
 /** Both dictionaries. */

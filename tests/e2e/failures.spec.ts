@@ -1,0 +1,94 @@
+import { test, expect, unreadCalls } from './fixtures';
+
+test('the portal refusing (result:false) returns the switch to the true state and names the dialog', async ({
+  app,
+  portal,
+}) => {
+  portal.inject({ kind: 'resultFalse', method: 'im.recent.unread' });
+  const john = app.getByRole('switch', { name: 'John Carter' });
+  await expect(john).toHaveAttribute('aria-checked', 'false');
+  await john.click();
+  await expect(app.getByRole('alert')).toContainText('John Carter');
+  await expect(john).toHaveAttribute('aria-checked', 'false');
+  await expect(john).not.toHaveAttribute('data-pending', '');
+  expect(portal.dialog(612)?.unread).toBeFalsy();
+});
+
+test('ACCESS_ERROR: the switch returns and the alert explains it', async ({ app, portal }) => {
+  portal.inject({
+    kind: 'error',
+    code: 'ACCESS_ERROR',
+    status: 403,
+    description: 'You do not have access to the specified dialog',
+    method: 'im.recent.unread',
+  });
+  const release = app.getByRole('switch', { name: 'Release 2.4' });
+  await release.click();
+  const alert = app.getByRole('alert');
+  await expect(alert).toContainText('Release 2.4');
+  await expect(alert).toContainText('You no longer have access to this dialog.');
+  await expect(release).toHaveAttribute('aria-checked', 'true');
+  // Dismissing the notice removes it.
+  await alert.getByRole('button', { name: 'Dismiss' }).first().click();
+  await expect(alert).not.toContainText('Release 2.4');
+});
+
+test('offline: the banner counts waiting actions, rows show pending; back online they are delivered', async ({
+  app,
+  portal,
+}) => {
+  portal.setOffline(true);
+  const john = app.getByRole('switch', { name: 'John Carter' });
+  await john.click();
+  await expect(john).toHaveAttribute('aria-checked', 'true');
+  await expect(app.getByText('Offline — 1 action waiting')).toBeVisible();
+  await expect(app.locator('[data-key$="/612"]')).toHaveAttribute('data-pending', '');
+  await app.getByRole('switch', { name: 'Release 2.4' }).click();
+  await expect(app.getByText('Offline — 2 actions waiting')).toBeVisible();
+  expect(unreadCalls(portal)).toEqual([]);
+
+  portal.setOffline(false);
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  await expect
+    .poll(() => unreadCalls(portal).sort((a, b) => String(a.DIALOG_ID).localeCompare(String(b.DIALOG_ID))), {
+      timeout: 15_000,
+    })
+    .toEqual([
+      { DIALOG_ID: '612', ACTION: 'Y' },
+      { DIALOG_ID: 'chat1317', ACTION: 'N' },
+    ]);
+  await expect(app.getByText(/Offline/)).toHaveCount(0, { timeout: 10_000 });
+  await expect(app.locator('[data-pending]')).toHaveCount(0);
+  await expect(john).toHaveAttribute('aria-checked', 'true');
+});
+
+test.describe('signed out', () => {
+  test.use({ signedIn: false });
+
+  test('sign in by pasting a webhook URL: the pinned list appears', async ({ app, portal }) => {
+    const url = app.getByLabel('Inbound webhook URL');
+    await expect(url).toBeFocused();
+    await url.fill(portal.webhookUrl);
+    await app.getByRole('button', { name: 'Sign in' }).click();
+    await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeVisible();
+    await expect(app.getByRole('switch')).toHaveCount(6);
+    await expect(app.getByRole('switch').first()).toBeFocused();
+  });
+
+  test('a mistyped webhook gets a clear error', async ({ app, portal }) => {
+    await app
+      .getByLabel('Inbound webhook URL')
+      .fill(portal.webhookUrl.replace(/\/rest\/1\/\w+\//, '/rest/1/wrongcode123/'));
+    await app.getByRole('button', { name: 'Sign in' }).click();
+    await expect(app.getByRole('alert')).toContainText('The webhook was revoked or mistyped');
+    await app.getByLabel('Inbound webhook URL').fill('https://not a url');
+    await app.getByRole('button', { name: 'Sign in' }).click();
+    await expect(app.getByRole('alert')).toContainText('inbound webhook URL');
+    await expect(app.getByRole('switch')).toHaveCount(0);
+  });
+
+  test('the OAuth form shows the exact redirect URL to register', async ({ app }) => {
+    await app.getByText('Sign in with a local application (OAuth)').click();
+    await expect(app.locator('code')).toHaveText(/^http:\/\/(127\.0\.0\.1|localhost):\d+\/\S*$/);
+  });
+});

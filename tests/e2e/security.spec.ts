@@ -1,3 +1,4 @@
+import type { Api } from '../../src/shared/ipc';
 import { test, expect } from './fixtures';
 
 test('the preview refuses any request without the per-run token', async ({ preview, browser }) => {
@@ -39,7 +40,9 @@ test('with the token, the page works and the token leaves the address bar', asyn
 
 test('no secret reaches the page', async ({ app, portal }) => {
   const code = /\/rest\/\d+\/(\w+)\//.exec(portal.webhookUrl)![1]!;
-  const state = await app.evaluate(async () => JSON.stringify(await window.api.getState()));
+  const state = await app.evaluate(async () =>
+    JSON.stringify(await (window as unknown as { api: Api }).api.getState()),
+  );
   expect(state).not.toContain(code);
   expect(await app.content()).not.toContain(code);
 });

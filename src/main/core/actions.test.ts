@@ -331,4 +331,38 @@ describe('the action queue', () => {
     expect(clients.a.sent).toHaveLength(1);
     expect(clients.a.sent[0]!.calls).toHaveLength(30);
   });
+
+  it('toggles arriving one by one, a few ms apart, still go out as full batches (200 → 4 requests)', async () => {
+    const { queue, clients, clock } = setup();
+    // As IPC messages arrive: each its own task, each persisted before the next.
+    for (let i = 1; i <= 200; i++) {
+      queue.enqueue('a', `chat${i}`, false);
+      queue.requestDrain();
+      await clock.advance(5);
+    }
+    await clock.advance(30);
+    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([50, 50, 50, 50]);
+    expect(queue.size()).toBe(0);
+  });
+
+  it('a single toggle goes out one window after it, and a steady stream is not held past the longest wait', async () => {
+    const { queue, clients, clock } = setup();
+    queue.enqueue('a', 'chat1', true);
+    queue.requestDrain();
+    await clock.advance(29);
+    expect(clients.a.sent).toHaveLength(0);
+    await clock.advance(1);
+    expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat1', ACTION: 'Y' }]);
+
+    // One toggle every 25 ms (always inside the window), 45 of them: a partial batch still leaves after 1 s.
+    for (let i = 2; i <= 46; i++) {
+      queue.enqueue('a', `chat${i}`, true);
+      queue.requestDrain();
+      await clock.advance(25);
+      if (i === 40) expect(clients.a.sent).toHaveLength(1);
+    }
+    expect(clients.a.sent).toHaveLength(2);
+    expect(clients.a.sent[1]!.calls.length).toBeGreaterThan(35);
+    expect(clients.a.sent[1]!.calls.length).toBeLessThan(45);
+  });
 });

@@ -49,8 +49,13 @@ export interface ActionQueueOptions {
   confirmedUnread?: (accountId: string, dialogId: string) => boolean | undefined;
   /** [0, 1) source for jitter (injectable for tests). */
   random?: () => number;
-  /** How long user intents wait so that a burst of toggles goes out as one batch (default 30 ms). */
+  /**
+   * How long the queue waits for the next user toggle before sending (default 30 ms): a burst
+   * goes out as batches of 50, however its toggles arrive.
+   */
   batchWindowMs?: number;
+  /** Longest a burst keeps the window open (default 1 s). */
+  maxBatchWaitMs?: number;
   /** New ids (injectable for tests). */
   newId?: () => string;
   /** Backoff bounds (default {@link BACKOFF}: 1 s doubling up to 5 min); tests shorten them. */
@@ -208,6 +213,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   const random = opts.random ?? Math.random;
   const newId = opts.newId ?? defaultId;
   const batchWindowMs = opts.batchWindowMs ?? 30;
+  const maxBatchWaitMs = opts.maxBatchWaitMs ?? 1_000;
 
   const stored = store.get(QUEUE_KEY);
   let items: QueuedAction[] = Array.isArray(stored)
@@ -220,6 +226,9 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let timer: TimerHandle | null = null;
   let timerAt = Infinity;
   let kick: TimerHandle | null = null;
+  let windowOpenedAt = 0;
+  /** The current run was started by a full batch during an open window: partial batches wait. */
+  let fullBatchesOnly = false;
   let stopped = false;
 
   function persist(): void {
@@ -336,7 +345,9 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     if (held.has(accountId)) return false;
     const client = opts.clientFor(accountId);
     if (!client) return false;
-    const due = dueFor(accountId, clock.now());
+    let due = dueFor(accountId, clock.now());
+    // A burst is still arriving: send only full batches now, the rest when the window closes.
+    if (fullBatchesOnly) due = due.slice(0, due.length - (due.length % BATCH_MAX));
     if (due.length === 0) return false;
     for (const a of due) inFlight.add(a.id);
     opts.onChange?.();
@@ -382,7 +393,13 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     );
   }
 
+  /** Sends everything that is due (retries, the window closing, the network back, start-up). */
   function drain(): Promise<void> {
+    fullBatchesOnly = false;
+    return run();
+  }
+
+  function run(): Promise<void> {
     if (stopped) return Promise.resolve();
     if (running) {
       again = true;
@@ -397,6 +414,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
         }
       } finally {
         running = null;
+        fullBatchesOnly = false;
         schedule();
       }
     })();
@@ -410,11 +428,26 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     size: () => items.length,
     drain,
     requestDrain() {
-      if (stopped || kick !== null) return;
-      kick = clock.setTimeout(() => {
-        kick = null;
-        void drain();
-      }, batchWindowMs);
+      if (stopped) return;
+      const now = clock.now();
+      if (kick === null) windowOpenedAt = now;
+      else clock.clearTimeout(kick);
+      // The window closes once toggles stop arriving for batchWindowMs (toggles that come as
+      // separate IPC messages, each persisted first, still go out together), or at the latest
+      // maxBatchWaitMs after it opened, so a steady stream is never starved.
+      const closeAt = Math.min(now + batchWindowMs, windowOpenedAt + Math.max(batchWindowMs, maxBatchWaitMs));
+      kick = clock.setTimeout(
+        () => {
+          kick = null;
+          void drain();
+        },
+        Math.max(0, closeAt - now),
+      );
+      // A full batch has nothing to wait for; the rest of the burst keeps waiting for the window.
+      if (items.length - inFlight.size >= BATCH_MAX) {
+        if (!running) fullBatchesOnly = true;
+        void run();
+      }
     },
     retryNow(accountId) {
       const now = clock.now();

@@ -1,0 +1,26 @@
+import { test, expect } from './fixtures';
+
+test('a shortcut is captured from a key press and registered by the core', async ({ app, preview }) => {
+  await app.keyboard.press('Control+Comma');
+  const field = app.getByRole('button', { name: /^Show \/ hide popup/ });
+  await field.click();
+  await expect(field).toContainText('Press keys');
+  await app.keyboard.press('Control+Alt+KeyK');
+  await expect(field).toContainText('Ctrl+Alt+K');
+  await expect.poll(async () => (await preview.records(app)).shortcuts).toContain('CommandOrControl+Alt+K');
+  // Esc leaves Settings for the list (and does not hide the popup).
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('switch').first()).toBeFocused();
+  expect((await preview.records(app)).hidden).toBe(0);
+});
+
+test('Settings can force the dark theme and Russian, overriding the OS', async ({ app }) => {
+  await app.keyboard.press('Control+Comma');
+  await app.getByLabel('Theme').selectOption('dark');
+  await expect.poll(() => app.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(31, 35, 42)');
+  await app.getByLabel('Language').selectOption('ru');
+  await expect(app.getByRole('heading', { name: 'Сочетания клавиш' })).toBeVisible();
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('button', { name: 'Обновить' })).toBeVisible();
+  await expect(app.locator('html')).toHaveAttribute('lang', 'ru');
+});

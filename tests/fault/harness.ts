@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createAppCore, type AppCoreInternals, type AppCoreOptions } from '../../src/main/core/app-core';
 import type { AppCoreDeps } from '../../src/main/core/app-core-types';
-import type { SecretBox } from '../../src/main/core/ports';
+import type { FetchLike, SecretBox } from '../../src/main/core/ports';
 import { systemClock } from '../../src/main/core/ports';
 import { createLogger } from '../../src/main/core/redact';
 import { createAesSecretBox } from '../../src/main/core/storage/aes-secret-box';
@@ -50,7 +50,15 @@ export interface CoreHandle {
 
 /** Opens a core over `dir` (a fresh temp dir by default). Same dir + key = a restart. */
 export function openCore(
-  opts: { dir?: string; key?: Buffer; secretBox?: SecretBox; options?: AppCoreOptions; browser?: boolean } = {},
+  opts: {
+    dir?: string;
+    key?: Buffer;
+    secretBox?: SecretBox;
+    options?: AppCoreOptions;
+    browser?: boolean;
+    /** Replaces the global fetch (e.g. to watch token responses). */
+    fetch?: FetchLike;
+  } = {},
 ): CoreHandle {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'b24-fault-'));
   const key = opts.key ?? randomBytes(32);
@@ -61,7 +69,7 @@ export function openCore(
   const deps: AppCoreDeps = {
     store,
     secretBox: opts.secretBox ?? createAesSecretBox(key),
-    fetch: (input, init) => globalThis.fetch(input, init),
+    fetch: opts.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     clock: systemClock,
     logger: createLogger((level, line) => void logs.push(`${level} ${line}`)),
     shortcuts: { register: () => true, unregister: () => {} },

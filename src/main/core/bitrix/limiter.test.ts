@@ -30,6 +30,23 @@ describe('createLeakyBucket', () => {
     expect(admitted).toEqual([0, 0, 0, 500, 1000]);
   });
 
+  it('tryTake() admits at once while the bucket has room and nobody waits, and counts like take()', async () => {
+    const clock = createFakeClock(0);
+    const bucket = createLeakyBucket({ ratePerSec: 2, burst: 2, clock });
+    expect(bucket.tryTake!()).toBe(true);
+    expect(bucket.tryTake!()).toBe(true);
+    expect(bucket.tryTake!()).toBe(false); // full: the caller falls back to take()
+    const admitted: number[] = [];
+    void bucket.take().then(() => admitted.push(clock.now()));
+    await clock.advance(400);
+    // A waiter is queued: tryTake never overtakes it.
+    expect(bucket.tryTake!()).toBe(false);
+    await clock.advance(100);
+    expect(admitted).toEqual([500]);
+    await clock.advance(500);
+    expect(bucket.tryTake!()).toBe(true);
+  });
+
   it('admits in FIFO order', async () => {
     const clock = createFakeClock(0);
     const bucket = createLeakyBucket({ ratePerSec: 10, burst: 1, clock });

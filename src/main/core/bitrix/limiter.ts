@@ -11,6 +11,12 @@ export interface Limiter {
   take(signal?: AbortSignal): Promise<void>;
   /** The portal said 503 QUERY_LIMIT_EXCEEDED: admit nobody for `ms`, then trickle at the drain rate. */
   penalize(ms: number): void;
+  /**
+   * Admits one request at once when it need not wait (nobody queued, room in the bucket) and
+   * returns true; otherwise admits nothing and returns false (then use {@link Limiter.take}).
+   * Optional; it spares the usual call a promise and its microtask turns.
+   */
+  tryTake?(): boolean;
 }
 
 /** Options of {@link createLeakyBucket}. */
@@ -117,6 +123,15 @@ export function createLeakyBucket(opts: LeakyBucketOptions = {}): Limiter {
         // Only the head can be admitted; a later arrival never overtakes it.
         if (queue.length === 1) pump();
       });
+    },
+    tryTake() {
+      // Only when nobody waits: a later arrival never overtakes the FIFO.
+      if (queue.length > 0) return false;
+      const now = clock.now();
+      drain(now);
+      if (waitMs(now) > 0) return false;
+      level += 1;
+      return true;
     },
     penalize(ms) {
       if (!(ms > 0)) return;

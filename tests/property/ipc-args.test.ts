@@ -166,7 +166,16 @@ describe('every IPC argument (property)', () => {
         expect(portal.calls.slice(before)).toEqual([]);
         expect(h.opened.length).toBe(opened);
       }),
-      { numRuns: 200 },
+      {
+        numRuns: 200,
+        // Always run these too, so the checks below never depend on what the generator happened to pick.
+        examples: [
+          [['setUnread', [acc, pinned[0], true]]],
+          [['setUnread', [acc, 'chat0', true]]],
+          [['updateSettings', [{ theme: 'dark' }]]],
+          [['updateSettings', [{ theme: 'neon' }]]],
+        ],
+      },
     );
     // The run reached refusals AND successes (the property did not pass by refusing everything).
     expect(outcomes).toContain('setUnread:ok');

@@ -152,7 +152,17 @@ describe('OAuth callback parameters (property)', () => {
         await expect(fetch(`${flow.redirectUrl}?${qs}`)).rejects.toThrow();
         expect(tokenRequests.length).toBeLessThanOrEqual(1);
       }),
-      { numRuns: 80 },
+      {
+        numRuns: 80,
+        // Every outcome at least once, whatever the generator picks.
+        examples: [
+          [{ state: 'match', wrongState: '', code: 'abc.DEF-123_x', error: null, extra: [], huge: false }],
+          [{ state: 'wrong', wrongState: 'ff', code: 'abc', error: null, extra: [], huge: false }],
+          [{ state: 'match', wrongState: '', code: 'abc', error: 'access_denied', extra: [], huge: false }],
+          [{ state: 'match', wrongState: '', code: 'a b<c>', error: null, extra: [], huge: false }],
+          [{ state: 'match', wrongState: '', code: 'abc', error: null, extra: [], huge: true }],
+        ],
+      },
     );
     for (const outcome of ['tokens', 'OAUTH_STATE_MISMATCH', 'OAUTH_DENIED', 'invalid_request', 'huge']) {
       expect(seen.get(outcome) ?? 0, `${outcome} in ${JSON.stringify([...seen])}`).toBeGreaterThan(0);

@@ -56,14 +56,91 @@ describe('hotkey manager', () => {
     expect(m.effective().togglePopup).toBe('CommandOrControl+Alt+U');
   });
 
-  it('an accelerator Electron cannot parse is reported as invalid and rolled back', () => {
-    const { m } = setup({ invalid: ['Ctrl+Nope'] });
+  it('an accelerator Electron cannot parse is reported as invalid and rolled back, without asking the registrar', () => {
+    const { reg, fired, m } = setup();
     m.apply(hk('CommandOrControl+Alt+U'));
+    reg.log.length = 0;
     const st = m.apply(hk('CommandOrControl+Alt+U', { 4: 'Ctrl+Nope' }));
     expect(st[4]).toMatchObject({
       accelerator: 'CommandOrControl+Alt+4',
       registered: true,
-      error: { code: 'HOTKEY_INVALID' },
+      error: { code: 'HOTKEY_INVALID', wanted: 'Ctrl+Nope' },
+    });
+    expect(st[4]!.error!.message).toMatch(/"Nope", which is not a key name.*previous shortcut was kept/);
+    // The old shortcut was freed and taken back; the bad one never reached Electron.
+    expect(reg.log).toEqual(['-CommandOrControl+Alt+4', '+CommandOrControl+Alt+4']);
+    reg.registered.get('CommandOrControl+Alt+4')!();
+    expect(fired).toEqual(['slot4']);
+  });
+
+  it.each([
+    'Ctrl+Nope',
+    'Ctrl+',
+    'Ctrl++',
+    'Alt+Shift',
+    'Hyper+A',
+    'Strg+A',
+    'Ctrl+F25',
+    'Ctrl+F0',
+    'Ctrl+AB',
+    'Ctrl+A+B',
+    'Ctrl+Ctrl+A',
+    'Ctrl+Ä',
+    'Ctrl+num10',
+    'Ctrl+MediaPause',
+  ])('%s is HOTKEY_INVALID and never registered', (bad) => {
+    const { reg, m } = setup();
+    m.apply(hk('CommandOrControl+Alt+U'));
+    reg.log.length = 0;
+    const st = m.apply(hk(bad));
+    expect(st[0]).toMatchObject({
+      accelerator: 'CommandOrControl+Alt+U',
+      registered: true,
+      error: { code: 'HOTKEY_INVALID', wanted: bad },
+    });
+    expect(reg.log.some((l) => l === `+${bad}`)).toBe(false);
+    expect(m.effective().togglePopup).toBe('CommandOrControl+Alt+U');
+  });
+
+  it.each([
+    'Command+Shift+Plus',
+    'Cmd+Space',
+    'Control+Tab',
+    'CmdOrCtrl+Option+F24',
+    'AltGr+num5',
+    'Super+MediaPlayPause',
+    'Meta+Escape',
+    'Shift+Esc',
+    'Ctrl+PageUp',
+    'Alt+PrintScreen',
+    'Ctrl+Alt+/',
+    'Ctrl+numdiv',
+    'VolumeMute',
+    'F9',
+    'ctrl+shift+z',
+  ])('well-formed %s registers when free and is HOTKEY_TAKEN when another program holds it', (acc) => {
+    const free = setup();
+    expect(free.m.apply(hk(acc))[0]).toEqual({ id: 'togglePopup', accelerator: acc, registered: true });
+
+    const held = setup({ taken: [acc] });
+    held.m.apply(hk('CommandOrControl+Alt+U'));
+    const st = held.m.apply(hk(acc));
+    expect(st[0]).toMatchObject({
+      accelerator: 'CommandOrControl+Alt+U',
+      registered: true,
+      error: { code: 'HOTKEY_TAKEN', wanted: acc },
+    });
+    expect(held.reg.log).toContain(`+${acc}`);
+  });
+
+  it('a well-formed accelerator the registrar still throws on is reported as invalid and rolled back', () => {
+    const { m } = setup({ invalid: ['Ctrl+Shift+F13'] });
+    m.apply(hk('CommandOrControl+Alt+U'));
+    const st = m.apply(hk('Ctrl+Shift+F13'));
+    expect(st[0]).toMatchObject({
+      accelerator: 'CommandOrControl+Alt+U',
+      registered: true,
+      error: { code: 'HOTKEY_INVALID', wanted: 'Ctrl+Shift+F13' },
     });
   });
 

@@ -3,10 +3,18 @@
  * be registered (taken by another program, invalid, or used twice in the
  * settings) is reported and rolled back to the last one that worked for
  * that id, so the user never ends up without a shortcut (Gitify's rule).
+ *
+ * Electron's `globalShortcut.register` answers `false` both for a taken
+ * accelerator and for one it cannot parse (and the adapter turns a parse
+ * throw into `false` too), so the syntax is checked here first, with the
+ * same check the settings validation uses: an unparsable accelerator is
+ * HOTKEY_INVALID and never reaches the registrar; a well-formed one that
+ * fails to register is HOTKEY_TAKEN.
  */
 import { ERROR_MESSAGES } from '../../shared/errors';
 import type { HotkeyStatus, Settings } from '../../shared/types';
 import type { ShortcutRegistrar } from './ports';
+import { acceleratorProblem, normalizeAccelerator } from './storage/settings';
 
 /** Hotkey ids in display order: `togglePopup`, `slot1`..`slot9`. */
 export const HOTKEY_IDS = ['togglePopup', ...Array.from({ length: 9 }, (_, i) => `slot${i + 1}`)] as const;
@@ -27,14 +35,10 @@ function wantedOf(hotkeys: Settings['hotkeys'], id: string): string {
   return typeof raw === 'string' ? raw.trim() : '';
 }
 
-/** Accelerators compare case-insensitively and ignore modifier order ("Alt+Ctrl+1" = "ctrl+alt+1"). */
-export function normalizeAccelerator(acc: string): string {
-  const parts = acc
-    .split('+')
-    .map((p) => p.trim().toLowerCase())
-    .map((p) => (p === 'cmdorctrl' ? 'commandorcontrol' : p === 'control' ? 'ctrl' : p === 'cmd' ? 'command' : p));
-  const key = parts.pop() ?? '';
-  return [...parts.sort(), key].join('+');
+/** HOTKEY_INVALID in words the user can act on: what is wrong with it, and that nothing was lost. */
+function invalidMessage(acc: string): string {
+  const why = acceleratorProblem(acc) ?? 'is not accepted by the system';
+  return `${ERROR_MESSAGES.HOTKEY_INVALID.en} The shortcut ${why}. The previous shortcut was kept.`;
 }
 
 function label(id: string): string {
@@ -57,7 +61,7 @@ export function createHotkeyManager(
     try {
       return registrar.register(acc, callbackFor(id)) ? 'ok' : 'taken';
     } catch {
-      // Electron throws on an accelerator it cannot parse.
+      // A registrar that throws could not parse it (a key this platform lacks, though well-formed).
       return 'invalid';
     }
   }
@@ -88,7 +92,9 @@ export function createHotkeyManager(
       const norm = normalizeAccelerator(acc);
       const owner = claimedBy.get(norm);
       let outcome: 'ok' | 'taken' | 'invalid' | 'duplicate';
-      if (owner !== undefined) outcome = 'duplicate';
+      // Not even well-formed: checked before the registrar, whose `false` would wrongly say "taken".
+      if (acceleratorProblem(acc) !== null) outcome = 'invalid';
+      else if (owner !== undefined) outcome = 'duplicate';
       else outcome = tryRegister(id, acc);
       if (outcome === 'ok') {
         current.set(id, acc);
@@ -99,7 +105,9 @@ export function createHotkeyManager(
       const message =
         outcome === 'duplicate'
           ? `${acc} is already used by ${label(owner!)}. The previous shortcut was kept.`
-          : ERROR_MESSAGES[code].en;
+          : outcome === 'invalid'
+            ? invalidMessage(acc)
+            : ERROR_MESSAGES[code].en;
       errors.set(id, { code, message, wanted: acc });
       const prev = previous.get(id);
       if (prev && !claimedBy.has(normalizeAccelerator(prev)) && tryRegister(id, prev) === 'ok') {

@@ -345,6 +345,30 @@ describe('the action queue', () => {
     expect(queue.size()).toBe(0);
   });
 
+  it('toggles arriving while a batch is on its way wait for their own window, not the end of that request', async () => {
+    const { queue, clients, clock } = setup();
+    let open!: () => void;
+    clients.a.gate = new Promise<void>((r) => (open = r));
+    queue.enqueue('a', 'chat1', true);
+    queue.enqueue('a', 'chat2', true);
+    queue.requestDrain();
+    await clock.advance(30);
+    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([2]); // in flight, held by the gate
+    for (let i = 3; i <= 5; i++) {
+      queue.enqueue('a', `chat${i}`, true);
+      queue.requestDrain();
+    }
+    clients.a.gate = null;
+    open();
+    await flush();
+    // The first request answered; the three newer toggles are still inside their window.
+    expect(clients.a.sent).toHaveLength(1);
+    queue.enqueue('a', 'chat6', true);
+    queue.requestDrain();
+    await clock.advance(30);
+    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([2, 4]);
+  });
+
   it('a single toggle goes out one window after it, and a steady stream is not held past the longest wait', async () => {
     const { queue, clients, clock } = setup();
     queue.enqueue('a', 'chat1', true);

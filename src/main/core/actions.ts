@@ -229,6 +229,9 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let windowOpenedAt = 0;
   /** The current run was started by a full batch during an open window: partial batches wait. */
   let fullBatchesOnly = false;
+  /** Batch windows opened so far, and how many of them the last drain() call covers. */
+  let windowSeq = 0;
+  let drainedUpTo = 0;
   let stopped = false;
 
   function persist(): void {
@@ -346,8 +349,11 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     const client = opts.clientFor(accountId);
     if (!client) return false;
     let due = dueFor(accountId, clock.now());
-    // A burst is still arriving: send only full batches now, the rest when the window closes.
-    if (fullBatchesOnly) due = due.slice(0, due.length - (due.length % BATCH_MAX));
+    // A burst is still arriving (this run was started by a full batch, or new toggles opened a
+    // window while it was sending): send only full batches now, the rest when the window closes.
+    if (fullBatchesOnly || (kick !== null && windowSeq > drainedUpTo)) {
+      due = due.slice(0, due.length - (due.length % BATCH_MAX));
+    }
     if (due.length === 0) return false;
     for (const a of due) inFlight.add(a.id);
     opts.onChange?.();
@@ -396,6 +402,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   /** Sends everything that is due (retries, the window closing, the network back, start-up). */
   function drain(): Promise<void> {
     fullBatchesOnly = false;
+    drainedUpTo = windowSeq;
     return run();
   }
 
@@ -430,8 +437,12 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     requestDrain() {
       if (stopped) return;
       const now = clock.now();
-      if (kick === null) windowOpenedAt = now;
-      else clock.clearTimeout(kick);
+      if (kick === null) {
+        windowOpenedAt = now;
+        windowSeq += 1;
+      } else {
+        clock.clearTimeout(kick);
+      }
       // The window closes once toggles stop arriving for batchWindowMs (toggles that come as
       // separate IPC messages, each persisted first, still go out together), or at the latest
       // maxBatchWaitMs after it opened, so a steady stream is never starved.

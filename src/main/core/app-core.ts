@@ -1,17 +1,19 @@
 /**
  * The core facade: accounts (any number, webhook and OAuth mixed, each with
- * its own client), settings, the durable action queue, polling, hotkeys,
- * snoozes, notifications and notices, and the ViewState the popup renders
- * (pushed as the `state` event on every change). The composition root
- * (src/main/index.ts) and the browser preview (scripts/web.ts) build it with
- * {@link createAppCore} and talk to it only through {@link AppCore}.
+ * its own client), sign-in, settings, the durable action queue, polling,
+ * hotkeys and notices, wired together; it pushes the ViewState the popup
+ * renders as the `state` event on every change. Each capability lives in its
+ * own module: notification decisions in notifications.ts, snooze scheduling
+ * in snooze.ts, the view derivation in view.ts, hotkeys in hotkeys.ts. The
+ * composition root (src/main/index.ts) and the browser preview
+ * (scripts/web.ts) build it with {@link createAppCore} and talk to it only
+ * through {@link AppCore}.
  */
 import { AUTH_LOST_CODES, explain, isKnownErrorCode, type ErrorCode, type Lang } from '../../shared/errors';
 import type { EventMap, EventName } from '../../shared/ipc';
 import type { AppError } from '../../shared/result';
 import type {
   AccountSummary,
-  ConnectionStatus,
   Notice,
   OAuthStartInput,
   OAuthStartResult,
@@ -33,13 +35,15 @@ import { isLoopbackHost } from './bitrix/url';
 import { loadPinned, type LoadedDialog } from './dialogs';
 import { createHotkeyManager } from './hotkeys';
 import { createHandlers, dispatch, type CoreOps } from './ipc-handlers';
-import type { TimerHandle } from './ports';
+import { createNotifications } from './notifications';
 import { redact, registerSecret } from './redact';
+import { createSnoozeSchedule } from './snooze';
 import { createAccountStore, type AccountSecret } from './storage/accounts';
-import type { AccountRecord, Snooze } from './storage/schema';
+import type { AccountRecord } from './storage/schema';
 import { createSettingsStore, type SettingsPatch } from './storage/settings';
 import { countersDiffer, createPoller, type PollKind } from './sync';
 import { CoreError } from './validate';
+import { buildViewState, dialogView } from './view';
 
 /** Tuning knobs for tests, the preview and the benchmark (the app uses the defaults). */
 export interface AppCoreOptions {
@@ -64,10 +68,6 @@ export interface AppCoreInternals extends AppCore {
 }
 
 const MAX_NOTICES = 20;
-/** Node timers overflow above 2^31-1 ms (~24.8 days): long snoozes re-check daily. */
-const MAX_TIMER_MS = 24 * 3600_000;
-/** More new-message notifications than this in one poll become one grouped notification. */
-const GROUP_NOTIFICATIONS_ABOVE = 3;
 
 interface AccountRuntime {
   client: BitrixClient | null;
@@ -109,8 +109,6 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   const limiters = new Map<string, Limiter>();
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   let notices: Notice[] = loadNotices();
-  let snoozes: Snooze[] = loadSnoozes();
-  let snoozeTimer: TimerHandle | null = null;
   let offline = false;
   let started = false;
   let stopped = false;
@@ -119,7 +117,6 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   let noticeSeq = 0;
 
   const lang = (): Lang => langOf(settings.language, deps.locale);
-  const key = (accountId: string, dialogId: string) => `${accountId}/${dialogId}`;
 
   // ---- events -------------------------------------------------------------
 
@@ -297,28 +294,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   }
 
   function viewOf(d: LoadedDialog): PinnedDialog {
-    const pending = queue.pendingFor(d.accountId, d.dialogId);
-    const snooze = snoozes.find((s) => s.accountId === d.accountId && s.dialogId === d.dialogId);
-    const unreadMark = pending ? pending.unread : d.unreadMark;
-    // ACTION=N also marks the dialog read (the docs), so a queued "read" shows no unread count.
-    const counter = pending && !pending.unread ? 0 : d.counter;
-    return {
-      accountId: d.accountId,
-      dialogId: d.dialogId,
-      kind: d.kind,
-      title: d.title,
-      avatarUrl: d.avatarUrl,
-      color: d.color,
-      initials: d.initials,
-      snippet: d.snippet,
-      counter,
-      unreadMark,
-      unread: pending ? pending.unread : d.unread,
-      pending: Boolean(pending),
-      muted: d.muted,
-      snoozedUntil: snooze ? snooze.until : null,
-      lastActivity: d.lastActivity,
-    };
+    return dialogView(d, queue.pendingFor(d.accountId, d.dialogId), snoozes.untilOf(d.accountId, d.dialogId));
   }
 
   async function loadAccount(id: string): Promise<void> {
@@ -338,7 +314,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
         if (del && del.at >= startedAt) applyDelivered(d, del.unread);
       }
       r.delivered.clear();
-      notifyNewMessages(id, r.dialogs, list);
+      notifications.newMessages(id, list, r.dialogs === null);
       r.dialogs = list;
       succeeded(id);
     } finally {
@@ -393,46 +369,13 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
 
   // ---- notifications ----------------------------------------------------------
 
-  function notifyNewMessages(accountId: string, before: LoadedDialog[] | null, after: LoadedDialog[]): void {
-    const seenRaw = deps.store.get('seen');
-    const seen: Record<string, number> =
-      seenRaw && typeof seenRaw === 'object' ? { ...(seenRaw as Record<string, number>) } : {};
-    const fresh: LoadedDialog[] = [];
-    let changed = false;
-    for (const d of after) {
-      const k = key(accountId, d.dialogId);
-      const last = d.lastMessageId ?? 0;
-      const prev = seen[k];
-      if (prev !== last) {
-        seen[k] = last;
-        changed = true;
-      }
-      // The first sight of a dialog (first run, new pin) is not news; a higher message id with unread messages is.
-      if (prev === undefined || before === null || last <= prev || d.counter <= 0 || d.muted) continue;
-      if (settings.notifications === 'off') continue;
-      if (settings.notifications === 'chosen' && !settings.notifyDialogs.includes(k)) continue;
-      fresh.push(d);
-    }
-    if (changed) deps.store.set('seen', seen);
-    if (fresh.length === 0) return;
-    // PopupControl.show announces `shown` (with the focus) itself, in Electron and the preview alike.
-    const show = (focus: string) => () => deps.popup.show(focus);
-    if (fresh.length > GROUP_NOTIFICATIONS_ABOVE) {
-      const ru = lang() === 'ru';
-      deps.notifier.notify({
-        title: ru ? `Новые сообщения в ${fresh.length} диалогах` : `New messages in ${fresh.length} dialogs`,
-        body: fresh
-          .map((d) => d.title)
-          .join(', ')
-          .slice(0, 200),
-        onClick: show(key(accountId, fresh[0]!.dialogId)),
-      });
-      return;
-    }
-    for (const d of fresh) {
-      deps.notifier.notify({ title: d.title, body: d.snippet, onClick: show(key(accountId, d.dialogId)) });
-    }
-  }
+  const notifications = createNotifications({
+    store: deps.store,
+    notifier: deps.notifier,
+    popup: deps.popup,
+    settings: () => settings,
+    lang,
+  });
 
   // ---- the queue --------------------------------------------------------------
 
@@ -491,101 +434,33 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
 
   // ---- snoozes ------------------------------------------------------------------
 
-  function loadSnoozes(): Snooze[] {
-    const raw = deps.store.get('snoozes');
-    if (!Array.isArray(raw)) return [];
-    return raw.filter(
-      (s): s is Snooze =>
-        s &&
-        typeof s === 'object' &&
-        typeof s.accountId === 'string' &&
-        parseDialogId(s.dialogId) !== null &&
-        typeof s.until === 'number' &&
-        Number.isFinite(s.until),
-    );
-  }
-
-  function saveSnoozes(): void {
-    deps.store.set('snoozes', snoozes);
-    planSnoozes();
-    push();
-  }
-
-  function planSnoozes(): void {
-    if (snoozeTimer !== null) clock.clearTimeout(snoozeTimer);
-    snoozeTimer = null;
-    if (!started || stopped || snoozes.length === 0) return;
-    const next = Math.min(...snoozes.map((s) => s.until));
-    snoozeTimer = clock.setTimeout(
-      () => {
-        snoozeTimer = null;
-        fireSnoozes();
-      },
-      Math.min(MAX_TIMER_MS, Math.max(0, next - clock.now())),
-    );
-  }
-
-  function fireSnoozes(): void {
-    const now = clock.now();
-    const due = snoozes.filter((s) => s.until <= now);
-    if (due.length === 0) return planSnoozes();
-    snoozes = snoozes.filter((s) => s.until > now);
-    for (const s of due) {
-      if (!accounts.get(s.accountId)) continue;
-      queue.enqueue(s.accountId, s.dialogId, true);
-      deps.notifier.notify({
-        title: s.title || s.dialogId,
-        body: lang() === 'ru' ? 'Напоминание: вернуться к диалогу' : 'Reminder: come back to this dialog',
-        onClick: () => deps.popup.show(key(s.accountId, s.dialogId)),
-      });
-    }
-    queue.requestDrain();
-    saveSnoozes();
-  }
+  const snoozes = createSnoozeSchedule({
+    store: deps.store,
+    clock,
+    onDue: (due) => {
+      for (const s of due) {
+        if (!accounts.get(s.accountId)) continue;
+        queue.enqueue(s.accountId, s.dialogId, true);
+        notifications.reminder(s);
+      }
+      queue.requestDrain();
+    },
+    onChange: push,
+  });
 
   // ---- the view -------------------------------------------------------------------
 
   function computeState(): ViewState {
-    const summaries = accounts.summaries();
-    const dialogs: PinnedDialog[] = [];
-    let updatedAt: number | null = null;
-    for (const a of summaries) {
-      const r = runtimes.get(a.id);
-      for (const d of r?.dialogs ?? []) dialogs.push(viewOf(d));
-      if (r?.updatedAt && (updatedAt === null || r.updatedAt > updatedAt)) updatedAt = r.updatedAt;
-    }
-    const active = summaries.filter((a) => a.status === 'ok');
-    const errors = active.map((a) => runtimes.get(a.id)?.lastError ?? null);
-    let status: ConnectionStatus;
-    let error: AppError | null = null;
-    const isNet = (e: AppError | null) => e !== null && (e.code === 'NETWORK' || e.code === 'TIMEOUT');
-    if (summaries.length === 0) {
-      status = 'signed-out';
-    } else if (active.length === 0) {
-      status = 'error';
-      const first = summaries[0]!;
-      error = { code: 'SIGN_IN_EXPIRED', message: explain('SIGN_IN_EXPIRED', lang()), accountId: first.id };
-    } else if (offline || errors.every(isNet)) {
-      status = 'offline';
-      error = errors.find(isNet) ?? { code: 'NETWORK', message: explain('NETWORK', lang()) };
-    } else if (active.some((a) => !runtimes.get(a.id)?.dialogs && !runtimes.get(a.id)?.lastError)) {
-      status = 'loading';
-    } else if (errors.every((e) => e !== null)) {
-      status = 'error';
-      error = errors[0] ?? null;
-    } else {
-      status = 'ready';
-      error = errors.find((e) => e !== null) ?? null;
-    }
-    return {
-      status,
-      accounts: summaries,
-      dialogs,
-      updatedAt,
+    return buildViewState({
+      accounts: accounts.summaries(),
+      account: (id) => runtimes.get(id),
+      pendingFor: (a, d) => queue.pendingFor(a, d),
+      snoozedUntil: (a, d) => snoozes.untilOf(a, d),
       pendingActions: queue.size(),
-      notices: notices.map((n) => ({ ...n })),
-      error,
-    };
+      notices,
+      offline,
+      lang: lang(),
+    });
   }
 
   function settingsView(): SettingsView {
@@ -817,9 +692,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     queue.removeAccount(accountId);
     accounts.remove(accountId);
     runtimes.delete(accountId);
-    const before = snoozes.length;
-    snoozes = snoozes.filter((s) => s.accountId !== accountId);
-    if (snoozes.length !== before) saveSnoozes();
+    snoozes.removeAccount(accountId);
     notices = notices.filter((n) => n.accountId !== accountId);
     deps.store.set('notices', notices);
     push();
@@ -850,18 +723,13 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
 
   function snooze(accountId: string, dialogId: string, until: number): PinnedDialog {
     const d = requireDialog(accountId, dialogId);
-    snoozes = [
-      ...snoozes.filter((s) => !(s.accountId === accountId && s.dialogId === dialogId)),
-      { accountId, dialogId, until, title: d.title },
-    ];
-    saveSnoozes();
+    snoozes.set({ accountId, dialogId, until, title: d.title });
     return setUnread(accountId, dialogId, false);
   }
 
   function unsnooze(accountId: string, dialogId: string): PinnedDialog {
     const d = requireDialog(accountId, dialogId);
-    snoozes = snoozes.filter((s) => !(s.accountId === accountId && s.dialogId === dialogId));
-    saveSnoozes();
+    snoozes.remove(accountId, dialogId);
     return viewOf(d);
   }
 
@@ -944,8 +812,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       else queue.hold(a.id);
     }
     // Overdue snoozes fire at once; the rest are scheduled.
-    fireSnoozes();
-    planSnoozes();
+    snoozes.start();
     // What an earlier run left in the queue goes now (nothing is in flight in a fresh process).
     queue.retryNow();
     push();
@@ -959,8 +826,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     queue.stop();
     hotkeys.dispose();
     cancelOAuth();
-    if (snoozeTimer !== null) clock.clearTimeout(snoozeTimer);
-    snoozeTimer = null;
+    snoozes.stop();
     listeners.clear();
   }
 

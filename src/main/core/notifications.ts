@@ -1,0 +1,165 @@
+/**
+ * Desktop notifications: which pinned dialogs have news after a load (a
+ * higher message id than last seen, with unread messages, not muted, and
+ * allowed by the `notifications` setting), grouping many into one, the
+ * snooze reminder, and the `seen` bookkeeping (last message id per dialog)
+ * in the store. The decisions are pure functions; {@link createNotifications}
+ * wires them to the store, the OS notifier and the popup.
+ */
+import type { Lang } from '../../shared/errors';
+import type { Settings } from '../../shared/types';
+import type { KeyValueStore, Notifier, PopupControl } from './ports';
+import type { Snooze } from './storage/schema';
+
+/** More new-message notifications than this in one load become one grouped notification. */
+export const GROUP_NOTIFICATIONS_ABOVE = 3;
+
+/** `${accountId}/${dialogId}`: the key of `seen`, of `Settings.notifyDialogs` and of the popup's focus. */
+export function dialogKey(accountId: string, dialogId: string): string {
+  return `${accountId}/${dialogId}`;
+}
+
+/** What the notification decisions need of a loaded dialog. */
+export interface NotifiableDialog {
+  dialogId: string;
+  title: string;
+  snippet: string;
+  counter: number;
+  muted: boolean;
+  lastMessageId: number | null;
+}
+
+/** The outcome of {@link pickNewMessages}. */
+export interface NewMessages<D> {
+  /** The dialogs to notify about, in list order. */
+  fresh: D[];
+  /** The updated `seen` map (a new object). */
+  seen: Record<string, number>;
+  /** Whether `seen` differs from the input (write it back only then). */
+  changed: boolean;
+}
+
+/**
+ * Decides which dialogs of a freshly loaded list are news. Every dialog's
+ * last message id is recorded in `seen`; a dialog is news when its id is
+ * higher than the one seen before, it has unread messages, it is not muted,
+ * and the settings allow it (`on`, or `chosen` with the dialog chosen). The
+ * first sight of a dialog (a new pin) and the first load of an account in
+ * this run (`firstLoad`) are never news. Pure.
+ */
+export function pickNewMessages<D extends NotifiableDialog>(input: {
+  accountId: string;
+  dialogs: readonly D[];
+  firstLoad: boolean;
+  seen: Readonly<Record<string, number>>;
+  settings: Pick<Settings, 'notifications' | 'notifyDialogs'>;
+}): NewMessages<D> {
+  const { accountId, settings } = input;
+  const seen: Record<string, number> = { ...input.seen };
+  const fresh: D[] = [];
+  let changed = false;
+  for (const d of input.dialogs) {
+    const k = dialogKey(accountId, d.dialogId);
+    const last = d.lastMessageId ?? 0;
+    const prev = Object.hasOwn(seen, k) ? seen[k] : undefined;
+    if (prev !== last) {
+      seen[k] = last;
+      changed = true;
+    }
+    if (prev === undefined || input.firstLoad || last <= prev || d.counter <= 0 || d.muted) continue;
+    if (settings.notifications === 'off') continue;
+    if (settings.notifications === 'chosen' && !settings.notifyDialogs.includes(k)) continue;
+    fresh.push(d);
+  }
+  return { fresh, seen, changed };
+}
+
+/** One notification to show, and the dialog key the popup focuses when it is clicked. */
+export interface NotificationPlan {
+  title: string;
+  body: string;
+  focus: string;
+}
+
+/**
+ * The notifications for new messages: one per dialog, or a single grouped
+ * one when there are more than {@link GROUP_NOTIFICATIONS_ABOVE}. Pure.
+ */
+export function messageNotifications(
+  accountId: string,
+  fresh: readonly NotifiableDialog[],
+  lang: Lang,
+): NotificationPlan[] {
+  const first = fresh[0];
+  if (!first) return [];
+  if (fresh.length > GROUP_NOTIFICATIONS_ABOVE) {
+    const ru = lang === 'ru';
+    return [
+      {
+        title: ru ? `Новые сообщения в ${fresh.length} диалогах` : `New messages in ${fresh.length} dialogs`,
+        body: fresh
+          .map((d) => d.title)
+          .join(', ')
+          .slice(0, 200),
+        focus: dialogKey(accountId, first.dialogId),
+      },
+    ];
+  }
+  return fresh.map((d) => ({ title: d.title, body: d.snippet, focus: dialogKey(accountId, d.dialogId) }));
+}
+
+/** The reminder shown when a snooze comes due. Pure. */
+export function reminderNotification(s: Snooze, lang: Lang): NotificationPlan {
+  return {
+    title: s.title || s.dialogId,
+    body: lang === 'ru' ? 'Напоминание: вернуться к диалогу' : 'Reminder: come back to this dialog',
+    focus: dialogKey(s.accountId, s.dialogId),
+  };
+}
+
+/** Reads the persisted `seen` map; anything else reads as empty. */
+export function readSeen(raw: unknown): Record<string, number> {
+  return raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, number>) } : {};
+}
+
+/** The notifications the core shows. */
+export interface Notifications {
+  /**
+   * After a successful load of an account: records the last message ids
+   * and notifies about what is news (see {@link pickNewMessages}).
+   */
+  newMessages(accountId: string, dialogs: readonly NotifiableDialog[], firstLoad: boolean): void;
+  /** A snooze came due: remind the user of the dialog. */
+  reminder(s: Snooze): void;
+}
+
+/** Wires the decisions to the store (`seen`), the OS notifier and the popup (a click shows it, focused). */
+export function createNotifications(deps: {
+  store: KeyValueStore;
+  notifier: Notifier;
+  popup: PopupControl;
+  settings: () => Settings;
+  lang: () => Lang;
+}): Notifications {
+  function show(plans: readonly NotificationPlan[]): void {
+    // PopupControl.show announces `shown` (with the focus) itself, in Electron and the preview alike.
+    for (const p of plans)
+      deps.notifier.notify({ title: p.title, body: p.body, onClick: () => deps.popup.show(p.focus) });
+  }
+  return {
+    newMessages(accountId, dialogs, firstLoad) {
+      const r = pickNewMessages({
+        accountId,
+        dialogs,
+        firstLoad,
+        seen: readSeen(deps.store.get('seen')),
+        settings: deps.settings(),
+      });
+      if (r.changed) deps.store.set('seen', r.seen);
+      show(messageNotifications(accountId, r.fresh, deps.lang()));
+    },
+    reminder(s) {
+      show([reminderNotification(s, deps.lang())]);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The main-process core's memory over 10 000 toggles: the real core (queue,
+ * client, dialogs, state pushes) against a fake portal with its rate limit
+ * off, toggles arriving one per task as IPC messages do, in rounds of 50
+ * distinct pinned dialogs, each round drained before the next. Heap used is
+ * read after forced garbage collection, before (after one warm-up round) and
+ * after (once the queue has drained).
+ */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { startCoreRig } from './core-rig';
+import { SEEDS, startBenchPortal } from './portal';
+
+/** The stated bound: the heap may not grow more than this over the run. */
+export const HEAP_GROWTH_BOUND_BYTES = 5 * 1024 * 1024;
+
+/** Result of {@link measureMemory}. */
+export interface MemoryResult {
+  toggles: number;
+  /** HTTP requests the toggles cost (a batch counts once). */
+  requests: number;
+  heapBefore: number;
+  heapAfter: number;
+  growth: number;
+  rssAfter: number;
+  wallMs: number;
+}
+
+/** `gc()` without `--expose-gc` on the command line (`npm run bench` runs plain `tsx`). */
+function exposeGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+function settledHeap(gc: () => void): number {
+  // Several passes: weak maps and finalizers free more on the second and third.
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Runs `rounds` rounds of `perRound` toggles (default 200 × 50 = 10 000). */
+export async function measureMemory(opts: { rounds?: number; perRound?: number } = {}): Promise<MemoryResult> {
+  const rounds = opts.rounds ?? 200;
+  const perRound = opts.perRound ?? 50;
+  const gc = exposeGc();
+  const bp = await startBenchPortal(SEEDS.pinned200unread(), { rateLimit: false });
+  const rig = await startCoreRig({
+    webhooks: [bp.portal.webhookUrl],
+    store: 'memory',
+    // The portal's limit is off for this row, and so is ours: 200 requests in seconds, not 100 s.
+    options: { limiter: { ratePerSec: 1e6, burst: 1e6 } },
+  });
+  try {
+    const acc = rig.accountIds[0]!;
+    const ids = rig.core.state().dialogs.map((d) => d.dialogId);
+    if (ids.length < perRound) throw new Error('bench: not enough pinned dialogs for a round');
+    const wanted = new Map(ids.map((id) => [id, true])); // all start with the manual mark
+    const idle = () => rig.waitForState((s) => s.pendingActions === 0 && s.dialogs.every((d) => !d.pending));
+    const round = async (r: number) => {
+      const start = (r * perRound) % ids.length;
+      for (let i = 0; i < perRound; i++) {
+        const id = ids[(start + i) % ids.length]!;
+        const next = !wanted.get(id);
+        wanted.set(id, next);
+        const res = await rig.core.dispatch('setUnread', [acc, id, next]);
+        if (!res.ok) throw new Error(`bench: setUnread refused: ${res.error.code}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await idle();
+      // The fake portal shares this heap and records every call: count and forget them per round.
+      requests += bp.requests();
+      bp.mark();
+    };
+
+    let requests = 0;
+    await round(0);
+    requests = 0;
+    const heapBefore = settledHeap(gc);
+    const t0 = performance.now();
+    for (let r = 1; r <= rounds; r++) await round(r);
+    const wallMs = performance.now() - t0;
+    const heapAfter = settledHeap(gc);
+    for (const [id, unread] of wanted) {
+      if (bp.portal.dialog(id)?.unread !== unread) throw new Error('bench: the portal disagrees with the toggles');
+    }
+    return {
+      toggles: rounds * perRound,
+      requests,
+      heapBefore,
+      heapAfter,
+      growth: heapAfter - heapBefore,
+      rssAfter: process.memoryUsage().rss,
+      wallMs,
+    };
+  } finally {
+    await rig.close();
+    await bp.close();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The peers of {@link import('./workloads')}: the same workloads done by the
+ * official SDK and by a naive loop, on the same kind of fresh portal.
+ */
+import { performance } from 'node:perf_hooks';
+import { B24OAuth } from '@bitrix24/b24jssdk';
+import { SEEDS, startBenchPortal, type BenchPortal } from './portal';
+import { check, pinnedIds, result, type WorkloadName, type WorkloadResult } from './workloads';
+
+// ---------------------------------------------------------------- the SDK
+
+type SdkClient = InstanceType<typeof B24OAuth>;
+
+function sdkFor(bp: BenchPortal): SdkClient {
+  const t = bp.portal.issueTokens();
+  const b24 = new B24OAuth(
+    {
+      applicationToken: 'bench',
+      userId: t.user_id,
+      memberId: t.member_id,
+      accessToken: t.access_token,
+      refreshToken: t.refresh_token,
+      expires: t.expires,
+      expiresIn: t.expires_in,
+      scope: t.scope,
+      domain: new URL(bp.portal.url).host,
+      // An http client_endpoint: B24Hook would force https (bitrix24-api.md §4).
+      clientEndpoint: t.client_endpoint,
+      serverEndpoint: t.server_endpoint,
+      status: 'L',
+    },
+    { clientId: bp.portal.oauth.clientId, clientSecret: bp.portal.oauth.clientSecret },
+  );
+  b24.offClientSideWarning();
+  return b24;
+}
+
+async function sdkCall(b24: SdkClient, method: string, params: Record<string, unknown>): Promise<unknown> {
+  const r = await b24.actions.v2.call.make({ method, params });
+  check(r.isSuccess, `SDK ${method} failed: ${r.getErrorMessages().join('; ')}`);
+  return (r.getData() as { result: unknown }).result;
+}
+
+/** All pages of im.recent.list the way an SDK user pages it (OFFSET, LIMIT 200 as the docs advise). */
+async function sdkRecent(b24: SdkClient): Promise<unknown[]> {
+  const items: unknown[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = (await sdkCall(b24, 'im.recent.list', { SKIP_OPENLINES: 'Y', LIMIT: 200, OFFSET: offset })) as {
+      items: unknown[];
+      hasMore: boolean;
+    };
+    items.push(...page.items);
+    if (!page.hasMore || page.items.length === 0) return items;
+  }
+}
+
+/** The workload done with `@bitrix24/b24jssdk` (B24OAuth, its own limiter and retries). */
+export async function runSdk(workload: WorkloadName): Promise<WorkloadResult> {
+  const bp = await startBenchPortal(workload === 'read200' ? SEEDS.pinned200unread() : SEEDS.recent300pinned40());
+  const b24 = sdkFor(bp);
+  try {
+    const ids = pinnedIds(bp);
+    bp.freshBucket();
+    bp.mark();
+    const t0 = performance.now();
+    if (workload === 'toggle') {
+      await sdkCall(b24, 'im.recent.unread', { DIALOG_ID: ids[0], ACTION: 'Y' });
+      check(bp.portal.dialog(ids[0]!)?.unread === true, 'SDK toggle did not reach the portal');
+    } else if (workload === 'read200') {
+      const r = await b24.actions.v2.batchByChunk.make({
+        calls: ids.map((id) => ['im.recent.unread', { DIALOG_ID: id, ACTION: 'N' }] as [string, object]),
+        options: { isHaltOnError: false },
+      });
+      check(r.isSuccess, `SDK batch failed: ${r.getErrorMessages().join('; ')}`);
+      check(
+        ids.every((id) => bp.portal.dialog(id)?.unread === false),
+        'SDK: not every dialog was marked read',
+      );
+    } else {
+      // Load, and an idle poll: the SDK has no change detection, so a poll re-reads the list.
+      const items = (await sdkRecent(b24)) as { pinned?: boolean }[];
+      check(items.filter((i) => i.pinned === true).length === 40, 'SDK did not find the 40 pinned dialogs');
+    }
+    return result(workload, 'sdk', bp, performance.now() - t0);
+  } finally {
+    b24.destroy();
+    await bp.close();
+  }
+}
+
+// ---------------------------------------------------------------- naive
+
+/** One POST per call; a 503 QUERY_LIMIT_EXCEEDED is retried after 1 s (what a simple script does). */
+async function naiveCall(base: string, method: string, params: Record<string, unknown>): Promise<unknown> {
+  for (;;) {
+    const res = await fetch(`${base}${method}.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(params),
+    });
+    const body = (await res.json()) as { result?: unknown; error?: string };
+    if (body.error === 'QUERY_LIMIT_EXCEEDED') {
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    check(res.ok && body.error === undefined, `naive ${method} failed: ${body.error}`);
+    return body.result;
+  }
+}
+
+/** The workload done with plain fetch, one request per action, retrying a 503 after 1 s. */
+export async function runNaive(workload: WorkloadName): Promise<WorkloadResult> {
+  const bp = await startBenchPortal(workload === 'read200' ? SEEDS.pinned200unread() : SEEDS.recent300pinned40());
+  const base = bp.portal.webhookUrl;
+  try {
+    const ids = pinnedIds(bp);
+    bp.freshBucket();
+    bp.mark();
+    const t0 = performance.now();
+    if (workload === 'toggle') {
+      await naiveCall(base, 'im.recent.unread', { DIALOG_ID: ids[0], ACTION: 'Y' });
+    } else if (workload === 'read200') {
+      for (const id of ids) await naiveCall(base, 'im.recent.unread', { DIALOG_ID: id, ACTION: 'N' });
+      check(
+        ids.every((id) => bp.portal.dialog(id)?.unread === false),
+        'naive: not every dialog was marked read',
+      );
+    } else {
+      // The default page (50), advanced by OFFSET until hasMore is false; a poll re-reads it all.
+      let pinned = 0;
+      for (let offset = 0; ; offset += 50) {
+        const page = (await naiveCall(base, 'im.recent.list', { OFFSET: offset })) as {
+          items: { pinned?: boolean }[];
+          hasMore: boolean;
+        };
+        pinned += page.items.filter((i) => i.pinned === true).length;
+        if (!page.hasMore || page.items.length === 0) break;
+      }
+      check(pinned === 40, 'naive did not find the 40 pinned dialogs');
+    }
+    return result(workload, 'naive', bp, performance.now() - t0);
+  } finally {
+    await bp.close();
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The popup in Chromium, end to end: the built popup (out/web) served by the
+ * real preview bridge (scripts/web-server.ts) in this process, over the real
+ * core signed in to a fake portal (rate limit off: the network is not the
+ * subject here), in Debian's Chromium driven by Playwright.
+ *
+ * Data to painted list: the portal pins N dialogs and the core reloads; the
+ * core pushes the new state through the bridge (server-sent event). Inside
+ * the page, an init script (installed before the bridge) times from that
+ * event's creation (`MessageEvent.timeStamp`: the state has arrived, before
+ * the bridge parses it) to (a) the DOM holding all N rows (Svelte's flush)
+ * and (b) the next `requestAnimationFrame` after that — the frame that
+ * paints them.
+ *
+ * Key press to `aria-checked`: the first row's switch has focus; Space is
+ * pressed; from the keydown's `timeStamp` to the MutationObserver record
+ * that flips the switch's `aria-checked` (the optimistic flip; the toggle
+ * itself goes to the core as it would over IPC), and to the next frame.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { chromiumLaunch } from '../playwright.config';
+import { generateDialogs } from '../tests/fake-portal/server';
+import { startPreviewServer } from '../scripts/web-server';
+import { ROOT } from './bundle';
+import { startCoreRig } from './core-rig';
+import { startBenchPortal } from './portal';
+import { median, percentile } from './stats';
+
+/** Timings of one list size, in ms (medians over the repeats). */
+export interface ListPaint {
+  rows: number;
+  repeats: number;
+  /** State arrived → all rows in the DOM. */
+  domMs: number;
+  /** State arrived → the next animation frame after the rows exist. */
+  frameMs: number;
+}
+
+/** Result of {@link measurePopup}. */
+export interface PopupResult {
+  chromium: string;
+  lists: ListPaint[];
+  presses: number;
+  /** Keydown → `aria-checked` flipped. */
+  flipP50: number;
+  flipP95: number;
+  /** Keydown → the next frame after the flip. */
+  frameP50: number;
+  frameP95: number;
+}
+
+/** One frame at 60 Hz: the target for a key press. */
+export const FRAME_MS = 1000 / 60;
+
+interface BenchWindow {
+  __bench: {
+    list: null | { n: number; marker: string; t0?: number; dom?: number; frame?: number; done?: boolean };
+    key: null | { el: Element | null; t0?: number; flip?: number; frame?: number; done?: boolean };
+  };
+}
+
+/**
+ * Installed before any page script (and before the bridge's EventSource exists). Plain JS in a
+ * string: a function would be serialised with the TS transpiler's helpers, which the page lacks.
+ */
+const INSTRUMENT = `(() => {
+  'use strict';
+  const B = (window.__bench = { list: null, key: null });
+  const rowCount = () => document.querySelectorAll('[data-key] [role="switch"]').length;
+
+  // Time every state push the bridge receives, without touching the bridge itself.
+  const add = EventSource.prototype.addEventListener;
+  EventSource.prototype.addEventListener = function (type, listener, options) {
+    if (type !== 'state' || typeof listener !== 'function') return add.call(this, type, listener, options);
+    const wrapped = function (ev) {
+      const arm = B.list;
+      const hit = arm !== null && arm.t0 === undefined && ev.data.includes(arm.marker);
+      if (hit) arm.t0 = ev.timeStamp;
+      listener.call(this, ev);
+      if (!hit) return;
+      // Svelte flushes in a microtask the listener queued: look after it.
+      queueMicrotask(() =>
+        queueMicrotask(() => {
+          const check = () => {
+            if (rowCount() < arm.n) return void requestAnimationFrame(check);
+            if (arm.dom === undefined) arm.dom = performance.now();
+            requestAnimationFrame(() => {
+              arm.frame = performance.now();
+              arm.done = true;
+            });
+          };
+          check();
+        }),
+      );
+    };
+    return add.call(this, type, wrapped, options);
+  };
+
+  window.addEventListener('keydown', (e) => {
+    const arm = B.key;
+    if (arm && arm.t0 === undefined) arm.t0 = e.timeStamp;
+  }, true);
+  const observer = new MutationObserver((records) => {
+    const arm = B.key;
+    if (!arm || arm.t0 === undefined || arm.flip !== undefined) return;
+    if (!records.some((r) => r.target === arm.el)) return;
+    arm.flip = performance.now();
+    requestAnimationFrame(() => {
+      arm.frame = performance.now();
+      arm.done = true;
+    });
+  });
+  document.addEventListener('DOMContentLoaded', () =>
+    observer.observe(document.body, { attributes: true, subtree: true, attributeFilter: ['aria-checked'] }),
+  );
+})();`;
+
+async function rowsShown(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((k) => document.querySelectorAll('[data-key] [role="switch"]').length === k, n, {
+    timeout: 30_000,
+  });
+}
+
+/** Runs the popup rows: list sizes `sizes`, `repeats` each, then `presses` Space presses. */
+export async function measurePopup(
+  opts: { sizes?: number[]; repeats?: number; presses?: number } = {},
+): Promise<PopupResult> {
+  const sizes = opts.sizes ?? [10, 50, 500];
+  const repeats = opts.repeats ?? 5;
+  const presses = opts.presses ?? 50;
+  const maxN = Math.max(...sizes);
+  const seed = generateDialogs(maxN, { pinned: 0 });
+  const bp = await startBenchPortal(seed, { rateLimit: false });
+  const rig = await startCoreRig({ webhooks: [bp.portal.webhookUrl] });
+  const server = await startPreviewServer({
+    core: rig.core,
+    staticDir: join(ROOT, 'out', 'web'),
+    token: randomBytes(24).toString('base64url'),
+    port: 0,
+  });
+  const browser = await chromium.launch({ ...chromiumLaunch, headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 360, height: 480 }, locale: 'en-US' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.addInitScript({ content: INSTRUMENT });
+    await page.goto(server.url);
+    await rowsShown(page, 0);
+    await page.waitForFunction(
+      () => document.querySelector('[data-key]') === null && document.body.innerText.length > 0,
+    );
+
+    const pin = async (n: number) => {
+      for (let i = 0; i < maxN; i++) bp.portal.setDialog(seed[i]!.id, { pinned: i < n });
+      await rig.core.refresh();
+    };
+
+    const lists: ListPaint[] = [];
+    for (const n of sizes) {
+      const dom: number[] = [];
+      const frame: number[] = [];
+      for (let r = 0; r < repeats; r++) {
+        await pin(0);
+        await rowsShown(page, 0);
+        const marker = `"dialogId":"${String(seed[n - 1]!.id)}"`;
+        await page.evaluate(
+          ([k, m]) => {
+            (window as unknown as BenchWindow).__bench.list = { n: k as number, marker: m as string };
+          },
+          [n, marker] as const,
+        );
+        await pin(n);
+        await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.list?.done === true, null, {
+          timeout: 30_000,
+        });
+        const t = await page.evaluate(() => (window as unknown as BenchWindow).__bench.list!);
+        dom.push(t.dom! - t.t0!);
+        frame.push(t.frame! - t.t0!);
+      }
+      lists.push({ rows: n, repeats, domMs: median(dom), frameMs: median(frame) });
+    }
+
+    // Key presses on a list of 50 (what a pinned list realistically holds).
+    await pin(50);
+    await rowsShown(page, 50);
+    const first = page.locator('[data-key] [role="switch"]').first();
+    await first.focus();
+    const flips: number[] = [];
+    const frames: number[] = [];
+    for (let i = 0; i < presses; i++) {
+      await page.evaluate(() => {
+        const w = window as unknown as BenchWindow;
+        w.__bench.key = { el: document.activeElement };
+      });
+      const before = await first.getAttribute('aria-checked');
+      await page.keyboard.press('Space');
+      await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.key?.done === true, null, {
+        timeout: 10_000,
+      });
+      const t = await page.evaluate(() => (window as unknown as BenchWindow).__bench.key!);
+      if ((await first.getAttribute('aria-checked')) === before)
+        throw new Error('bench: Space did not flip the switch');
+      flips.push(t.flip! - t.t0!);
+      frames.push(t.frame! - t.t0!);
+      // Let the toggle reach the portal before the next press: each press is measured alone.
+      await page.waitForFunction(() => document.querySelector('[data-key] [data-pending]') === null, null, {
+        timeout: 10_000,
+      });
+    }
+    if (errors.length > 0) throw new Error(`bench: the popup raised ${errors[0]}`);
+    return {
+      chromium: browser.version(),
+      lists,
+      presses,
+      flipP50: percentile(flips, 50),
+      flipP95: percentile(flips, 95),
+      frameP50: percentile(frames, 50),
+      frameP95: percentile(frames, 95),
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+    await rig.close();
+    await bp.close();
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The one table `npm run bench` prints and writes to bench/results.md, with
+ * the machine, the versions and what each row measures.
+ */
+import type { BundleSizes } from './bundle';
+import { JS_GZIP_TARGET_BYTES } from './bundle';
+import type { BenchEnv } from './env';
+import { HEAP_GROWTH_BOUND_BYTES, type MemoryResult } from './memory';
+import type { OverheadResult } from './overhead';
+import { PORTAL_BUCKET } from './portal';
+import { FRAME_MS, type PopupResult } from './popup';
+import { kb, mb, ms } from './stats';
+import {
+  REQUEST_LIMITS,
+  WORKLOAD_LABELS,
+  bucketMinimumSec,
+  type Impl,
+  type WorkloadName,
+  type WorkloadResult,
+} from './workloads';
+
+/** Everything one run measured. */
+export interface BenchResults {
+  workloads: Record<WorkloadName, Record<Impl, WorkloadResult & { runs: number }>>;
+  overhead: OverheadResult;
+  popup: PopupResult | { error: string };
+  bundle: BundleSizes;
+  memory: MemoryResult;
+  env: BenchEnv;
+  totalMs: number;
+  date: string;
+}
+
+const WORKLOADS: WorkloadName[] = ['toggle', 'read200', 'load300', 'idlePoll'];
+
+type Row = [string, string, string, string, string, string];
+
+const ok = (pass: boolean) => (pass ? '✓' : '✗');
+const x = (v: number) => `${v.toFixed(2)}×`;
+
+function requestsCell(r: WorkloadResult): string {
+  return r.rejected > 0 ? `${r.requests} (${r.rejected} refused 503)` : String(r.requests);
+}
+
+function wallCell(r: WorkloadResult): string {
+  const min = bucketMinimumSec(r.requests - r.rejected, PORTAL_BUCKET);
+  if (min === 0) return ms(r.wallMs);
+  return `${ms(r.wallMs)} (bucket min ${ms(min * 1000)}, ${x(r.wallMs / (min * 1000))})`;
+}
+
+function requestVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): string {
+  const ours = res.ours.requests;
+  const best = Math.min(res.sdk.requests, res.naive.requests);
+  const limit = REQUEST_LIMITS[w];
+  const parts: string[] = [];
+  if (limit !== null) parts.push(`${ok(ours <= limit)} limit`);
+  parts.push(`${ok(ours <= best)} ${ours === best ? 'ties' : ours < best ? 'beats' : 'behind'} best peer`);
+  return parts.join(', ');
+}
+
+function wallVerdict(res: Record<Impl, WorkloadResult>): string {
+  const peer = Math.min(res.sdk.wallMs, res.naive.wallMs);
+  return `${x(res.ours.wallMs / peer)} best peer`;
+}
+
+/** Builds the table rows. */
+export function tableRows(r: BenchResults): Row[] {
+  const rows: Row[] = [];
+  for (const w of WORKLOADS) {
+    const res = r.workloads[w];
+    const limit = REQUEST_LIMITS[w];
+    rows.push([
+      `Requests: ${WORKLOAD_LABELS[w].toLowerCase()}`,
+      requestsCell(res.ours),
+      requestsCell(res.sdk),
+      requestsCell(res.naive),
+      limit === null ? (w === 'idlePoll' ? '1 per account' : '≤ 2 (counts test)') : `≤ ${limit}`,
+      requestVerdict(w, res),
+    ]);
+  }
+  for (const w of WORKLOADS) {
+    const res = r.workloads[w];
+    rows.push([
+      `Wall time: ${WORKLOAD_LABELS[w].toLowerCase()}`,
+      wallCell(res.ours),
+      wallCell(res.sdk),
+      wallCell(res.naive),
+      'bucket min: max(0, n − 50) / 2 s',
+      wallVerdict(res),
+    ]);
+  }
+  const o = r.overhead;
+  rows.push([
+    'Client overhead per call (median)',
+    ms(o.oursMedianMs),
+    '—',
+    `bare fetch ${ms(o.bareMedianMs)}; with a timeout signal ${ms(o.bareTimeoutMedianMs)}`,
+    '≤ 1.10× bare fetch',
+    `${ok(o.ratio <= 1.1)} ${x(o.ratio)} bare; ${x(o.ratioOverTimeout)} fetch+timeout (the timeout alone ${x(o.timeoutRatio)})`,
+  ]);
+  if ('error' in r.popup) {
+    rows.push(['Popup in Chromium', `not measured: ${r.popup.error}`, '—', '—', '—', '✗']);
+  } else {
+    const p = r.popup;
+    for (const l of p.lists) {
+      rows.push([
+        `Popup: data → painted list, ${l.rows} pinned`,
+        `${ms(l.frameMs)} (rows in DOM ${ms(l.domMs)})`,
+        '—',
+        '—',
+        l.rows <= 50 ? `one frame (${ms(FRAME_MS)})` : '—',
+        l.rows <= 50 ? `${ok(l.frameMs <= FRAME_MS)} median of ${l.repeats}` : `median of ${l.repeats}`,
+      ]);
+    }
+    rows.push([
+      'Popup: key press → aria-checked flipped',
+      `p50 ${ms(p.flipP50)}, p95 ${ms(p.flipP95)}`,
+      '—',
+      '—',
+      `one frame (${ms(FRAME_MS)})`,
+      `${ok(p.flipP95 <= FRAME_MS)} ${p.presses} presses`,
+    ]);
+    rows.push([
+      'Popup: key press → next frame',
+      `p50 ${ms(p.frameP50)}, p95 ${ms(p.frameP95)}`,
+      '—',
+      '—',
+      `one frame (${ms(FRAME_MS)})`,
+      ok(p.frameP95 <= FRAME_MS),
+    ]);
+  }
+  const b = r.bundle;
+  rows.push([
+    'Popup bundle, gzipped',
+    `JS ${kb(b.js.gzip)} (${kb(b.js.raw)} raw, ${b.js.files} file); CSS ${kb(b.css.gzip)} (${kb(b.css.raw)} raw)`,
+    '—',
+    '—',
+    `JS < ${kb(JS_GZIP_TARGET_BYTES)}`,
+    ok(b.js.gzip < JS_GZIP_TARGET_BYTES),
+  ]);
+  const m = r.memory;
+  rows.push([
+    `Core heap after ${m.toggles.toLocaleString('en-US')} toggles`,
+    `${mb(m.growth)} (${kb(m.heapBefore)} → ${kb(m.heapAfter)}; ${m.requests} requests)`,
+    '—',
+    '—',
+    `growth < ${mb(HEAP_GROWTH_BOUND_BYTES).slice(1)}`,
+    ok(m.growth < HEAP_GROWTH_BOUND_BYTES),
+  ]);
+  return rows;
+}
+
+const HEADER: Row = ['Row', 'Ours', '@bitrix24/b24jssdk 2.2.0', 'Naive fetch loop', 'Limit / target', 'Verdict'];
+
+/** The table as Markdown. */
+export function markdownTable(r: BenchResults): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [HEADER, ['---', '---:', '---:', '---:', '---', '---'] as Row, ...tableRows(r)];
+  return lines.map((cells) => `| ${cells.map(esc).join(' | ')} |`).join('\n');
+}
+
+/** The whole results.md. */
+export function resultsMarkdown(r: BenchResults): string {
+  const e = r.env;
+  const pkgs = Object.entries(e.packages)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `# Benchmark results
+
+Written by \`npm run bench\` (bench/run.ts) on ${r.date}; the whole run took ${ms(r.totalMs)}.
+Everything ran in one Node process against the fake portal (tests/fake-portal) with its real leaky
+bucket (${PORTAL_BUCKET.ratePerSec}/s, burst ${PORTAL_BUCKET.burst}), a fresh portal — so a fresh bucket — per workload;
+ratios compare figures measured side by side in this run.
+
+${markdownTable(r)}
+
+## Machine and versions
+
+- CPU: ${e.cpu}, ${e.cores} cores; RAM ${e.ramGiB} GiB; ${e.os}
+- Node ${e.node}; Chromium ${e.chromium ?? 'not run'} (Debian's, /usr/bin/chromium, headless)
+- Packages: ${pkgs} (Electron pinned; its binary is not installed here, so the main-process rows run on Node)
+
+## What each row measures
+
+- **Requests** are HTTP requests the portal received (a \`batch\` counts once, refused 503s count too),
+  from the first action until the work is confirmed. Each workload checks the portal's state afterwards
+  (all 200 dialogs read, the 40 pinned found, ...), so a fast wrong answer cannot pass.
+  - **Ours** is the real core (\`createAppCore\`) driven through its intents, as the popup drives it:
+    \`setUnread\` through the durable queue (each intent persisted to the store file before its answer),
+    \`refresh\` through the dialogs service, the idle poll fired by the poller's own timer (the core's
+    clock is jumped 60 s). Mark 200 read = 200 \`setUnread\` intents, each its own task as IPC messages
+    arrive. Its client keeps its own limiter (2/s, burst 45).
+  - **SDK**: \`B24OAuth\` with an http \`client_endpoint\` on the fake portal, the natural way: one
+    \`actions.v2.call\` for a toggle, \`actions.v2.batchByChunk\` for 200, \`im.recent.list\` paged by
+    OFFSET with LIMIT 200 as the docs advise. It has no change detection, so its idle poll re-reads the list.
+  - **Naive**: plain \`fetch\`, one request per action, no batching, no limiter; a 503 is retried after
+    1 s; lists paged with the default page size (50); a poll re-reads the list.
+- **Wall time** runs from the first action to the confirmation. The bucket minimum for n requests from an
+  empty bucket is max(0, n − 50) / 2 s (n without refused requests); below 51 requests it is 0 s, so the
+  ratio is only shown where the bucket sets a floor. "× best peer" compares ours with the faster peer.
+  Ours pays for durability (each toggle is written, fsync'd, to the store and its journal before the
+  request) and for the batch window (it waits 30 ms after the last toggle so a burst leaves as one batch);
+  the peers persist nothing.
+- **Client overhead**: ${r.overhead.calls} calls each of our \`createBitrixClient().call('im.recent.unread')\`
+  (limiter wide open but in the path), a bare \`fetch\` of the same POST, and the bare fetch with a per-call
+  AbortController + timer (the timeout any robust client needs), rotated call by call; rate limit off;
+  medians. On Node 20, fetch charges every request that carries an abort signal (undici registers a listener,
+  a WeakRef and a finalizer per request); that part is the "fetch+timeout" floor.
+- **Popup**: the built popup (out/web) served by the real preview bridge (scripts/web-server.ts) in this
+  process over the real core and a fake portal (rate limit off). For N pinned, the portal pins N dialogs and
+  the core reloads; in the page an init script times from the state event's creation (\`timeStamp\` of the
+  server-sent event, before the bridge parses it) to all N rows in the DOM and to the next
+  \`requestAnimationFrame\` after that (the frame that paints them). Key press: the first row's switch is
+  focused (50 pinned); from the Space keydown's \`timeStamp\` to the MutationObserver record of its
+  \`aria-checked\` flip, and to the next frame; each press waits for the previous toggle to be delivered.
+- **Bundle**: every .js and .css under out/web (built by \`npm run bench\` first), gzip level 6.
+- **Memory**: the real core (in-memory store, so 10 000 fsync'd writes do not dominate; portal and client
+  rate limits off), toggles one per task in rounds of 50 distinct pinned dialogs, each round drained;
+  heap used after three forced GCs, after a warm-up round and after the last round has drained.
+- Regression check: tests/bench-counts.test.ts fails CI on counts only (requests, bytes), never on times.
+`;
+}

@@ -1,0 +1,201 @@
+/**
+ * The request-spending workloads, each done three ways against its own fake
+ * portal (fresh bucket, 2/s burst 50) — ours here, the peers in peers.ts:
+ *
+ * - ours: the real core (createAppCore) driven through its intents — the
+ *   durable queue for toggles, the dialogs service for loads, the poller for
+ *   the idle poll — never hand-made REST calls;
+ * - sdk: the official `@bitrix24/b24jssdk` the natural way (B24OAuth, one
+ *   `call` per call, `batchByChunk` for many), with its own limiter;
+ * - naive: plain `fetch`, one request per action, no batching, no limiter;
+ *   on 503 QUERY_LIMIT_EXCEEDED it waits 1 s and retries the same call.
+ *
+ * Every workload checks that the work was really done (the portal's state),
+ * so a fast wrong answer cannot pass for a fast right one.
+ */
+import { performance } from 'node:perf_hooks';
+import type { ViewState } from '../src/shared/types';
+import { startCoreRig } from './core-rig';
+import { SEEDS, startBenchPortal, type BenchPortal } from './portal';
+
+/** Which client does the work. */
+export type Impl = 'ours' | 'sdk' | 'naive';
+/** The workloads of issue 5. */
+export type WorkloadName = 'toggle' | 'read200' | 'load300' | 'idlePoll';
+
+/** What a workload cost. */
+export interface WorkloadResult {
+  workload: WorkloadName;
+  impl: Impl;
+  /** HTTP requests the portal received (a batch counts once; refused ones included). */
+  requests: number;
+  /** Of `requests`: refused with 503 QUERY_LIMIT_EXCEEDED. */
+  rejected: number;
+  /** From the first action to the work confirmed, in ms. */
+  wallMs: number;
+}
+
+/** Human labels of the workloads. */
+export const WORKLOAD_LABELS: Record<WorkloadName, string> = {
+  toggle: 'One toggle',
+  read200: 'Mark 200 dialogs read',
+  load300: 'Load 300 recent, 40 pinned',
+  idlePoll: 'One idle poll cycle',
+};
+
+/** The issue's request limits (null: no stated limit, compared with peers). */
+export const REQUEST_LIMITS: Record<WorkloadName, number | null> = {
+  toggle: 1,
+  read200: 4,
+  load300: null,
+  idlePoll: null,
+};
+
+/** Throws unless `cond`: a workload that did not do its work must not report a time. */
+export function check(cond: boolean, what: string): void {
+  if (!cond) throw new Error(`bench: ${what}`);
+}
+
+/** DIALOG_IDs of the portal's pinned dialogs, in recent order. */
+export function pinnedIds(bp: BenchPortal): string[] {
+  return bp.portal
+    .dialogs()
+    .filter((d) => d.pinned)
+    .map((d) => String(d.id));
+}
+
+/** A workload's cost as the portal counted it. */
+export function result(workload: WorkloadName, impl: Impl, bp: BenchPortal, wallMs: number): WorkloadResult {
+  return { workload, impl, requests: bp.requests(), rejected: bp.rejected(), wallMs };
+}
+
+// ---------------------------------------------------------------- ours
+
+const idle = (s: ViewState) => s.pendingActions === 0 && s.dialogs.every((d) => !d.pending);
+
+async function oursToggle(): Promise<WorkloadResult> {
+  const bp = await startBenchPortal(SEEDS.recent300pinned40());
+  const rig = await startCoreRig({ webhooks: [bp.portal.webhookUrl] });
+  try {
+    const id = pinnedIds(bp)[0]!;
+    bp.freshBucket();
+    bp.mark();
+    const t0 = performance.now();
+    const r = await rig.core.dispatch('setUnread', [rig.accountIds[0], id, true]);
+    check(r.ok, 'setUnread was refused');
+    await rig.waitForState(idle);
+    const wall = performance.now() - t0;
+    check(bp.portal.dialog(id)?.unread === true, 'the toggle did not reach the portal');
+    return result('toggle', 'ours', bp, wall);
+  } finally {
+    await rig.close();
+    await bp.close();
+  }
+}
+
+async function oursRead200(): Promise<WorkloadResult> {
+  const bp = await startBenchPortal(SEEDS.pinned200unread());
+  const rig = await startCoreRig({ webhooks: [bp.portal.webhookUrl] });
+  try {
+    const ids = pinnedIds(bp);
+    check(ids.length === 200, 'the seed must have 200 pinned dialogs');
+    bp.freshBucket();
+    bp.mark();
+    const t0 = performance.now();
+    // 200 intents as fast as they can arrive, each its own task as IPC messages are (each is
+    // persisted before its answer, so they trickle in a few ms apart, not in one tick).
+    for (const id of ids) {
+      const r = await rig.core.dispatch('setUnread', [rig.accountIds[0], id, false]);
+      check(r.ok, 'a setUnread was refused');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await rig.waitForState(idle);
+    const wall = performance.now() - t0;
+    check(
+      ids.every((id) => bp.portal.dialog(id)?.unread === false),
+      'not every dialog was marked read',
+    );
+    return result('read200', 'ours', bp, wall);
+  } finally {
+    await rig.close();
+    await bp.close();
+  }
+}
+
+async function oursLoad300(): Promise<WorkloadResult> {
+  const bp = await startBenchPortal(SEEDS.recent300pinned40());
+  const rig = await startCoreRig({ webhooks: [bp.portal.webhookUrl] });
+  try {
+    bp.freshBucket();
+    bp.mark();
+    const t0 = performance.now();
+    await rig.core.refresh();
+    const wall = performance.now() - t0;
+    check(rig.core.state().dialogs.length === 40, 'the load did not find the 40 pinned dialogs');
+    return result('load300', 'ours', bp, wall);
+  } finally {
+    await rig.close();
+    await bp.close();
+  }
+}
+
+/**
+ * One idle poll per account: the poller's own timer (60 s) is fired by
+ * jumping the core's clock; the poll is done when every account's state was
+ * refreshed and nothing more was sent for a short quiet period.
+ */
+export async function oursIdlePoll(accounts = 1): Promise<WorkloadResult & { perAccount: number[] }> {
+  const portals: BenchPortal[] = [];
+  for (let i = 0; i < accounts; i++) portals.push(await startBenchPortal(SEEDS.recent300pinned40()));
+  const rig = await startCoreRig({ webhooks: portals.map((p) => p.portal.webhookUrl) });
+  try {
+    for (const p of portals) {
+      p.freshBucket();
+      p.mark();
+    }
+    const polled = (p: BenchPortal) => p.portal.callsTo('im.counters.get').some((c) => c.status === 200);
+    const t0 = performance.now();
+    const virtualStart = rig.clock.now();
+    rig.clock.advance(60_000);
+    const target = virtualStart + 60_000;
+    await rig.waitForState((s) => (s.updatedAt ?? 0) >= target && portals.every(polled));
+    const wall = performance.now() - t0;
+    // A poll that found a change would reload at once; give it the chance to show up in the count.
+    await new Promise((r) => setTimeout(r, 150));
+    check(rig.core.state().dialogs.length === 40 * accounts, 'the pinned list changed during an idle poll');
+    const perAccount = portals.map((p) => p.requests());
+    return {
+      workload: 'idlePoll',
+      impl: 'ours',
+      requests: perAccount.reduce((a, b) => a + b, 0),
+      rejected: portals.reduce((a, p) => a + p.rejected(), 0),
+      wallMs: wall,
+      perAccount,
+    };
+  } finally {
+    await rig.close();
+    for (const p of portals) await p.close();
+  }
+}
+
+/** Runs one workload through the real core (on its own fresh portal). */
+export async function runOurs(workload: WorkloadName): Promise<WorkloadResult> {
+  switch (workload) {
+    case 'toggle':
+      return oursToggle();
+    case 'read200':
+      return oursRead200();
+    case 'load300':
+      return oursLoad300();
+    case 'idlePoll':
+      return oursIdlePoll(1);
+  }
+}
+
+/**
+ * The least wall time the portal's bucket allows for `n` requests from an
+ * empty bucket: the first `burst` go at once, the rest at `ratePerSec`.
+ */
+export function bucketMinimumSec(n: number, bucket: { ratePerSec: number; burst: number }): number {
+  return Math.max(0, n - bucket.burst) / bucket.ratePerSec;
+}

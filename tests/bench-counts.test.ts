@@ -1,0 +1,51 @@
+/**
+ * The benchmark's regression check (issue 5): it may fail CI on COUNTS
+ * only — requests spent and bytes shipped — never on times. The workloads
+ * are the bench's own (bench/workloads.ts: the real core against the fake
+ * portal with its real 2/s, burst 50 bucket), so the table in
+ * bench/results.md and this check cannot drift apart.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JS_GZIP_TARGET_BYTES, buildWeb, measureBundle } from '../bench/bundle';
+import { oursIdlePoll, runOurs } from '../bench/workloads';
+
+describe('requests the app spends (bench counts)', () => {
+  it('one toggle costs exactly 1 request', async () => {
+    const r = await runOurs('toggle');
+    expect(r.requests).toBe(1);
+    expect(r.rejected).toBe(0);
+  });
+
+  it('marking 200 dialogs read costs at most 4 requests, even when the toggles arrive one by one', async () => {
+    const r = await runOurs('read200');
+    expect(r.requests).toBeLessThanOrEqual(4);
+    expect(r.rejected).toBe(0);
+  });
+
+  it('loading 300 recent dialogs with 40 pinned costs at most 2 requests', async () => {
+    const r = await runOurs('load300');
+    expect(r.requests).toBeLessThanOrEqual(2);
+  });
+
+  it('an idle poll costs 1 request per account', async () => {
+    const r = await oursIdlePoll(2);
+    expect(r.perAccount).toEqual([1, 1]);
+  });
+});
+
+describe('bytes the popup ships (bench counts)', () => {
+  it(`the popup's JS is under ${JS_GZIP_TARGET_BYTES / 1024} KB gzipped (fresh build)`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'b24ut-bundle-'));
+    try {
+      buildWeb(dir);
+      const sizes = measureBundle(dir);
+      expect(sizes.js.files).toBeGreaterThan(0);
+      expect(sizes.js.gzip).toBeLessThan(JS_GZIP_TARGET_BYTES);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

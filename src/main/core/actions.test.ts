@@ -369,7 +369,7 @@ describe('the action queue', () => {
     expect(clients.a.sent.map((r) => r.calls.length)).toEqual([2, 4]);
   });
 
-  it('a single toggle goes out one window after it, and a steady stream is not held past the longest wait', async () => {
+  it('a single toggle goes out one window after it; a key held on one row does not hold the window open', async () => {
     const { queue, clients, clock } = setup();
     queue.enqueue('a', 'chat1', true);
     queue.requestDrain();
@@ -378,15 +378,37 @@ describe('the action queue', () => {
     await clock.advance(1);
     expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat1', ACTION: 'Y' }]);
 
-    // One toggle every 25 ms (always inside the window), 45 of them: a partial batch still leaves after 1 s.
-    for (let i = 2; i <= 46; i++) {
+    // Autorepeat: the same row flipped every 20 ms (always inside the window) coalesces, and the
+    // window still closes 30 ms after it opened.
+    for (let i = 0; i < 10; i++) {
+      queue.enqueue('a', 'chat2', i % 2 === 0);
+      queue.requestDrain();
+      await clock.advance(20);
+      if (i === 1) expect(clients.a.sent).toHaveLength(2);
+    }
+  });
+
+  it('a trickle of new toggles is never held longer than the longest wait', async () => {
+    const clock = fakeClock();
+    const client = scriptedClient();
+    const queue = createActionQueue({
+      store: memoryStore(),
+      clock,
+      clientFor: () => client,
+      random: () => 0.5,
+      maxBatchWaitMs: 1_000,
+    });
+    // One new dialog every 25 ms (always inside the window), 45 of them: a partial batch still leaves after 1 s.
+    for (let i = 1; i <= 45; i++) {
       queue.enqueue('a', `chat${i}`, true);
       queue.requestDrain();
       await clock.advance(25);
-      if (i === 40) expect(clients.a.sent).toHaveLength(1);
+      if (i === 39) expect(client.sent).toHaveLength(0);
     }
-    expect(clients.a.sent).toHaveLength(2);
-    expect(clients.a.sent[1]!.calls.length).toBeGreaterThan(35);
-    expect(clients.a.sent[1]!.calls.length).toBeLessThan(45);
+    expect(client.sent).toHaveLength(1);
+    expect(client.sent[0]!.calls.length).toBeGreaterThan(35);
+    expect(client.sent[0]!.calls.length).toBeLessThan(45);
+    await clock.advance(30);
+    expect(client.sent.map((r) => r.calls.length).reduce((a, b) => a + b)).toBe(45);
   });
 });

@@ -54,7 +54,10 @@ export interface ActionQueueOptions {
    * goes out as batches of 50, however its toggles arrive.
    */
   batchWindowMs?: number;
-  /** Longest a burst keeps the window open (default 1 s). */
+  /**
+   * Longest a burst keeps the window open (default 5 s; a burst of new dialogs sends every 50
+   * anyway, so this only bounds a slow trickle of them).
+   */
   maxBatchWaitMs?: number;
   /** New ids (injectable for tests). */
   newId?: () => string;
@@ -213,7 +216,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   const random = opts.random ?? Math.random;
   const newId = opts.newId ?? defaultId;
   const batchWindowMs = opts.batchWindowMs ?? 30;
-  const maxBatchWaitMs = opts.maxBatchWaitMs ?? 1_000;
+  const maxBatchWaitMs = opts.maxBatchWaitMs ?? 5_000;
 
   const stored = store.get(QUEUE_KEY);
   let items: QueuedAction[] = Array.isArray(stored)
@@ -227,6 +230,9 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let timerAt = Infinity;
   let kick: TimerHandle | null = null;
   let windowOpenedAt = 0;
+  /** New intents enqueued so far, and the count the last requestDrain saw. */
+  let added = 0;
+  let addedSeen = 0;
   /** The current run was started by a full batch during an open window: partial batches wait. */
   let fullBatchesOnly = false;
   /** Batch windows opened so far, and how many of them the last drain() call covers. */
@@ -248,6 +254,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       { accountId, dialogId, unread },
       { inFlight, confirmed: opts.confirmedUnread?.(accountId, dialogId), now: clock.now(), newId },
     );
+    // A new intent (not one merged into a waiting one) is what keeps a batch window open.
+    if (r.queue.length > items.length) added += 1;
     items = r.queue;
     changed();
     return r.action;
@@ -440,12 +448,17 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       if (kick === null) {
         windowOpenedAt = now;
         windowSeq += 1;
+      } else if (added === addedSeen) {
+        // This toggle added no intent (it merged with a waiting one, e.g. a key held down on one
+        // row): it does not hold the window open.
+        return;
       } else {
         clock.clearTimeout(kick);
       }
-      // The window closes once toggles stop arriving for batchWindowMs (toggles that come as
-      // separate IPC messages, each persisted first, still go out together), or at the latest
-      // maxBatchWaitMs after it opened, so a steady stream is never starved.
+      addedSeen = added;
+      // The window closes once new toggles stop arriving for batchWindowMs (toggles that come
+      // as separate IPC messages, each persisted first, still go out together; 50 of them go at
+      // once below), and never later than maxBatchWaitMs after it opened.
       const closeAt = Math.min(now + batchWindowMs, windowOpenedAt + Math.max(batchWindowMs, maxBatchWaitMs));
       kick = clock.setTimeout(
         () => {

@@ -142,7 +142,7 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
   }
 
   try {
-    return { store: withJournal(factory(options), journalFile), recovery };
+    return { store: withJournal(readCached(factory(options)), journalFile), recovery };
   } catch (error) {
     // Our checks mirror the library's, so this is a last resort (e.g. a bug
     // in a migration): keep a copy, start fresh (with what the journal
@@ -155,7 +155,7 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
     const reason = `the store could not be opened (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`;
     const kept = { accounts: fresh.accounts.length, queue: fresh.queue.length };
     return {
-      store: withJournal(factory(options), journalFile),
+      store: withJournal(readCached(factory(options)), journalFile),
       recovery: { backupPath, reason, kept, ...(fromJournal.length > 0 ? { fromJournal } : {}) },
     };
   }
@@ -212,6 +212,42 @@ function restoreFromJournal(
 }
 
 /** Wraps the library store so every change of `accounts` or `queue` also rewrites the journal. */
+/**
+ * Serves reads from memory. conf and electron-store re-read, parse and
+ * schema-check the whole file on every `get` (and the journal reads the
+ * accounts and the queue after every write), which made each toggle cost
+ * several full reads of a file that grows with the queue (bench/results.md:
+ * 200 toggles). Only this process writes the file (single-instance lock),
+ * so the last value read or written is the file's value. Writes still go
+ * through at once, synchronously; values are copied in and out through
+ * JSON, as the file would.
+ */
+function readCached(inner: KeyValueStore): KeyValueStore {
+  const cache = new Map<string, string | undefined>();
+  const thaw = (text: string | undefined): unknown => (text === undefined ? undefined : JSON.parse(text));
+  return {
+    get: (key) => {
+      if (!cache.has(key)) {
+        const value = inner.get(key);
+        cache.set(key, value === undefined ? undefined : JSON.stringify(value));
+      }
+      return thaw(cache.get(key));
+    },
+    set: (key, value) => {
+      inner.set(key, value);
+      // Only after the write succeeded (a schema violation throws and changes nothing).
+      cache.set(key, value === undefined ? undefined : JSON.stringify(value));
+    },
+    delete: (key) => {
+      inner.delete(key);
+      cache.delete(key);
+    },
+    get path() {
+      return inner.path;
+    },
+  };
+}
+
 function withJournal(inner: KeyValueStore, journalFile: string): KeyValueStore {
   const write = (): void => {
     const doc = {

@@ -211,7 +211,6 @@ function restoreFromJournal(
   return restored;
 }
 
-/** Wraps the library store so every change of `accounts` or `queue` also rewrites the journal. */
 /**
  * Serves reads from memory. conf and electron-store re-read, parse and
  * schema-check the whole file on every `get` (and the journal reads the
@@ -248,6 +247,7 @@ function readCached(inner: KeyValueStore): KeyValueStore {
   };
 }
 
+/** Wraps the library store so every change of `accounts` or `queue` also rewrites the journal. */
 function withJournal(inner: KeyValueStore, journalFile: string): KeyValueStore {
   const write = (): void => {
     const doc = {

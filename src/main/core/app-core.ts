@@ -36,6 +36,7 @@ import { loadPinned, type LoadedDialog } from './dialogs';
 import { createHotkeyManager } from './hotkeys';
 import { createHandlers, dispatch, type CoreOps } from './ipc-handlers';
 import { createNotifications } from './notifications';
+import { createPinnedListCache } from './pinned-cache';
 import { redact, registerSecret } from './redact';
 import { createSnoozeSchedule } from './snooze';
 import { createAccountStore, type AccountSecret } from './storage/accounts';
@@ -73,6 +74,8 @@ interface AccountRuntime {
   client: BitrixClient | null;
   /** The pinned list as the portal last confirmed it (no queued intents applied), or null before the first load. */
   dialogs: LoadedDialog[] | null;
+  /** `dialogs` came from the pinned-list cache and no load has confirmed them in this run. */
+  cached: boolean;
   loading: boolean;
   lastError: AppError | null;
   updatedAt: number | null;
@@ -166,12 +169,42 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     return notice;
   }
 
+  // ---- the pinned-list cache -------------------------------------------------
+
+  const pinnedCache = createPinnedListCache({ store: deps.store, logger, mask: redact });
+
+  /** Shows each account's cached list at once (status `loading` until a load answers). */
+  function restoreCachedLists(): void {
+    const cached = pinnedCache.load(accounts.summaries().map((a) => a.id));
+    for (const [id, entry] of cached) {
+      const r = runtime(id);
+      if (r.dialogs) continue;
+      r.dialogs = entry.dialogs.map((d) => ({
+        ...d,
+        pending: false,
+        snoozedUntil: null,
+        chatId: null,
+        lastMessageId: null,
+      }));
+      r.cached = true;
+      r.updatedAt = entry.at;
+    }
+  }
+
   // ---- accounts and clients -----------------------------------------------
 
   function runtime(id: string): AccountRuntime {
     let r = runtimes.get(id);
     if (!r) {
-      r = { client: null, dialogs: null, loading: false, lastError: null, updatedAt: null, delivered: new Map() };
+      r = {
+        client: null,
+        dialogs: null,
+        cached: false,
+        loading: false,
+        lastError: null,
+        updatedAt: null,
+        delivered: new Map(),
+      };
       runtimes.set(id, r);
     }
     return r;
@@ -314,9 +347,13 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
         if (del && del.at >= startedAt) applyDelivered(d, del.unread);
       }
       r.delivered.clear();
-      notifications.newMessages(id, list, r.dialogs === null);
+      // A cached list is not "what was seen before" in this run: its changes are not news.
+      notifications.newMessages(id, list, r.dialogs === null || r.cached);
       r.dialogs = list;
+      r.cached = false;
       succeeded(id);
+      // At most one write per load, and none when the list did not change.
+      pinnedCache.save(id, r.updatedAt ?? clock.now(), list);
     } finally {
       r.loading = false;
       push();
@@ -333,7 +370,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     const r = runtime(id);
     const hadError = r.lastError !== null;
     r.lastError = null;
-    r.updatedAt = clock.now();
+    // A cached list keeps its own time until a load confirms it.
+    if (!r.cached) r.updatedAt = clock.now();
     // The portal answers again: what waited for the network goes now.
     if (hadError) queue.retryNow(id);
   }
@@ -350,7 +388,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       if (kind === 'counters') {
         const r = runtime(id);
         const client = clientFor(id);
-        if (client && r.dialogs) {
+        // Counters only tell what changed against a confirmed list; a cached one needs a full load.
+        if (client && r.dialogs && !r.cached) {
           const raw = await client.call('im.counters.get', {}, { retries: 0 });
           if (!countersDiffer(raw, r.dialogs)) {
             succeeded(id);
@@ -386,7 +425,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     random,
     batchWindowMs: options.batchWindowMs,
     backoff: options.backoff,
-    confirmedUnread: (a, d) => confirmedDialog(a, d)?.unread,
+    // A cached list may be stale: an intent that matches it is still sent.
+    confirmedUnread: (a, d) => (runtimes.get(a)?.cached ? undefined : confirmedDialog(a, d)?.unread),
     onChange: push,
     onDelivered: (action: QueuedAction) => {
       const r = runtimes.get(action.accountId);
@@ -693,6 +733,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     accounts.remove(accountId);
     runtimes.delete(accountId);
     snoozes.removeAccount(accountId);
+    pinnedCache.remove(accountId);
     notices = notices.filter((n) => n.accountId !== accountId);
     deps.store.set('notices', notices);
     push();
@@ -827,8 +868,14 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     hotkeys.dispose();
     cancelOAuth();
     snoozes.stop();
+    // Toggles delivered since the last load: the next start shows them (one write, and only if changed).
+    for (const [id, r] of runtimes) {
+      if (r.dialogs && r.updatedAt !== null && accounts.get(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
+    }
     listeners.clear();
   }
+
+  restoreCachedLists();
 
   return {
     handlers,

@@ -15,6 +15,8 @@ export interface AccountView {
   lastError: AppError | null;
   /** Epoch ms of the last successful load, or null. */
   updatedAt: number | null;
+  /** `dialogs` come from the cache of an earlier run, not yet confirmed by a load. */
+  cached?: boolean;
 }
 
 /**
@@ -63,12 +65,15 @@ export interface ViewInput {
 }
 
 const isNetworkError = (e: AppError | null): boolean => e !== null && (e.code === 'NETWORK' || e.code === 'TIMEOUT');
+/** No answer yet: no list, or only a cached one, and no error. */
+const isLoading = (r: AccountView | undefined): boolean => (!r?.dialogs || r.cached === true) && !r?.lastError;
 
 /**
  * The popup's state. The status, in order: `signed-out` without accounts;
  * `error` (sign in again) when no account can send; `offline` when the OS
  * says so or every active account failed on the network; `loading` while an
- * active account has neither a list nor an error; `error` when every active
+ * active account has neither a confirmed list (none, or only the cached one
+ * from an earlier run, which is shown meanwhile) nor an error; `error` when every active
  * account failed otherwise; else `ready` (with the first error, if any).
  */
 export function buildViewState(input: ViewInput): ViewState {
@@ -97,7 +102,7 @@ export function buildViewState(input: ViewInput): ViewState {
   } else if (input.offline || errors.every(isNetworkError)) {
     status = 'offline';
     error = errors.find(isNetworkError) ?? { code: 'NETWORK', message: explain('NETWORK', input.lang) };
-  } else if (active.some((a) => !input.account(a.id)?.dialogs && !input.account(a.id)?.lastError)) {
+  } else if (active.some((a) => isLoading(input.account(a.id)))) {
     status = 'loading';
   } else if (errors.every((e) => e !== null)) {
     status = 'error';

@@ -8,11 +8,16 @@
  *
  * To add v2: bump {@link CURRENT_SCHEMA_VERSION}, change the types and the
  * schema here, and append a v1→v2 step to `MIGRATIONS` in migrations.ts.
+ *
+ * An OPTIONAL top-level key with a default needs no version bump: `cache`
+ * (the last pinned list per account) is one. A file without it reads as an
+ * empty cache, and an older v1 build reading a file with it keeps working,
+ * because the root schema allows keys it does not know.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { APP_ERROR_CODES, BITRIX_ERROR_CODES } from '../../../shared/errors';
-import type { Notice, Settings } from '../../../shared/types';
+import type { Notice, PinnedDialog, Settings } from '../../../shared/types';
 import {
   ACCOUNT_ID_PATTERN,
   HOTKEY_SLOT_COUNT,
@@ -72,6 +77,32 @@ export interface Snooze {
   title: string;
 }
 
+/**
+ * One dialog of the pinned-list cache: the popup row as the portal last
+ * confirmed it. `pending` and `snoozedUntil` are not stored: they come from
+ * the queue and the snoozes, which are persisted themselves.
+ */
+export type CachedDialog = Omit<PinnedDialog, 'pending' | 'snoozedUntil'>;
+
+/** The last pinned list loaded for one account, shown at start before the first load answers. */
+export interface PinnedCacheEntry {
+  /** Epoch ms of the load that produced the list (the popup's "updated" time). */
+  at: number;
+  dialogs: CachedDialog[];
+}
+
+/** Most dialogs cached per account (the rest are shown after the first load). */
+export const MAX_CACHED_DIALOGS = 500;
+/** Longest text of each cached field, in characters; longer values are cut before they are stored. */
+export const CACHED_TEXT_LIMITS = {
+  title: 500,
+  avatarUrl: 2048,
+  color: 32,
+  initials: 8,
+  snippet: 500,
+  lastActivity: 64,
+} as const;
+
 /** The whole persisted document, version {@link CURRENT_SCHEMA_VERSION}. */
 export type StoreData = {
   schemaVersion: number;
@@ -83,9 +114,15 @@ export type StoreData = {
   seen: Record<string, number>;
   /** Messages for the user that must survive a restart. */
   notices: Notice[];
+  /**
+   * Optional (absent in a fresh or older file): account id → the last pinned
+   * list loaded. Only what the popup shows, never a secret; a disposable copy,
+   * validated entry by entry when read (see {@link isPinnedCacheEntry}).
+   */
+  cache?: Record<string, PinnedCacheEntry>;
 };
 
-/** The top-level keys of {@link StoreData}, for `store.get(key)`. */
+/** The required top-level keys of {@link StoreData} (every key but the optional `cache`). */
 export const STORE_KEYS = ['schemaVersion', 'settings', 'accounts', 'queue', 'snoozes', 'seen', 'notices'] as const;
 
 /** A fresh document (a new copy on each call). */
@@ -233,6 +270,55 @@ export const noticeSchema: JsonSchema = {
   },
 };
 
+const cachedDialogSchema: JsonSchema = {
+  type: 'object',
+  // Strict: only the popup's fields, so nothing else (a secret) can ride along.
+  additionalProperties: false,
+  required: [
+    'accountId',
+    'dialogId',
+    'kind',
+    'title',
+    'avatarUrl',
+    'color',
+    'initials',
+    'snippet',
+    'counter',
+    'unreadMark',
+    'unread',
+    'muted',
+    'lastActivity',
+  ],
+  properties: {
+    accountId: { type: 'string', pattern: ID },
+    dialogId: { type: 'string', pattern: DIALOG_ID },
+    kind: { type: 'string', enum: ['user', 'chat', 'sonet'] },
+    title: text(CACHED_TEXT_LIMITS.title),
+    avatarUrl: {
+      oneOf: [{ type: 'null' }, { type: 'string', pattern: '^https?://', maxLength: CACHED_TEXT_LIMITS.avatarUrl }],
+    },
+    color: text(CACHED_TEXT_LIMITS.color),
+    initials: text(CACHED_TEXT_LIMITS.initials),
+    snippet: text(CACHED_TEXT_LIMITS.snippet),
+    counter: { type: 'integer', minimum: 0 },
+    unreadMark: { type: 'boolean' },
+    unread: { type: 'boolean' },
+    muted: { type: 'boolean' },
+    lastActivity: { oneOf: [{ type: 'null' }, text(CACHED_TEXT_LIMITS.lastActivity)] },
+  },
+};
+
+/** Schema of one {@link PinnedCacheEntry}. */
+export const pinnedCacheEntrySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['at', 'dialogs'],
+  properties: {
+    at: time,
+    dialogs: { type: 'array', maxItems: MAX_CACHED_DIALOGS, items: cachedDialogSchema },
+  },
+};
+
 /**
  * The `schema` option of conf / electron-store: the `properties` of the
  * root object, one schema per top-level key.
@@ -245,6 +331,10 @@ export const STORE_SCHEMA: Record<keyof StoreData, JsonSchema> = {
   snoozes: { type: 'array', items: snoozeSchema },
   seen: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
   notices: { type: 'array', items: noticeSchema },
+  // Deliberately unchecked at the document level: a damaged cache must never make the whole file
+  // "corrupt" (backup, notice, salvage). Its entries are validated one by one when read, and a bad
+  // one is dropped (pinned-cache.ts); salvage and the journal never carry the cache over.
+  cache: {},
 };
 
 /**
@@ -273,6 +363,9 @@ export const isQueuedAction: ValidateFunction<QueuedAction> = ajv.compile<Queued
 export const isSnooze: ValidateFunction<Snooze> = ajv.compile<Snooze>(snoozeSchema);
 /** Validates one notice. */
 export const isNotice: ValidateFunction<Notice> = ajv.compile<Notice>(noticeSchema);
+/** Validates one pinned-list cache entry (an account's cached list). */
+export const isPinnedCacheEntry: ValidateFunction<PinnedCacheEntry> =
+  ajv.compile<PinnedCacheEntry>(pinnedCacheEntrySchema);
 
 /** ajv's errors of the last failed validation as one short line, e.g. "`/settings/theme` must be equal to one of the allowed values". */
 export function describeSchemaErrors(validate: ValidateFunction): string {

@@ -1,6 +1,6 @@
 /** The machine and the versions a bench run used, for bench/results.md. */
 import { readFileSync } from 'node:fs';
-import { cpus, platform, release, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './bundle';
 
@@ -14,6 +14,8 @@ export interface BenchEnv {
   chromium: string | null;
   /** name → version of the packages that matter here. */
   packages: Record<string, string>;
+  /** 1-minute load average when the run started and ended (other work on the machine skews times). */
+  load: { start: number; end: number };
 }
 
 function osName(): string {
@@ -39,7 +41,7 @@ function installedVersion(name: string): string | null {
 }
 
 /** Collects the environment; `chromium` is the browser version the popup rows ran in (null if they did not). */
-export function benchEnv(chromium: string | null): BenchEnv {
+export function benchEnv(chromium: string | null, loadAtStart: number): BenchEnv {
   const own = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     name: string;
     version: string;
@@ -61,5 +63,6 @@ export function benchEnv(chromium: string | null): BenchEnv {
     node: process.version,
     chromium,
     packages,
+    load: { start: loadAtStart, end: loadavg()[0] ?? 0 },
   };
 }

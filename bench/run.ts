@@ -10,6 +10,7 @@
  * the portal's bucket lets 50 through, then 2/s — that is the point).
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ROOT, buildWeb, measureBundle } from './bundle';
@@ -40,6 +41,7 @@ async function repeated(
 
 async function main(): Promise<void> {
   const t0 = performance.now();
+  const loadAtStart = loadavg()[0] ?? 0;
   const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5) || 5);
   const outWeb = join(ROOT, 'out', 'web');
   if (!existsSync(join(outWeb, 'index.html'))) {
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
     popup,
     bundle,
     memory,
-    env: benchEnv('error' in popup ? null : popup.chromium),
+    env: benchEnv('error' in popup ? null : popup.chromium, loadAtStart),
     totalMs: performance.now() - t0,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   };

@@ -132,6 +132,21 @@ describe('buildViewState', () => {
     expect(view([account('a')], { a: rt(null) }).status).toBe('loading');
   });
 
+  it('a cached list from an earlier run is shown while loading, with its time; offline keeps showing it', () => {
+    const cached = { ...rt([loaded('a', 'chat1', { unread: true })], null, 500), cached: true };
+    const s = view([account('a')], { a: cached }, { pendingFor: () => ({ unread: false }), pendingActions: 1 });
+    expect(s).toMatchObject({ status: 'loading', updatedAt: 500, error: null });
+    expect(s.dialogs.map((d) => [d.dialogId, d.unread, d.pending])).toEqual([['chat1', false, true]]);
+    expect(view([account('a')], { a: { ...cached, lastError: net } })).toMatchObject({
+      status: 'offline',
+      updatedAt: 500,
+      dialogs: [{ dialogId: 'chat1' }],
+    });
+    expect(view([account('a')], { a: { ...cached, lastError: denied } }).status).toBe('error');
+    // Once a load confirms it, it is ready.
+    expect(view([account('a')], { a: { ...cached, cached: false } }).status).toBe('ready');
+  });
+
   it('error when every active account failed otherwise; ready with the first error when some work', () => {
     expect(view([account('a')], { a: rt(null, denied) })).toMatchObject({ status: 'error', error: denied });
     expect(view([account('a'), account('b')], { a: rt([]), b: rt(null, denied) })).toMatchObject({

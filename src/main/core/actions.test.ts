@@ -104,6 +104,37 @@ describe('the action queue', () => {
     expect(store.get(QUEUE_KEY)).toEqual([]);
   });
 
+  it('a store that cannot be written loses nothing and raises nothing; the next write saves it all', async () => {
+    const store = memoryStore();
+    const realSet = store.set.bind(store);
+    let failing = true;
+    const errors: unknown[] = [];
+    store.set = (key: string, value: unknown) => {
+      if (failing) throw new Error('EACCES: permission denied');
+      realSet(key, value);
+    };
+    const clients = { a: scriptedClient('https://a.bitrix24.ru') };
+    const queue = createActionQueue({
+      store,
+      clock: fakeClock(),
+      clientFor: () => clients.a,
+      onError: (err) => errors.push(err),
+      random: () => 0.5,
+    });
+    queue.enqueue('a', 'chat1', true);
+    queue.enqueue('a', 'chat2', true);
+    expect(queue.size()).toBe(2);
+    failing = false;
+    queue.enqueue('a', 'chat3', false);
+    expect((store.get(QUEUE_KEY) as QueuedAction[]).map((a) => a.dialogId)).toEqual(['chat1', 'chat2', 'chat3']);
+    failing = true;
+    await queue.drain();
+    expect(errors.length).toBeGreaterThan(0);
+    expect(String(errors[0])).toContain('EACCES');
+    expect(unreadCalls(clients.a)).toHaveLength(3);
+    expect(queue.size()).toBe(0);
+  });
+
   it('one queued intent costs one call; many cost batches of 50 (200 → 4 requests)', async () => {
     const { queue, clients, delivered } = setup();
     for (let i = 1; i <= 200; i++) queue.enqueue('a', `chat${i}`, false);

@@ -40,6 +40,8 @@ export interface ActionQueueOptions {
   onRetry?: (action: QueuedAction, error: BitrixError) => void;
   /** The portal confirmed an intent. */
   onDelivered?: (action: QueuedAction) => void;
+  /** An unexpected failure (e.g. the queue could not be written); the intents stay queued. */
+  onError?: (err: unknown) => void;
   /** The account's sign-in was lost: its intents are kept and no longer sent until {@link ActionQueue.release}. */
   onAuthLost?: (accountId: string, code: ErrorCode) => void;
   /**
@@ -241,7 +243,13 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let stopped = false;
 
   function persist(): void {
-    store.set(QUEUE_KEY, items);
+    try {
+      store.set(QUEUE_KEY, items);
+    } catch (err) {
+      // A failed write (disk full, folder gone at quit) must not break delivery: the intents
+      // are still in memory and the next write saves the whole queue again.
+      opts.onError?.(err);
+    }
   }
   function changed(): void {
     persist();
@@ -367,11 +375,16 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     opts.onChange?.();
     // One batch request per chunk, settled and persisted as soon as it answers, so a crash
     // after the first chunk does not resend what the portal already confirmed.
-    for (let i = 0; i < due.length; i += BATCH_MAX) {
-      const chunk = due.slice(i, i + BATCH_MAX);
-      const outcomes = await send(client, chunk);
-      chunk.forEach((a, j) => settle(a, outcomes[j]!));
-      changed();
+    try {
+      for (let i = 0; i < due.length; i += BATCH_MAX) {
+        const chunk = due.slice(i, i + BATCH_MAX);
+        const outcomes = await send(client, chunk);
+        chunk.forEach((a, j) => settle(a, outcomes[j]!));
+        changed();
+      }
+    } finally {
+      // Whatever went wrong, nothing stays marked in flight: an unsettled intent is sent again.
+      for (const a of due) inFlight.delete(a.id);
     }
     return true;
   }
@@ -427,6 +440,10 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
           again = false;
           progress = await drainOnce();
         }
+      } catch (err) {
+        // Nothing awaits a background drain: report instead of an unhandled rejection; the
+        // intents stay queued and schedule() below retries them.
+        opts.onError?.(err);
       } finally {
         running = null;
         fullBatchesOnly = false;

@@ -428,6 +428,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     // A cached list may be stale: an intent that matches it is still sent.
     confirmedUnread: (a, d) => (runtimes.get(a)?.cached ? undefined : confirmedDialog(a, d)?.unread),
     onChange: push,
+    onError: (err) => logger.error('Action queue failed', { error: String(err) }),
     onDelivered: (action: QueuedAction) => {
       const r = runtimes.get(action.accountId);
       if (!r) return;

@@ -3,7 +3,9 @@ import { BitrixError } from './bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
 import { fakeClock, flush, memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
 
-function setup(opts: { confirmed?: Record<string, boolean>; store?: ReturnType<typeof memoryStore> } = {}) {
+function setup(
+  opts: { confirmed?: Record<string, boolean>; store?: ReturnType<typeof memoryStore>; batchWindowMs?: number } = {},
+) {
   const clock = fakeClock();
   const store = opts.store ?? memoryStore();
   const clients = { a: scriptedClient('https://a.bitrix24.ru'), b: scriptedClient('https://b.bitrix24.ru') };
@@ -21,6 +23,7 @@ function setup(opts: { confirmed?: Record<string, boolean>; store?: ReturnType<t
     confirmedUnread: (acc, d) => opts.confirmed?.[`${acc}/${d}`],
     random: () => 0.5,
     newId: () => `q${++ids}`,
+    ...(opts.batchWindowMs !== undefined ? { batchWindowMs: opts.batchWindowMs } : {}),
   });
   return { clock, store, clients, queue, dropped, delivered, authLost };
 }
@@ -351,27 +354,27 @@ describe('the action queue', () => {
     expect(queue.all().map((a) => a.accountId)).toEqual(['b']);
   });
 
-  it('requestDrain waits a short window so a burst goes out as one batch', async () => {
+  it('a same-tick burst goes out as one batch on the next macrotask', async () => {
     const { queue, clients, clock } = setup();
     for (let i = 1; i <= 30; i++) {
       queue.enqueue('a', `chat${i}`, true);
       queue.requestDrain();
     }
     expect(clients.a.sent).toHaveLength(0);
-    await clock.advance(30);
+    await clock.advance(0);
     expect(clients.a.sent).toHaveLength(1);
     expect(clients.a.sent[0]!.calls).toHaveLength(30);
   });
 
-  it('toggles arriving one by one, a few ms apart, still go out as full batches (200 → 4 requests)', async () => {
-    const { queue, clients, clock } = setup();
-    // As IPC messages arrive: each its own task, each persisted before the next.
+  it('toggles arriving one by one, faster than the queue looks, still go out as full batches (200 → 4 requests)', async () => {
+    // As IPC messages arrive: each its own task; every look of the window finds a new one.
+    const { queue, clients, clock } = setup({ batchWindowMs: 5 });
     for (let i = 1; i <= 200; i++) {
       queue.enqueue('a', `chat${i}`, false);
       queue.requestDrain();
-      await clock.advance(5);
+      await clock.advance(2);
     }
-    await clock.advance(30);
+    await clock.advance(10);
     expect(clients.a.sent.map((r) => r.calls.length)).toEqual([50, 50, 50, 50]);
     expect(queue.size()).toBe(0);
   });
@@ -400,22 +403,24 @@ describe('the action queue', () => {
     expect(clients.a.sent.map((r) => r.calls.length)).toEqual([2, 4]);
   });
 
-  it('a single toggle goes out one window after it; a key held on one row does not hold the window open', async () => {
+  it('a lone toggle goes out on the next macrotask, not after a fixed window', async () => {
     const { queue, clients, clock } = setup();
     queue.enqueue('a', 'chat1', true);
     queue.requestDrain();
-    await clock.advance(29);
     expect(clients.a.sent).toHaveLength(0);
-    await clock.advance(1);
+    await clock.advance(0);
     expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat1', ACTION: 'Y' }]);
+  });
 
+  it('a key held on one row does not hold the window open', async () => {
+    const { queue, clients, clock } = setup({ batchWindowMs: 30 });
     // Autorepeat: the same row flipped every 20 ms (always inside the window) coalesces, and the
     // window still closes 30 ms after it opened.
     for (let i = 0; i < 10; i++) {
       queue.enqueue('a', 'chat2', i % 2 === 0);
       queue.requestDrain();
       await clock.advance(20);
-      if (i === 1) expect(clients.a.sent).toHaveLength(2);
+      if (i === 1) expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat2', ACTION: 'N' }]);
     }
   });
 
@@ -427,6 +432,7 @@ describe('the action queue', () => {
       clock,
       clientFor: () => client,
       random: () => 0.5,
+      batchWindowMs: 30,
       maxBatchWaitMs: 1_000,
     });
     // One new dialog every 25 ms (always inside the window), 45 of them: a partial batch still leaves after 1 s.

@@ -52,8 +52,10 @@ export interface ActionQueueOptions {
   /** [0, 1) source for jitter (injectable for tests). */
   random?: () => number;
   /**
-   * How long the queue waits for the next user toggle before sending (default 30 ms): a burst
-   * goes out as batches of 50, however its toggles arrive.
+   * How often the queue looks whether new toggles still arrive before it sends (default 0: the
+   * next macrotask). A lone toggle leaves on the first look; while each look finds new toggles
+   * (a burst, however its toggles arrive: same tick or one IPC message per task) the queue keeps
+   * waiting and sends full batches of 50 at once, the rest when a look finds nothing new.
    */
   batchWindowMs?: number;
   /**
@@ -79,7 +81,7 @@ export interface ActionQueue {
   size(): number;
   /** Sends what is due. Single-flight: concurrent callers share one run, which repeats while work arrives. */
   drain(): Promise<void>;
-  /** Drains after the short batch window (what a user toggle calls). */
+  /** Drains once new toggles stop arriving (next macrotask for a lone toggle; what a user toggle calls). */
   requestDrain(): void;
   /** Makes every backed-off intent (of one account, or all) due now: the network is back. */
   retryNow(accountId?: string): void;
@@ -217,7 +219,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   const { store, clock } = opts;
   const random = opts.random ?? Math.random;
   const newId = opts.newId ?? defaultId;
-  const batchWindowMs = opts.batchWindowMs ?? 30;
+  const batchWindowMs = Math.max(0, opts.batchWindowMs ?? 0);
   const maxBatchWaitMs = opts.maxBatchWaitMs ?? 5_000;
 
   const stored = store.get(QUEUE_KEY);
@@ -232,7 +234,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let timerAt = Infinity;
   let kick: TimerHandle | null = null;
   let windowOpenedAt = 0;
-  /** New intents enqueued so far, and the count the last requestDrain saw. */
+  /** New intents enqueued so far, and the count the window's last look saw. */
   let added = 0;
   let addedSeen = 0;
   /** The current run was started by a full batch during an open window: partial batches wait. */
@@ -461,29 +463,26 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     drain,
     requestDrain() {
       if (stopped) return;
-      const now = clock.now();
       if (kick === null) {
-        windowOpenedAt = now;
+        // Open the window: it closes at the first look (next macrotask by default) that finds no
+        // new intent since the one before, so a lone toggle leaves at once and a burst stays
+        // together; a merged toggle (a key held on one row) adds no intent and holds nothing open.
+        windowOpenedAt = clock.now();
         windowSeq += 1;
-      } else if (added === addedSeen) {
-        // This toggle added no intent (it merged with a waiting one, e.g. a key held down on one
-        // row): it does not hold the window open.
-        return;
-      } else {
-        clock.clearTimeout(kick);
-      }
-      addedSeen = added;
-      // The window closes once new toggles stop arriving for batchWindowMs (toggles that come
-      // as separate IPC messages, each persisted first, still go out together; 50 of them go at
-      // once below), and never later than maxBatchWaitMs after it opened.
-      const closeAt = Math.min(now + batchWindowMs, windowOpenedAt + Math.max(batchWindowMs, maxBatchWaitMs));
-      kick = clock.setTimeout(
-        () => {
+        addedSeen = added;
+        const look = (): void => {
           kick = null;
+          const now = clock.now();
+          const limit = windowOpenedAt + maxBatchWaitMs;
+          if (added !== addedSeen && now < limit) {
+            addedSeen = added;
+            kick = clock.setTimeout(look, Math.min(batchWindowMs, limit - now));
+            return;
+          }
           void drain();
-        },
-        Math.max(0, closeAt - now),
-      );
+        };
+        kick = clock.setTimeout(look, batchWindowMs);
+      }
       // A full batch has nothing to wait for; the rest of the burst keeps waiting for the window.
       if (items.length - inFlight.size >= BATCH_MAX) {
         if (!running) fullBatchesOnly = true;

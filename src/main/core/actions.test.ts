@@ -100,11 +100,57 @@ describe('the action queue', () => {
     const { queue, store, clients } = setup();
     queue.enqueue('a', 'chat74', true);
     expect(clients.a.sent).toHaveLength(0);
+    await queue.persisted();
     expect(store.get(QUEUE_KEY)).toMatchObject([{ accountId: 'a', dialogId: 'chat74', unread: true, attempts: 0 }]);
     await queue.drain();
     expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat74', ACTION: 'Y' }]);
     expect(clients.a.sent[0]).toMatchObject({ kind: 'call', retries: 0 });
     expect(store.get(QUEUE_KEY)).toEqual([]);
+  });
+
+  it('a burst of one tick costs one write, and the write comes before the request', async () => {
+    const store = memoryStore();
+    const log: string[] = [];
+    const realSet = store.set.bind(store);
+    store.set = (key: string, value: unknown) => {
+      log.push(`write ${(value as unknown[]).length}`);
+      realSet(key, value);
+    };
+    const client = scriptedClient();
+    const realBatch = client.batch.bind(client);
+    client.batch = (calls, o) => {
+      log.push(`send ${calls.length}`);
+      return realBatch(calls, o);
+    };
+    const clock = fakeClock();
+    const queue = createActionQueue({ store, clock, clientFor: () => client, random: () => 0.5 });
+    for (let i = 1; i <= 30; i++) {
+      queue.enqueue('a', `chat${i}`, false);
+      queue.requestDrain();
+    }
+    expect(log).toEqual([]);
+    await queue.persisted();
+    expect(log).toEqual(['write 30']);
+    await clock.advance(0);
+    expect(log).toEqual(['write 30', 'send 30', 'write 0']);
+
+    // A full batch leaves in the same tick: it is written first all the same.
+    log.length = 0;
+    for (let i = 1; i <= 50; i++) {
+      queue.enqueue('a', `chat${i}`, true);
+      queue.requestDrain();
+    }
+    expect(log).toEqual(['write 50', 'send 50']);
+    await clock.advance(0);
+    expect(store.get(QUEUE_KEY)).toEqual([]);
+  });
+
+  it('stop() writes what this tick changed', () => {
+    const store = memoryStore();
+    const queue = createActionQueue({ store, clock: fakeClock(), clientFor: () => null });
+    queue.enqueue('a', 'chat1', true);
+    queue.stop();
+    expect(store.get(QUEUE_KEY)).toMatchObject([{ dialogId: 'chat1', unread: true }]);
   });
 
   it('a store that cannot be written loses nothing and raises nothing; the next write saves it all', async () => {
@@ -126,9 +172,12 @@ describe('the action queue', () => {
     });
     queue.enqueue('a', 'chat1', true);
     queue.enqueue('a', 'chat2', true);
+    await queue.persisted();
+    expect(errors).toHaveLength(1);
     expect(queue.size()).toBe(2);
     failing = false;
     queue.enqueue('a', 'chat3', false);
+    await queue.persisted();
     expect((store.get(QUEUE_KEY) as QueuedAction[]).map((a) => a.dialogId)).toEqual(['chat1', 'chat2', 'chat3']);
     failing = true;
     await queue.drain();

@@ -71,8 +71,16 @@ export interface ActionQueueOptions {
 
 /** The running queue. */
 export interface ActionQueue {
-  /** Records an intent (persisted before returning) and coalesces it with older ones for the dialog. */
+  /**
+   * Records an intent and coalesces it with older ones for the dialog. The queue is written once
+   * per tick (a microtask after the first change), and always before any request is sent: await
+   * {@link ActionQueue.persisted} before telling anyone the intent is durable.
+   */
   enqueue(accountId: string, dialogId: string, unread: boolean): QueuedAction;
+  /** Resolves once every change made so far is written (at once when nothing waits to be written). A failed write is reported through `onError`, never as a rejection. */
+  persisted(): Promise<void>;
+  /** Writes pending changes now (synchronously). */
+  flush(): void;
   /** The newest intent for a dialog (queued or in flight), if any. */
   pendingFor(accountId: string, dialogId: string): QueuedAction | undefined;
   /** Every intent, in enqueue order. */
@@ -92,7 +100,7 @@ export interface ActionQueue {
   isHeld(accountId: string): boolean;
   /** Forgets an account's intents (sign-out). */
   removeAccount(accountId: string): void;
-  /** Stops timers; the queue stays persisted. */
+  /** Stops timers and writes pending changes; the queue stays persisted. */
   stop(): void;
 }
 
@@ -244,7 +252,13 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let drainedUpTo = 0;
   let stopped = false;
 
-  function persist(): void {
+  /** Changes not yet written, and the write scheduled for the end of this tick. */
+  let dirty = false;
+  let pendingWrite: Promise<void> | null = null;
+
+  function flush(): void {
+    if (!dirty) return;
+    dirty = false;
     try {
       store.set(QUEUE_KEY, items);
     } catch (err) {
@@ -252,6 +266,21 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       // are still in memory and the next write saves the whole queue again.
       opts.onError?.(err);
     }
+  }
+  /**
+   * Marks the queue dirty and writes it once at the end of this tick: 200 toggles of one tick
+   * (or one batch's settled intents) cost one write of the whole queue, not 200.
+   */
+  function persist(): void {
+    dirty = true;
+    if (pendingWrite) return;
+    pendingWrite = new Promise<void>((resolve) =>
+      queueMicrotask(() => {
+        pendingWrite = null;
+        flush();
+        resolve();
+      }),
+    );
   }
   function changed(): void {
     persist();
@@ -375,11 +404,15 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     if (due.length === 0) return false;
     for (const a of due) inFlight.add(a.id);
     opts.onChange?.();
+    // Durable before any request: whatever this tick changed is on disk before the send.
+    flush();
     // One batch request per chunk, settled and persisted as soon as it answers, so a crash
     // after the first chunk does not resend what the portal already confirmed.
     try {
       for (let i = 0; i < due.length; i += BATCH_MAX) {
         const chunk = due.slice(i, i + BATCH_MAX);
+        // The last chunk's settlements too: a crash now must not resend what the portal confirmed.
+        if (i > 0) flush();
         const outcomes = await send(client, chunk);
         chunk.forEach((a, j) => settle(a, outcomes[j]!));
         changed();
@@ -457,6 +490,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
 
   return {
     enqueue,
+    persisted: () => pendingWrite ?? Promise.resolve(),
+    flush,
     pendingFor,
     all: () => items.map((a) => ({ ...a })),
     size: () => items.length,
@@ -519,6 +554,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     },
     stop() {
       stopped = true;
+      // Nothing changed in this tick may be lost at quit.
+      flush();
       if (timer !== null) clock.clearTimeout(timer);
       if (kick !== null) clock.clearTimeout(kick);
       timer = kick = null;

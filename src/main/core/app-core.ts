@@ -812,9 +812,16 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       await refresh();
       return computeState();
     },
-    setUnread,
+    // The reply tells the popup its toggle is safe: only once the queue holds it on disk.
+    setUnread: (accountId, dialogId, unread) => {
+      const view = setUnread(accountId, dialogId, unread);
+      return queue.persisted().then(() => view);
+    },
     openInBitrix,
-    snooze,
+    snooze: (accountId, dialogId, until) => {
+      const view = snooze(accountId, dialogId, until);
+      return queue.persisted().then(() => view);
+    },
     unsnooze,
     signInWithWebhook,
     startOAuth,

@@ -15,3 +15,12 @@ describe('avatarBackground', () => {
     expect(avatarBackground('red; background:url(x)')).toBe('#5f6773');
   });
 });
+
+describe('avatarBackground memo', () => {
+  it('answers a repeated colour the same, also after more distinct colours than it keeps', () => {
+    const first = avatarBackground('#e2ad00');
+    for (let i = 0; i < 600; i++) avatarBackground(`#${i.toString(16).padStart(6, '0')}`);
+    expect(avatarBackground('#e2ad00')).toBe(first);
+    expect(whiteContrast(parseHex(first)!)).toBeGreaterThanOrEqual(4.5);
+  });
+});

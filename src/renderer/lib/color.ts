@@ -28,8 +28,23 @@ export function whiteContrast(rgb: [number, number, number]): number {
 
 const FALLBACK = '#5f6773';
 
+// Portals use a handful of avatar colours: compute each once, not once per row per render.
+const memo = new Map<string, string>();
+const MEMO_MAX = 256;
+
 /** The avatar background for `color`: the same hue, darkened until white text reaches 4.5:1. */
 export function avatarBackground(color: string): string {
+  let bg = memo.get(color);
+  if (bg === undefined) {
+    bg = darken(color);
+    // Bounded: a portal sending arbitrary colours cannot grow it without limit.
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(color, bg);
+  }
+  return bg;
+}
+
+function darken(color: string): string {
   let rgb = parseHex(color);
   if (!rgb) return FALLBACK;
   for (let i = 0; i < 20 && whiteContrast(rgb) < 4.5; i++) {

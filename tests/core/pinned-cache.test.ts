@@ -42,8 +42,12 @@ async function signIn(h: Harness, p: FakePortal): Promise<string> {
 }
 const configOf = (h: Harness) =>
   JSON.parse(readFileSync(join(h.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+/** The cache lives in its own file beside config.json (storage/store.ts, CACHE_SUFFIX). */
 const cacheOf = (h: Harness) =>
-  configOf(h)['cache'] as Record<string, { at: number; dialogs: Record<string, unknown>[] }>;
+  JSON.parse(readFileSync(join(h.dir, 'config.cache.json'), 'utf8')) as Record<
+    string,
+    { at: number; dialogs: Record<string, unknown>[] }
+  >;
 const rows = (h: Harness) =>
   h.core.state().dialogs.map((d) => `${d.dialogId}:${d.unread ? 'U' : 'r'}${d.pending ? '*' : ''}`);
 const cacheWrites = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.filter((c) => c[0] === 'cache').length;
@@ -55,6 +59,8 @@ describe('pinned-list cache', () => {
     const acc = await signIn(first, p);
     const loadedAt = first.core.state().updatedAt;
     expect(cacheOf(first)[acc]!.dialogs.map((d) => d['dialogId'])).toEqual(['chat74', '547', 'chat80']);
+    // Not in config.json: a queued toggle or a setting rewrites that file without the cache's bulk.
+    expect(configOf(first)).not.toHaveProperty('cache');
 
     // Offline: a toggle waits in the queue; the app quits with it.
     p.setOffline(true);
@@ -210,6 +216,7 @@ describe('pinned-list cache', () => {
       (acc: string) => ({ [acc]: { at: 1, dialogs: [{ dialogId: 'chat1', token: 'x' }] } }),
     ],
     ['a cache that is not an object', () => 'garbage'],
+    ['a cache file that is not JSON', () => undefined],
   ])('%s is ignored: no crash, no "store damaged" notice, the list loads as usual', async (_, damage) => {
     const p = await portal();
     const first = core();
@@ -218,9 +225,8 @@ describe('pinned-list cache', () => {
     await first.core.dispatch('setUnread', [acc, 'chat80', true]);
     await until(() => first.core.queue.all().some((a) => a.attempts > 0), 5_000, 'a failed attempt');
     await first.core.stop();
-    const doc = configOf(first);
-    doc['cache'] = damage(acc);
-    writeFileSync(join(first.dir, 'config.json'), JSON.stringify(doc));
+    const bad = damage(acc);
+    writeFileSync(join(first.dir, 'config.cache.json'), bad === undefined ? '{"cut short' : JSON.stringify(bad));
     p.setOffline(false);
 
     const second = core({ dir: first.dir, key: first.key });

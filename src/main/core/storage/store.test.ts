@@ -292,3 +292,48 @@ describe('readWholeTopLevelValues', () => {
     expect(({} as Record<string, unknown>).p).toBeUndefined();
   });
 });
+
+describe('the pinned-list cache file', () => {
+  const cacheValue = { a0123456789abcdef0123: { at: 1, dialogs: [] } };
+
+  it('keeps the cache in config.cache.json (0600), so a queue write does not rewrite it', () => {
+    const dir = tempDir();
+    const store = createConfStore(dir);
+    store.set('cache', cacheValue);
+    const cacheFile = join(dir, 'config.cache.json');
+    expect(JSON.parse(readFileSync(cacheFile, 'utf8'))).toEqual(cacheValue);
+    if (process.platform !== 'win32') expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
+    const before = statSync(cacheFile).mtimeMs;
+    const cacheBytes = readFileSync(cacheFile, 'utf8');
+    store.set('queue', []);
+    const main = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(main).not.toHaveProperty('cache');
+    expect(readFileSync(cacheFile, 'utf8')).toBe(cacheBytes);
+    expect(statSync(cacheFile).mtimeMs).toBe(before);
+    // Read back (a new process) and forgotten.
+    expect(createConfStore(dir).get('cache')).toEqual(cacheValue);
+    store.delete('cache');
+    expect(readdirSync(dir)).not.toContain('config.cache.json');
+    expect(createConfStore(dir).get('cache')).toBeUndefined();
+  });
+
+  it('moves a cache an older version kept in config.json into its own file', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...defaultStoreData(), cache: cacheValue }));
+    const { store, recovery } = openStore(confFactory, { cwd: dir, clock });
+    expect(recovery).toBeNull();
+    expect(store.get('cache')).toEqual(cacheValue);
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).not.toHaveProperty('cache');
+    expect(JSON.parse(readFileSync(join(dir, 'config.cache.json'), 'utf8'))).toEqual(cacheValue);
+  });
+
+  it('a damaged cache file reads as no cache, and the next write replaces it', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.cache.json'), '{"a0123456789abcdef0123": {"at": 1, "dial');
+    const { store, recovery } = openStore(confFactory, { cwd: dir, clock });
+    expect(recovery).toBeNull();
+    expect(store.get('cache')).toBeUndefined();
+    store.set('cache', cacheValue);
+    expect(createConfStore(dir).get('cache')).toEqual(cacheValue);
+  });
+});

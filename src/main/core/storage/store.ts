@@ -49,6 +49,17 @@ export const STORE_NAME = 'config';
  */
 export const JOURNAL_SUFFIX = '.journal.json';
 const JOURNAL_KEYS: ReadonlySet<string> = new Set(['accounts', 'queue']);
+/**
+ * The pinned-list cache's own file beside the store (`config.cache.json`):
+ * the store key `cache` is read from and written to it, never to
+ * config.json. The cache is the one big value (tens of KB) and can always be
+ * rebuilt by a load; kept apart, every small write (a queued toggle, a
+ * setting) no longer rewrites it, and a cache write no longer rewrites the
+ * accounts and the queue. A cache found in an older config.json is moved
+ * there when the store opens. An unreadable file reads as no cache.
+ */
+export const CACHE_SUFFIX = '.cache.json';
+const CACHE_KEY = 'cache';
 /** Mode of every file the store writes: owner read/write only. */
 export const STORE_FILE_MODE = 0o600;
 
@@ -141,8 +152,11 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
     tightenMode(file);
   }
 
+  const cacheFile = join(opts.cwd, `${name}${CACHE_SUFFIX}`);
+  const finish = (inner: KeyValueStore): KeyValueStore =>
+    withCacheFile(withJournal(readCached(inner), journalFile), cacheFile);
   try {
-    return { store: withJournal(readCached(factory(options)), journalFile), recovery };
+    return { store: finish(factory(options)), recovery };
   } catch (error) {
     // Our checks mirror the library's, so this is a last resort (e.g. a bug
     // in a migration): keep a copy, start fresh (with what the journal
@@ -155,7 +169,7 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
     const reason = `the store could not be opened (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`;
     const kept = { accounts: fresh.accounts.length, queue: fresh.queue.length };
     return {
-      store: withJournal(readCached(factory(options)), journalFile),
+      store: finish(factory(options)),
       recovery: { backupPath, reason, kept, ...(fromJournal.length > 0 ? { fromJournal } : {}) },
     };
   }
@@ -277,6 +291,72 @@ function withJournal(inner: KeyValueStore, journalFile: string): KeyValueStore {
       return inner.path;
     },
   };
+}
+
+/**
+ * Routes the key `cache` to its own file ({@link CACHE_SUFFIX}); every other
+ * key goes to `inner`. Moves a cache that an older version kept in the main
+ * file over first (unless the cache file already exists: it is newer).
+ */
+function withCacheFile(inner: KeyValueStore, cacheFile: string): KeyValueStore {
+  let text: string | undefined;
+  let loaded = false;
+  const load = (): string | undefined => {
+    if (!loaded) {
+      loaded = true;
+      const bytes = readOrNull(cacheFile);
+      try {
+        // Parsed once to reject garbage; kept as text so every get hands out a fresh copy.
+        text = bytes ? JSON.stringify(JSON.parse(bytes.toString('utf8'))) : undefined;
+      } catch {
+        text = undefined; // A damaged cache is no cache: the next load writes a good one.
+      }
+    }
+    return text;
+  };
+  const write = (value: unknown): void => {
+    const next = JSON.stringify(value);
+    writeAtomic(cacheFile, next);
+    text = next;
+    loaded = true;
+  };
+  const legacy = inner.get(CACHE_KEY);
+  if (legacy !== undefined) {
+    try {
+      if (load() === undefined) write(legacy);
+      inner.delete(CACHE_KEY);
+    } catch {
+      // Cannot move it now (read-only folder): it stays where it was, unused, and is moved next time.
+    }
+  }
+  return {
+    get: (key) => {
+      if (key !== CACHE_KEY) return inner.get(key);
+      const t = load();
+      return t === undefined ? undefined : JSON.parse(t);
+    },
+    set: (key, value) => {
+      if (key !== CACHE_KEY) return inner.set(key, value);
+      if (value === undefined) return void removeCache();
+      write(value);
+    },
+    delete: (key) => {
+      if (key !== CACHE_KEY) return inner.delete(key);
+      removeCache();
+    },
+    get path() {
+      return inner.path;
+    },
+  };
+  function removeCache(): void {
+    try {
+      unlinkSync(cacheFile);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    text = undefined;
+    loaded = true;
+  }
 }
 
 type Inspection =

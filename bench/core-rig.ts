@@ -16,7 +16,7 @@ import { createAesSecretBox } from '../src/main/core/storage/aes-secret-box';
 import { confFactory, openStore } from '../src/main/core/storage/store';
 import type { ViewState } from '../src/shared/types';
 import { createPreviewPorts } from '../scripts/web-ports';
-import { steerableClock, type SteerableClock } from './clock';
+import { steerableClock, type SteerableClock } from '../tests/support/fake-clock';
 
 /** A running core and what the bench needs to drive it. */
 export interface CoreRig {

@@ -1,7 +1,7 @@
 /**
- * Test doubles for the core's unit tests: a fake clock driven by the test,
- * an in-memory KeyValueStore, and a scripted BitrixClient that records what
- * would have gone over the wire.
+ * Test doubles for the core's unit tests: an in-memory KeyValueStore, a
+ * scripted BitrixClient that records what would have gone over the wire, and
+ * a ShortcutRegistrar double. The fake clock is in ../support/fake-clock.
  */
 import {
   BitrixError,
@@ -11,53 +11,7 @@ import {
   type Params,
   type RecentItem,
 } from '../../src/main/core/bitrix/types';
-import type { Clock, KeyValueStore, ShortcutRegistrar } from '../../src/main/core/ports';
-
-/** A clock whose time moves only when the test says so. */
-export interface FakeClock extends Clock {
-  /** Moves time forward, firing due timers in order (and letting promises settle between them). */
-  advance(ms: number): Promise<void>;
-  /** Number of timers waiting. */
-  pending(): number;
-}
-
-/** Lets every queued promise callback run. */
-export async function flush(rounds = 10): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
-}
-
-export function fakeClock(start = 1_700_000_000_000): FakeClock {
-  let now = start;
-  let nextId = 1;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    setTimeout(fn, ms) {
-      const id = nextId++;
-      timers.set(id, { at: now + Math.max(0, ms), fn });
-      return id;
-    },
-    clearTimeout(h) {
-      timers.delete(h as number);
-    },
-    async advance(ms) {
-      const target = now + ms;
-      await flush();
-      for (;;) {
-        let best: [number, { at: number; fn: () => void }] | null = null;
-        for (const e of timers) if (e[1].at <= target && (!best || e[1].at < best[1].at)) best = e;
-        if (!best) break;
-        timers.delete(best[0]);
-        now = Math.max(now, best[1].at);
-        best[1].fn();
-        await flush();
-      }
-      now = target;
-      await flush();
-    },
-    pending: () => timers.size,
-  };
-}
+import type { KeyValueStore, ShortcutRegistrar } from '../../src/main/core/ports';
 
 /** An in-memory KeyValueStore that deep-copies like a JSON file would. */
 export function memoryStore(initial: Record<string, unknown> = {}): KeyValueStore & { data: Map<string, unknown> } {

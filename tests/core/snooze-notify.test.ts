@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakePortal, type FakePortal } from '../fake-portal/server';
 import type { SeedDialog } from '../fake-portal/types';
-import { fakeClock } from './helpers';
+import { fakeClock } from '../support/fake-clock';
 import { deliveredUnread, makeCore, until, type Harness } from './harness';
 
 const portals: FakePortal[] = [];

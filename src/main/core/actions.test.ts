@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BitrixError } from './bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
-import { fakeClock, flush, memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
+import { memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
+import { fakeClock, flush } from '../../../tests/support/fake-clock';
 
 function setup(
   opts: { confirmed?: Record<string, boolean>; store?: ReturnType<typeof memoryStore>; batchWindowMs?: number } = {},

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fakeClock, memoryStore } from '../../../tests/core/helpers';
+import { memoryStore } from '../../../tests/core/helpers';
+import { fakeClock } from '../../../tests/support/fake-clock';
 import { MAX_TIMER_MS, createSnoozeSchedule, readSnoozes } from './snooze';
 import type { Snooze } from './storage/schema';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countersDiffer, createPoller, type CounterView, type PollKind } from './sync';
-import { fakeClock } from '../../../tests/core/helpers';
+import { fakeClock } from '../../../tests/support/fake-clock';
 
 const shown: CounterView[] = [
   { dialogId: 'chat1317', kind: 'chat', chatId: 1317, counter: 1, unreadMark: false },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeClock } from '../../../tests/core/client/fake-clock';
+import { fakeClock as createFakeClock } from '../../../tests/support/fake-clock';
 import {
   checkFeedUrl,
   createUpdateScheduler,

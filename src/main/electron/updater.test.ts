@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../core/ports';
-import { createFakeClock } from '../../../tests/core/client/fake-clock';
+import { fakeClock as createFakeClock } from '../../../tests/support/fake-clock';
 
 vi.mock('electron', async () => (await import('../../../tests/mocks/electron')).electronModule);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeClock, flush } from '../../../../tests/core/client/fake-clock';
+import { fakeClock as createFakeClock, flush } from '../../../../tests/support/fake-clock';
 import { DEFAULT_BURST, DEFAULT_RATE_PER_SEC, createLeakyBucket } from './limiter';
 
 /** A reference copy of the portal's bucket (2/s, burst 50): counts what it would reject. */

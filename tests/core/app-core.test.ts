@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakePortal, generateDialogs, type FakePortal } from '../fake-portal/server';
 import type { SeedDialog } from '../fake-portal/types';
-import { deliveredUnread, makeCore, toggleRequests, until, type Harness } from './harness';
+import { deliveredUnread, makeCore, toggleRequests, type Harness } from './harness';
+import { until } from '../support/wait';
 
 const portals: FakePortal[] = [];
 const cores: Harness[] = [];

@@ -3,13 +3,14 @@
  * follows the portal's redirect to the core's loopback listener.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakePortal, generateDialogs, type FakePortal } from '../fake-portal/server';
 import type { AccountSummary } from '../../src/shared/types';
 import { createAccountStore } from '../../src/main/core/storage/accounts';
-import { deliveredUnread, makeCore, until, type Harness } from './harness';
+import { deliveredUnread, makeCore, type Harness } from './harness';
+import { freePort } from '../support/free-port';
+import { until } from '../support/wait';
 
 const portals: FakePortal[] = [];
 const cores: Harness[] = [];
@@ -17,17 +18,6 @@ afterEach(async () => {
   for (const h of cores.splice(0)) await h.core.stop();
   for (const p of portals.splice(0)) await p.close();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function oauthSetup() {
   const port = await freePort();

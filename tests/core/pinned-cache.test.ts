@@ -8,7 +8,8 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakePortal, type FakePortal } from '../fake-portal/server';
 import type { SeedDialog } from '../fake-portal/types';
-import { deliveredUnread, makeCore, until, type Harness } from './harness';
+import { deliveredUnread, makeCore, type Harness } from './harness';
+import { until } from '../support/wait';
 
 const portals: FakePortal[] = [];
 const cores: Harness[] = [];

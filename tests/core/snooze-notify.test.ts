@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakePortal, type FakePortal } from '../fake-portal/server';
 import type { SeedDialog } from '../fake-portal/types';
 import { fakeClock } from '../support/fake-clock';
-import { deliveredUnread, makeCore, until, type Harness } from './harness';
+import { deliveredUnread, makeCore, type Harness } from './harness';
+import { until } from '../support/wait';
 
 const portals: FakePortal[] = [];
 const cores: Harness[] = [];

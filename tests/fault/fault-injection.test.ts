@@ -22,14 +22,13 @@ import {
   openCore,
   signInOAuth,
   signInWebhook,
-  sleep,
   tally,
   toggleAll,
-  until,
   type CoreHandle,
   type Intent,
   type Row,
 } from './harness';
+import { sleep, until } from '../support/wait';
 
 const rows: Row[] = [];
 const portals: FakePortal[] = [];

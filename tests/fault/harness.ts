@@ -5,20 +5,14 @@
  * follows OAuth authorize URLs, and the bookkeeping that turns the portal's
  * recorded calls into "delivered / duplicates / lost" per intent.
  */
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { createAppCore, type AppCoreInternals, type AppCoreOptions } from '../../src/main/core/app-core';
-import type { AppCoreDeps } from '../../src/main/core/app-core-types';
+import type { AppCoreOptions } from '../../src/main/core/app-core';
 import type { FetchLike, SecretBox } from '../../src/main/core/ports';
-import { systemClock } from '../../src/main/core/ports';
 import { createLogger } from '../../src/main/core/redact';
-import { createAesSecretBox } from '../../src/main/core/storage/aes-secret-box';
-import { confFactory, openStore, type StoreRecovery } from '../../src/main/core/storage/store';
 import type { AccountSummary } from '../../src/shared/types';
 import type { FakePortal, RecordedCall } from '../fake-portal/server';
+import { freePort } from '../support/free-port';
+import { buildRealCore, type RealCore } from '../support/real-core';
+import { sleep, until } from '../support/wait';
 
 /**
  * Delays short enough for a suite that runs in seconds: retries after tens
@@ -34,14 +28,7 @@ export const FAST: AppCoreOptions = {
 };
 
 /** A running core and what a test inspects around it. */
-export interface CoreHandle {
-  core: AppCoreInternals;
-  /** The data dir: every file the app writes lands here. */
-  dir: string;
-  /** The AES key of the secret box (pass it back to "restart" over the same dir). */
-  key: Buffer;
-  deps: AppCoreDeps;
-  recovery: StoreRecovery | null;
+export interface CoreHandle extends RealCore {
   /** Every log line the core wrote (already through the redacting logger). */
   logs: string[];
   /** URLs the core asked the OS to open. */
@@ -60,59 +47,31 @@ export function openCore(
     fetch?: FetchLike;
   } = {},
 ): CoreHandle {
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'b24-fault-'));
-  const key = opts.key ?? randomBytes(32);
-  const { store, recovery } = openStore(confFactory, { cwd: dir, clock: systemClock });
   const logs: string[] = [];
   const opened: string[] = [];
   const browser = opts.browser ?? true;
-  const deps: AppCoreDeps = {
-    store,
-    secretBox: opts.secretBox ?? createAesSecretBox(key),
-    fetch: opts.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    clock: systemClock,
-    logger: createLogger((level, line) => void logs.push(`${level} ${line}`)),
-    shortcuts: { register: () => true, unregister: () => {} },
-    autostart: { isEnabled: async () => false, setEnabled: async () => {} },
-    popup: { show: () => {}, hide: () => {}, toggle: () => {}, isVisible: () => false },
-    opener: {
-      openExternal: async (url) => {
-        opened.push(url);
-        // The user's browser: follow the portal's authorize page and its 302 to the loopback listener.
-        if (browser && url.includes('/oauth/authorize/')) await (await fetch(url)).text();
+  const { core, dir, key, deps, recovery } = buildRealCore({
+    dir: opts.dir,
+    key: opts.key,
+    secretBox: opts.secretBox,
+    fetch: opts.fetch,
+    options: { ...FAST, ...opts.options },
+    ports: {
+      logger: createLogger((level, line) => void logs.push(`${level} ${line}`)),
+      shortcuts: { register: () => true, unregister: () => {} },
+      autostart: { isEnabled: async () => false, setEnabled: async () => {} },
+      popup: { show: () => {}, hide: () => {}, toggle: () => {}, isVisible: () => false },
+      opener: {
+        openExternal: async (url) => {
+          opened.push(url);
+          // The user's browser: follow the portal's authorize page and its 302 to the loopback listener.
+          if (browser && url.includes('/oauth/authorize/')) await (await fetch(url)).text();
+        },
       },
+      notifier: { notify: () => {} },
     },
-    notifier: { notify: () => {} },
-    platform: 'linux',
-    version: '0.1.0',
-    locale: 'en-US',
-    storeRecovery: recovery,
-  };
-  const core = createAppCore(deps, { ...FAST, ...opts.options });
-  return { core, dir, key, deps, recovery, logs, opened };
-}
-
-/** Waits until `cond()` holds, polling every 10 ms; throws after `ms`. */
-export async function until(cond: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A free loopback port (for the OAuth redirect listener). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
   });
+  return { core, dir, key, deps, recovery, logs, opened };
 }
 
 /** Signs in with the portal's webhook through the IPC dispatch; returns the account id. */

@@ -14,7 +14,8 @@
  * command line or in a file.
  */
 import type { AccountSummary } from '../../src/shared/types';
-import { openCore, until } from './harness';
+import { openCore } from './harness';
+import { until } from '../support/wait';
 
 async function main(): Promise<void> {
   const [mode, dir, portalUrl] = process.argv.slice(2);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startOAuthFlow, type OAuthTokens } from '../../src/main/core/auth/oauth';
 import { BitrixError } from '../../src/main/core/bitrix/types';
-import { freePort } from '../fault/harness';
+import { freePort } from '../support/free-port';
 
 const tokenRequests: string[] = [];
 /** The token endpoint: records each exchange (never the network), answers a valid pair. */

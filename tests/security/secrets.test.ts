@@ -25,7 +25,8 @@ import { createBitrixClient } from '../../src/main/core/bitrix/client';
 import { BitrixError } from '../../src/main/core/bitrix/types';
 import { parseWebhookUrl, verifyWebhook, webhookAuth } from '../../src/main/core/auth/webhook';
 import { memorySecretBox } from '../../src/main/core/storage/aes-secret-box';
-import { openCore, signInOAuth, signInWebhook, sleep, toggleAll, until, type CoreHandle } from '../fault/harness';
+import { openCore, signInOAuth, signInWebhook, toggleAll, type CoreHandle } from '../fault/harness';
+import { sleep, until } from '../support/wait';
 
 const WEBHOOK_CODE = 'whk4secret9code2x7q1z';
 const CLIENT_SECRET = 'OAuthClientSecretValue2026xyz';

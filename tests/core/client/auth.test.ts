@@ -12,6 +12,7 @@ import { createBitrixClient } from '../../../src/main/core/bitrix/client';
 import { BitrixError } from '../../../src/main/core/bitrix/types';
 import type { FetchLike } from '../../../src/main/core/ports';
 import { startFakePortal, generateDialogs, type FakePortal, type FakeTokenResponse } from '../../fake-portal/server';
+import { freePort } from '../../support/free-port';
 
 let portal: FakePortal;
 
@@ -32,15 +33,6 @@ function expectNoSecret(e: unknown, ...secrets: string[]): void {
     expect(err.stack ?? '').not.toContain(s);
     expect(JSON.stringify(err)).not.toContain(s);
   }
-}
-
-/** A port that was free a moment ago. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 function toTokens(t: FakeTokenResponse, now = Date.now()): OAuthTokens {

@@ -18,11 +18,25 @@ import type {
   ViewState,
 } from './types';
 
+/** One pinned dialog of one account, as named in a request. */
+export interface DialogRef {
+  accountId: string;
+  dialogId: string;
+}
+
+/** Most targets one `setUnreadMany` may name. */
+export const MAX_UNREAD_TARGETS = 1000;
+
 /** Intent name → argument tuple and result. */
 export interface InvokeMap {
   getState: { args: []; result: ViewState };
   refresh: { args: []; result: ViewState };
   setUnread: { args: [accountId: string, dialogId: string, unread: boolean]; result: PinnedDialog };
+  /**
+   * Many toggles as one intent ("Mark all read"): all queued and stored in one durable write,
+   * then sent in batches. At most {@link MAX_UNREAD_TARGETS} targets; `queued` counts distinct dialogs.
+   */
+  setUnreadMany: { args: [targets: DialogRef[], unread: boolean]; result: { queued: number } };
   openInBitrix: { args: [accountId: string, dialogId: string]; result: null };
   snooze: { args: [accountId: string, dialogId: string, until: number]; result: PinnedDialog };
   unsnooze: { args: [accountId: string, dialogId: string]; result: PinnedDialog };
@@ -59,6 +73,7 @@ export const INVOKE_NAMES = [
   'getState',
   'refresh',
   'setUnread',
+  'setUnreadMany',
   'openInBitrix',
   'snooze',
   'unsnooze',

@@ -133,6 +133,58 @@ describe('AppCore over a real fake portal', () => {
     expect(p.limiterViolations()).toBe(0);
   });
 
+  it('"Mark all read": 200 dialogs in one setUnreadMany — one store write, then exactly 4 requests', async () => {
+    const p = await portal(generateDialogs(200, { pinned: 200, unread: 200 }), { ratePerSec: 2, burst: 50 });
+    const h = core();
+    const acc = await signIn(h, p);
+    const ids = h.core.state().dialogs.map((d) => d.dialogId);
+    expect(ids).toHaveLength(200);
+    p.resetCalls();
+    // Every write of the store, with how many toggle requests the portal had seen by then.
+    const writes: { key: string; requestsBefore: number }[] = [];
+    const store = h.deps.store;
+    const set = store.set.bind(store);
+    store.set = (key, value) => {
+      writes.push({ key, requestsBefore: toggleRequests(p) });
+      set(key, value);
+    };
+    const states: number[] = [];
+    h.core.on('state', (s) => states.push(s.dialogs.filter((d) => d.unread).length));
+
+    const r = await h.core.dispatch('setUnreadMany', [ids.map((dialogId) => ({ accountId: acc, dialogId })), false]);
+    expect(r).toEqual({ ok: true, data: { queued: 200 } });
+    // By the reply all 200 are on disk in one write, and the list was pushed once, already all read.
+    expect(writes).toEqual([{ key: 'queue', requestsBefore: 0 }]);
+    expect(states).toEqual([0]);
+
+    await until(() => h.core.state().pendingActions === 0);
+    expect(toggleRequests(p)).toBe(4);
+    expect(new Set(deliveredUnread(p))).toEqual(new Set(ids.map((id) => `${id}:N`)));
+    expect(deliveredUnread(p)).toHaveLength(200);
+    expect(p.dialogs().filter((d) => d.unread)).toEqual([]);
+    expect(writes.filter((w) => w.requestsBefore === 0)).toHaveLength(1);
+    expect(p.limiterViolations()).toBe(0);
+  });
+
+  it('setUnreadMany naming one dialog that is not pinned queues nothing', async () => {
+    const p = await portal(base);
+    const h = core();
+    const acc = await signIn(h, p);
+    p.resetCalls();
+    const r = await h.core.dispatch('setUnreadMany', [
+      [
+        { accountId: acc, dialogId: 'chat74' },
+        { accountId: acc, dialogId: '600' },
+      ],
+      false,
+    ]);
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_DIALOG', dialogId: '600' } });
+    expect(h.core.state().pendingActions).toBe(0);
+    expect(h.core.state().dialogs.find((d) => d.dialogId === 'chat74')?.unread).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(toggleRequests(p)).toBe(0);
+  });
+
   it('network down during 50 toggles, then back: all delivered once (0 lost, 0 duplicates)', async () => {
     const p = await portal(generateDialogs(50, { pinned: 50 }));
     const h = core();

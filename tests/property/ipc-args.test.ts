@@ -32,7 +32,15 @@ afterAll(async () => {
 });
 
 /** Intents that may reach the portal: wait past the batch window before counting requests. */
-const NETWORKED = new Set<InvokeName>(['setUnread', 'snooze', 'unsnooze', 'refresh', 'signInWithWebhook', 'signOut']);
+const NETWORKED = new Set<InvokeName>([
+  'setUnread',
+  'setUnreadMany',
+  'snooze',
+  'unsnooze',
+  'refresh',
+  'signInWithWebhook',
+  'signOut',
+]);
 
 const junk = fc.oneof(
   fc.anything(),
@@ -113,6 +121,22 @@ function nearArgs(name: InvokeName, accountId: string, pinned: string[]): fc.Arb
     getState: fc.constant([]),
     refresh: fc.constant([]),
     setUnread: fc.tuple(account, dialog, bool),
+    setUnreadMany: fc.tuple(
+      fc.oneof(
+        {
+          arbitrary: fc.array(fc.record({ accountId: account, dialogId: dialog }), { minLength: 1, maxLength: 5 }),
+          weight: 4,
+        },
+        {
+          arbitrary: fc.array(fc.dictionary(fc.constantFrom('accountId', 'dialogId', 'unread'), junk), {
+            maxLength: 3,
+          }),
+          weight: 1,
+        },
+        { arbitrary: junk, weight: 1 },
+      ),
+      bool,
+    ),
     openInBitrix: fc.tuple(account, dialog),
     snooze: fc.tuple(account, dialog, until),
     unsnooze: fc.tuple(account, dialog),
@@ -173,6 +197,8 @@ describe('every IPC argument (property)', () => {
         examples: [
           [['setUnread', [acc, pinned[0], true]]],
           [['setUnread', [acc, 'chat0', true]]],
+          [['setUnreadMany', [pinned.slice(0, 3).map((dialogId) => ({ accountId: acc, dialogId })), false]]],
+          [['setUnreadMany', [[{ accountId: acc, dialogId: 'chat0' }], false]]],
           [['updateSettings', [{ theme: 'dark' }]]],
           [['updateSettings', [{ theme: 'neon' }]]],
         ],
@@ -181,6 +207,8 @@ describe('every IPC argument (property)', () => {
     // The run reached refusals AND successes (the property did not pass by refusing everything).
     expect(outcomes).toContain('setUnread:ok');
     expect(outcomes).toContain('setUnread:INVALID_DIALOG_ID');
+    expect(outcomes).toContain('setUnreadMany:ok');
+    expect(outcomes).toContain('setUnreadMany:INVALID_DIALOG_ID');
     expect(outcomes).toContain('updateSettings:ok');
     expect(outcomes).toContain('updateSettings:INVALID_ARGUMENT');
 

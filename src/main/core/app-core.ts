@@ -10,7 +10,7 @@
  * through {@link AppCore}.
  */
 import { AUTH_LOST_CODES, explain, isKnownErrorCode, type ErrorCode, type Lang } from '../../shared/errors';
-import type { EventMap, EventName } from '../../shared/ipc';
+import type { DialogRef, EventMap, EventName } from '../../shared/ipc';
 import type { AppError } from '../../shared/result';
 import type {
   AccountSummary,
@@ -549,12 +549,21 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     return d;
   }
 
-  function setUnread(accountId: string, dialogId: string, unread: boolean): PinnedDialog {
-    const d = requireDialog(accountId, dialogId);
-    queue.enqueue(accountId, dialogId, unread);
+  /**
+   * Queues `unread` for every target: all checked before any is queued (one unknown dialog
+   * queues nothing), then enqueued in one tick so the queue stores them in one write and
+   * the drain sends them as batches; the optimistic view is pushed once.
+   */
+  function queueToggles(targets: readonly DialogRef[], unread: boolean): LoadedDialog[] {
+    const found = targets.map((t) => requireDialog(t.accountId, t.dialogId));
+    for (const t of targets) queue.enqueue(t.accountId, t.dialogId, unread);
     queue.requestDrain();
     push();
-    return viewOf(d);
+    return found;
+  }
+
+  function setUnread(accountId: string, dialogId: string, unread: boolean): PinnedDialog {
+    return viewOf(queueToggles([{ accountId, dialogId }], unread)[0]!);
   }
 
   async function refresh(): Promise<void> {
@@ -816,6 +825,10 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     setUnread: (accountId, dialogId, unread) => {
       const view = setUnread(accountId, dialogId, unread);
       return queue.persisted().then(() => view);
+    },
+    setUnreadMany: (targets, unread) => {
+      const queued = new Set(queueToggles(targets, unread).map((d) => `${d.accountId}/${d.dialogId}`)).size;
+      return queue.persisted().then(() => ({ queued }));
     },
     openInBitrix,
     snooze: (accountId, dialogId, until) => {

@@ -8,7 +8,7 @@
  * carries a stack.
  */
 import { isKnownErrorCode, type ErrorCode } from '../../shared/errors';
-import { isInvokeName, type HandlerTable, type InvokeName } from '../../shared/ipc';
+import { isInvokeName, type DialogRef, type HandlerTable, type InvokeName } from '../../shared/ipc';
 import type { AppError, Result } from '../../shared/result';
 import type {
   AccountSummary,
@@ -27,6 +27,7 @@ import {
   asAccountId,
   asBoolean,
   asDialogId,
+  asDialogRefs,
   asFutureTime,
   asOAuthInput,
   asString,
@@ -38,6 +39,8 @@ export interface CoreOps {
   getState(): ViewState;
   refresh(): Promise<ViewState>;
   setUnread(accountId: string, dialogId: string, unread: boolean): Promise<PinnedDialog> | PinnedDialog;
+  /** Queues every target at once: one durable write, then batches. */
+  setUnreadMany(targets: DialogRef[], unread: boolean): Promise<{ queued: number }> | { queued: number };
   openInBitrix(accountId: string, dialogId: string): Promise<void>;
   snooze(accountId: string, dialogId: string, until: number): Promise<PinnedDialog> | PinnedDialog;
   unsnooze(accountId: string, dialogId: string): Promise<PinnedDialog> | PinnedDialog;
@@ -72,6 +75,12 @@ export function createHandlers(core: CoreOps): HandlerTable {
       const dialogId = asDialogId(d);
       const unread = asBoolean(u, 'unread');
       return core.setUnread(account(a), dialogId, unread);
+    },
+    setUnreadMany: (...args) => {
+      const [t, u] = expectArity('setUnreadMany', args, 2);
+      const targets = asDialogRefs(t, (id) => core.hasAccount(id));
+      const unread = asBoolean(u, 'unread');
+      return core.setUnreadMany(targets, unread);
     },
     openInBitrix: async (...args) => {
       const [a, d] = expectArity('openInBitrix', args, 2);

@@ -5,6 +5,7 @@
  */
 import { parseDialogId, InvalidDialogIdError } from '../../shared/dialog-id';
 import type { ErrorCode } from '../../shared/errors';
+import { MAX_UNREAD_TARGETS, type DialogRef } from '../../shared/ipc';
 import type { OAuthStartInput } from '../../shared/types';
 
 /** A typed failure of the core: a code from shared/errors.ts and a message safe to show. */
@@ -76,6 +77,31 @@ export function asAccountId(v: unknown, known: (id: string) => boolean): string 
   const id = asString(v, 'accountId', MAX_ID_LENGTH);
   if (!known(id)) throw new CoreError('UNKNOWN_ACCOUNT', 'That portal account is not signed in.', {});
   return id;
+}
+
+/**
+ * A list of 1..{@link MAX_UNREAD_TARGETS} `{ accountId, dialogId }` objects (exactly those keys),
+ * each account signed in and each DIALOG_ID valid; one bad entry refuses the whole list.
+ */
+export function asDialogRefs(v: unknown, known: (id: string) => boolean): DialogRef[] {
+  if (!Array.isArray(v)) throw invalidArgument(`targets must be a list of dialogs (got ${shown(v)}).`);
+  if (v.length === 0) throw invalidArgument('targets must name at least one dialog.');
+  if (v.length > MAX_UNREAD_TARGETS) {
+    throw invalidArgument(`targets may name at most ${MAX_UNREAD_TARGETS} dialogs (got ${v.length}).`);
+  }
+  return v.map((item: unknown, i) => {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) {
+      throw invalidArgument(`targets[${i}] must be an object { accountId, dialogId } (got ${shown(item)}).`);
+    }
+    const keys = Object.keys(item);
+    if (keys.length !== 2 || !keys.includes('accountId') || !keys.includes('dialogId')) {
+      throw invalidArgument(`targets[${i}] must have exactly the fields accountId and dialogId.`);
+    }
+    const { accountId, dialogId } = item as Record<string, unknown>;
+    // DIALOG_ID first, as for setUnread: the more specific error wins.
+    const id = asDialogId(dialogId);
+    return { accountId: asAccountId(accountId, known), dialogId: id };
+  });
 }
 
 /** A finite epoch-ms time in the future, at most a year ahead. */

@@ -5,7 +5,8 @@
  * code there is, not for a download).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { filesUnder } from '../scripts/files-under';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -29,20 +30,10 @@ export interface BundleSizes {
   css: AssetSizes;
 }
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
-}
-
 /** Measures the JS and CSS under `outDir` (default `out/web`, what `npm run bench` builds first). */
 export function measureBundle(outDir = join(ROOT, 'out', 'web')): BundleSizes {
   const sizes: BundleSizes = { js: { files: 0, raw: 0, gzip: 0 }, css: { files: 0, raw: 0, gzip: 0 } };
-  for (const file of walk(outDir)) {
+  for (const file of filesUnder(outDir)) {
     const kind = file.endsWith('.js') || file.endsWith('.mjs') ? 'js' : file.endsWith('.css') ? 'css' : null;
     if (!kind) continue;
     const bytes = readFileSync(file);

@@ -28,7 +28,8 @@
  * retrieve updated translations" is harmless). A hard time limit guards
  * against anything else hanging.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { filesUnder } from './files-under';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -134,22 +135,12 @@ export function unjustifiedDisables(files: { path: string; text: string }[]): st
   return out;
 }
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
-}
-
 /** Copies the scanned files into a fresh temp dir; returns it and the staged files (repo-relative paths). */
 function stage(): { dir: string; files: { path: string; text: string }[] } {
   const dir = mkdtempSync(join(tmpdir(), 'b24-electronegativity-'));
   const files: { path: string; text: string }[] = [];
   for (const src of SOURCES) {
-    for (const abs of walk(join(ROOT, src.dir))) {
+    for (const abs of filesUnder(join(ROOT, src.dir))) {
       if (!src.take(abs)) continue;
       const rel = relative(ROOT, abs).split(sep).join('/');
       const target = join(dir, rel);

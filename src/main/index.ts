@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createAppCore } from './core/app-core';
 import { parseLaunchArgs } from './core/cli-args';
 import { cachedTrayIcon } from './core/icons/tray';
+import { MAX_UNREAD_TARGETS } from '../shared/ipc';
 import { systemClock, type FetchLike, type PopupControl } from './core/ports';
 import { createLogger } from './core/redact';
 import { createAutostart } from './electron/autostart';
@@ -126,6 +127,13 @@ async function main(): Promise<void> {
         void core
           .toggleDialog(dialogId, accountId)
           .catch((err: unknown) => logger.warn('toggle failed', { error: String(err) })),
+      markAllRead: (targets) =>
+        void (async () => {
+          for (let i = 0; i < targets.length; i += MAX_UNREAD_TARGETS) {
+            const r = await core.dispatch('setUnreadMany', [targets.slice(i, i + MAX_UNREAD_TARGETS), false]);
+            if (!r.ok) return logger.warn('mark all read failed', { code: r.error.code });
+          }
+        })(),
       settings: () => popup?.showSettings(),
       signOut: (accountId) => void core.dispatch('signOut', [accountId]),
       quit: () => app.quit(),

@@ -5,6 +5,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Lang } from '../../shared/errors';
+import type { DialogRef } from '../../shared/ipc';
 import type { HotkeyStatus, Settings, ViewState } from '../../shared/types';
 import type { TrayState } from '../core/icons/tray';
 
@@ -38,6 +39,7 @@ const TEXT = {
     app: 'B24 Unread Tray',
     open: 'Open',
     refresh: 'Refresh',
+    markAllRead: 'Mark all read',
     settings: 'Settings…',
     signOut: 'Sign out',
     quit: 'Quit',
@@ -59,6 +61,7 @@ const TEXT = {
     app: 'B24 Unread Tray',
     open: 'Открыть',
     refresh: 'Обновить',
+    markAllRead: 'Прочитать все',
     settings: 'Настройки…',
     signOut: 'Выйти',
     quit: 'Выход',
@@ -102,6 +105,8 @@ export interface TrayMenuActions {
   open(): void;
   refresh(): void;
   toggle(accountId: string, dialogId: string): void;
+  /** Marks these dialogs read as one intent (every unread pinned dialog, not only those the menu lists). */
+  markAllRead(targets: DialogRef[]): void;
   settings(): void;
   signOut(accountId: string): void;
   quit(): void;
@@ -119,7 +124,7 @@ function menuLabel(text: string, platform: string): string {
 }
 
 /**
- * The context menu: Open, Refresh, the pinned dialogs as checkboxes
+ * The context menu: Open, Refresh, Mark all read (signed in; disabled when nothing is unread), the pinned dialogs as checkboxes
  * (checked = unread; the first 9 show their slot hotkey as a hint),
  * Settings, Sign out (per account), Restart to update, Quit.
  */
@@ -142,6 +147,12 @@ export function buildTrayMenuTemplate(
     hotkeys.filter((h) => h.registered && h.accelerator && /^slot[1-9]$/.test(h.id)).map((h) => [h.id, h.accelerator]),
   );
   if (view.accounts.length > 0) {
+    const unread = view.dialogs.filter((d) => d.unread).map((d) => ({ accountId: d.accountId, dialogId: d.dialogId }));
+    items.splice(2, 0, {
+      label: t.markAllRead,
+      enabled: unread.length > 0,
+      click: () => actions.markAllRead(unread),
+    });
     if (view.dialogs.length === 0) items.push({ label: t.noDialogs, enabled: false });
     view.dialogs.slice(0, MENU_DIALOG_LIMIT).forEach((d, i) => {
       let text = d.title || d.dialogId;

@@ -84,6 +84,7 @@ function setup(over: Partial<TrayOptions> = {}) {
       open: () => did.push('open'),
       refresh: () => did.push('refresh'),
       toggle: (a, d) => did.push(`toggle ${a}/${d}`),
+      markAllRead: (targets) => did.push(`markAllRead ${targets.map((t) => `${t.accountId}/${t.dialogId}`).join(',')}`),
       settings: () => did.push('settings'),
       signOut: (a) => did.push(`signOut ${a}`),
       quit: () => did.push('quit'),
@@ -210,6 +211,7 @@ describe('tray menu', () => {
     expect(labels(menu())).toEqual([
       'Open',
       'Refresh',
+      'Mark all read',
       '---',
       'Sales',
       'Anna',
@@ -228,11 +230,20 @@ describe('tray menu', () => {
     const { menu, did } = setup();
     menu().click('Open');
     menu().click('Refresh');
+    menu().click('Mark all read');
     menu().click('Anna');
     menu().click('Settings…');
     menu().click('Sign out (acme.bitrix24.ru)');
     menu().click('Quit');
-    expect(did).toEqual(['open', 'refresh', 'toggle a1/15', 'settings', 'signOut a1', 'quit']);
+    expect(did).toEqual([
+      'open',
+      'refresh',
+      'markAllRead a1/chat74,a1/chat9',
+      'toggle a1/15',
+      'settings',
+      'signOut a1',
+      'quit',
+    ]);
   });
 
   it('is rebuilt when the view changes (checked follows unread)', () => {
@@ -273,6 +284,19 @@ describe('tray menu', () => {
     menu().click('Sales · beta.bitrix24.com');
     menu().click('Sign out', 'Ivan — beta.bitrix24.com');
     expect(did).toEqual(['toggle a2/chat74', 'signOut a2']);
+  });
+
+  it('"Mark all read" names every unread dialog, also those past the menu cap; disabled when none is unread', () => {
+    const { ctl, menu, did } = setup();
+    const dialogs = Array.from({ length: MENU_DIALOG_LIMIT + 5 }, (_, i) =>
+      dialog('a1', `chat${i + 1}`, `C${i + 1}`, i % 10 === 0),
+    );
+    ctl.update(view({ dialogs }));
+    menu().click('Mark all read');
+    expect(did).toEqual(['markAllRead a1/chat1,a1/chat11,a1/chat21']);
+    ctl.update(view({ dialogs: [dialog('a1', '15', 'Anna', false)] }));
+    expect(() => menu().click('Mark all read')).toThrow(/disabled/);
+    expect(did).toHaveLength(1);
   });
 
   it('signed out: no dialogs, no Sign out, Refresh disabled', () => {

@@ -17,6 +17,7 @@ function ruPlural(n: number, one: string, few: string, many: string): string {
 const en = {
   appName: 'B24 Unread Tray',
   refresh: 'Refresh',
+  markAllRead: 'Mark all read',
   settings: 'Settings',
   back: 'Back',
   close: 'Close',
@@ -116,6 +117,7 @@ export type Dict = typeof en;
 const ru: Dict = {
   appName: 'B24 Unread Tray',
   refresh: 'Обновить',
+  markAllRead: 'Прочитать все',
   settings: 'Настройки',
   back: 'Назад',
   close: 'Закрыть',

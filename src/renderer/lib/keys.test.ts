@@ -57,12 +57,19 @@ describe('listCommand', () => {
     expect(listCommand(key({ key: 'О', code: 'KeyJ' }), '')).toEqual({ kind: 'filter-append', text: 'О' });
     expect(listCommand(key({ key: 'r', code: 'KeyR' }), '')).toEqual({ kind: 'refresh' });
     expect(listCommand(key({ key: 'r', code: 'KeyR' }), 'p')).toEqual({ kind: 'filter-append', text: 'r' });
+    // A capital letter starts a filter ("Release"); it never marks anything read.
+    expect(listCommand(key({ key: 'R', code: 'KeyR', shiftKey: true }), '')).toEqual({
+      kind: 'filter-append',
+      text: 'R',
+    });
     expect(listCommand(key({ key: 'Backspace' }), 'pr')).toEqual({ kind: 'filter-backspace' });
     expect(listCommand(key({ key: 'Backspace' }), '')).toBeNull();
   });
 
   it('Esc, F5 and Ctrl+, are always commands', () => {
     expect(listCommand(key({ key: 'Escape' }), 'abc')).toEqual({ kind: 'escape' });
+    expect(listCommand(key({ key: 'Escape', shiftKey: true }), '')).toEqual({ kind: 'mark-all-read' });
+    expect(listCommand(key({ key: 'Escape', shiftKey: true, ctrlKey: true }), '')).toEqual({ kind: 'escape' });
     expect(listCommand(key({ key: 'F5', code: 'F5' }), '')).toEqual({ kind: 'refresh' });
     expect(listCommand(key({ key: ',', code: 'Comma', ctrlKey: true }), '')).toEqual({ kind: 'settings' });
   });

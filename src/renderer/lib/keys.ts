@@ -113,6 +113,7 @@ export type ListCommand =
   | { kind: 'slot'; n: number }
   | { kind: 'open' }
   | { kind: 'refresh' }
+  | { kind: 'mark-all-read' }
   | { kind: 'settings' }
   | { kind: 'escape' }
   | { kind: 'filter-append'; text: string }
@@ -129,6 +130,8 @@ export type ListCommand =
  */
 export function listCommand(e: KeyLike, filter: string): ListCommand | null {
   const plainish = !e.ctrlKey && !e.metaKey && !e.altKey;
+  // Shift+Esc marks all read (as in Slack); not Shift+R, which starts a filter like "Release".
+  if (e.key === 'Escape' && e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey) return { kind: 'mark-all-read' };
   if (e.key === 'Escape') return { kind: 'escape' };
   if (e.key === 'F5' || ((e.ctrlKey || e.metaKey) && !e.altKey && e.code === 'KeyR')) return { kind: 'refresh' };
   if ((e.ctrlKey || e.metaKey) && e.key === ',') return { kind: 'settings' };

@@ -4,7 +4,7 @@
  * errors of calls that failed outright). Components read it; only the
  * actions here call `window.api`.
  */
-import type { Api } from '../../shared/ipc';
+import { MAX_UNREAD_TARGETS, type Api } from '../../shared/ipc';
 import type { AppError, Result } from '../../shared/result';
 import type { AccountSummary, PinnedDialog, Settings, SettingsView, ViewState } from '../../shared/types';
 import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
@@ -184,6 +184,35 @@ export class PopupStore {
     const row = this.take(r, d.title);
     if (row && this.view) {
       this.view = { ...this.view, dialogs: this.view.dialogs.map((x) => (rowKey(x) === key ? row : x)) };
+    }
+  }
+
+  /** The visible (filtered) rows that are unread: what "Mark all read" would mark. */
+  readonly visibleUnread: PinnedDialog[] = $derived(this.visible.filter((d) => d.unread));
+
+  /** Marks every visible unread row read as one intent per {@link MAX_UNREAD_TARGETS} rows. */
+  async markAllRead(): Promise<void> {
+    const rows = this.visibleUnread;
+    if (rows.length === 0) return;
+    const keys = rows.map(rowKey);
+    // Flip at once, as for one switch; the pushed state takes over when the calls return.
+    this.overrides = { ...this.overrides, ...Object.fromEntries(keys.map((k) => [k, false])) };
+    try {
+      for (let i = 0; i < rows.length; i += MAX_UNREAD_TARGETS) {
+        const chunk = rows.slice(i, i + MAX_UNREAD_TARGETS);
+        const r = await this.api.setUnreadMany(
+          chunk.map((d) => ({ accountId: d.accountId, dialogId: d.dialogId })),
+          false,
+        );
+        if (!r.ok) {
+          this.alert(r.error, r.error.dialogId ? chunk.find((d) => d.dialogId === r.error.dialogId)?.title : undefined);
+          break;
+        }
+      }
+    } finally {
+      const rest = { ...this.overrides };
+      for (const k of keys) delete rest[k];
+      this.overrides = rest;
     }
   }
 

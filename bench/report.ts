@@ -60,8 +60,8 @@ function requestVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): str
 
 /** Why ours takes longer where it does: what the peers skip. */
 const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
-  toggle: "30 ms batch window + the intent fsync'd first; the switch itself flips at once (popup rows)",
-  read200: "200 intents each fsync'd before its answer, then 4 batches; the peers persist nothing",
+  toggle: "the intent fsync'd first, then sent on the next macrotask; the switch itself flips at once (popup rows)",
+  read200: "one Mark all read intent: 200 toggles in one fsync'd write, then 4 batches; the peers persist nothing",
 };
 
 function wallVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): string {
@@ -198,8 +198,8 @@ ${markdownTable(r)}
   - **Ours** is the real core (\`createAppCore\`) driven through its intents, as the popup drives it:
     \`setUnread\` through the durable queue (each intent persisted to the store file before its answer),
     \`refresh\` through the dialogs service, the idle poll fired by the poller's own timer (the core's
-    clock is jumped 60 s). Mark 200 read = 200 \`setUnread\` intents, each its own task as IPC messages
-    arrive. Its client keeps its own limiter (2/s, burst 45).
+    clock is jumped 60 s). Mark 200 read = one \`setUnreadMany\` intent ("Mark all read"): 200 toggles
+    queued and stored in one write, then sent as 4 batches. Its client keeps its own limiter (2/s, burst 45).
   - **SDK**: \`B24OAuth\` with an http \`client_endpoint\` on the fake portal, the natural way: one
     \`actions.v2.call\` for a toggle, \`actions.v2.batchByChunk\` for 200, \`im.recent.list\` paged by
     OFFSET with LIMIT 200 as the docs advise. It has no change detection, so its idle poll re-reads the list.
@@ -208,9 +208,9 @@ ${markdownTable(r)}
 - **Wall time** runs from the first action to the confirmation. The bucket minimum for n requests from an
   empty bucket is max(0, n − 50) / 2 s (n without refused requests); below 51 requests it is 0 s, so the
   ratio is only shown where the bucket sets a floor. "× best peer" compares ours with the faster peer.
-  Ours pays for durability (each toggle is written, fsync'd, to the store and its journal before the
-  request) and for the batch window (it waits 30 ms after the last toggle so a burst leaves as one batch);
-  the peers persist nothing.
+  Ours pays for durability (each intent is written, fsync'd, to the store and its journal before the
+  request); its batch window costs no fixed wait (a toggle leaves on the next macrotask, and a burst still
+  leaves as batches of 50); the peers persist nothing.
 - **Client overhead**: ${r.overhead.calls} calls each of our \`createBitrixClient().call('im.recent.unread')\`
   (limiter wide open but in the path), a bare \`fetch\` of the same POST, and the bare fetch with a per-call
   AbortController + timer (the timeout any robust client needs), rotated call by call; rate limit off;

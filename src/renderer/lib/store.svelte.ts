@@ -95,22 +95,33 @@ export class PopupStore {
     return groups;
   });
 
+  /**
+   * Pushed states received so far. A reply (getState, refresh, setUnread) is
+   * applied only if no push arrived while it was on its way: pushes and
+   * replies travel separately, and the pushed state is then the newer one.
+   */
+  #pushes = 0;
+
   constructor(private readonly api: Api) {}
 
   /** Loads state and settings and subscribes to pushes. Returns the unsubscribe function. */
   async init(): Promise<() => void> {
     const offs = [
-      this.api.on('state', (s) => this.applyState(s)),
+      this.api.on('state', (s) => {
+        this.#pushes++;
+        this.applyState(s);
+      }),
       this.api.on('settings', (s) => (this.settingsView = s)),
       this.api.on('shown', ({ focus, view }) => this.onShown(focus, view)),
       this.api.on('oauthDone', ({ account }) => this.onOAuthDone(account !== null)),
     ];
     const tick = setInterval(() => (this.now = Date.now()), 1000);
+    const seq = this.#pushes;
     const [state, settings] = await Promise.all([this.api.getState(), this.api.getSettings()]);
     if (settings.ok) this.settingsView = settings.data;
     else this.alert(settings.error);
-    if (state.ok) this.applyState(state.data);
-    else this.alert(state.error);
+    if (!state.ok) this.alert(state.error);
+    else if (this.#pushes === seq) this.applyState(state.data);
     return () => {
       clearInterval(tick);
       for (const off of offs) off();
@@ -178,11 +189,13 @@ export class PopupStore {
     const want = !d.unread;
     // Flip at once; the call returns the optimistic row (pending) and the pushed state follows.
     this.overrides = { ...this.overrides, [key]: want };
+    const seq = this.#pushes;
     const r = await this.api.setUnread(d.accountId, d.dialogId, want);
     const { [key]: _done, ...rest } = this.overrides;
     this.overrides = rest;
     const row = this.take(r, d.title);
-    if (row && this.view) {
+    // A state pushed meanwhile already holds this row, maybe delivered (not pending) by now.
+    if (row && this.view && this.#pushes === seq) {
       this.view = { ...this.view, dialogs: this.view.dialogs.map((x) => (rowKey(x) === key ? row : x)) };
     }
   }
@@ -225,8 +238,9 @@ export class PopupStore {
   }
 
   async refresh(): Promise<void> {
+    const seq = this.#pushes;
     const s = this.take(await this.api.refresh());
-    if (s) this.applyState(s);
+    if (s && this.#pushes === seq) this.applyState(s);
   }
 
   async open(d: PinnedDialog): Promise<void> {

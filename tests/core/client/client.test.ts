@@ -189,6 +189,39 @@ describe('call(): envelopes and typed errors', () => {
     expect(portal.callsTo('profile')).toHaveLength(1);
   });
 
+  it('a redirect is refused, not followed (the body carries auth), and is not retried', async () => {
+    const { createServer } = await import('node:http');
+    let hitsTarget = 0;
+    let hitsPortal = 0;
+    const target = createServer((_q, r) => {
+      hitsTarget++;
+      r.end('{"result":true}');
+    });
+    await new Promise<void>((ok) => target.listen(0, '127.0.0.1', ok));
+    const moved = createServer((_q, r) => {
+      hitsPortal++;
+      const port = (target.address() as { port: number }).port;
+      r.writeHead(307, { location: `http://127.0.0.1:${port}/rest/1/abcdefgh12345678/profile.json` }).end();
+    });
+    await new Promise<void>((ok) => moved.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (moved.address() as { port: number }).port;
+      const c = createBitrixClient({
+        auth: webhookAuth(parseWebhookUrl(`http://127.0.0.1:${port}/rest/1/abcdefgh12345678/`)),
+        baseBackoffMs: 10,
+        maxBackoffMs: 40,
+      });
+      const e = await failure(() => c.call('profile'));
+      expect(e.code).toBe('BAD_RESPONSE');
+      expect(e.transient).toBe(false);
+      expect(hitsPortal).toBe(1);
+      expect(hitsTarget).toBe(0);
+    } finally {
+      moved.close();
+      target.close();
+    }
+  });
+
   it('a caller abort is passed through as the abort, not mapped or retried', async () => {
     portal.inject({ kind: 'delay', ms: 1000 });
     const ac = new AbortController();

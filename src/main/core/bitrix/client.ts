@@ -69,6 +69,13 @@ const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/i;
 const KNOWN_BITRIX = new Set<string>(BITRIX_ERROR_CODES);
 const RENEW_CODES = new Set<ErrorCode>(['expired_token', 'invalid_token']);
 
+/** True for fetch's refusal of a redirect under `redirect: 'error'` (Node: cause "unexpected redirect"). */
+function isRedirectRefusal(e: unknown): boolean {
+  const cause = e instanceof Error ? e.cause : undefined;
+  const text = `${e instanceof Error ? e.message : ''} ${cause instanceof Error ? cause.message : ''}`;
+  return /redirect/i.test(text);
+}
+
 function bitrixError(code: ErrorCode, opts: ConstructorParameters<typeof BitrixError>[2] = {}, message?: string) {
   return new BitrixError(code, message ?? explain(code), opts);
 }
@@ -234,7 +241,9 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
         body: payload,
         signal,
         // A redirect could carry the body (with `auth`) to another host: refuse to follow.
-        redirect: 'manual',
+        // 'error' rather than 'manual': undici keeps the body replayable for 'follow'/'manual',
+        // which made every call ~12% slower (bench: client overhead per call).
+        redirect: 'error',
       });
       status = res.status;
       text = await res.text();
@@ -243,6 +252,8 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       if (callOpts.signal?.aborted) throw callOpts.signal.reason;
       if (timeout.aborted)
         return { kind: 'error', error: bitrixError('TIMEOUT', { method, status: null, transient: true }) };
+      // The portal answered with a redirect (a moved portal, a login page): retrying will not help.
+      if (isRedirectRefusal(e)) return { kind: 'error', error: bitrixError('BAD_RESPONSE', { method, status: null }) };
       logger.debug(`${method}: network error`, { error: e });
       return { kind: 'error', error: bitrixError('NETWORK', { method, status: null, transient: true }) };
     }

@@ -104,7 +104,7 @@ function clamp(v: number, lo: number, hi: number): number {
   return hi < lo ? lo : Math.min(Math.max(v, lo), hi);
 }
 
-function fit(x: number, y: number, size: PlacementInput['size'], area: Rect): { x: number; y: number } {
+function clampInto(x: number, y: number, size: PlacementInput['size'], area: Rect): { x: number; y: number } {
   return {
     x: Math.round(clamp(x, area.x, area.x + area.width - size.width)),
     y: Math.round(clamp(y, area.y, area.y + area.height - size.height)),
@@ -125,7 +125,7 @@ export function placePopup(input: PlacementInput): Placement {
     const d = displayFor(displays, cursor) ?? displays[0] ?? fallback;
     const a = d.workArea;
     return {
-      ...fit(a.x + (a.width - size.width) / 2, a.y + (a.height - size.height) / 2, size, a),
+      ...clampInto(a.x + (a.width - size.width) / 2, a.y + (a.height - size.height) / 2, size, a),
       anchor: 'center',
       edge: null,
     };
@@ -156,7 +156,7 @@ export function placePopup(input: PlacementInput): Placement {
         y = centre.y - size.height / 2;
         break;
     }
-    return { ...fit(x, y, size, d.workArea), anchor: 'tray', edge };
+    return { ...clampInto(x, y, size, d.workArea), anchor: 'tray', edge };
   }
 
   const valid = Number.isFinite(cursor.x) && Number.isFinite(cursor.y);
@@ -164,7 +164,7 @@ export function placePopup(input: PlacementInput): Placement {
   if (!valid) {
     const a = d.workArea;
     return {
-      ...fit(a.x + (a.width - size.width) / 2, a.y + (a.height - size.height) / 2, size, a),
+      ...clampInto(a.x + (a.width - size.width) / 2, a.y + (a.height - size.height) / 2, size, a),
       anchor: 'center',
       edge: null,
     };
@@ -174,5 +174,5 @@ export function placePopup(input: PlacementInput): Placement {
   const below = cursor.y < a.y + a.height / 2;
   const x = cursor.x - size.width / 2;
   const y = below ? cursor.y + gap : cursor.y - size.height - gap;
-  return { ...fit(x, y, size, a), anchor: 'cursor', edge: null };
+  return { ...clampInto(x, y, size, a), anchor: 'cursor', edge: null };
 }

@@ -125,16 +125,17 @@ const ru: Dict = {
   filterPlaceholder: 'Начните печатать для поиска',
   filterLabel: 'Фильтр диалогов по названию',
   clearFilter: 'Очистить фильтр',
-  pinnedDialogs: 'Закреплённые диалоги',
+  pinnedDialogs: 'Закреплённые',
   empty: 'Нет закреплённых диалогов — закрепите чат в Bitrix24, и он появится здесь',
   noMatch: (q: string) => `Нет закреплённых диалогов по запросу «${q}»`,
   loading: 'Загружаем закреплённые диалоги…',
   updatedNever: 'Ещё не обновлялось',
   updatedAgo: (s: number) => {
-    if (s < 5) return 'Обновлено только что';
-    if (s < 60) return `Обновлено ${s} с назад`;
+    // Without «Обновлено»: the Russian header is otherwise too long for the 360 px popup.
+    if (s < 5) return 'только что';
+    if (s < 60) return `${s} с назад`;
     const m = Math.floor(s / 60);
-    return `Обновлено ${m} мин назад`;
+    return `${m} мин назад`;
   },
   offline: (n: number) =>
     n === 0 ? 'Нет связи' : `Нет связи — ждут отправки: ${n} ${ruPlural(n, 'действие', 'действия', 'действий')}`,

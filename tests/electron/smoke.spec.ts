@@ -14,6 +14,9 @@ import { INVOKE_NAMES } from '../../src/shared/ipc';
 import { electronSkipReason, findElectronBinary } from './electron-binary';
 
 const skipReason = electronSkipReason();
+// Conditional on purpose: these specs need the Electron binary (downloaded from GitHub, which this
+// workplace cannot reach) and a display. Where either is missing they skip and say which; on a
+// machine that has both they run (`npm run test:electron`, or `xvfb-run -a` on Linux).
 test.skip(skipReason !== null, skipReason ?? '');
 
 let app: ElectronApplication;

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppCore } from './core/app-core';
 import { parseLaunchArgs } from './core/cli-args';
-import { cachedTrayIcon } from './core/icons/tray';
+import { drawTrayIcon } from './electron/tray-icon/glyph';
 import { MAX_UNREAD_TARGETS } from '../shared/ipc';
 import { systemClock, type FetchLike, type PopupControl } from './core/ports';
 import { createLogger } from './core/redact';
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const tray: TrayController = createTray({
     platform: process.platform,
     locale: app.getLocale(),
-    renderIcon: cachedTrayIcon,
+    renderIcon: drawTrayIcon,
     initial: core.state(),
     onClick: () => popupControl.toggle(),
     actions: {

@@ -340,16 +340,43 @@ export class FakeBrowserWindow extends EventEmitter implements WindowPick {
 
 // ---------------------------------------------------------------- images, menus, tray
 
-/** `NativeImage`: keeps the PNG bytes of each representation. */
+/** One representation: PNG bytes, or raw premultiplied BGRA (`bitmap`) of `width`×`height` pixels. */
+export interface FakeImageRep {
+  scaleFactor: number;
+  buffer: Buffer;
+  kind: 'png' | 'bitmap';
+  width: number;
+  height: number;
+}
+
+const PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+
+/**
+ * What Electron makes of a buffer (shell/common/skia_util.cc
+ * AddImageSkiaRepFromBuffer): PNG first (JPEG is not modelled), else raw N32
+ * premultiplied pixels when width and height are given and the buffer holds
+ * at least width×height×4 bytes; otherwise nothing.
+ */
+function repFromBuffer(buffer: Buffer, width = 0, height = 0, scaleFactor = 1): FakeImageRep | null {
+  if (buffer.length >= 24 && buffer.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    return { scaleFactor, buffer, kind: 'png', width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };
+  }
+  if (width <= 0 || height <= 0 || buffer.length < width * height * 4) return null;
+  return { scaleFactor, buffer: Buffer.from(buffer.subarray(0, width * height * 4)), kind: 'bitmap', width, height };
+}
+
+/** `NativeImage`: keeps each representation's bytes. */
 export class FakeNativeImage implements Pick<
   Electron.NativeImage,
-  'addRepresentation' | 'setTemplateImage' | 'isTemplateImage' | 'isEmpty' | 'getScaleFactors'
+  'addRepresentation' | 'setTemplateImage' | 'isTemplateImage' | 'isEmpty' | 'getScaleFactors' | 'getSize'
 > {
-  reps: { scaleFactor: number; buffer: Buffer }[] = [];
+  reps: FakeImageRep[] = [];
   template = false;
   addRepresentation(options: Electron.AddRepresentationOptions): void {
     if (!options.buffer) throw new Error('FakeNativeImage: only buffer representations are modelled');
-    this.reps.push({ scaleFactor: options.scaleFactor ?? 1, buffer: options.buffer });
+    // Electron ignores a buffer it cannot read (no throw); see repFromBuffer.
+    const rep = repFromBuffer(options.buffer, options.width, options.height, options.scaleFactor);
+    if (rep) this.reps.push(rep);
   }
   setTemplateImage(option: boolean): void {
     this.template = option;
@@ -363,22 +390,46 @@ export class FakeNativeImage implements Pick<
   getScaleFactors(): number[] {
     return this.reps.map((r) => r.scaleFactor);
   }
+  /** Size in DIPs, from the first representation (as gfx::ImageSkia does). */
+  getSize(): Electron.Size {
+    const r = this.reps[0];
+    return r ? { width: r.width / r.scaleFactor, height: r.height / r.scaleFactor } : { width: 0, height: 0 };
+  }
 }
 
 /** `nativeImage` (the static side). */
 export const fakeNativeImage = {
   createFromBuffer(buffer: Buffer, options?: Electron.CreateFromBufferOptions): FakeNativeImage {
     const img = new FakeNativeImage();
-    // Electron decodes PNG/JPEG; an undecodable buffer gives an empty image rather than throwing.
-    if (buffer.length >= 8 && buffer.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]))) {
-      img.reps.push({ scaleFactor: options?.scaleFactor ?? 1, buffer });
-    }
+    // An undecodable buffer gives an empty image rather than throwing.
+    const rep = repFromBuffer(buffer, options?.width, options?.height, options?.scaleFactor);
+    if (rep) img.reps.push(rep);
+    return img;
+  },
+  /**
+   * As electron_api_native_image.cc NativeImage::CreateFromBitmap: width and
+   * height are required, a size of 0 gives an empty image, and the buffer
+   * must hold exactly width×height×4 bytes of N32 premultiplied pixels.
+   */
+  createFromBitmap(buffer: Buffer, options: Electron.CreateFromBitmapOptions): FakeNativeImage {
+    if (!Buffer.isBuffer(buffer)) throw new Error('buffer must be a node Buffer');
+    if (typeof options.width !== 'number') throw new Error('width is required');
+    if (typeof options.height !== 'number') throw new Error('height is required');
+    const img = new FakeNativeImage();
+    // No decoding here: the bytes are pixels even if they look like a PNG.
+    if (options.width <= 0 || options.height <= 0) return img;
+    if (buffer.length !== options.width * options.height * 4) throw new Error('invalid buffer size');
+    const { width, height, scaleFactor = 1 } = options;
+    img.reps.push({ scaleFactor, buffer: Buffer.from(buffer), kind: 'bitmap', width, height });
     return img;
   },
   createEmpty(): FakeNativeImage {
     return new FakeNativeImage();
   },
-} satisfies Pick<Record<keyof typeof Electron.nativeImage, unknown>, 'createFromBuffer' | 'createEmpty'>;
+} satisfies Pick<
+  Record<keyof typeof Electron.nativeImage, unknown>,
+  'createFromBuffer' | 'createFromBitmap' | 'createEmpty'
+>;
 
 /** `Menu`: built menus keep their template for inspection. */
 export class FakeMenu implements Pick<Electron.Menu, 'popup' | 'closePopup'> {

@@ -7,7 +7,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { Lang } from '../../shared/errors';
 import type { DialogRef } from '../../shared/ipc';
 import type { HotkeyStatus, Settings, ViewState } from '../../shared/types';
-import type { TrayState } from '../core/icons/tray';
+import type { TrayState } from './tray-icon/glyph';
 
 /** The icon to draw. */
 export interface TrayIconModel {

@@ -5,7 +5,7 @@ vi.mock('electron', async () => (await import('../../../tests/mocks/electron')).
 import type { FakeMenu } from '../../../tests/mocks/electron';
 import { FakeTray, fake, resetElectronMock } from '../../../tests/mocks/electron';
 import type { AccountSummary, HotkeyStatus, PinnedDialog, SettingsView, ViewState } from '../../shared/types';
-import { cachedTrayIcon, type TrayIconOptions } from '../core/icons/tray';
+import { drawTrayIcon, type TrayIconOptions } from './tray-icon/glyph';
 import { createTray, type TrayOptions } from './tray';
 import { MENU_DIALOG_LIMIT } from './tray-model';
 
@@ -76,7 +76,7 @@ function setup(over: Partial<TrayOptions> = {}) {
     locale: 'en-US',
     renderIcon: (o) => {
       rendered.push(o);
-      return cachedTrayIcon(o);
+      return drawTrayIcon(o);
     },
     initial: view(),
     onClick: () => did.push('click'),
@@ -115,11 +115,11 @@ describe('tray icon states', () => {
     const { ctl, rendered, tray } = setup({ initial: v });
     ctl.update(v);
     const last = rendered.at(-1)!;
+    // Drawn for 100, 125, 150 and 200 % (24 DIPs on Linux), handed over as raw pixels.
+    expect(rendered.slice(-4).map((o) => o.size)).toEqual([24, 30, 36, 48]);
     expect(last).toMatchObject({ state, count, size: 48, theme: 'light' });
-    expect(rendered.at(-2)).toMatchObject({ state, count, size: 24 });
-    // 1x and 2x representations of a real PNG.
-    expect(tray.nativeImage.getScaleFactors()).toEqual([1, 2]);
-    expect(tray.nativeImage.isEmpty()).toBe(false);
+    expect(tray.nativeImage.getScaleFactors()).toEqual([1, 1.25, 1.5, 2]);
+    expect(tray.nativeImage.getSize()).toEqual({ width: 24, height: 24 });
   });
 
   it('the five states and different counts draw different pictures', () => {
@@ -339,7 +339,7 @@ describe('tray menu', () => {
     const { ctl, tray, menu } = setup({
       renderIcon: (o) => {
         if (fail) throw new RangeError('bad size');
-        return cachedTrayIcon(o);
+        return drawTrayIcon(o);
       },
     });
     const before = tray.images.length;

@@ -4,15 +4,13 @@
  * the menu is the only way in: click events never arrive from an
  * AppIndicator, so "Open" is always its first item.
  */
-import { Menu, Tray, nativeImage, nativeTheme, type NativeImage, type Rectangle } from 'electron';
+import { Menu, Tray, nativeTheme, type NativeImage, type Rectangle } from 'electron';
 import type { Lang } from '../../shared/errors';
 import type { HotkeyStatus, SettingsView, ViewState } from '../../shared/types';
-import type { TrayIconOptions, TrayTheme } from '../core/icons/tray';
 import type { Logger } from '../core/ports';
+import type { TrayTheme } from './tray-icon/glyph';
+import { trayImage, type TrayIconRenderer } from './tray-icon/native-image';
 import { buildTrayMenuTemplate, trayIconModel, trayLang, trayToolTip, type TrayMenuActions } from './tray-model';
-
-/** Renders one tray PNG (src/main/core/icons/tray.ts `cachedTrayIcon`). */
-export type TrayIconRenderer = (opts: TrayIconOptions) => Buffer;
 
 /** Options of {@link createTray}. */
 export interface TrayOptions {
@@ -20,6 +18,7 @@ export interface TrayOptions {
   platform: NodeJS.Platform;
   /** OS locale (`app.getLocale()`), for the menu language when Settings say `system`. */
   locale: string;
+  /** Draws the glyph (tray-icon/glyph.ts `drawTrayIcon`). */
   renderIcon: TrayIconRenderer;
   actions: Omit<TrayMenuActions, 'restartToUpdate'>;
   /** A left click on the icon (toggles the popup). */
@@ -43,7 +42,7 @@ export interface TrayController {
   destroy(): void;
 }
 
-/** Icon edge in DIPs at 1x: 16 on Windows and macOS, 24 on Linux panels (drawn at 2x too for HiDPI). */
+/** Icon edge in DIPs: 16 on Windows and macOS, 24 on Linux panels (drawn for each display scale too). */
 export function trayIconSize(platform: NodeJS.Platform): number {
   return platform === 'linux' ? 24 : 16;
 }
@@ -52,17 +51,6 @@ export function trayIconSize(platform: NodeJS.Platform): number {
 export function trayTheme(platform: NodeJS.Platform, dark: boolean): TrayTheme {
   if (platform === 'darwin') return 'template';
   return dark ? 'dark' : 'light';
-}
-
-/** Builds a NativeImage with 1x and 2x representations. */
-export function trayImage(
-  render: TrayIconRenderer,
-  opts: { state: TrayIconOptions['state']; count: number; size: number; theme: TrayTheme },
-): NativeImage {
-  const image = nativeImage.createFromBuffer(render({ ...opts }), { scaleFactor: 1 });
-  image.addRepresentation({ scaleFactor: 2, buffer: render({ ...opts, size: opts.size * 2 }) });
-  if (opts.theme === 'template') image.setTemplateImage(true);
-  return image;
 }
 
 /** Creates the tray icon. Call after `app` is ready. */

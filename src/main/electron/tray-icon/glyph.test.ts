@@ -1,20 +1,13 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { decodePng, type RgbaImage } from './png';
-import {
-  cachedTrayIcon,
-  countLabel,
-  fitBadgeLabel,
-  renderAppIcon,
-  renderTrayIcon,
-  TRAY_STATES,
-  TRAY_THEMES,
-  trayIconCache,
-  trayIconKey,
-  type TrayIconOptions,
-} from './tray';
+import { describe, expect, it } from 'vitest';
+import { countLabel, drawTrayIcon, fitBadgeLabel, TRAY_STATES, TRAY_THEMES, type TrayIconOptions } from './glyph';
+import type { RgbaBitmap } from './raster';
+
+/** The glyph as straight RGBA, with `data` for the pixel helpers below. */
+type RgbaImage = RgbaBitmap & { data: Buffer };
 
 function render(opts: Partial<TrayIconOptions> = {}): RgbaImage {
-  return decodePng(renderTrayIcon({ state: 'idle', count: 0, size: 16, theme: 'light', ...opts }));
+  const bmp = drawTrayIcon({ state: 'idle', count: 0, size: 16, theme: 'light', ...opts });
+  return { ...bmp, data: bmp.rgba };
 }
 
 /** Fraction of pixels whose RGBA differs by more than a rounding step. */
@@ -34,12 +27,12 @@ function opaqueShare(img: RgbaImage): number {
   return n / (img.width * img.height);
 }
 
-describe('renderTrayIcon', () => {
-  it.each([16, 22, 24, 32, 48])('renders every state and theme as a valid PNG of %i px', (size) => {
+describe('drawTrayIcon', () => {
+  it.each([16, 20, 22, 24, 30, 32, 36, 48])('draws every state and theme as RGBA pixels at %i px', (size) => {
     for (const state of TRAY_STATES) {
       for (const theme of TRAY_THEMES) {
         const img = render({ state, theme, size, count: 5 });
-        expect([img.width, img.height]).toEqual([size, size]);
+        expect([img.width, img.height, img.rgba.length]).toEqual([size, size, size * size * 4]);
         // Something is drawn, and the corners stay see-through (it is a glyph, not a tile).
         expect(opaqueShare(img)).toBeGreaterThan(0.1);
         expect(img.data[3]).toBe(0);
@@ -49,7 +42,7 @@ describe('renderTrayIcon', () => {
 
   it('makes the five states visibly different from each other, in every theme and size', () => {
     for (const theme of TRAY_THEMES) {
-      for (const size of [16, 32]) {
+      for (const size of [16, 20, 24, 32]) {
         const imgs = TRAY_STATES.map((state) => render({ state, theme, size, count: 3 }));
         for (let i = 0; i < imgs.length; i++) {
           for (let j = i + 1; j < imgs.length; j++) {
@@ -70,6 +63,32 @@ describe('renderTrayIcon', () => {
       for (let i = 0; i < shown.length; i++) {
         for (let j = i + 1; j < shown.length; j++) expect(difference(shown[i]!, shown[j]!)).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it('writes the count in white inside the red badge at every display scale (16 DIPs at 100–200 %)', () => {
+    /** White text pixels inside the badge (the top-right quarter-and-a-bit). */
+    const whiteInBadge = (img: RgbaImage) => {
+      let n = 0;
+      for (let y = 0; y < Math.ceil(img.height / 2); y++) {
+        for (let x = Math.floor(img.width / 3); x < img.width; x++) {
+          const i = (y * img.width + x) * 4;
+          if (img.data[i + 3] === 255 && img.data[i]! > 240 && img.data[i + 1]! > 240 && img.data[i + 2]! > 240) n++;
+        }
+      }
+      return n;
+    };
+    for (const size of [16, 20, 24, 32]) {
+      for (const count of [7, 42, 150]) {
+        expect(whiteInBadge(render({ state: 'unread', count, size })), `${count} at ${size}px`).toBeGreaterThan(3);
+      }
+      // A count of 0 is a plain dot; the idle glyph has no badge at all.
+      expect(whiteInBadge(render({ state: 'unread', count: 0, size }))).toBe(0);
+      expect(whiteInBadge(render({ state: 'idle', size }))).toBe(0);
+      // Above 99 every count draws the same "99+".
+      expect(
+        difference(render({ state: 'unread', count: 100, size }), render({ state: 'unread', count: 7000, size })),
+      ).toBe(0);
     }
   });
 
@@ -118,53 +137,13 @@ describe('renderTrayIcon', () => {
     const zero = render({ state: 'unread', count: 0 });
     expect(difference(render({ state: 'unread', count: Number.NaN }), zero)).toBe(0);
     expect(difference(render({ state: 'unread', count: -4 }), zero)).toBe(0);
-    expect(() => renderTrayIcon({ state: 'busy' as never, count: 0, size: 16, theme: 'light' })).toThrow(
+    expect(() => drawTrayIcon({ state: 'busy' as never, count: 0, size: 16, theme: 'light' })).toThrow(
       /Unknown tray state: busy/,
     );
-    expect(() => renderTrayIcon({ state: 'idle', count: 0, size: 16, theme: 'pink' as never })).toThrow(
+    expect(() => drawTrayIcon({ state: 'idle', count: 0, size: 16, theme: 'pink' as never })).toThrow(
       /Unknown tray theme/,
     );
-    expect(() => renderTrayIcon({ state: 'idle', count: 0, size: 7, theme: 'light' })).toThrow(/from 8 to 256/);
-    expect(() => renderTrayIcon({ state: 'idle', count: 0, size: 16.5, theme: 'light' })).toThrow(RangeError);
-  });
-});
-
-describe('cachedTrayIcon', () => {
-  beforeEach(() => trayIconCache.clear());
-
-  it('returns the very same buffer for the same options', () => {
-    const opts: TrayIconOptions = { state: 'unread', count: 3, size: 32, theme: 'dark' };
-    const first = cachedTrayIcon(opts);
-    expect(cachedTrayIcon({ ...opts })).toBe(first);
-    expect(cachedTrayIcon({ ...opts, count: 4 })).not.toBe(first);
-    expect(first.equals(renderTrayIcon(opts))).toBe(true);
-  });
-
-  it('shares entries between counts that draw the same badge, and ignores the count outside unread', () => {
-    expect(trayIconKey({ state: 'unread', count: 120, size: 16, theme: 'light' })).toBe(
-      trayIconKey({ state: 'unread', count: 999, size: 16, theme: 'light' }),
-    );
-    expect(cachedTrayIcon({ state: 'idle', count: 1, size: 16, theme: 'light' })).toBe(
-      cachedTrayIcon({ state: 'idle', count: 9, size: 16, theme: 'light' }),
-    );
-  });
-
-  it('stays bounded', () => {
-    for (let count = 1; count <= 100; count++) cachedTrayIcon({ state: 'unread', count, size: 16, theme: 'light' });
-    expect(trayIconCache.size).toBeLessThanOrEqual(64);
-  });
-
-  it('validates before caching', () => {
-    expect(() => cachedTrayIcon({ state: 'idle', count: 0, size: 1000, theme: 'light' })).toThrow(RangeError);
-  });
-});
-
-describe('renderAppIcon', () => {
-  it('renders a square PNG with a transparent margin and an opaque middle', () => {
-    const img = decodePng(renderAppIcon(64));
-    expect([img.width, img.height]).toEqual([64, 64]);
-    expect(img.data[3]).toBe(0);
-    expect(img.data[(32 * 64 + 32) * 4 + 3]).toBe(255);
-    expect(() => renderAppIcon(8)).toThrow(RangeError);
+    expect(() => drawTrayIcon({ state: 'idle', count: 0, size: 7, theme: 'light' })).toThrow(/from 8 to 256/);
+    expect(() => drawTrayIcon({ state: 'idle', count: 0, size: 16.5, theme: 'light' })).toThrow(RangeError);
   });
 });

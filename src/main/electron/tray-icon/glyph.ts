@@ -1,7 +1,8 @@
 /**
- * Tray and app icons, drawn at the requested size (not scaled down from a
- * big image, so 16 px stays crisp). Pure TypeScript: runs in the main
- * process at every count change and in scripts/make-icons.ts at build time.
+ * The tray glyph, drawn as raw RGBA pixels at the requested pixel size (not
+ * scaled down from a big image, so 16 px stays crisp and the count badge is
+ * redrawn for each display scale). Pure TypeScript, no `electron` import:
+ * ./native-image.ts hands the pixels to Electron.
  *
  * The tray glyph is a chat bubble:
  * - `idle`       solid bubble in the panel's foreground colour;
@@ -16,13 +17,11 @@
  * only: a macOS template image the OS recolours; colour distinctions become
  * shape and alpha distinctions, badges knock their text out).
  */
-import { encodePng } from './png';
 import {
   Canvas,
   FONT_3X5,
   FONT_5X7,
   sdCapsule,
-  sdCircle,
   sdConvexPolygon,
   sdGrow,
   sdInnerOutline,
@@ -31,6 +30,7 @@ import {
   textWidth,
   type PixelFont,
   type Rgba,
+  type RgbaBitmap,
   type Sdf,
 } from './raster';
 
@@ -39,17 +39,17 @@ export type TrayState = 'idle' | 'unread' | 'offline' | 'error' | 'signed-out';
 /** The panel the icon sits on (`template`: macOS template image). */
 export type TrayTheme = 'light' | 'dark' | 'template';
 
-/** Every tray state, in a stable order (for menus, scripts and tests). */
+/** Every tray state, in a stable order. */
 export const TRAY_STATES: readonly TrayState[] = ['idle', 'unread', 'offline', 'error', 'signed-out'];
 /** Every tray theme. */
 export const TRAY_THEMES: readonly TrayTheme[] = ['light', 'dark', 'template'];
 
-/** Options of {@link renderTrayIcon}. */
+/** Options of {@link drawTrayIcon}. */
 export interface TrayIconOptions {
   state: TrayState;
   /** Unread count shown in the badge (state `unread` only); 0 shows a dot. */
   count: number;
-  /** Edge in pixels, 8..256 (16 and 32 on Windows/macOS, 22–24 on Linux panels). */
+  /** Edge in pixels, 8..256: the icon's size in DIPs times the display scale (16 DIPs at 125 % is 20). */
   size: number;
   theme: TrayTheme;
 }
@@ -221,8 +221,13 @@ function validate(opts: TrayIconOptions): void {
   }
 }
 
-/** Draws a tray icon into a canvas (see {@link renderTrayIcon}). */
-export function drawTrayIcon(opts: TrayIconOptions): Canvas {
+/**
+ * Draws the tray icon for a state, unread count, pixel size and panel theme
+ * as straight RGBA pixels. Throws TypeError/RangeError for an unknown
+ * state/theme or a size outside 8..256; a negative or non-finite count
+ * counts as 0.
+ */
+export function drawTrayIcon(opts: TrayIconOptions): RgbaBitmap {
   validate(opts);
   const s = opts.size;
   const p = PALETTES[opts.theme];
@@ -255,130 +260,5 @@ export function drawTrayIcon(opts: TrayIconOptions): Canvas {
       canvas.fill(sdInnerOutline(bubble, Math.max(1, Math.floor(s / 12))), p.fg);
       break;
   }
-  return canvas;
-}
-
-/**
- * Renders the tray icon for a state, unread count, size and panel theme as
- * a PNG. Takes well under a millisecond at tray sizes; use
- * {@link cachedTrayIcon} on hot paths anyway. Throws TypeError/RangeError
- * for an unknown state/theme or a size outside 8..256; a negative or
- * non-finite count counts as 0.
- */
-export function renderTrayIcon(opts: TrayIconOptions): Buffer {
-  return encodePng(drawTrayIcon(opts).toRgba(), { level: 6 });
-}
-
-/**
- * The cache key for `opts`: counts that draw the same badge share a key
- * (every count above 99 shows "99+"), and the count is ignored outside the
- * `unread` state.
- */
-export function trayIconKey(opts: TrayIconOptions): string {
-  const label = opts.state === 'unread' ? countLabel(opts.count) : '';
-  return `${opts.state}|${opts.theme}|${opts.size}|${label}`;
-}
-
-/** A small least-recently-used cache of rendered icons. */
-export class IconCache {
-  private readonly map = new Map<string, Buffer>();
-
-  constructor(private readonly maxEntries = 64) {}
-
-  /** The cached buffer for `key`, or the result of `make()` (then cached). */
-  get(key: string, make: () => Buffer): Buffer {
-    const hit = this.map.get(key);
-    if (hit) {
-      // Re-insert to mark as most recently used.
-      this.map.delete(key);
-      this.map.set(key, hit);
-      return hit;
-    }
-    const buf = make();
-    this.map.set(key, buf);
-    if (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value!);
-    return buf;
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
-}
-
-/** The process-wide cache behind {@link cachedTrayIcon}. */
-export const trayIconCache = new IconCache(64);
-
-/**
- * {@link renderTrayIcon} through {@link trayIconCache}: the same options
- * return the very same Buffer (do not mutate it).
- */
-export function cachedTrayIcon(opts: TrayIconOptions): Buffer {
-  validate(opts);
-  return trayIconCache.get(trayIconKey(opts), () => renderTrayIcon(opts));
-}
-
-// ---------------------------------------------------------------- app icon
-
-const APP_TOP: Rgba = [47, 198, 246, 1];
-const APP_BOTTOM: Rgba = [0, 102, 230, 1];
-const APP_SWITCH: Rgba = [0, 102, 230, 1];
-
-/**
- * Draws the application icon (the design `build/icon-source.png` is made
- * from): a rounded square with a blue gradient, a white chat bubble holding
- * a switch in the "on" position, and a red unread dot. The square leaves the
- * ~10 % margin macOS icons use.
- */
-export function drawAppIcon(size: number): Canvas {
-  if (!Number.isInteger(size) || size < 16 || size > 2048) {
-    throw new RangeError(`App icon size must be a whole number from 16 to 2048, got ${String(size)}`);
-  }
-  const s = size;
-  const c = new Canvas(s, s);
-  const m = Math.round(s * 0.098);
-  const side = s - 2 * m;
-  const tile = sdRoundedRect(m, m, side, side, side * 0.225);
-  // Soft shadow under the tile.
-  c.fill(
-    sdRoundedRect(m, m + s * 0.012, side, side, side * 0.225),
-    [0, 0, 0, 0.28],
-    'over',
-    undefined,
-    Math.max(1, s * 0.02),
-  );
-  c.fill(tile, (_x, y) => {
-    const t = Math.min(1, Math.max(0, (y - m) / side));
-    return [
-      APP_TOP[0] + (APP_BOTTOM[0] - APP_TOP[0]) * t,
-      APP_TOP[1] + (APP_BOTTOM[1] - APP_TOP[1]) * t,
-      APP_TOP[2] + (APP_BOTTOM[2] - APP_TOP[2]) * t,
-      1,
-    ];
-  });
-  const u = s / 100;
-  const bubble = sdUnion(
-    sdRoundedRect(24 * u, 29 * u, 52 * u, 36 * u, 10 * u),
-    sdConvexPolygon([
-      [31 * u, 60 * u],
-      [46 * u, 60 * u],
-      [29 * u, 75 * u],
-    ]),
-  );
-  c.fill(bubble, WHITE);
-  // The read/unread switch, on.
-  c.fill(sdRoundedRect(34 * u, 41 * u, 32 * u, 13 * u, 6.5 * u), APP_SWITCH);
-  c.fill(sdCircle(59.5 * u, 47.5 * u, 4.8 * u), WHITE);
-  // The unread dot with a white rim.
-  c.fill(sdCircle(74 * u, 30 * u, 9.5 * u), WHITE);
-  c.fill(sdCircle(74 * u, 30 * u, 7 * u), RED);
-  return c;
-}
-
-/** Renders the application icon as a PNG of `size`×`size` (16..2048). */
-export function renderAppIcon(size: number): Buffer {
-  return encodePng(drawAppIcon(size).toRgba());
+  return canvas.toRgba();
 }

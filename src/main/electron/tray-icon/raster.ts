@@ -1,20 +1,22 @@
 /**
- * A tiny RGBA rasterizer for icons: anti-aliased shapes described by signed
- * distance functions (circle, rounded rect, capsule line, convex polygon and
- * their unions/outlines), source-over and erase compositing, a pixel font
- * for the unread count, and an area-filter downscale.
+ * A tiny RGBA rasterizer for the tray glyph: anti-aliased shapes described
+ * by signed distance functions (circle, rounded rect, capsule line, convex
+ * polygon and their unions/outlines), source-over and erase compositing, and
+ * a pixel font for the unread count. Pure: no `electron`, tested in Node.
  *
- * Pixels are premultiplied floats internally (exact compositing and
- * downscaling); {@link Canvas.toRgba} converts to straight 8-bit RGBA.
+ * Pixels are premultiplied floats internally (exact compositing);
+ * {@link Canvas.toRgba} converts to straight 8-bit RGBA.
  * Coordinates are in pixels; pixel (x, y) covers [x, x+1) × [y, y+1).
  */
-import type { RgbaImage } from './png';
-
 /** A colour: r, g, b in 0..255 and alpha in 0..1. */
 export type Rgba = readonly [r: number, g: number, b: number, a: number];
 
-/** A flat colour or a function of the pixel centre (gradients). */
-export type Paint = Rgba | ((x: number, y: number) => Rgba);
+/** Raw pixels: `rgba` holds width × height straight (not premultiplied) RGBA bytes, row-major. */
+export interface RgbaBitmap {
+  width: number;
+  height: number;
+  rgba: Buffer;
+}
 
 /** Signed distance in pixels from a point to a shape's edge: negative inside. */
 export type Sdf = (x: number, y: number) => number;
@@ -22,20 +24,7 @@ export type Sdf = (x: number, y: number) => number;
 /** `over` paints on top; `erase` cuts the shape out of what is there (knock-out). */
 export type BlendMode = 'over' | 'erase';
 
-/** Pixel bounds [x0, x1) × [y0, y1). */
-export interface Bounds {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
 // ---------------------------------------------------------------- shapes
-
-/** A disc. */
-export function sdCircle(cx: number, cy: number, r: number): Sdf {
-  return (x, y) => Math.hypot(x - cx, y - cy) - r;
-}
 
 /** A rectangle [x, x+w] × [y, y+h] with corner radius r (exact SDF). */
 export function sdRoundedRect(x: number, y: number, w: number, h: number, r: number): Sdf {
@@ -209,22 +198,12 @@ export class Canvas {
     p[i + 3] = a + p[i + 3]! * k;
   }
 
-  /**
-   * Fills the shape `sdf` inside `bounds` (whole canvas by default). The edge
-   * ramp is `softness` pixels wide: 1 is crisp anti-aliasing, more is a blur
-   * (shadows).
-   */
-  fill(sdf: Sdf, paint: Paint, mode: BlendMode = 'over', bounds?: Bounds, softness = 1): void {
-    const x0 = Math.max(0, Math.floor(bounds?.x0 ?? 0));
-    const y0 = Math.max(0, Math.floor(bounds?.y0 ?? 0));
-    const x1 = Math.min(this.width, Math.ceil(bounds?.x1 ?? this.width));
-    const y1 = Math.min(this.height, Math.ceil(bounds?.y1 ?? this.height));
-    const flat = typeof paint === 'function' ? null : paint;
-    for (let y = y0; y < y1; y++) {
-      for (let x = x0; x < x1; x++) {
-        const cov = clamp01(0.5 - sdf(x + 0.5, y + 0.5) / softness);
-        if (cov <= 0) continue;
-        this.blend(x, y, cov, flat ?? (paint as (x: number, y: number) => Rgba)(x + 0.5, y + 0.5), mode);
+  /** Fills the shape `sdf` with a one-pixel anti-aliased edge. */
+  fill(sdf: Sdf, color: Rgba, mode: BlendMode = 'over'): void {
+    for (let y = 0; y < this.height; y++) {
+      for (let x = 0; x < this.width; x++) {
+        const cov = clamp01(0.5 - sdf(x + 0.5, y + 0.5));
+        if (cov > 0) this.blend(x, y, cov, color, mode);
       }
     }
   }
@@ -267,10 +246,10 @@ export class Canvas {
     }
   }
 
-  /** Straight (not premultiplied) 8-bit RGBA, ready for {@link import('./png').encodePng}. */
-  toRgba(): RgbaImage {
+  /** Straight (not premultiplied) 8-bit RGBA, row by row from the top left. */
+  toRgba(): RgbaBitmap {
     const n = this.width * this.height;
-    const out = new Uint8Array(n * 4);
+    const out = Buffer.alloc(n * 4);
     const p = this.px;
     for (let i = 0; i < n * 4; i += 4) {
       const a = p[i + 3]!;
@@ -280,103 +259,6 @@ export class Canvas {
       out[i + 2] = Math.round(clamp01(p[i + 2]! / a) * 255);
       out[i + 3] = Math.round(clamp01(a) * 255);
     }
-    return { width: this.width, height: this.height, data: out };
+    return { width: this.width, height: this.height, rgba: out };
   }
-
-  /** A canvas holding an 8-bit RGBA image. */
-  static fromRgba(img: RgbaImage): Canvas {
-    const c = new Canvas(img.width, img.height);
-    const d = img.data;
-    if (d.length !== img.width * img.height * 4) throw new RangeError('RGBA data length does not match the size');
-    for (let i = 0; i < d.length; i += 4) {
-      const a = d[i + 3]! / 255;
-      c.px[i] = (d[i]! / 255) * a;
-      c.px[i + 1] = (d[i + 1]! / 255) * a;
-      c.px[i + 2] = (d[i + 2]! / 255) * a;
-      c.px[i + 3] = a;
-    }
-    return c;
-  }
-
-  /**
-   * A resized copy using an area (box) filter: every output pixel is the
-   * exact coverage-weighted average of the source pixels under it, in
-   * premultiplied space (no dark fringes at transparent edges). Meant for
-   * downscaling; upscaling works but is blocky.
-   */
-  resize(width: number, height: number): Canvas {
-    const out = new Canvas(width, height);
-    const wx = areaWeights(this.width, width);
-    const wy = areaWeights(this.height, height);
-    // Horizontal pass: source rows → `width` columns.
-    const tmp = new Float32Array(width * this.height * 4);
-    const src = this.px;
-    for (let y = 0; y < this.height; y++) {
-      const rowIn = y * this.width * 4;
-      const rowOut = y * width * 4;
-      for (let x = 0; x < width; x++) {
-        const { start, weights } = wx[x]!;
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        let a = 0;
-        for (let k = 0; k < weights.length; k++) {
-          const w = weights[k]!;
-          const i = rowIn + (start + k) * 4;
-          r += src[i]! * w;
-          g += src[i + 1]! * w;
-          b += src[i + 2]! * w;
-          a += src[i + 3]! * w;
-        }
-        const o = rowOut + x * 4;
-        tmp[o] = r;
-        tmp[o + 1] = g;
-        tmp[o + 2] = b;
-        tmp[o + 3] = a;
-      }
-    }
-    // Vertical pass.
-    for (let y = 0; y < height; y++) {
-      const { start, weights } = wy[y]!;
-      for (let x = 0; x < width; x++) {
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        let a = 0;
-        for (let k = 0; k < weights.length; k++) {
-          const w = weights[k]!;
-          const i = ((start + k) * width + x) * 4;
-          r += tmp[i]! * w;
-          g += tmp[i + 1]! * w;
-          b += tmp[i + 2]! * w;
-          a += tmp[i + 3]! * w;
-        }
-        const o = (y * width + x) * 4;
-        out.px[o] = r;
-        out.px[o + 1] = g;
-        out.px[o + 2] = b;
-        out.px[o + 3] = a;
-      }
-    }
-    return out;
-  }
-}
-
-/** For each output index, the first source index and the weights (summing to 1) of the source cells it covers. */
-function areaWeights(srcLen: number, dstLen: number): Array<{ start: number; weights: number[] }> {
-  const scale = srcLen / dstLen;
-  const out: Array<{ start: number; weights: number[] }> = [];
-  for (let i = 0; i < dstLen; i++) {
-    const a = i * scale;
-    const b = (i + 1) * scale;
-    const start = Math.floor(a);
-    const end = Math.min(srcLen, Math.ceil(b - 1e-9));
-    const weights: number[] = [];
-    for (let s = start; s < end; s++) {
-      const overlap = Math.min(b, s + 1) - Math.max(a, s);
-      weights.push(overlap / scale);
-    }
-    out.push({ start, weights });
-  }
-  return out;
 }

@@ -415,7 +415,11 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
     return outcomes as BatchOutcome<T>[];
   };
 
-  const listRecent = async (params: Params = {}, callOpts: CallOptions = {}): Promise<RecentItem[]> => {
+  const listRecent = async (
+    params: Params = {},
+    callOpts: CallOptions = {},
+    lastPage?: (page: readonly RecentItem[]) => boolean,
+  ): Promise<RecentItem[]> => {
     const seen = new Set<string>();
     const items: RecentItem[] = [];
     for (let page = 0, offset = 0; page < RECENT_MAX_PAGES; page += 1, offset += RECENT_PAGE_SIZE) {
@@ -439,6 +443,7 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       }
       const more = res.hasMore ?? res.hasMorePages;
       if (more !== true || res.items.length === 0) break;
+      if (lastPage?.(res.items.filter(isPlainObject) as RecentItem[])) break;
       if (page === RECENT_MAX_PAGES - 1) logger.warn('im.recent.list: stopped at the page cap', { pages: page + 1 });
     }
     return items;

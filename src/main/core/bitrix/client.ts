@@ -5,7 +5,13 @@
  * renewal through the {@link AuthStrategy}, `batch` chunking and
  * `im.recent.list` paging.
  */
-import { BITRIX_ERROR_CODES, TRANSIENT_CODES, explain, type ErrorCode } from '../../../shared/errors';
+import {
+  BITRIX_ERROR_CODES,
+  OVERLOAD_RETRY_MS,
+  TRANSIENT_CODES,
+  explain,
+  type ErrorCode,
+} from '../../../shared/errors';
 import { parseDialogId } from '../../../shared/dialog-id';
 import type { AuthStrategy } from '../auth/types';
 import { systemClock, type Clock, type FetchLike, type Logger } from '../ports';
@@ -105,6 +111,11 @@ export function errorFromEnvelope(
   const raw = typeof body.error === 'string' ? body.error : '';
   if (KNOWN_BITRIX.has(raw)) {
     const code = raw as ErrorCode;
+    // A portal-wide block (bitrix24-api.md §6): not retried within the call; whoever holds the
+    // work (the action queue, the poller) tries again much later.
+    if (code === 'OVERLOAD_LIMIT') {
+      return bitrixError(code, { status, method, transient: true, retryAfterMs: OVERLOAD_RETRY_MS });
+    }
     return bitrixError(code, { status, method, transient: TRANSIENT_CODES.has(code) });
   }
   const what = [sanitizePortalText(raw, 60), sanitizePortalText(body.error_description)].filter(Boolean).join(': ');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OVERLOAD_RETRY_MS } from '../../shared/errors';
 import { BitrixError } from './bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
 import { memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
@@ -333,6 +334,34 @@ describe('the action queue', () => {
     queue.enqueue('a', 'chat1', true);
     await queue.drain();
     expect(queue.all()[0]!.nextAttemptAt - clock.now()).toBe(120_000);
+  });
+
+  it('OVERLOAD_LIMIT (a portal-wide block) keeps the toggle and retries it minutes later, never drops it', async () => {
+    const { queue, clients, clock, dropped, authLost } = setup();
+    clients.a.respond = () =>
+      new BitrixError('OVERLOAD_LIMIT', 'blocked', { transient: true, retryAfterMs: OVERLOAD_RETRY_MS });
+    queue.enqueue('a', 'chat1', true);
+    await queue.drain();
+    expect(dropped).toEqual([]);
+    expect(authLost).toEqual([]);
+    expect(queue.all()[0]!.nextAttemptAt - clock.now()).toBeGreaterThanOrEqual(OVERLOAD_RETRY_MS);
+    clients.a.respond = () => true;
+    await clock.advance(OVERLOAD_RETRY_MS);
+    expect(queue.size()).toBe(0);
+  });
+
+  it('WRONG_AUTH_TYPE refuses one method, not the sign-in: the intent is reported, the account keeps sending', async () => {
+    const { queue, clients, dropped, authLost } = setup();
+    clients.a.respond = (c) =>
+      c.params?.['DIALOG_ID'] === 'chat1' ? new BitrixError('WRONG_AUTH_TYPE', 'refused') : true;
+    queue.enqueue('a', 'chat1', true);
+    await queue.drain();
+    queue.enqueue('a', 'chat2', true);
+    await queue.drain();
+    expect(authLost).toEqual([]);
+    expect(queue.isHeld('a')).toBe(false);
+    expect(dropped.map((d) => d.code)).toEqual(['WRONG_AUTH_TYPE']);
+    expect(queue.size()).toBe(0);
   });
 
   it('retryNow makes backed-off intents due at once (network back)', async () => {

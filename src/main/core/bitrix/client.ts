@@ -12,7 +12,7 @@ import {
   explain,
   type ErrorCode,
 } from '../../../shared/errors';
-import { parseDialogId } from '../../../shared/dialog-id';
+import { parseDialogId, sgRefusal } from '../../../shared/dialog-id';
 import type { AuthStrategy } from '../auth/types';
 import { systemClock, type Clock, type FetchLike, type Logger } from '../ports';
 import { redact, silentLogger } from '../redact';
@@ -74,6 +74,8 @@ export const RECENT_MAX_PAGES = 50;
 const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/i;
 const KNOWN_BITRIX = new Set<string>(BITRIX_ERROR_CODES);
 const RENEW_CODES = new Set<ErrorCode>(['expired_token', 'invalid_token']);
+/** The toggle's methods, which do not resolve `sgNNN`. */
+const READ_METHODS = new Set(['im.recent.unread', 'im.dialog.read']);
 
 /** True for fetch's refusal of a redirect under `redirect: 'error'` (Node: cause "unexpected redirect"). */
 function isRedirectRefusal(e: unknown): boolean {
@@ -144,6 +146,9 @@ function validateCall(method: unknown, params: unknown): { method: string; param
   if (!('DIALOG_ID' in params)) return { method, params };
   const id = parseDialogId(params.DIALOG_ID);
   if (!id) throw bitrixError('INVALID_DIALOG_ID', { method });
+  // The server answers `false` for sgNNN here (bitrix24-api.md §6): say why before sending anything.
+  const refusal = READ_METHODS.has(method) ? sgRefusal(id) : null;
+  if (refusal) throw bitrixError('INVALID_DIALOG_ID', { method }, refusal);
   return id.id === params.DIALOG_ID ? { method, params } : { method, params: { ...params, DIALOG_ID: id.id } };
 }
 

@@ -158,6 +158,7 @@ class Portal implements FakePortal {
   private readonly notifyCounter: number;
   private readonly readSemantics: 'server' | 'docs';
   private readonly pinLimit: number;
+  private readonly pinnedRawRows: number;
   private readonly serverDomain: string | undefined;
   private readonly handlers: Record<string, Handler>;
 
@@ -187,6 +188,7 @@ class Portal implements FakePortal {
     this.notifyCounter = opts.notifyCounter ?? 0;
     this.readSemantics = opts.readSemantics ?? 'server';
     this.pinLimit = opts.pinLimit ?? PIN_LIMIT_DEFAULT;
+    this.pinnedRawRows = Math.max(1, Math.trunc(opts.pinnedRawRows ?? 1));
     this.serverDomain = (opts.oauth && opts.oauth.serverDomain) || undefined;
     const seed = opts.seed === 'demo' ? demoSeed(this.now()) : opts.seed === 'empty' || !opts.seed ? [] : opts.seed;
     this.addDialogs(seed);
@@ -509,7 +511,8 @@ class Portal implements FakePortal {
       member_id: this.memberId,
       refresh_token: refresh,
       scope: 'im',
-      server_endpoint: `${this.url}/rest/`,
+      // A real portal names its OAuth server here; this fake serves the token endpoint itself by default.
+      server_endpoint: this.serverDomain ? `https://${this.serverDomain}/rest/` : `${this.url}/rest/`,
       status: 'L',
       user_id: this.user.id,
     };
@@ -843,11 +846,15 @@ class Portal implements FakePortal {
     if (limit <= 0) limit = LIST_LIMIT_DEFAULT;
     limit = Math.min(limit, LIST_LIMIT_MAX);
     const ctx = this.context('list');
-    const page = list.slice(offset, offset + limit).map((d) => renderItem(d, ctx));
+    // The page is cut from the server's raw rows and collapsed to unique dialogs (a pinned
+    // dialog may have several rows, `pinnedRawRows`), so a full page can come back shorter.
+    const raw =
+      this.pinnedRawRows === 1 ? list : list.flatMap((d) => (d.pinned ? Array(this.pinnedRawRows).fill(d) : [d]));
+    const page = [...new Set(raw.slice(offset, offset + limit))].map((d) => renderItem(d, ctx));
     // Ordered PINNED DESC first (compareRecent), default LIMIT 50, at most 200; `hasMore` counts
     // the raw rows, and the answer carries a top-level `next` = OFFSET + count and, without
     // LAST_MESSAGE_DATE, `birthdayList` (bitrix24-api.md §6, the server's Recent::getList).
-    const hasMore = offset + limit < list.length;
+    const hasMore = offset + limit < raw.length;
     const result: Record<string, unknown> = {
       items: page,
       hasMorePages: hasMore,

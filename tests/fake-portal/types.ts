@@ -167,6 +167,13 @@ export interface FakePortalOptions {
   readSemantics?: 'server' | 'docs';
   /** Most pinned dialogs `im.recent.pin` allows (default 45, the server's PINNED_CHATS_LIMIT). */
   pinLimit?: number;
+  /**
+   * How many raw rows of the server's recent table each pinned dialog has (default 1). An
+   * `im.recent.list` page is cut from the raw rows and collapsed to unique dialogs, and `hasMore`
+   * counts raw rows (bitrix24-api.md §6, b24-rest-docs#260), so with more than 1 a first page
+   * of LIMIT 200 can hold only pinned dialogs although fewer than 200 are pinned.
+   */
+  pinnedRawRows?: number;
   /** The portal's clock (epoch ms): token and code lifetimes, the limiter, `time` blocks. Default `Date.now`. */
   now?: () => number;
 }

@@ -429,7 +429,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     backoff: options.backoff,
     // A cached list may be stale: an intent that matches it is still sent.
     confirmedUnread: (a, d) => (runtimes.get(a)?.cached ? undefined : confirmedDialog(a, d)?.unread),
-    confirmedCounter: (a, d) => (runtimes.get(a)?.cached ? undefined : confirmedDialog(a, d)?.counter),
+    // The unread count the user was shown, a cached list's too: "read" reads what they saw.
+    confirmedCounter: (a, d) => confirmedDialog(a, d)?.counter,
     onChange: push,
     onError: (err) => logger.error('Action queue failed', { error: String(err) }),
     onDelivered: (action: QueuedAction) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OVERLOAD_RETRY_MS } from '../../shared/errors';
+import { errorFromEnvelope } from './bitrix/client';
 import { BitrixError } from './bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
 import { memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
@@ -338,8 +339,8 @@ describe('the action queue', () => {
 
   it('OVERLOAD_LIMIT (a portal-wide block) keeps the toggle and retries it minutes later, never drops it', async () => {
     const { queue, clients, clock, dropped, authLost } = setup();
-    clients.a.respond = () =>
-      new BitrixError('OVERLOAD_LIMIT', 'blocked', { transient: true, retryAfterMs: OVERLOAD_RETRY_MS });
+    // As the client reads the portal's 503 envelope.
+    clients.a.respond = () => errorFromEnvelope({ error: 'OVERLOAD_LIMIT', error_description: 'blocked' }, 503);
     queue.enqueue('a', 'chat1', true);
     await queue.drain();
     expect(dropped).toEqual([]);

@@ -4,8 +4,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { B24OAuth } from '@bitrix24/b24jssdk';
-import { SEEDS, startBenchPortal, type BenchPortal } from './portal';
-import { check, pinnedIds, result, type WorkloadName, type WorkloadResult } from './workloads';
+import { startBenchPortal, type BenchPortal } from './portal';
+import { check, pinnedIds, result, seedFor, type WorkloadName, type WorkloadResult } from './workloads';
+
+/** The calls a peer makes to read one dialog: the mark removed, plus im.dialog.read when messages are unread. */
+function readCallsOf(workload: WorkloadName, id: string): [string, Record<string, unknown>][] {
+  const unmark: [string, Record<string, unknown>] = ['im.recent.unread', { DIALOG_ID: id, ACTION: 'N' }];
+  return workload === 'read200' ? [unmark, ['im.dialog.read', { DIALOG_ID: id }]] : [unmark];
+}
 
 // ---------------------------------------------------------------- the SDK
 
@@ -56,7 +62,7 @@ async function sdkRecent(b24: SdkClient): Promise<unknown[]> {
 
 /** The workload done with `@bitrix24/b24jssdk` (B24OAuth, its own limiter and retries). */
 export async function runSdk(workload: WorkloadName): Promise<WorkloadResult> {
-  const bp = await startBenchPortal(workload === 'read200' ? SEEDS.pinned200unread() : SEEDS.recent300pinned40());
+  const bp = await startBenchPortal(seedFor(workload));
   const b24 = sdkFor(bp);
   try {
     const ids = pinnedIds(bp);
@@ -66,15 +72,16 @@ export async function runSdk(workload: WorkloadName): Promise<WorkloadResult> {
     if (workload === 'toggle') {
       await sdkCall(b24, 'im.recent.unread', { DIALOG_ID: ids[0], ACTION: 'Y' });
       check(bp.portal.dialog(ids[0]!)?.unread === true, 'SDK toggle did not reach the portal');
-    } else if (workload === 'read200') {
+    } else if (workload === 'read200' || workload === 'read200mark') {
+      // As the vendor's mobile app reads: the mark removed, and im.dialog.read where messages are unread.
       const r = await b24.actions.v2.batchByChunk.make({
-        calls: ids.map((id) => ['im.recent.unread', { DIALOG_ID: id, ACTION: 'N' }] as [string, object]),
+        calls: ids.flatMap((id) => readCallsOf(workload, id)),
         options: { isHaltOnError: false },
       });
       check(r.isSuccess, `SDK batch failed: ${r.getErrorMessages().join('; ')}`);
       check(
         ids.every((id) => bp.portal.dialog(id)?.unread === false),
-        'SDK: not every dialog was marked read',
+        'SDK: not every dialog was read',
       );
     } else {
       // Load, and an idle poll: the SDK has no change detection, so a poll re-reads the list.
@@ -110,7 +117,7 @@ async function naiveCall(base: string, method: string, params: Record<string, un
 
 /** The workload done with plain fetch, one request per action, retrying a 503 after 1 s. */
 export async function runNaive(workload: WorkloadName): Promise<WorkloadResult> {
-  const bp = await startBenchPortal(workload === 'read200' ? SEEDS.pinned200unread() : SEEDS.recent300pinned40());
+  const bp = await startBenchPortal(seedFor(workload));
   const base = bp.portal.webhookUrl;
   try {
     const ids = pinnedIds(bp);
@@ -119,11 +126,11 @@ export async function runNaive(workload: WorkloadName): Promise<WorkloadResult> 
     const t0 = performance.now();
     if (workload === 'toggle') {
       await naiveCall(base, 'im.recent.unread', { DIALOG_ID: ids[0], ACTION: 'Y' });
-    } else if (workload === 'read200') {
-      for (const id of ids) await naiveCall(base, 'im.recent.unread', { DIALOG_ID: id, ACTION: 'N' });
+    } else if (workload === 'read200' || workload === 'read200mark') {
+      for (const id of ids) for (const [m, p] of readCallsOf(workload, id)) await naiveCall(base, m, p);
       check(
-        ids.every((id) => bp.portal.dialog(id)?.unread === false),
-        'naive: not every dialog was marked read',
+        ids.every((id) => bp.portal.dialog(id)?.unread === false && bp.portal.dialog(id)?.counter === 0),
+        'naive: not every dialog was read',
       );
     } else {
       // The default page (50), advanced by OFFSET until hasMore is false; a poll re-reads it all.

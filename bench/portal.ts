@@ -4,6 +4,9 @@
  */
 import { generateDialogs, startFakePortal, type FakePortal, type SeedDialog } from '../tests/fake-portal/server';
 
+/** A pinned private dialog of {@link SEEDS.recent300pinned40} (index 7: pinned, not a chat, not the first pinned one the toggle workload uses). */
+export const MUTED_PRIVATE_ID = 1007;
+
 /** The portal's own bucket (bitrix24-api.md §2: other plans than Enterprise). */
 export const PORTAL_BUCKET = { ratePerSec: 2, burst: 50 } as const;
 
@@ -23,10 +26,19 @@ export interface BenchPortal {
 
 /** Seeds of the workloads. */
 export const SEEDS = {
-  /** 300 recent dialogs, 40 of them pinned, nothing unread: the load, poll and toggle workloads. */
-  recent300pinned40: (): SeedDialog[] => generateDialogs(300, { pinned: 40 }),
-  /** 300 recent dialogs, 200 pinned, all carrying the manual unread mark: "mark 200 read". */
+  /**
+   * 300 recent dialogs, 40 of them pinned, nothing unread except one pinned private dialog the
+   * user muted, with 2 unread messages (counted under CHAT_MUTED, bitrix24-api.md §6): the load,
+   * poll and toggle workloads.
+   */
+  recent300pinned40: (): SeedDialog[] =>
+    generateDialogs(300, { pinned: 40 }).map((d) =>
+      d.id === MUTED_PRIVATE_ID ? { ...d, muted: true, counter: 2 } : d,
+    ),
+  /** 300 recent dialogs, 200 pinned, all carrying the manual unread mark and none unread messages: "mark 200 read" (mark only). */
   pinned200unread: (): SeedDialog[] => generateDialogs(300, { pinned: 200, unread: 300 }),
+  /** The same 200 pinned dialogs, each with the mark and unread messages: "mark 200 read" (messages). */
+  pinned200messages: (): SeedDialog[] => generateDialogs(300, { pinned: 200, unread: 300, withCounter: 300 }),
 } as const;
 
 /** Starts a portal on 127.0.0.1 with `seed` and the real bucket (or none with `rateLimit: false`). */

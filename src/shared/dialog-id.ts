@@ -2,6 +2,9 @@
  * DIALOG_ID as Bitrix24's messenger methods take it (bitrix24-api.md §1):
  * `"123"` a private dialog with user 123, `"chat74"` a group chat,
  * `"sg17"` a workgroup/project chat. Every layer validates through here.
+ * `sgNNN` parses, but the server does not resolve it in `im.recent.unread`
+ * (it answers `false`) and `im.recent.list` never returns it (bitrix24-api.md
+ * §6): whatever would send it is refused with {@link sgRefusal}.
  */
 export type DialogKind = 'user' | 'chat' | 'sonet';
 
@@ -21,7 +24,7 @@ export class InvalidDialogIdError extends Error {
   readonly code = 'INVALID_DIALOG_ID' as const;
   constructor(readonly input: unknown) {
     super(
-      `Not a Bitrix24 dialog id: ${describe(input)}. Use "chat74" for a group chat, "sg17" for a workgroup chat or "123" for a private dialog.`,
+      `Not a Bitrix24 dialog id: ${describe(input)}. Use "chat74" for a group chat (a workgroup's chat too) or "123" for a private dialog.`,
     );
     this.name = 'InvalidDialogIdError';
   }
@@ -54,6 +57,15 @@ export function parseDialogId(input: unknown): DialogId | null {
   if (!Number.isSafeInteger(num)) return null;
   const kind: DialogKind = m[1] === 'chat' ? 'chat' : m[1] === 'sg' ? 'sonet' : 'user';
   return { id: text, kind, num };
+}
+
+/**
+ * Why a workgroup id cannot be switched read/unread, as a sentence a user can act on; null for
+ * any other id. Bitrix24 does not resolve `sgNNN` in `im.recent.unread` (bitrix24-api.md §6).
+ */
+export function sgRefusal(id: DialogId): string | null {
+  if (id.kind !== 'sonet') return null;
+  return `"${id.id}" is a workgroup id, which Bitrix24 cannot mark read or unread. Use the workgroup chat's own id, "chatNNN": open the chat in Bitrix24 and copy the number after "chat" from its address.`;
 }
 
 /** Like {@link parseDialogId} but throws {@link InvalidDialogIdError}. */

@@ -54,6 +54,8 @@ export const APP_ERROR_CODES = [
   'OAUTH_STATE_MISMATCH',
   'OAUTH_DENIED',
   'OAUTH_TIMEOUT',
+  'UNKNOWN_OAUTH_SERVER',
+  'FOREIGN_REST_ENDPOINT',
   'PORT_IN_USE',
   'STORE_CORRUPT',
   'SECRET_STORAGE_UNAVAILABLE',
@@ -91,7 +93,15 @@ export const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERROR_UNEXPECTED_ANSWER',
   'QUERY_LIMIT_EXCEEDED',
   'OPERATION_TIME_LIMIT',
+  // A portal-wide block that lifts later (bitrix24-api.md §6): queued toggles wait, never dropped.
+  'OVERLOAD_LIMIT',
 ]);
+
+/**
+ * How long to wait before trying a portal that answered OVERLOAD_LIMIT again: the block is
+ * manual and portal-wide, so retrying within seconds only prolongs it.
+ */
+export const OVERLOAD_RETRY_MS = 10 * 60_000;
 
 /** Codes that mean the stored sign-in no longer works: keep queued actions, ask to sign in again. */
 export const AUTH_LOST_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -100,7 +110,6 @@ export const AUTH_LOST_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'invalid_client',
   'SIGN_IN_EXPIRED',
   'NOT_SIGNED_IN',
-  'WRONG_AUTH_TYPE',
   'AUTHORIZE_ERROR',
 ]);
 
@@ -134,8 +143,8 @@ export const ERROR_MESSAGES: Messages = {
     ru: 'Портал ограничивает частоту запросов. Повтор через мгновение.',
   },
   OVERLOAD_LIMIT: {
-    en: 'The portal blocked its REST API for overload. Its administrator has to contact Bitrix24 support.',
-    ru: 'REST API портала заблокирован из-за перегрузки. Администратору нужно обратиться в поддержку Bitrix24.',
+    en: 'The portal has temporarily blocked its REST API for overload. Your changes are kept and will be sent in a few minutes; if it lasts, the portal administrator can contact Bitrix24 support.',
+    ru: 'REST API портала временно заблокирован из-за перегрузки. Изменения сохранены и будут отправлены через несколько минут; если это затянется, администратор портала может обратиться в поддержку Bitrix24.',
   },
   OPERATION_TIME_LIMIT: {
     en: 'Bitrix24 paused this method for a few minutes (operation time limit). The app will try again.',
@@ -160,8 +169,8 @@ export const ERROR_MESSAGES: Messages = {
     ru: 'Портал требует HTTPS. Используйте адрес портала с https://.',
   },
   ACCESS_DENIED: {
-    en: 'REST API is available only on commercial Bitrix24 plans.',
-    ru: 'REST API доступен только на коммерческих тарифах Bitrix24.',
+    en: 'The portal refused REST access. The REST API may be unavailable on its plan, or the administrator restricted it; ask the portal administrator.',
+    ru: 'Портал отказал в доступе к REST API. Он может быть недоступен на этом тарифе или ограничен администратором; обратитесь к администратору портала.',
   },
   INVALID_CREDENTIALS: {
     en: 'Your Bitrix24 user lacks the rights for this.',
@@ -181,8 +190,8 @@ export const ERROR_MESSAGES: Messages = {
     ru: 'Портал не знает этот метод. Проверьте, что URL вебхука скопирован целиком.',
   },
   WRONG_AUTH_TYPE: {
-    en: 'This kind of sign-in cannot call this method.',
-    ru: 'Этот способ входа не позволяет вызвать метод.',
+    en: 'The portal does not allow this method with this kind of sign-in (webhook or application). You stay signed in; the other kind of sign-in may allow it.',
+    ru: 'Портал не разрешает этот метод при таком способе входа (вебхук или приложение). Вход сохранён; другой способ входа может это позволить.',
   },
   AUTHORIZE_ERROR: { en: 'Bitrix24 refused the sign-in. Sign in again.', ru: 'Bitrix24 отклонил вход. Войдите снова.' },
   ERROR_CORE: { en: 'The portal reported an internal error.', ru: 'Портал сообщил о внутренней ошибке.' },
@@ -258,6 +267,14 @@ export const ERROR_MESSAGES: Messages = {
     ru: 'Ответ входа не совпал с запросом (state). Начните вход заново.',
   },
   OAUTH_DENIED: { en: 'The sign-in was cancelled in the browser.', ru: 'Вход отменён в браузере.' },
+  UNKNOWN_OAUTH_SERVER: {
+    en: 'The sign-in named an OAuth server that is not a Bitrix24 one, so nothing was sent to it. Accepted: oauth.bitrix.info and oauth.bitrix24.tech.',
+    ru: 'Вход указал OAuth-сервер, который не принадлежит Bitrix24, поэтому ему ничего не отправлено. Допустимы: oauth.bitrix.info и oauth.bitrix24.tech.',
+  },
+  FOREIGN_REST_ENDPOINT: {
+    en: "The sign-in answer named a REST address outside your portal, so it was refused. The address must be your portal's own https address.",
+    ru: 'Ответ входа указал адрес REST вне вашего портала, поэтому он отклонён. Адрес должен быть собственным https-адресом портала.',
+  },
   OAUTH_TIMEOUT: {
     en: 'The browser sign-in did not finish in time. Start it again.',
     ru: 'Вход через браузер не завершился вовремя. Начните заново.',

@@ -112,6 +112,26 @@ describe('im.recent.list', () => {
   });
 });
 
+describe('im.recent.list, as the server answers it (bitrix24-api.md §6)', () => {
+  it('default LIMIT 50, a top-level next = OFFSET + count, birthdayList only without LAST_MESSAGE_DATE', async () => {
+    const p = await start({ seed: generateDialogs(120, { pinned: 3 }) });
+    const first = await postJson(p.webhookUrl, 'im.recent.list', {});
+    expect(resultOf(first).items).toHaveLength(50);
+    expect(
+      resultOf(first)
+        .items.slice(0, 3)
+        .every((i: { pinned: boolean }) => i.pinned),
+    ).toBe(true);
+    expect(resultOf(first).birthdayList).toEqual([]);
+    expect((first.json as { next: unknown }).next).toBe(50);
+    const last = await postJson(p.webhookUrl, 'im.recent.list', { OFFSET: 100, LIMIT: 500 });
+    expect(resultOf(last).items).toHaveLength(20);
+    expect((last.json as { next: unknown }).next).toBe(120);
+    const dated = await postJson(p.webhookUrl, 'im.recent.list', { LAST_MESSAGE_DATE: new Date().toISOString() });
+    expect('birthdayList' in resultOf(dated)).toBe(false);
+  });
+});
+
 describe('im.recent.get', () => {
   it('returns a plain array of every visible dialog, filtered by LAST_SYNC_DATE', async () => {
     const now = Date.now();
@@ -133,7 +153,7 @@ describe('im.recent.get', () => {
 });
 
 describe('im.recent.unread / im.recent.pin / im.dialog.read', () => {
-  it('ACTION=Y sets the manual mark; ACTION=N clears it and reads the dialog', async () => {
+  it('ACTION=Y sets the manual mark; ACTION=N only clears it, as the server does (messages stay unread)', async () => {
     const p = await start({ seed: [{ id: 'chat7', title: 'Team', counter: 4, messageId: 500 }] });
     let a = await postJson(p.webhookUrl, 'im.recent.unread', { DIALOG_ID: 'chat7' });
     expect(a).toMatchObject({ status: 200 });
@@ -141,6 +161,16 @@ describe('im.recent.unread / im.recent.pin / im.dialog.read', () => {
     expect(p.dialog('chat7')).toMatchObject({ unread: true, counter: 4 });
     a = await postForm(p.webhookUrl, 'im.recent.unread.json', 'DIALOG_ID=chat7&ACTION=N');
     expect(resultOf(a)).toBe(true);
+    expect(p.dialog('chat7')).toMatchObject({ unread: false, counter: 4, lastId: 496 });
+  });
+
+  it("readSemantics 'docs': ACTION=N clears the mark and reads the dialog, as the docs page says", async () => {
+    const p = await start({
+      readSemantics: 'docs',
+      seed: [{ id: 'chat7', title: 'Team', counter: 4, messageId: 500 }],
+    });
+    await postJson(p.webhookUrl, 'im.recent.unread', { DIALOG_ID: 'chat7' });
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.unread', { DIALOG_ID: 'chat7', ACTION: 'N' }))).toBe(true);
     expect(p.dialog('chat7')).toMatchObject({ unread: false, counter: 0, lastId: 500 });
   });
 
@@ -162,11 +192,24 @@ describe('im.recent.unread / im.recent.pin / im.dialog.read', () => {
     },
   );
 
-  it('addresses a workgroup chat as sg<group id> too', async () => {
+  it('im.recent.unread does not resolve sg<group id>: it answers false and changes nothing', async () => {
     const p = await start({ seed: 'demo' });
-    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.unread', { DIALOG_ID: 'sg17', ACTION: 'N' }))).toBe(true);
-    expect(p.dialog('chat1420')).toMatchObject({ unread: false, counter: 0 });
+    const before = p.dialog('chat1420');
+    const a = await postJson(p.webhookUrl, 'im.recent.unread', { DIALOG_ID: 'sg17', ACTION: 'N' });
+    expect(a.status).toBe(200);
+    expect(resultOf(a)).toBe(false);
+    expect(p.dialog('chat1420')).toEqual(before);
     expect(p.dialog('sg17')?.id).toBe('chat1420');
+  });
+
+  it('im.recent.pin refuses the 46th pin', async () => {
+    const seed = Array.from({ length: 46 }, (_, i) => ({ id: `chat${i + 1}`, title: `C${i + 1}`, pinned: i < 45 }));
+    const p = await start({ seed });
+    const a = await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat46' });
+    expect(a.status).toBe(400);
+    expect(p.dialog('chat46')?.pinned).toBe(false);
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat1', PIN: 'N' }))).toBe(true);
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat46' }))).toBe(true);
   });
 
   it('im.recent.pin pins and unpins; an unknown dialog is ACCESS_ERROR', async () => {
@@ -180,13 +223,13 @@ describe('im.recent.unread / im.recent.pin / im.dialog.read', () => {
     expect(a.json).toMatchObject({ error: 'ACCESS_ERROR' });
   });
 
-  it('im.dialog.read reads all or up to MESSAGE_ID and reports what is left; the manual mark stays', async () => {
+  it('im.dialog.read reads all or up to MESSAGE_ID and reports what is left; it removes the manual mark', async () => {
     const p = await start({ seed: [{ id: 'chat3', title: 'C', counter: 5, messageId: 100, unread: true }] });
     let r = resultOf(await postJson(p.webhookUrl, 'im.dialog.read', { DIALOG_ID: 'chat3', MESSAGE_ID: 98 }));
     expect(r).toEqual({ dialogId: 'chat3', chatId: 3, lastId: 98, counter: 2 });
     r = resultOf(await postJson(p.webhookUrl, 'im.dialog.read', { DIALOG_ID: 'chat3' }));
     expect(r).toEqual({ dialogId: 'chat3', chatId: 3, lastId: 100, counter: 0 });
-    expect(p.dialog('chat3')?.unread).toBe(true);
+    expect(p.dialog('chat3')?.unread).toBe(false);
   });
 });
 
@@ -198,12 +241,14 @@ describe('im.counters.get and profile', () => {
         { id: 547, title: 'Ivan Ivanov', counter: 1 },
         { id: 'chat1317', title: 'Muted', counter: 1, muted: true },
         { id: 'chat1319', title: 'Marked', unread: true },
+        { id: 548, title: 'Muted peer', counter: 2, muted: true, chatId: 9548 },
       ],
     });
     expect(resultOf(await postJson(p.webhookUrl, 'im.counters.get'))).toEqual({
       TYPE: { ALL: 5, NOTIFY: 4, CHAT: 0, LINES: 0, DIALOG: 1, MESSENGER: 1 },
       CHAT: [],
-      CHAT_MUTED: { '1317': 1 },
+      // A muted private dialog too, under its private chat id (bitrix24-api.md §6).
+      CHAT_MUTED: { '1317': 1, '9548': 2 },
       CHAT_UNREAD: [1319],
       LINES: [],
       DIALOG: { '547': 1 },

@@ -59,6 +59,8 @@ const OPERATING_WINDOW_SEC = 600;
 const MAX_BATCH = 50;
 const LIST_LIMIT_DEFAULT = 50;
 const LIST_LIMIT_MAX = 200;
+/** `PINNED_CHATS_LIMIT` of the server (bitrix24-api.md §6; 25 on older builds). */
+const PIN_LIMIT_DEFAULT = 45;
 
 function randomAlnum(n: number): string {
   const bytes = randomBytes(n);
@@ -75,7 +77,7 @@ function randomHex(n: number): string {
 
 /** Outcome of one REST method: a result, or an error envelope with its status. */
 type Outcome =
-  | { ok: true; result: unknown; total?: number }
+  | { ok: true; result: unknown; total?: number; next?: number }
   | { ok: false; status: number; error: string; description: string; timeResetSec?: number };
 
 function ok(result: unknown, total?: number): Outcome {
@@ -154,6 +156,10 @@ class Portal implements FakePortal {
   private offline = false;
   private readonly operating = new Map<string, { windowStart: number; used: number }>();
   private readonly notifyCounter: number;
+  private readonly readSemantics: 'server' | 'docs';
+  private readonly pinLimit: number;
+  private readonly pinnedRawRows: number;
+  private readonly serverDomain: string | undefined;
   private readonly handlers: Record<string, Handler>;
 
   constructor(opts: FakePortalOptions) {
@@ -180,6 +186,10 @@ class Portal implements FakePortal {
     const rl = opts.rateLimit === undefined ? { ratePerSec: 2, burst: 50 } : opts.rateLimit;
     this.bucket = rl ? new LeakyBucket(rl.ratePerSec, rl.burst, this.now) : null;
     this.notifyCounter = opts.notifyCounter ?? 0;
+    this.readSemantics = opts.readSemantics ?? 'server';
+    this.pinLimit = opts.pinLimit ?? PIN_LIMIT_DEFAULT;
+    this.pinnedRawRows = Math.max(1, Math.trunc(opts.pinnedRawRows ?? 1));
+    this.serverDomain = (opts.oauth && opts.oauth.serverDomain) || undefined;
     const seed = opts.seed === 'demo' ? demoSeed(this.now()) : opts.seed === 'empty' || !opts.seed ? [] : opts.seed;
     this.addDialogs(seed);
 
@@ -501,7 +511,8 @@ class Portal implements FakePortal {
       member_id: this.memberId,
       refresh_token: refresh,
       scope: 'im',
-      server_endpoint: `${this.url}/rest/`,
+      // A real portal names its OAuth server here; this fake serves the token endpoint itself by default.
+      server_endpoint: this.serverDomain ? `https://${this.serverDomain}/rest/` : `${this.url}/rest/`,
       status: 'L',
       user_id: this.user.id,
     };
@@ -572,7 +583,9 @@ class Portal implements FakePortal {
       target.searchParams.set('domain', host);
       target.searchParams.set('member_id', this.memberId);
       target.searchParams.set('scope', 'im');
-      target.searchParams.set('server_domain', host);
+      // The redirect names the OAuth server to exchange the code at (bitrix24-api.md §6):
+      // oauth.bitrix.info for .com portals, oauth.bitrix24.tech for .ru; this fake serves it itself by default.
+      target.searchParams.set('server_domain', this.serverDomain ?? host);
       rec.status = 302;
       this.calls.push(rec);
       res.writeHead(302, { location: target.toString(), 'content-type': 'text/html; charset=utf-8' });
@@ -659,6 +672,7 @@ class Portal implements FakePortal {
     const o = this.invoke(method, recParams, ctx);
     if (!o.ok) return this.sendError(res, rec, o);
     const body: Record<string, unknown> = { result: o.result };
+    if (o.next !== undefined) body.next = o.next;
     if (o.total !== undefined) body.total = o.total;
     body.time = this.timeBlock(start, this.now(), method);
     this.send(res, 200, body, rec);
@@ -832,18 +846,24 @@ class Portal implements FakePortal {
     if (limit <= 0) limit = LIST_LIMIT_DEFAULT;
     limit = Math.min(limit, LIST_LIMIT_MAX);
     const ctx = this.context('list');
-    const page = list.slice(offset, offset + limit).map((d) => renderItem(d, ctx));
-    const hasMore = offset + limit < list.length;
-    return ok(
-      {
-        items: page,
-        hasMorePages: hasMore,
-        hasMore,
-        copilot: { chats: null, messages: null, roles: {}, recommendedRoles: [] },
-        messagesAutoDeleteConfigs: [],
-      },
-      -1,
-    );
+    // The page is cut from the server's raw rows and collapsed to unique dialogs (a pinned
+    // dialog may have several rows, `pinnedRawRows`), so a full page can come back shorter.
+    const raw =
+      this.pinnedRawRows === 1 ? list : list.flatMap((d) => (d.pinned ? Array(this.pinnedRawRows).fill(d) : [d]));
+    const page = [...new Set(raw.slice(offset, offset + limit))].map((d) => renderItem(d, ctx));
+    // Ordered PINNED DESC first (compareRecent), default LIMIT 50, at most 200; `hasMore` counts
+    // the raw rows, and the answer carries a top-level `next` = OFFSET + count and, without
+    // LAST_MESSAGE_DATE, `birthdayList` (bitrix24-api.md §6, the server's Recent::getList).
+    const hasMore = offset + limit < raw.length;
+    const result: Record<string, unknown> = {
+      items: page,
+      hasMorePages: hasMore,
+      hasMore,
+      copilot: { chats: null, messages: null, roles: {}, recommendedRoles: [] },
+      messagesAutoDeleteConfigs: [],
+    };
+    if (Number.isNaN(before)) result.birthdayList = [];
+    return { ok: true, result, total: -1, next: offset + page.length };
   }
 
   private recentGet(params: Params): Outcome {
@@ -858,22 +878,36 @@ class Portal implements FakePortal {
     const d = this.dialogParam(params);
     if (d && 'ok' in d) return d;
     if (!d) return err(400, 'ACCESS_ERROR', 'You do not have access to the specified dialog');
-    d.pinned = flag(param(params, 'PIN'), true);
+    const pin = flag(param(params, 'PIN'), true);
+    if (pin && !d.pinned) {
+      let pinned = 0;
+      for (const x of this.store.values()) if (x.pinned && !x.hidden) pinned += 1;
+      // The server caps pins at PINNED_CHATS_LIMIT (bitrix24-api.md §6). The exact error code of the
+      // refusal could not be checked; the client only needs "not pinned".
+      if (pinned >= this.pinLimit) {
+        return err(400, 'MAX_PINNED_CHATS_ERROR', `You can pin at most ${this.pinLimit} chats`);
+      }
+    }
+    d.pinned = pin;
     return ok(true);
   }
 
   private recentUnread(params: Params): Outcome {
     const d = this.dialogParam(params);
     if (d && 'ok' in d) return d;
+    // The server resolves chatNNN and user ids here, not sgNNN: it answers `false` (bitrix24-api.md §6).
+    if (/^sg/i.test(String(param(params, 'DIALOG_ID')).trim())) return ok(false);
     // Documented: HTTP 200 with result false when the chat is not found.
     if (!d) return ok(false);
     const mark = flag(param(params, 'ACTION'), true);
     d.unread = mark;
-    if (!mark) {
-      // ACTION=N removes the mark AND marks the dialog read (im-recent-unread.md).
+    if (!mark && this.readSemantics === 'docs') {
+      // The docs' reading: ACTION=N removes the mark AND marks the dialog read (im-recent-unread.md).
       d.counter = 0;
       d.lastId = d.messageId;
     }
+    // The server's reading (default): `Recent::unread` sets UNREAD=N, MARKED_ID=0 and nothing
+    // else, so unread messages and `counter` stay (bitrix24-api.md §6).
     return ok(true);
   }
 
@@ -899,7 +933,9 @@ class Portal implements FakePortal {
       d.counter = 0;
       d.lastId = d.messageId;
     }
-    // The manual mark is independent of reading (bitrix24-api.md §1): reading leaves `unread` alone.
+    // Reading a dialog also clears its manual mark, as issue 10 describes the server's reader
+    // (im.dialog.read "reads and removes the mark"); the reader service itself was not traced here.
+    d.unread = false;
     return ok({ dialogId: String(d.id), chatId: d.chatId, lastId: d.lastId, counter: d.counter });
   }
 
@@ -915,9 +951,11 @@ class Portal implements FakePortal {
       const isChat = isChatId(d.id);
       if (d.unread) (isChat ? chatUnread : dialogUnread).push(isChat ? d.chatId : Number(d.id));
       if (d.counter <= 0) continue;
-      if (!isChat) dialog.push([Number(d.id), d.counter]);
+      // A muted chat's count goes to CHAT_MUTED[chatId] before the private-dialog branch, so a muted
+      // private dialog is listed there under its private chat id, not under DIALOG (bitrix24-api.md §6).
+      if (d.muted && !(isChat && chatTypeOf(d) === 'lines')) muted.push([d.chatId, d.counter]);
+      else if (!isChat) dialog.push([Number(d.id), d.counter]);
       else if (chatTypeOf(d) === 'lines') lines.push([d.chatId, d.counter]);
-      else if (d.muted) muted.push([d.chatId, d.counter]);
       else chat.push([d.chatId, d.counter]);
     }
     const sum = (xs: Array<[number, number]>): number => xs.reduce((a, [, n]) => a + n, 0);

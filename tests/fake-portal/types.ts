@@ -146,15 +146,34 @@ export interface FakePortalOptions {
    * The local OAuth application; default a random `local.*` client id and secret.
    * `accessTtlSec` default 3600. `redirectUri`: where `/oauth/authorize/` redirects
    * (without it the page shows the code for the user to copy).
+   * `serverDomain`: the `server_domain` the redirect names (default this portal's own host, which
+   * serves the token endpoint; `oauth.bitrix.info` or `oauth.bitrix24.tech` as a real portal does).
    * `false`: no application (the token endpoint answers `invalid_client`).
    */
-  oauth?: { clientId: string; clientSecret: string; accessTtlSec?: number; redirectUri?: string } | false;
+  oauth?:
+    | { clientId: string; clientSecret: string; accessTtlSec?: number; redirectUri?: string; serverDomain?: string }
+    | false;
   /** The portal's leaky bucket; default `{ ratePerSec: 2, burst: 50 }`; `false` = no limit. */
   rateLimit?: { ratePerSec: number; burst: number } | false;
   /** The signed-in user; default `{ id: webhook.userId ?? 1, name: 'Алексей', lastName: 'Петров' }`. */
   user?: FakeUser;
   /** `TYPE.NOTIFY` of `im.counters.get` (notifications are not modelled otherwise). Default 0. */
   notifyCounter?: number;
+  /**
+   * What `im.recent.unread ACTION=N` does: `'server'` (default) only removes the manual mark, as the
+   * vendor's server does; `'docs'` also reads the dialog, as its docs page says (bitrix24-api.md §6).
+   * `im.dialog.read` reads and removes the mark in both.
+   */
+  readSemantics?: 'server' | 'docs';
+  /** Most pinned dialogs `im.recent.pin` allows (default 45, the server's PINNED_CHATS_LIMIT). */
+  pinLimit?: number;
+  /**
+   * How many raw rows of the server's recent table each pinned dialog has (default 1). An
+   * `im.recent.list` page is cut from the raw rows and collapsed to unique dialogs, and `hasMore`
+   * counts raw rows (bitrix24-api.md §6, b24-rest-docs#260), so with more than 1 a first page
+   * of LIMIT 200 can hold only pinned dialogs although fewer than 200 are pinned.
+   */
+  pinnedRawRows?: number;
   /** The portal's clock (epoch ms): token and code lifetimes, the limiter, `time` blocks. Default `Date.now`. */
   now?: () => number;
 }

@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { OVERLOAD_RETRY_MS } from '../../shared/errors';
+import { errorFromEnvelope } from './bitrix/client';
 import { BitrixError } from './bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
 import { memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
 import { fakeClock, flush } from '../../../tests/support/fake-clock';
 
 function setup(
-  opts: { confirmed?: Record<string, boolean>; store?: ReturnType<typeof memoryStore>; batchWindowMs?: number } = {},
+  opts: {
+    confirmed?: Record<string, boolean>;
+    /** Confirmed unread-message counts; unlisted dialogs carry none (a "read" is the single `im.recent.unread N`). */
+    counters?: Record<string, number | undefined>;
+    store?: ReturnType<typeof memoryStore>;
+    batchWindowMs?: number;
+  } = {},
 ) {
   const clock = fakeClock();
   const store = opts.store ?? memoryStore();
@@ -22,6 +30,7 @@ function setup(
     onDelivered: (a) => delivered.push(a),
     onAuthLost: (id, code) => authLost.push(`${id}:${code}`),
     confirmedUnread: (acc, d) => opts.confirmed?.[`${acc}/${d}`],
+    confirmedCounter: (acc, d) => (opts.counters && `${acc}/${d}` in opts.counters ? opts.counters[`${acc}/${d}`] : 0),
     random: () => 0.5,
     newId: () => `q${++ids}`,
     ...(opts.batchWindowMs !== undefined ? { batchWindowMs: opts.batchWindowMs } : {}),
@@ -124,7 +133,14 @@ describe('the action queue', () => {
       return realBatch(calls, o);
     };
     const clock = fakeClock();
-    const queue = createActionQueue({ store, clock, clientFor: () => client, random: () => 0.5 });
+    // Dialogs carrying only the mark: one sub-call per "read".
+    const queue = createActionQueue({
+      store,
+      clock,
+      clientFor: () => client,
+      random: () => 0.5,
+      confirmedCounter: () => 0,
+    });
     for (let i = 1; i <= 30; i++) {
       queue.enqueue('a', `chat${i}`, false);
       queue.requestDrain();
@@ -185,6 +201,42 @@ describe('the action queue', () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(String(errors[0])).toContain('EACCES');
     expect(unreadCalls(clients.a)).toHaveLength(3);
+    expect(queue.size()).toBe(0);
+  });
+
+  it('"read" of dialogs with unread messages (or an unknown count) pairs im.recent.unread N with im.dialog.read, 50 sub-calls a request', async () => {
+    const counters: Record<string, number | undefined> = { 'a/chat1': 3, 'a/chat2': undefined };
+    for (let i = 3; i <= 200; i++) counters[`a/chat${i}`] = 1;
+    const { queue, clients, delivered } = setup({ counters });
+    for (let i = 1; i <= 200; i++) queue.enqueue('a', `chat${i}`, false);
+    await queue.drain();
+    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([50, 50, 50, 50, 50, 50, 50, 50]);
+    expect(clients.a.sent[0]!.calls.slice(0, 4)).toEqual([
+      { method: 'im.recent.unread', params: { DIALOG_ID: 'chat1', ACTION: 'N' } },
+      { method: 'im.dialog.read', params: { DIALOG_ID: 'chat1' } },
+      { method: 'im.recent.unread', params: { DIALOG_ID: 'chat2', ACTION: 'N' } },
+      { method: 'im.dialog.read', params: { DIALOG_ID: 'chat2' } },
+    ]);
+    expect(delivered).toHaveLength(200);
+    expect(queue.all()).toEqual([]);
+  });
+
+  it('one "read" with unread messages is one batch request; a failed im.dialog.read keeps the intent', async () => {
+    const { queue, clients, delivered, clock } = setup({ counters: { 'a/chat7': 3 } });
+    const respond = clients.a.respond.bind(clients.a);
+    let failRead = true;
+    clients.a.respond = (c) =>
+      c.method === 'im.dialog.read' && failRead
+        ? new BitrixError('NETWORK', 'offline', { transient: true })
+        : respond(c);
+    queue.enqueue('a', 'chat7', false);
+    await queue.drain();
+    expect(clients.a.sent.map((r) => [r.kind, r.calls.length])).toEqual([['batch', 2]]);
+    expect(delivered).toHaveLength(0);
+    expect(queue.size()).toBe(1);
+    failRead = false;
+    await clock.advance(BACKOFF.capMs);
+    expect(delivered.map((a) => a.dialogId)).toEqual(['chat7']);
     expect(queue.size()).toBe(0);
   });
 
@@ -283,6 +335,34 @@ describe('the action queue', () => {
     queue.enqueue('a', 'chat1', true);
     await queue.drain();
     expect(queue.all()[0]!.nextAttemptAt - clock.now()).toBe(120_000);
+  });
+
+  it('OVERLOAD_LIMIT (a portal-wide block) keeps the toggle and retries it minutes later, never drops it', async () => {
+    const { queue, clients, clock, dropped, authLost } = setup();
+    // As the client reads the portal's 503 envelope.
+    clients.a.respond = () => errorFromEnvelope({ error: 'OVERLOAD_LIMIT', error_description: 'blocked' }, 503);
+    queue.enqueue('a', 'chat1', true);
+    await queue.drain();
+    expect(dropped).toEqual([]);
+    expect(authLost).toEqual([]);
+    expect(queue.all()[0]!.nextAttemptAt - clock.now()).toBeGreaterThanOrEqual(OVERLOAD_RETRY_MS);
+    clients.a.respond = () => true;
+    await clock.advance(OVERLOAD_RETRY_MS);
+    expect(queue.size()).toBe(0);
+  });
+
+  it('WRONG_AUTH_TYPE refuses one method, not the sign-in: the intent is reported, the account keeps sending', async () => {
+    const { queue, clients, dropped, authLost } = setup();
+    clients.a.respond = (c) =>
+      c.params?.['DIALOG_ID'] === 'chat1' ? new BitrixError('WRONG_AUTH_TYPE', 'refused') : true;
+    queue.enqueue('a', 'chat1', true);
+    await queue.drain();
+    queue.enqueue('a', 'chat2', true);
+    await queue.drain();
+    expect(authLost).toEqual([]);
+    expect(queue.isHeld('a')).toBe(false);
+    expect(dropped.map((d) => d.code)).toEqual(['WRONG_AUTH_TYPE']);
+    expect(queue.size()).toBe(0);
   });
 
   it('retryNow makes backed-off intents due at once (network back)', async () => {

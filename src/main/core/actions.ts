@@ -2,16 +2,17 @@
  * The durable action queue (issue 4 "Durable actions"): every toggle becomes
  * an intent persisted in the store BEFORE any request is sent; intents for
  * one dialog coalesce (the last wins); the queue drains per account in
- * enqueue order, one `im.recent.unread` per intent, batched when several are
- * due; transient failures back off with jitter, permanent ones are dropped
+ * enqueue order, batched when several are due ("unread" is one
+ * `im.recent.unread Y`; "read" adds `im.dialog.read` when messages are
+ * unread, see {@link callsFor}); transient failures back off with jitter, permanent ones are dropped
  * and reported, a lost sign-in holds the account's intents until the user
  * signs in again. A new queue over the same store resumes where the last
  * process stopped.
  */
 import { AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode, type ErrorCode } from '../../shared/errors';
 import { parseDialogId } from '../../shared/dialog-id';
-import { BitrixError, type BatchOutcome, type BitrixClient } from './bitrix/types';
-import { unreadCall } from './dialogs';
+import { BitrixError, type BatchCall, type BatchOutcome, type BitrixClient } from './bitrix/types';
+import { readCalls, unreadCall } from './dialogs';
 import type { Clock, KeyValueStore, TimerHandle } from './ports';
 import type { QueuedAction } from './storage/schema';
 
@@ -49,6 +50,12 @@ export interface ActionQueueOptions {
    * or undefined when unknown. An intent that returns a dialog to it is removed.
    */
   confirmedUnread?: (accountId: string, dialogId: string) => boolean | undefined;
+  /**
+   * The unread-message count the portal last confirmed for a dialog, or undefined when unknown.
+   * A "read" intent for a dialog known to have none costs the single `im.recent.unread N`; any
+   * other "read" also sends `im.dialog.read` (see {@link callsFor}).
+   */
+  confirmedCounter?: (accountId: string, dialogId: string) => number | undefined;
   /** [0, 1) source for jitter (injectable for tests). */
   random?: () => number;
   /**
@@ -216,6 +223,36 @@ export function classify(error: BitrixError): 'transient' | 'auth-lost' | 'perma
   return 'permanent';
 }
 
+/**
+ * The sub-calls one intent costs: "unread" is `im.recent.unread Y`; "read" is
+ * `im.recent.unread N` plus `im.dialog.read` unless the dialog is known to hold
+ * no unread messages (the server's ACTION=N only removes the mark,
+ * bitrix24-api.md §6).
+ */
+export function callsFor(action: QueuedAction, counter: number | undefined): BatchCall[] {
+  if (action.unread) return [unreadCall(action.dialogId, true)];
+  return counter === 0 ? [unreadCall(action.dialogId, false)] : readCalls(action.dialogId);
+}
+
+/** Splits due intents into requests of at most {@link BATCH_MAX} sub-calls, never splitting one intent's calls. */
+function chunkByCalls<T>(items: readonly T[], cost: (item: T) => number): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let size = 0;
+  for (const it of items) {
+    const c = cost(it);
+    if (cur.length > 0 && size + c > BATCH_MAX) {
+      out.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(it);
+    size += c;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
 let seq = 0;
 function defaultId(): string {
   seq = (seq + 1) % 1_000_000;
@@ -319,10 +356,14 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     return out;
   }
 
-  async function send(client: BitrixClient, batch: QueuedAction[]): Promise<BatchOutcome[]> {
-    if (batch.length === 1) {
-      const a = batch[0]!;
-      const c = unreadCall(a.dialogId, a.unread);
+  /** Sends one request for the chunk; one outcome per intent (delivered only when all its sub-calls are). */
+  async function send(
+    client: BitrixClient,
+    batch: { action: QueuedAction; calls: BatchCall[] }[],
+  ): Promise<BatchOutcome[]> {
+    const calls = batch.flatMap((b) => b.calls);
+    if (calls.length === 1) {
+      const c = calls[0]!;
       try {
         const result = await client.call(c.method, c.params, { retries: 0 });
         return [{ ok: true, result }];
@@ -330,23 +371,23 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
         return [{ ok: false, error: toBitrixError(err) }];
       }
     }
+    let outcomes: BatchOutcome[];
     try {
-      const outcomes = await client.batch(
-        batch.map((a) => unreadCall(a.dialogId, a.unread)),
-        { retries: 0 },
-      );
-      // A short answer must not count missing sub-calls as delivered.
-      return batch.map(
-        (_, i) =>
-          outcomes[i] ?? {
-            ok: false as const,
-            error: new BitrixError('BAD_RESPONSE', 'The portal answered part of a batch.', { transient: true }),
-          },
-      );
+      outcomes = await client.batch(calls, { retries: 0 });
     } catch (err) {
       const error = toBitrixError(err);
       return batch.map(() => ({ ok: false as const, error }));
     }
+    // A short answer must not count missing sub-calls as delivered.
+    const missing = (): BatchOutcome => ({
+      ok: false,
+      error: new BitrixError('BAD_RESPONSE', 'The portal answered part of a batch.', { transient: true }),
+    });
+    let i = 0;
+    return batch.map((b) => {
+      const mine = b.calls.map(() => outcomes[i++] ?? missing());
+      return mine.find((o) => !o.ok) ?? mine[0]!;
+    });
   }
 
   function settle(action: QueuedAction, outcome: BatchOutcome): void {
@@ -409,12 +450,16 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     // One batch request per chunk, settled and persisted as soon as it answers, so a crash
     // after the first chunk does not resend what the portal already confirmed.
     try {
-      for (let i = 0; i < due.length; i += BATCH_MAX) {
-        const chunk = due.slice(i, i + BATCH_MAX);
+      const planned = due.map((action) => ({
+        action,
+        calls: callsFor(action, opts.confirmedCounter?.(accountId, action.dialogId)),
+      }));
+      const chunks = chunkByCalls(planned, (p) => p.calls.length);
+      for (const [n, chunk] of chunks.entries()) {
         // The last chunk's settlements too: a crash now must not resend what the portal confirmed.
-        if (i > 0) flush();
+        if (n > 0) flush();
         const outcomes = await send(client, chunk);
-        chunk.forEach((a, j) => settle(a, outcomes[j]!));
+        chunk.forEach((p, j) => settle(p.action, outcomes[j]!));
         changed();
       }
     } finally {

@@ -22,7 +22,7 @@ import type {
   SettingsView,
   ViewState,
 } from '../../shared/types';
-import { parseDialogId } from '../../shared/dialog-id';
+import { parseDialogId, sgRefusal } from '../../shared/dialog-id';
 import { createActionQueue, type ActionQueue, type QueuedAction } from './actions';
 import type { AppCore, AppCoreDeps } from './app-core-types';
 import { normalizePortalUrl, oauthAuth, redirectUrlFor, startOAuthFlow, type OAuthFlow } from './auth/oauth';
@@ -409,6 +409,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   // ---- notifications ----------------------------------------------------------
 
   const notifications = createNotifications({
+    // Linux notification servers may render body markup (`linux`, `linux-wayland`).
+    markup: deps.platform.startsWith('linux'),
     store: deps.store,
     notifier: deps.notifier,
     popup: deps.popup,
@@ -427,6 +429,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     backoff: options.backoff,
     // A cached list may be stale: an intent that matches it is still sent.
     confirmedUnread: (a, d) => (runtimes.get(a)?.cached ? undefined : confirmedDialog(a, d)?.unread),
+    // The unread count the user was shown, a cached list's too: "read" reads what they saw.
+    confirmedCounter: (a, d) => confirmedDialog(a, d)?.counter,
     onChange: push,
     onError: (err) => logger.error('Action queue failed', { error: String(err) }),
     onDelivered: (action: QueuedAction) => {
@@ -586,8 +590,13 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
 
   async function toggleDialog(dialogId: string, accountId?: string): Promise<void> {
     const id = parseDialogId(dialogId);
-    if (!id) {
-      addNotice({ level: 'error', code: 'INVALID_DIALOG_ID', message: explain('INVALID_DIALOG_ID', lang()) });
+    const refusal = id ? sgRefusal(id) : null;
+    if (!id || refusal) {
+      addNotice({
+        level: 'error',
+        code: 'INVALID_DIALOG_ID',
+        message: refusal ?? explain('INVALID_DIALOG_ID', lang()),
+      });
       return;
     }
     const d = computeState().dialogs.find((x) => x.dialogId === id.id && (!accountId || x.accountId === accountId));

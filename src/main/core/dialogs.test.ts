@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { initialsOf, isMutedFor, loadPinned, setUnreadRemote, snippetOf, toPinnedDialog, unreadCall } from './dialogs';
+import { initialsOf, isMutedFor, loadPinned, readCalls, snippetOf, toPinnedDialog, unreadCall } from './dialogs';
 import type { RecentItem } from './bitrix/types';
-import { scriptedClient, unreadCalls } from '../../../tests/core/helpers';
+import { scriptedClient } from '../../../tests/core/helpers';
 
 const userItem: RecentItem = {
   id: 547,
@@ -142,15 +142,11 @@ describe('loadPinned and the toggle call', () => {
     expect(client.sent[0]!.calls[0]).toEqual({ method: 'im.recent.list', params: { SKIP_OPENLINES: 'Y' } });
   });
 
-  it('one toggle is exactly one im.recent.unread request: Y sets the mark, N removes it', async () => {
-    const client = scriptedClient();
-    await setUnreadRemote(client, 'chat74', true);
-    await setUnreadRemote(client, 'chat74', false);
-    expect(client.sent).toHaveLength(2);
-    expect(unreadCalls(client)).toEqual([
-      { DIALOG_ID: 'chat74', ACTION: 'Y' },
-      { DIALOG_ID: 'chat74', ACTION: 'N' },
-    ]);
+  it('"unread" is one im.recent.unread Y; "read" is im.recent.unread N plus im.dialog.read', () => {
     expect(unreadCall('15', true)).toEqual({ method: 'im.recent.unread', params: { DIALOG_ID: '15', ACTION: 'Y' } });
+    expect(readCalls('chat74')).toEqual([
+      { method: 'im.recent.unread', params: { DIALOG_ID: 'chat74', ACTION: 'N' } },
+      { method: 'im.dialog.read', params: { DIALOG_ID: 'chat74' } },
+    ]);
   });
 });

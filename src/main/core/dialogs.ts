@@ -1,7 +1,7 @@
 /**
  * The pinned-dialogs service: maps `im.recent.list` items to what the popup
- * shows, loads the pinned list, and builds the one REST call a toggle costs
- * (bitrix24-api.md §1).
+ * shows, loads the pinned list, and builds the REST calls a toggle costs
+ * (bitrix24-api.md §1, §6).
  */
 import { parseDialogId } from '../../shared/dialog-id';
 import type { AccountId, PinnedDialog } from '../../shared/types';
@@ -142,8 +142,11 @@ export function toPinnedDialog(item: RecentItem, accountId: AccountId, currentUs
 export const RECENT_PARAMS = { SKIP_OPENLINES: 'Y' } as const;
 
 /**
- * Loads every pinned dialog of an account, in messenger order (all pages of
- * `im.recent.list`, de-duplicated by the client).
+ * Loads every pinned dialog of an account, in messenger order. The server
+ * sorts `im.recent.list` pinned first (bitrix24-api.md §6), so paging stops
+ * after the first page that holds an unpinned row: 300 recent dialogs with 40
+ * pinned cost one request, and a page of only pinned rows reads on.
+ * De-duplicated by the client and here.
  */
 export async function loadPinned(
   client: BitrixClient,
@@ -151,7 +154,9 @@ export async function loadPinned(
   userId: number,
   opts?: CallOptions,
 ): Promise<LoadedDialog[]> {
-  const items = await client.listRecent({ ...RECENT_PARAMS }, opts);
+  const items = await client.listRecent({ ...RECENT_PARAMS }, opts, (page) =>
+    page.some((item) => !!item && typeof item === 'object' && item.pinned !== true),
+  );
   const out: LoadedDialog[] = [];
   const seen = new Set<string>();
   for (const item of items) {
@@ -165,8 +170,10 @@ export async function loadPinned(
 }
 
 /**
- * The one call a toggle costs: `im.recent.unread` with ACTION `Y` (set the
- * manual mark) or `N` (remove it and mark the dialog read, per the docs).
+ * `im.recent.unread` with ACTION `Y` (set the manual "unread" mark) or `N`.
+ * On the server `N` only removes the mark (bitrix24-api.md §6: `Recent::unread`
+ * sets `UNREAD=N, MARKED_ID=0`), whatever the docs page says: "read" of a dialog
+ * with unread messages is {@link readCalls}.
  */
 export function unreadCall(
   dialogId: string,
@@ -175,13 +182,12 @@ export function unreadCall(
   return { method: 'im.recent.unread', params: { DIALOG_ID: dialogId, ACTION: unread ? 'Y' : 'N' } };
 }
 
-/** Sends one toggle as exactly one request. Throws BitrixError (RESULT_FALSE when the portal says `false`). */
-export async function setUnreadRemote(
-  client: BitrixClient,
-  dialogId: string,
-  unread: boolean,
-  opts?: CallOptions,
-): Promise<void> {
-  const c = unreadCall(dialogId, unread);
-  await client.call(c.method, c.params, opts);
+/**
+ * "Read" of a dialog with unread messages: the mark removed and the messages
+ * read, as the vendor's mobile app does it (one `batch` of `im.recent.unread N`
+ * and `im.dialog.read`; its web messenger calls `im.dialog.read` when
+ * `counter > 0`, bitrix24-api.md §6).
+ */
+export function readCalls(dialogId: string): BatchCall[] {
+  return [unreadCall(dialogId, false), { method: 'im.dialog.read', params: { DIALOG_ID: dialogId } }];
 }

@@ -27,6 +27,7 @@ import {
   asAccountId,
   asBoolean,
   asDialogId,
+  asToggleDialogId,
   asDialogRefs,
   asFutureTime,
   asOAuthInput,
@@ -72,7 +73,7 @@ export function createHandlers(core: CoreOps): HandlerTable {
     setUnread: (...args) => {
       const [a, d, u] = expectArity('setUnread', args, 3);
       // Validate everything before acting: a bad DIALOG_ID must send nothing.
-      const dialogId = asDialogId(d);
+      const dialogId = asToggleDialogId(d);
       const unread = asBoolean(u, 'unread');
       return core.setUnread(account(a), dialogId, unread);
     },
@@ -90,7 +91,8 @@ export function createHandlers(core: CoreOps): HandlerTable {
     },
     snooze: (...args) => {
       const [a, d, t] = expectArity('snooze', args, 3);
-      const dialogId = asDialogId(d);
+      // A snooze ends in toggles: an id that cannot be toggled is refused now.
+      const dialogId = asToggleDialogId(d);
       const until = asFutureTime(t, core.now());
       return core.snooze(account(a), dialogId, until);
     },

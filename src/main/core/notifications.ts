@@ -117,6 +117,21 @@ export function reminderNotification(s: Snooze, lang: Lang): NotificationPlan {
   };
 }
 
+/**
+ * Escapes text for a notification server that renders markup: Electron hands title and body to
+ * libnotify unchanged (electron/electron shell/browser/notifications/linux/libnotify_notification.cc),
+ * and servers with the `body-markup` capability render `<a href>` and `<img>` from it (Desktop
+ * Notifications spec). Chat titles and snippets come from other people: they must show as text.
+ */
+export function escapeMarkup(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
 /** Reads the persisted `seen` map; anything else reads as empty. */
 export function readSeen(raw: unknown): Record<string, number> {
   return raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, number>) } : {};
@@ -140,11 +155,14 @@ export function createNotifications(deps: {
   popup: PopupControl;
   settings: () => Settings;
   lang: () => Lang;
+  /** The notifier's server may render markup (Linux): titles and snippets are escaped ({@link escapeMarkup}). */
+  markup?: boolean;
 }): Notifications {
+  const text = deps.markup ? escapeMarkup : (s: string) => s;
   function show(plans: readonly NotificationPlan[]): void {
     // PopupControl.show announces `shown` (with the focus) itself, in Electron and the preview alike.
     for (const p of plans)
-      deps.notifier.notify({ title: p.title, body: p.body, onClick: () => deps.popup.show(p.focus) });
+      deps.notifier.notify({ title: text(p.title), body: text(p.body), onClick: () => deps.popup.show(p.focus) });
   }
   return {
     newMessages(accountId, dialogs, firstLoad) {

@@ -19,6 +19,11 @@ describe('countersDiffer', () => {
     expect(countersDiffer({ ...same, CHAT_UNREAD: [9] }, shown)).toBe(true);
     expect(countersDiffer({ ...same, CHAT: [] }, shown)).toBe(true);
   });
+  it('a muted private dialog counts under CHAT_MUTED[its chat id], not DIALOG: no change', () => {
+    const mutedPeer: CounterView[] = [{ dialogId: '548', kind: 'user', chatId: 9548, counter: 2, unreadMark: false }];
+    expect(countersDiffer({ ...same, CHAT_MUTED: { '9548': 2 } }, mutedPeer)).toBe(false);
+    expect(countersDiffer({ ...same, CHAT_MUTED: { '9548': 3 } }, mutedPeer)).toBe(true);
+  });
   it('ignores dialogs that are not pinned', () => {
     expect(countersDiffer({ ...same, DIALOG: { '777': 5 }, CHAT_UNREAD: [4] }, shown)).toBe(false);
   });

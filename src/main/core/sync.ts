@@ -57,7 +57,9 @@ export function countersDiffer(raw: unknown, dialogs: readonly CounterView[]): b
     let counter: number;
     let mark: boolean;
     if (d.kind === 'user') {
-      counter = dialog.get(d.dialogId) ?? 0;
+      // A muted private dialog's count is under CHAT_MUTED[its private chat id], not DIALOG
+      // (the server fills CHAT_MUTED before its private-dialog branch, bitrix24-api.md §6).
+      counter = dialog.get(d.dialogId) ?? (d.chatId !== null ? muted.get(String(d.chatId)) : undefined) ?? 0;
       mark = dialogUnread.has(d.dialogId);
     } else {
       const chatId = d.chatId ?? (d.kind === 'chat' ? Number(d.dialogId.slice(4)) : null);

@@ -3,7 +3,7 @@
  * (design.md §1). Every helper throws a {@link CoreError} whose message says
  * which argument is wrong and how; nothing is coerced.
  */
-import { parseDialogId, InvalidDialogIdError } from '../../shared/dialog-id';
+import { parseDialogId, InvalidDialogIdError, sgRefusal } from '../../shared/dialog-id';
 import type { ErrorCode } from '../../shared/errors';
 import { MAX_UNREAD_TARGETS, type DialogRef } from '../../shared/ipc';
 import type { OAuthStartInput } from '../../shared/types';
@@ -72,6 +72,14 @@ export function asDialogId(v: unknown): string {
   return d.id;
 }
 
+/** A DIALOG_ID that will be switched read/unread: {@link asDialogId}, and no `sgNNN` (the server cannot resolve it). */
+export function asToggleDialogId(v: unknown): string {
+  const id = asDialogId(v);
+  const refusal = sgRefusal(parseDialogId(id)!);
+  if (refusal) throw new CoreError('INVALID_DIALOG_ID', refusal);
+  return id;
+}
+
 /** The id of a signed-in account. */
 export function asAccountId(v: unknown, known: (id: string) => boolean): string {
   const id = asString(v, 'accountId', MAX_ID_LENGTH);
@@ -99,7 +107,7 @@ export function asDialogRefs(v: unknown, known: (id: string) => boolean): Dialog
     }
     const { accountId, dialogId } = item as Record<string, unknown>;
     // DIALOG_ID first, as for setUnread: the more specific error wins.
-    const id = asDialogId(dialogId);
+    const id = asToggleDialogId(dialogId);
     return { accountId: asAccountId(accountId, known), dialogId: id };
   });
 }

@@ -106,7 +106,18 @@ describe('call(): envelopes and typed errors', () => {
     'ERROR_UNEXPECTED_ANSWER',
     'QUERY_LIMIT_EXCEEDED',
     'OPERATION_TIME_LIMIT',
+    // A portal-wide block that lifts later (bitrix24-api.md §6): kept and retried much later.
+    'OVERLOAD_LIMIT',
   ]);
+
+  it('OVERLOAD_LIMIT is not retried within the call: one request, retry after minutes', async () => {
+    portal.inject({ kind: 'error', code: 'OVERLOAD_LIMIT', status: 503, times: 5 });
+    const e = await failure(() => client().call('im.recent.unread', { DIALOG_ID: 'chat1002' }));
+    expect(e.code).toBe('OVERLOAD_LIMIT');
+    expect(e.transient).toBe(true);
+    expect(e.opts.retryAfterMs).toBeGreaterThanOrEqual(10 * 60_000);
+    expect(portal.callsTo('im.recent.unread')).toHaveLength(1);
+  });
 
   it.each(TABLE)('%s (HTTP %i) becomes a typed error with its catalogue message', async (errorCode, status) => {
     portal.inject({ kind: 'error', code: errorCode, status, description: `desc of ${errorCode}` });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BitrixError } from '../bitrix/types';
-import { normalizePortalUrl, redirectUrlFor, tokenUrlFor, tokenUrlFromServerEndpoint } from './oauth';
+import { exchangeTokenUrl, normalizePortalUrl, redirectUrlFor, tokenUrlFor, tokenUrlFromServerEndpoint } from './oauth';
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -47,10 +47,42 @@ describe('endpoints', () => {
     expect(tokenUrlFor('http://127.0.0.1:4000')).toBe('http://127.0.0.1:4000/oauth/token/');
   });
 
-  it('derives the refresh endpoint from server_endpoint, refusing insecure ones', () => {
-    expect(tokenUrlFromServerEndpoint('https://oauth.bitrix24.tech/rest/')).toBe(
+  it('derives the refresh endpoint from server_endpoint: known Bitrix24 OAuth servers only', () => {
+    const portal = 'https://acme.bitrix24.com';
+    expect(tokenUrlFromServerEndpoint('https://oauth.bitrix24.tech/rest/', portal)).toBe(
       'https://oauth.bitrix24.tech/oauth/token/',
     );
-    expect(codeOf(() => tokenUrlFromServerEndpoint('http://oauth.evil.example/rest/'))).toBe('INSECURE_URL');
+    expect(tokenUrlFromServerEndpoint('https://oauth.bitrix.info/rest/', portal)).toBe(
+      'https://oauth.bitrix.info/oauth/token/',
+    );
+    expect(codeOf(() => tokenUrlFromServerEndpoint('http://oauth.evil.example/rest/', portal))).toBe('INSECURE_URL');
+    expect(codeOf(() => tokenUrlFromServerEndpoint('https://oauth.evil.example/rest/', portal))).toBe(
+      'UNKNOWN_OAUTH_SERVER',
+    );
+    expect(codeOf(() => tokenUrlFromServerEndpoint('https://oauth.bitrix.info.evil.example/rest/', portal))).toBe(
+      'UNKNOWN_OAUTH_SERVER',
+    );
+    expect(codeOf(() => tokenUrlFromServerEndpoint('https://oauth.bitrix.info:8443/rest/', portal))).toBe(
+      'UNKNOWN_OAUTH_SERVER',
+    );
+  });
+
+  it('the code exchange goes to the host server_domain names, when it is a known Bitrix24 OAuth server', () => {
+    const portal = 'https://acme.bitrix24.com';
+    expect(exchangeTokenUrl(portal, 'oauth.bitrix.info')).toBe('https://oauth.bitrix.info/oauth/token/');
+    expect(exchangeTokenUrl(portal, 'OAUTH.BITRIX24.TECH')).toBe('https://oauth.bitrix24.tech/oauth/token/');
+    expect(exchangeTokenUrl(portal, null)).toBe('https://oauth.bitrix24.tech/oauth/token/');
+    for (const bad of [
+      'evil.example',
+      'oauth.bitrix.info.evil.example',
+      'acme.bitrix24.com',
+      'oauth.bitrix.info/x',
+      '127.0.0.1:4000',
+    ]) {
+      expect(codeOf(() => exchangeTokenUrl(portal, bad))).toBe('UNKNOWN_OAUTH_SERVER');
+    }
+    // The local fake portal serves its own token endpoint.
+    expect(exchangeTokenUrl('http://127.0.0.1:4000', '127.0.0.1:4000')).toBe('http://127.0.0.1:4000/oauth/token/');
+    expect(codeOf(() => exchangeTokenUrl('http://127.0.0.1:4000', '127.0.0.1:4001'))).toBe('UNKNOWN_OAUTH_SERVER');
   });
 });

@@ -33,8 +33,13 @@ export interface OAuthTokens {
   scope: string;
 }
 
-/** Real Bitrix24's auth server (bitrix24-api.md §3). */
+/** Real Bitrix24's auth server named by the Russian docs (bitrix24-api.md §3); the default when a redirect names none. */
 export const BITRIX_TOKEN_URL = 'https://oauth.bitrix24.tech/oauth/token/';
+/**
+ * The Bitrix24 OAuth servers the client secret and tokens may go to: the English docs (`.com`
+ * portals) name `oauth.bitrix.info`, the Russian ones `oauth.bitrix24.tech` (bitrix24-api.md §6).
+ */
+export const KNOWN_OAUTH_HOSTS: readonly string[] = ['oauth.bitrix.info', 'oauth.bitrix24.tech'];
 /** How long the browser sign-in may take by default. */
 export const DEFAULT_OAUTH_TIMEOUT_MS = 5 * 60_000;
 
@@ -78,9 +83,46 @@ export function tokenUrlFor(portalOrigin: string): string {
   return isLoopbackHost(url.hostname) ? `${url.origin}/oauth/token/` : BITRIX_TOKEN_URL;
 }
 
-/** The token endpoint named by a `server_endpoint` (`https://oauth.bitrix24.tech/rest/` → `…/oauth/token/`). */
-export function tokenUrlFromServerEndpoint(serverEndpoint: string): string {
-  return `${assertSecureUrl(serverEndpoint).origin}/oauth/token/`;
+function unknownServer(what: string): BitrixError {
+  return err(
+    'UNKNOWN_OAUTH_SERVER',
+    `${explain('UNKNOWN_OAUTH_SERVER')} (${what.length > 80 ? `${what.slice(0, 80)}…` : what})`,
+  );
+}
+
+/** True for a known Bitrix24 OAuth server, or the loopback portal itself (the local fake portal serves its own). */
+function isKnownOAuthServer(url: URL, portalOrigin: string): boolean {
+  if (url.protocol === 'https:' && KNOWN_OAUTH_HOSTS.includes(url.hostname.toLowerCase()) && url.port === '') {
+    return true;
+  }
+  const portal = new URL(portalOrigin);
+  return isLoopbackHost(portal.hostname) && url.origin === portal.origin;
+}
+
+/**
+ * The code exchange's token endpoint: at the host the redirect's `server_domain` names when it is
+ * a known Bitrix24 OAuth server ({@link KNOWN_OAUTH_HOSTS}); without one, {@link tokenUrlFor}.
+ * Any other host is refused (UNKNOWN_OAUTH_SERVER) before anything is sent.
+ */
+export function exchangeTokenUrl(portalOrigin: string, serverDomain: string | null): string {
+  const domain = (serverDomain ?? '').trim().toLowerCase();
+  if (domain === '') return tokenUrlFor(portalOrigin);
+  if (!/^[a-z0-9.-]{1,253}(?::\d{1,5})?$/.test(domain)) throw unknownServer(domain);
+  const portal = new URL(portalOrigin);
+  const scheme = isLoopbackHost(portal.hostname) && domain === portal.host ? 'http' : 'https';
+  const url = new URL(`${scheme}://${domain}/oauth/token/`);
+  if (!isKnownOAuthServer(url, portalOrigin)) throw unknownServer(domain);
+  return url.href;
+}
+
+/**
+ * The token endpoint named by a `server_endpoint` (`https://oauth.bitrix24.tech/rest/` → `…/oauth/token/`),
+ * refused (UNKNOWN_OAUTH_SERVER) unless it is a known Bitrix24 OAuth server.
+ */
+export function tokenUrlFromServerEndpoint(serverEndpoint: string, portalOrigin: string): string {
+  const url = assertSecureUrl(serverEndpoint);
+  if (!isKnownOAuthServer(url, portalOrigin)) throw unknownServer(url.host);
+  return `${url.origin}/oauth/token/`;
 }
 
 interface TokenRequest {
@@ -88,7 +130,8 @@ interface TokenRequest {
   fetch: FetchLike;
   clock: Clock;
   timeoutMs?: number;
-  portalHost: string;
+  /** The signed-in portal's origin: `client_endpoint` must be on it. */
+  portalOrigin: string;
   fields: Record<string, string>;
 }
 
@@ -146,8 +189,15 @@ async function requestTokens(req: TokenRequest): Promise<OAuthTokens> {
   if (!accessToken || !refreshToken) throw err('BAD_RESPONSE', undefined, { status, method: 'oauth/token' });
   registerSecret(accessToken);
   registerSecret(refreshToken);
-  const clientEndpoint = assertSecureUrl(str('client_endpoint')).href;
+  // Both endpoints later receive the tokens (and the server one the client secret): the REST base
+  // must be the signed-in portal's own origin, the auth server a known Bitrix24 one.
+  const clientUrl = assertSecureUrl(str('client_endpoint'));
+  if (clientUrl.origin !== req.portalOrigin) {
+    throw err('FOREIGN_REST_ENDPOINT', undefined, { status, method: 'oauth/token' });
+  }
+  const clientEndpoint = clientUrl.href;
   const serverEndpoint = assertSecureUrl(str('server_endpoint')).href;
+  tokenUrlFromServerEndpoint(serverEndpoint, req.portalOrigin);
   const now = req.clock.now();
   const expiresIn = Number(j.expires_in);
   const expires = Number(j.expires);
@@ -167,7 +217,7 @@ async function requestTokens(req: TokenRequest): Promise<OAuthTokens> {
     serverEndpoint,
     memberId: str('member_id'),
     userId: Number.isSafeInteger(userId) && userId > 0 ? userId : 0,
-    domain: req.portalHost,
+    domain: new URL(req.portalOrigin).hostname,
     scope: str('scope'),
   };
 }
@@ -195,7 +245,7 @@ export interface StartOAuthOptions {
   logger?: Logger;
   /** How long to wait for the browser (default 5 min). */
   timeoutMs?: number;
-  /** Override of the first token endpoint (default {@link tokenUrlFor}(portal)). */
+  /** Override of the first token endpoint (default {@link exchangeTokenUrl}(portal, the redirect's `server_domain`)). */
   tokenUrl?: string;
 }
 
@@ -233,7 +283,6 @@ export async function startOAuthFlow(opts: StartOAuthOptions): Promise<OAuthFlow
   const fetchFn: FetchLike = opts.fetch ?? ((i, init) => globalThis.fetch(i, init));
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? silentLogger;
-  const tokenUrl = opts.tokenUrl ?? tokenUrlFor(portal);
   const state = randomBytes(16).toString('hex');
   const redirectUrl = redirectUrlFor(opts.port);
   const authorizeUrl = `${portal}/oauth/authorize/?${new URLSearchParams({ client_id: clientId, state }).toString()}`;
@@ -287,6 +336,13 @@ export async function startOAuthFlow(opts: StartOAuthOptions): Promise<OAuthFlow
     else if (error) failure = err('OAUTH_DENIED');
     else if (gotState === '') failure = err('OAUTH_STATE_MISMATCH');
     else if (!/^[\w.-]{1,512}$/.test(code)) failure = err('invalid_request');
+    // The exchange goes where the redirect's server_domain says, if that is a known Bitrix24 OAuth server.
+    let tokenUrl = opts.tokenUrl ?? '';
+    try {
+      if (!failure && !opts.tokenUrl) tokenUrl = exchangeTokenUrl(portal, q.get('server_domain'));
+    } catch (e) {
+      failure = e instanceof BitrixError ? e : err('UNKNOWN_OAUTH_SERVER');
+    }
     if (failure) {
       answer(res, 400, 'Sign-in failed', `${failure.message} You can close this tab.`);
       shutdown();
@@ -296,12 +352,11 @@ export async function startOAuthFlow(opts: StartOAuthOptions): Promise<OAuthFlow
     registerSecret(code);
     answer(res, 200, 'Signed in', 'B24 Unread Tray received the sign-in. You can close this tab.');
     shutdown();
-    const portalHost = new URL(portal).hostname;
     requestTokens({
       tokenUrl,
       fetch: fetchFn,
       clock,
-      portalHost,
+      portalOrigin: portal,
       fields: { grant_type: 'authorization_code', client_id: clientId, client_secret: clientSecret, code },
     }).then(
       (tokens) => finish({ tokens }),
@@ -379,7 +434,6 @@ export function oauthAuth(opts: OAuthAuthOptions): AuthStrategy & { tokens(): OA
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? silentLogger;
   const proactive = opts.proactive ?? true;
-  const portalHost = new URL(opts.origin).hostname;
   let current: OAuthTokens = { ...opts.tokens };
   let inflight: Promise<boolean> | null = null;
   let lost = false;
@@ -391,10 +445,10 @@ export function oauthAuth(opts: OAuthAuthOptions): AuthStrategy & { tokens(): OA
     let next: OAuthTokens;
     try {
       next = await requestTokens({
-        tokenUrl: tokenUrlFromServerEndpoint(current.serverEndpoint),
+        tokenUrl: tokenUrlFromServerEndpoint(current.serverEndpoint, opts.origin),
         fetch: fetchFn,
         clock,
-        portalHost,
+        portalOrigin: opts.origin,
         fields: {
           grant_type: 'refresh_token',
           client_id: opts.clientId,

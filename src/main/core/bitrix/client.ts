@@ -5,8 +5,14 @@
  * renewal through the {@link AuthStrategy}, `batch` chunking and
  * `im.recent.list` paging.
  */
-import { BITRIX_ERROR_CODES, TRANSIENT_CODES, explain, type ErrorCode } from '../../../shared/errors';
-import { parseDialogId } from '../../../shared/dialog-id';
+import {
+  BITRIX_ERROR_CODES,
+  OVERLOAD_RETRY_MS,
+  TRANSIENT_CODES,
+  explain,
+  type ErrorCode,
+} from '../../../shared/errors';
+import { parseDialogId, sgRefusal } from '../../../shared/dialog-id';
 import type { AuthStrategy } from '../auth/types';
 import { systemClock, type Clock, type FetchLike, type Logger } from '../ports';
 import { redact, silentLogger } from '../redact';
@@ -68,6 +74,8 @@ export const RECENT_MAX_PAGES = 50;
 const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/i;
 const KNOWN_BITRIX = new Set<string>(BITRIX_ERROR_CODES);
 const RENEW_CODES = new Set<ErrorCode>(['expired_token', 'invalid_token']);
+/** The toggle's methods, which do not resolve `sgNNN`. */
+const READ_METHODS = new Set(['im.recent.unread', 'im.dialog.read']);
 
 /** True for fetch's refusal of a redirect under `redirect: 'error'` (Node: cause "unexpected redirect"). */
 function isRedirectRefusal(e: unknown): boolean {
@@ -105,6 +113,11 @@ export function errorFromEnvelope(
   const raw = typeof body.error === 'string' ? body.error : '';
   if (KNOWN_BITRIX.has(raw)) {
     const code = raw as ErrorCode;
+    // A portal-wide block (bitrix24-api.md §6): not retried within the call; whoever holds the
+    // work (the action queue, the poller) tries again much later.
+    if (code === 'OVERLOAD_LIMIT') {
+      return bitrixError(code, { status, method, transient: true, retryAfterMs: OVERLOAD_RETRY_MS });
+    }
     return bitrixError(code, { status, method, transient: TRANSIENT_CODES.has(code) });
   }
   const what = [sanitizePortalText(raw, 60), sanitizePortalText(body.error_description)].filter(Boolean).join(': ');
@@ -133,6 +146,9 @@ function validateCall(method: unknown, params: unknown): { method: string; param
   if (!('DIALOG_ID' in params)) return { method, params };
   const id = parseDialogId(params.DIALOG_ID);
   if (!id) throw bitrixError('INVALID_DIALOG_ID', { method });
+  // The server answers `false` for sgNNN here (bitrix24-api.md §6): say why before sending anything.
+  const refusal = READ_METHODS.has(method) ? sgRefusal(id) : null;
+  if (refusal) throw bitrixError('INVALID_DIALOG_ID', { method }, refusal);
   return id.id === params.DIALOG_ID ? { method, params } : { method, params: { ...params, DIALOG_ID: id.id } };
 }
 
@@ -415,7 +431,11 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
     return outcomes as BatchOutcome<T>[];
   };
 
-  const listRecent = async (params: Params = {}, callOpts: CallOptions = {}): Promise<RecentItem[]> => {
+  const listRecent = async (
+    params: Params = {},
+    callOpts: CallOptions = {},
+    lastPage?: (page: readonly RecentItem[]) => boolean,
+  ): Promise<RecentItem[]> => {
     const seen = new Set<string>();
     const items: RecentItem[] = [];
     for (let page = 0, offset = 0; page < RECENT_MAX_PAGES; page += 1, offset += RECENT_PAGE_SIZE) {
@@ -439,6 +459,7 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       }
       const more = res.hasMore ?? res.hasMorePages;
       if (more !== true || res.items.length === 0) break;
+      if (lastPage?.(res.items.filter(isPlainObject) as RecentItem[])) break;
       if (page === RECENT_MAX_PAGES - 1) logger.warn('im.recent.list: stopped at the page cap', { pages: page + 1 });
     }
     return items;

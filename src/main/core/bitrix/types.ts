@@ -87,6 +87,13 @@ export interface BitrixClient {
   call<T = unknown>(method: string, params?: Params, opts?: CallOptions): Promise<T>;
   /** Runs calls through `batch`, chunked to 50; outcomes in input order. */
   batch<T = unknown>(calls: BatchCall[], opts?: CallOptions): Promise<BatchOutcome<T>[]>;
-  /** All of `im.recent.list` (every page, LIMIT 200), de-duplicated by `id`. */
-  listRecent(params?: Params, opts?: CallOptions): Promise<RecentItem[]>;
+  /**
+   * `im.recent.list` page by page (LIMIT 200), de-duplicated by `id`: every page, or up to and
+   * including the first page (its raw rows) for which `lastPage` says true.
+   */
+  listRecent(
+    params?: Params,
+    opts?: CallOptions,
+    lastPage?: (page: readonly RecentItem[]) => boolean,
+  ): Promise<RecentItem[]>;
 }

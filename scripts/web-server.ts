@@ -25,7 +25,7 @@ export interface BridgeCore {
 
 export interface PreviewServerOptions {
   core: BridgeCore;
-  /** The built popup (out/web). */
+  /** The built popup (out/renderer: scripts/renderer-out.ts). */
   staticDir: string;
   /** The per-run secret every request must carry. */
   token: string;

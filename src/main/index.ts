@@ -9,6 +9,7 @@ import { app, net, powerMonitor } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppCore } from './core/app-core';
+import { installCrashGuard } from './core/crash-guard';
 import { parseLaunchArgs } from './core/cli-args';
 import { cachedTrayIcon } from './core/icons/tray';
 import { MAX_UNREAD_TARGETS } from '../shared/ipc';
@@ -68,7 +69,8 @@ if (!app.requestSingleInstanceLock()) {
 async function main(): Promise<void> {
   app.setAppLogsPath();
   const logger = createLogger(createLogSink(app.getPath('logs'), { debug: !app.isPackaged }));
-  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason) }));
+  // Uncaught errors are logged (redacted) and the tray keeps working; a burst of them quits cleanly.
+  installCrashGuard({ logger, clock: systemClock, quit: () => app.quit() });
 
   const here = dirname(fileURLToPath(import.meta.url));
   const devUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;

@@ -173,6 +173,13 @@ async function main(): Promise<void> {
   const updater = setupUpdater({
     logger,
     onReady: (version) => tray.setUpdateReady({ version, run: () => updater.restartToUpdate() }),
+    // Unsigned builds never install by themselves: say so, and open the release page on click.
+    onAvailable: (version, openPage) =>
+      notifier.notify({
+        title: `${PRODUCT_NAME} ${version} is available`,
+        body: 'This build is not code-signed, so it does not update itself. Click to open the release page.',
+        onClick: openPage,
+      }),
   });
 
   const launchTargets = { core, popup: popupControl, notifier, logger, productName: PRODUCT_NAME };

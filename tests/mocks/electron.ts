@@ -525,6 +525,7 @@ export class FakeApp
       | 'getLoginItemSettings'
       | 'isReady'
       | 'setAppUserModelId'
+      | 'relaunch'
     >
 {
   isPackaged = false;
@@ -539,6 +540,8 @@ export class FakeApp
   loginItem: Electron.Settings = {};
   loginItemCalls: Electron.Settings[] = [];
   appUserModelId: string | null = null;
+  /** `app.relaunch(options)` calls (the updater's AppImage restart). */
+  relaunchCalls: Electron.RelaunchOptions[] = [];
   commandLine = new FakeCommandLine();
   dock: { hidden: boolean; hide(): void } | undefined = {
     hidden: false,
@@ -591,6 +594,9 @@ export class FakeApp
   }
   setAppUserModelId(id: string): void {
     this.appUserModelId = id;
+  }
+  relaunch(options: Electron.RelaunchOptions = {}): void {
+    this.relaunchCalls.push(options);
   }
 }
 

@@ -23,12 +23,13 @@
  * // on quit:     updater.dispose();
  * ```
  */
-import { app, shell } from 'electron';
+import { app } from 'electron';
 import electronUpdater from 'electron-updater';
 import type { UpdateDownloadedEvent, UpdateInfo } from 'electron-updater';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock, type Logger } from '../core/ports';
+import { createOpener } from './opener';
 import {
   createUpdateScheduler,
   initialUpdateState,
@@ -190,8 +191,9 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
     });
     try {
       opts.onAvailable?.(version, () => {
-        if (page) void shell.openExternal(page);
-        else logger.warn('No release page is known for this build');
+        if (!page) return logger.warn('No release page is known for this build');
+        const opened = createOpener().openExternal(page); // eng-disable OPEN_EXTERNAL_JS_CHECK: the opener allows https only (src/main/electron/opener.ts); the page is <b24ut.releasesUrl>/tag/v<version>, both checked in readBuildInfo/releasePageUrl
+        opened.catch((e: unknown) => logger.warn('Could not open the release page', { error: String(e) }));
       });
     } catch (e) {
       logger.error('The update-available callback failed', { error: (e as Error).message });

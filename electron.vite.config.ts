@@ -25,6 +25,10 @@ export default defineConfig({
     plugins: [svelte()],
     build: {
       outDir: 'out/renderer',
+      // The one renderer build: electron-builder packages it, and the browser
+      // preview, the e2e tests and the bench serve it (scripts/renderer-out.ts).
+      // electron-vite leaves renderer code unminified by default; ship it minified.
+      minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },

@@ -1,5 +1,5 @@
 /**
- * The popup in Chromium, end to end: the built popup (out/web) served by the
+ * The popup in Chromium, end to end: the built popup (out/renderer) served by the
  * real preview bridge (scripts/web-server.ts) in this process, over the real
  * core signed in to a fake portal (rate limit off: the network is not the
  * subject here), in Debian's Chromium driven by Playwright.
@@ -18,12 +18,11 @@
  * itself goes to the core as it would over IPC), and to the next frame.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../playwright.config';
 import { generateDialogs } from '../tests/fake-portal/server';
 import { startPreviewServer } from '../scripts/web-server';
-import { ROOT } from './bundle';
+import { packagedRendererDir } from '../scripts/renderer-out';
 import { startCoreRig } from './core-rig';
 import { startBenchPortal } from './portal';
 import { median, percentile } from './stats';
@@ -136,7 +135,7 @@ export async function measurePopup(
   const rig = await startCoreRig({ webhooks: [bp.portal.webhookUrl] });
   const server = await startPreviewServer({
     core: rig.core,
-    staticDir: join(ROOT, 'out', 'web'),
+    staticDir: packagedRendererDir(),
     token: randomBytes(24).toString('base64url'),
     port: 0,
   });

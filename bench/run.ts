@@ -13,7 +13,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ROOT, buildWeb, measureBundle } from './bundle';
+import { ROOT, measureBundle } from './bundle';
+import { buildApp, packagedRendererDir } from '../scripts/renderer-out';
 import { benchEnv } from './env';
 import { measureMemory } from './memory';
 import { measureOverhead } from './overhead';
@@ -43,14 +44,14 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const loadAtStart = loadavg()[0] ?? 0;
   const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5) || 5);
-  const outWeb = join(ROOT, 'out', 'web');
-  if (!existsSync(join(outWeb, 'index.html'))) {
-    say('Building the popup (out/web)…');
-    buildWeb(outWeb);
+  const renderer = packagedRendererDir();
+  if (!existsSync(join(renderer, 'index.html'))) {
+    say('Building the app (electron-vite build)…');
+    buildApp();
   }
 
   say('Bundle…');
-  const bundle = measureBundle(outWeb);
+  const bundle = measureBundle(renderer);
 
   say('Workloads against the fake portal (2/s, burst 50; a fresh portal each)…');
   const workloads = {} as BenchResults['workloads'];

@@ -79,6 +79,21 @@ describe('preview bridge security', () => {
     expect(setCookie).toMatch(/SameSite=Strict/);
   });
 
+  it('redirects to / only, never to a Location built from the request path (open redirect)', async () => {
+    for (const path of [`/.//evil.com/?token=${TOKEN}`, `//evil.com/?token=${TOKEN}`, `/a/b?x=1&token=${TOKEN}`]) {
+      const location = await new Promise<string | undefined>((ok, fail) => {
+        // node:http sends the path as written (fetch would normalise `/./` away).
+        const req = request({ host: '127.0.0.1', port: server.port, path }, (res) => {
+          res.resume();
+          ok(res.headers.location);
+        });
+        req.on('error', fail);
+        req.end();
+      });
+      expect(location, path).toBe('/');
+    }
+  });
+
   it('serves the page with the bridge script before the app script', async () => {
     const html = await fetch(`${base()}/`, { headers: { cookie: cookie() } }).then((r) => r.text());
     expect(html.indexOf('./bridge.js')).toBeGreaterThan(0);

@@ -25,7 +25,7 @@ export interface BridgeCore {
 
 export interface PreviewServerOptions {
   core: BridgeCore;
-  /** The built popup (out/web). */
+  /** The built popup (out/renderer: scripts/renderer-out.ts). */
   staticDir: string;
   /** The per-run secret every request must carry. */
   token: string;
@@ -173,10 +173,11 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null) {
       if (req.method !== 'GET' || !safeEqual(queryToken, opts.token)) return forbidden(res, 'wrong token.');
-      url.searchParams.delete('token');
       // Keep the token out of the address bar and history once the cookie holds it.
+      // Always to `/` (the popup): a Location built from the request path is an open
+      // redirect (`/.//evil.com/?token=…` gave `//evil.com/`).
       res.writeHead(302, {
-        location: `${url.pathname}${url.search}`,
+        location: '/',
         'set-cookie': `${cookieName()}=${opts.token}; HttpOnly; SameSite=Strict; Path=/`,
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',

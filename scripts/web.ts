@@ -1,5 +1,6 @@
 /**
- * `npm run web` / `npm run demo`: the real popup (out/web) in a browser,
+ * `npm run web` / `npm run demo`: the real popup (out/renderer, the files
+ * electron-builder packages) in a browser,
  * against the real core running in Node, through a token-protected bridge
  * on 127.0.0.1 (scripts/web-server.ts).
  *
@@ -24,6 +25,7 @@ import { confFactory, openStore } from '../src/main/core/storage/store';
 import { createAesSecretBox, loadOrCreateKeyFile } from '../src/main/core/storage/aes-secret-box';
 import { createPreviewPorts } from './web-ports';
 import { startPreviewServer, type PreviewServer } from './web-server';
+import { packagedRendererDir } from './renderer-out';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (line: string): void => {
@@ -43,9 +45,9 @@ function parsePort(raw: string | undefined): number {
 async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   const port = parsePort(process.env.PORT);
-  const staticDir = join(root, 'out', 'web');
+  const staticDir = packagedRendererDir();
   if (!existsSync(join(staticDir, 'index.html'))) {
-    say('The popup is not built: run `npm run web` (it builds first) or `npx vite build --config vite.web.config.ts`.');
+    say('The popup is not built: run `npm run web` (it builds first) or `npx electron-vite build`.');
     process.exit(2);
   }
 

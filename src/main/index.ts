@@ -9,6 +9,7 @@ import { app, net, powerMonitor } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppCore } from './core/app-core';
+import { installCrashGuard } from './core/crash-guard';
 import { parseLaunchArgs } from './core/cli-args';
 import { drawTrayIcon } from './electron/tray-icon/glyph';
 import { MAX_UNREAD_TARGETS } from '../shared/ipc';
@@ -68,7 +69,8 @@ if (!app.requestSingleInstanceLock()) {
 async function main(): Promise<void> {
   app.setAppLogsPath();
   const logger = createLogger(createLogSink(app.getPath('logs'), { debug: !app.isPackaged }));
-  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason) }));
+  // Uncaught errors are logged (redacted) and the tray keeps working; a burst of them quits cleanly.
+  installCrashGuard({ logger, clock: systemClock, quit: () => app.quit() });
 
   const here = dirname(fileURLToPath(import.meta.url));
   const devUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
@@ -171,6 +173,13 @@ async function main(): Promise<void> {
   const updater = setupUpdater({
     logger,
     onReady: (version) => tray.setUpdateReady({ version, run: () => updater.restartToUpdate() }),
+    // Unsigned builds never install by themselves: say so, and open the release page on click.
+    onAvailable: (version, openPage) =>
+      notifier.notify({
+        title: `${PRODUCT_NAME} ${version} is available`,
+        body: 'This build is not code-signed, so it does not update itself. Click to open the release page.',
+        onClick: openPage,
+      }),
   });
 
   const launchTargets = { core, popup: popupControl, notifier, logger, productName: PRODUCT_NAME };

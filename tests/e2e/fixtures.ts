@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
 import { startFakePortal, type FakePortal, type FakePortalOptions } from '../fake-portal/server';
 import type { PreviewRecords } from '../../scripts/web-ports';
+import { packagedRendererDir } from '../../scripts/renderer-out';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -31,8 +32,8 @@ export interface Preview {
 
 /** Starts `scripts/web.ts` and waits for its `Popup preview:` line. */
 export async function startPreview(env: Record<string, string | undefined> = {}): Promise<Preview> {
-  if (!existsSync(join(ROOT, 'out/web/index.html'))) {
-    throw new Error('Build the popup first: npx vite build --config vite.web.config.ts (npm run test:e2e does it).');
+  if (!existsSync(join(packagedRendererDir(), 'index.html'))) {
+    throw new Error('Build the app first: npx electron-vite build (npm run test:e2e does it).');
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'b24ut-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/web.ts'], {

@@ -576,6 +576,7 @@ export class FakeApp
       | 'getLoginItemSettings'
       | 'isReady'
       | 'setAppUserModelId'
+      | 'relaunch'
     >
 {
   isPackaged = false;
@@ -590,6 +591,8 @@ export class FakeApp
   loginItem: Electron.Settings = {};
   loginItemCalls: Electron.Settings[] = [];
   appUserModelId: string | null = null;
+  /** `app.relaunch(options)` calls (the updater's AppImage restart). */
+  relaunchCalls: Electron.RelaunchOptions[] = [];
   commandLine = new FakeCommandLine();
   dock: { hidden: boolean; hide(): void } | undefined = {
     hidden: false,
@@ -642,6 +645,9 @@ export class FakeApp
   }
   setAppUserModelId(id: string): void {
     this.appUserModelId = id;
+  }
+  relaunch(options: Electron.RelaunchOptions = {}): void {
+    this.relaunchCalls.push(options);
   }
 }
 

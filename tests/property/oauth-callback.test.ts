@@ -63,15 +63,18 @@ const query: fc.Arbitrary<Query> = fc.record({
   huge: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
 });
 
-/** What the listener must decide, from the rules of the flow. */
-function expected(q: Query, real: string): 'tokens' | BitrixError['code'] {
+/**
+ * What the listener must decide, from the rules of the flow. A wrong or
+ * missing state is answered 404 and the flow keeps waiting ('ignored'):
+ * a page guessing the port must not be able to end a sign-in.
+ */
+function expected(q: Query, real: string): 'tokens' | 'ignored' | BitrixError['code'] {
   const params = new URLSearchParams(buildQuery(q, real));
   const got = params.get('state') ?? '';
   const error = params.get('error');
   const code = params.get('code') ?? '';
-  if (got !== '' && got !== real) return 'OAUTH_STATE_MISMATCH';
+  if (got !== real) return 'ignored';
   if (error) return 'OAUTH_DENIED';
-  if (got === '') return 'OAUTH_STATE_MISMATCH';
   if (!/^[\w.-]{1,512}$/.test(code)) return 'invalid_request';
   return 'tokens';
 }
@@ -128,7 +131,13 @@ describe('OAuth callback parameters (property)', () => {
           expect(tokenRequests).toEqual([]);
           return;
         }
-        if (want === 'tokens') {
+        if (want === 'ignored') {
+          expect(status).toBe(404);
+          // Still waiting: only a cancel (or the timeout) ends it, and nothing was exchanged.
+          flow.cancel();
+          await expect(flow.result).rejects.toMatchObject({ code: 'OAUTH_DENIED' });
+          expect(tokenRequests).toEqual([]);
+        } else if (want === 'tokens') {
           expect(status).toBe(200);
           const tokens: OAuthTokens = await flow.result;
           expect(tokens.accessToken).toBe('propAccessToken000001');
@@ -164,7 +173,7 @@ describe('OAuth callback parameters (property)', () => {
         ],
       },
     );
-    for (const outcome of ['tokens', 'OAUTH_STATE_MISMATCH', 'OAUTH_DENIED', 'invalid_request', 'huge']) {
+    for (const outcome of ['tokens', 'ignored', 'OAUTH_DENIED', 'invalid_request', 'huge']) {
       expect(seen.get(outcome) ?? 0, `${outcome} in ${JSON.stringify([...seen])}`).toBeGreaterThan(0);
     }
   }, 60_000);

@@ -39,21 +39,31 @@ describe('resolveUpdateFeed', () => {
     }
   });
 
-  it('prefers the option, then the environment, then the baked URL', () => {
-    const all = {
-      ...packaged,
-      optionUrl: 'https://a.example.com/',
-      envUrl: 'https://b.example.com/',
-      bakedUrl: 'https://c.example.com/',
-    };
+  it('prefers the option, then the baked URL', () => {
+    const all = { ...packaged, optionUrl: 'https://a.example.com/', bakedUrl: 'https://c.example.com/' };
     expect(resolveUpdateFeed(all)).toMatchObject({ url: 'https://a.example.com/', source: 'option' });
-    expect(resolveUpdateFeed({ ...all, optionUrl: null })).toMatchObject({
-      url: 'https://b.example.com/',
-      source: 'env',
-    });
-    expect(resolveUpdateFeed({ ...all, optionUrl: '  ', envUrl: '' })).toMatchObject({
+    expect(resolveUpdateFeed({ ...all, optionUrl: '  ' })).toMatchObject({
       url: 'https://c.example.com/',
       source: 'baked',
+    });
+  });
+
+  // Issue 12 (security review): the environment used to override the feed of packaged builds too.
+  it('B24UT_UPDATE_URL only in unpackaged runs: a packaged build ignores it', () => {
+    const env = { envUrl: 'https://attacker.example.com/', bakedUrl: 'https://c.example.com/' };
+    expect(resolveUpdateFeed({ ...packaged, ...env })).toEqual({
+      enabled: true,
+      url: 'https://c.example.com/',
+      source: 'baked',
+    });
+    expect(resolveUpdateFeed({ ...packaged, envUrl: 'https://attacker.example.com/' })).toEqual({
+      enabled: false,
+      reason: 'no update feed is configured',
+    });
+    expect(resolveUpdateFeed({ isPackaged: false, install: 'other', ...env })).toEqual({
+      enabled: true,
+      url: 'https://attacker.example.com/',
+      source: 'env',
     });
   });
 
@@ -68,11 +78,11 @@ describe('resolveUpdateFeed', () => {
   it('refuses an insecure or malformed override instead of falling back to another feed', () => {
     const r = resolveUpdateFeed({
       ...packaged,
-      envUrl: 'http://updates.example.com/',
+      optionUrl: 'http://updates.example.com/',
       bakedUrl: 'https://ok.example.com/',
     });
     expect(r).toEqual({ enabled: false, reason: 'the update feed must use https' });
-    expect(resolveUpdateFeed({ ...packaged, envUrl: 'not a url' })).toMatchObject({
+    expect(resolveUpdateFeed({ isPackaged: false, install: 'nsis', envUrl: 'not a url' })).toMatchObject({
       enabled: false,
       reason: expect.stringMatching(/not a valid URL/),
     });

@@ -28,7 +28,7 @@ export interface UpdateFeedInput {
   install: InstallKind;
   /** A feed passed by the composition root (e.g. from a setting); wins over the others. */
   optionUrl?: string | null;
-  /** `process.env.B24UT_UPDATE_URL`. */
+  /** `process.env.B24UT_UPDATE_URL`: used only when `isPackaged` is false (a dev or staging run). */
   envUrl?: string | null;
   /** The `url` baked into resources/app-update.yml at build time, if the file exists. */
   bakedUrl?: string | null;
@@ -72,12 +72,18 @@ export function checkFeedUrl(raw: string): { ok: true; url: string } | { ok: fal
  * an interruption), and when no usable feed is configured.
  */
 export function resolveUpdateFeed(input: UpdateFeedInput): UpdateFeed {
-  if (!input.isPackaged) return { enabled: false, reason: 'not a packaged build' };
+  // B24UT_UPDATE_URL is for development and staging only: honoured in unpackaged runs, and
+  // ignored by packaged builds (anything that can set the app's environment could otherwise
+  // point its updates at its own server).
+  if (!input.isPackaged) {
+    if (input.envUrl == null || input.envUrl.trim() === '') return { enabled: false, reason: 'not a packaged build' };
+    const checked = checkFeedUrl(input.envUrl);
+    return checked.ok ? { enabled: true, url: checked.url, source: 'env' } : { enabled: false, reason: checked.reason };
+  }
   if (input.install === 'deb') return { enabled: false, reason: 'deb installs are updated by the package manager' };
   if (input.install === 'other') return { enabled: false, reason: 'this kind of install cannot update itself' };
-  const candidates: Array<['option' | 'env' | 'baked', string | null | undefined]> = [
+  const candidates: Array<['option' | 'baked', string | null | undefined]> = [
     ['option', input.optionUrl],
-    ['env', input.envUrl],
     ['baked', input.bakedUrl],
   ];
   for (const [source, raw] of candidates) {

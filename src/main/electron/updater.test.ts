@@ -20,6 +20,9 @@ const updater = await vi.hoisted(async () => {
     /** What the next checkForUpdates() does. */
     onCheck: (u: FakeAutoUpdater) => Promise<unknown> = () => Promise.resolve(null);
     installs: Array<[boolean | undefined, boolean | undefined]> = [];
+    forceDevUpdateConfig = false;
+    /** Where the AppImage install "moved" the new image (AppImageUpdater emits appimage-filename-updated). */
+    renameTo: string | null = null;
     setFeedURL(options: unknown): void {
       this.feeds.push(options);
     }
@@ -30,6 +33,7 @@ const updater = await vi.hoisted(async () => {
     }
     quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void {
       this.installs.push([isSilent, isForceRunAfter]);
+      if (this.renameTo) this.emit('appimage-filename-updated', this.renameTo);
     }
   }
   return { auto: new FakeAutoUpdater() };
@@ -60,15 +64,27 @@ beforeEach(() => {
     feeds: [],
     checks: 0,
     installs: [],
+    forceDevUpdateConfig: false,
+    renameTo: null,
     onCheck: () => Promise.resolve(null),
   });
   resources = mkdtempSync(join(tmpdir(), 'b24ut-res-'));
+  // The packaged app folder (its package.json carries what the release workflow baked in).
+  fake.app.appPath = resources;
 });
 
 afterEach(() => rmSync(resources, { recursive: true, force: true }));
 
 function bake(url: string): void {
   writeFileSync(join(resources, 'app-update.yml'), `provider: generic\nurl: ${url}\nchannel: latest\n`);
+}
+
+/** What release.yml bakes into the packaged package.json (-c.extraMetadata.b24ut.*); the CLI passes strings. */
+function signedBuild(signed = 'true'): void {
+  writeFileSync(
+    join(resources, 'package.json'),
+    JSON.stringify({ name: 'b24-unread-tray', b24ut: { signed, releasesUrl: 'https://github.com/o/r/releases' } }),
+  );
 }
 
 describe('setupUpdater', () => {
@@ -120,8 +136,9 @@ describe('setupUpdater', () => {
     expect(u.getState()).toMatchObject({ phase: 'disabled', detail: expect.stringMatching(/package manager/) });
   });
 
-  it('checks in the background, downloads, and offers the restart once, without interrupting', async () => {
+  it('a signed build checks in the background, downloads, and offers the restart once, without interrupting', async () => {
     fake.app.isPackaged = true;
+    signedBuild();
     bake('https://updates.example.com/b24/');
     updater.auto.onCheck = (u) => {
       u.emit('update-available', { version: '1.3.0' });
@@ -136,8 +153,8 @@ describe('setupUpdater', () => {
       logger: logger(),
       clock,
       resourcesPath: resources,
-      platform: 'linux',
-      env: { APPIMAGE: '/home/me/B24.AppImage' },
+      platform: 'win32',
+      env: {},
       initialDelayMs: 1000,
       intervalMs: 10_000,
     });
@@ -162,8 +179,8 @@ describe('setupUpdater', () => {
     u.dispose();
   });
 
-  it('uses a runtime feed override and survives an offline check', async () => {
-    fake.app.isPackaged = true;
+  it('uses a runtime feed override in an unpackaged (staging) run and survives an offline check', async () => {
+    fake.app.isPackaged = false;
     updater.auto.onCheck = () => Promise.reject(new Error('net::ERR_INTERNET_DISCONNECTED'));
     const clock = createFakeClock();
     const log = logger();
@@ -178,6 +195,7 @@ describe('setupUpdater', () => {
       intervalMs: 1000,
     });
     expect(updater.auto.feeds).toEqual([{ provider: 'generic', url: 'https://staging.example.com/feed/' }]);
+    expect(updater.auto.forceDevUpdateConfig).toBe(true);
     await clock.advance(10);
     expect(u.getState()).toMatchObject({ phase: 'error', detail: 'net::ERR_INTERNET_DISCONNECTED' });
     // It retries at the next interval.
@@ -250,6 +268,84 @@ describe('setupUpdater', () => {
     updater.auto.emit('update-downloaded', { version: '5.0.0' });
     expect(u.getState().phase).toBe('ready');
     expect(log.lines.some((l) => l.includes('tray gone'))).toBe(true);
+    u.dispose();
+  });
+
+  // Issue 12 (security review): B24UT_UPDATE_URL used to override the feed of packaged builds too.
+  it('a packaged build ignores B24UT_UPDATE_URL', () => {
+    fake.app.isPackaged = true;
+    signedBuild();
+    bake('https://updates.example.com/');
+    const u = setupUpdater({
+      onReady: vi.fn(),
+      logger: logger(),
+      clock: createFakeClock(),
+      resourcesPath: resources,
+      platform: 'win32',
+      env: { B24UT_UPDATE_URL: 'https://attacker.example.com/' },
+    });
+    expect(updater.auto.feeds).toEqual([]);
+    expect(updater.auto.forceDevUpdateConfig).toBe(false);
+    u.dispose();
+  });
+
+  it('an unsigned build never downloads or installs: it says an update is available and opens its release page', async () => {
+    fake.app.isPackaged = true;
+    signedBuild('false');
+    bake('https://updates.example.com/');
+    updater.auto.onCheck = (a) => {
+      a.emit('update-available', { version: '1.3.0' });
+      return Promise.resolve({ updateInfo: { version: '1.3.0' } });
+    };
+    const clock = createFakeClock();
+    const onReady = vi.fn();
+    const onAvailable = vi.fn<(version: string, openPage: () => void) => void>();
+    const u = setupUpdater({
+      onReady,
+      onAvailable,
+      logger: logger(),
+      clock,
+      resourcesPath: resources,
+      platform: 'win32',
+      env: {},
+      initialDelayMs: 10,
+    });
+    expect(updater.auto.autoDownload).toBe(false);
+    expect(updater.auto.autoInstallOnAppQuit).toBe(false);
+    await clock.advance(10);
+    expect(onAvailable).toHaveBeenCalledTimes(1);
+    expect(onAvailable.mock.calls[0]![0]).toBe('1.3.0');
+    onAvailable.mock.calls[0]![1]();
+    expect(fake.shell.opened).toEqual(['https://github.com/o/r/releases/tag/v1.3.0']);
+    // Even a download that somehow completed is never installed.
+    updater.auto.emit('update-downloaded', { version: '1.3.0' });
+    u.restartToUpdate();
+    expect(updater.auto.installs).toEqual([]);
+    expect(fake.app.quitCalls).toBe(0);
+    u.dispose();
+  });
+
+  it('AppImage: restart installs without running the new image at once, and relaunches it after this one exits', () => {
+    fake.app.isPackaged = true;
+    signedBuild();
+    bake('https://updates.example.com/');
+    updater.auto.renameTo = '/home/me/Apps/B24 Unread Tray-1.3.0-x86_64.AppImage';
+    const u = setupUpdater({
+      onReady: vi.fn(),
+      logger: logger(),
+      clock: createFakeClock(),
+      resourcesPath: resources,
+      platform: 'linux',
+      env: { APPIMAGE: '/home/me/Apps/B24 Unread Tray-1.2.0-x86_64.AppImage' },
+    });
+    updater.auto.emit('update-downloaded', { version: '1.3.0' });
+    u.restartToUpdate();
+    // isForceRunAfter=false: electron-updater would otherwise spawn the new image while we hold the single-instance lock.
+    expect(updater.auto.installs).toEqual([[true, false]]);
+    expect(fake.app.relaunchCalls).toEqual([
+      { execPath: '/home/me/Apps/B24 Unread Tray-1.3.0-x86_64.AppImage', args: [] },
+    ]);
+    expect(updater.auto.listenerCount('appimage-filename-updated')).toBe(0);
     u.dispose();
   });
 });

@@ -2,11 +2,16 @@
  * Auto-update adapter over electron-updater. Decisions live in
  * src/main/core/update-state.ts; this file only wires them to `autoUpdater`.
  *
- * Behaviour: a no-op in dev runs, deb installs and builds without a feed.
- * Otherwise it checks in the background a minute after start and every 6 h,
- * downloads automatically, installs on the next quit, and calls `onReady`
- * when an update is downloaded so the tray can offer "Restart to update"
- * (never a dialog or a window of its own).
+ * Behaviour: a no-op in dev runs (unless B24UT_UPDATE_URL points an
+ * unpackaged run at a staging feed), deb installs and builds without a feed.
+ * Otherwise it checks in the background a minute after start and every 6 h.
+ * A SIGNED build (the release workflow bakes `b24ut.signed: true` into the
+ * packaged package.json when it had the signing secrets) downloads
+ * automatically, installs on the next quit, and calls `onReady` when an
+ * update is downloaded so the tray can offer "Restart to update" (never a
+ * dialog or a window of its own). An UNSIGNED build never downloads or
+ * installs anything by itself (only TLS would vouch for it): it calls
+ * `onAvailable` with a function that opens the version's release page.
  *
  * Usage (composition root, after `app` is ready):
  * ```ts
@@ -24,6 +29,7 @@ import type { UpdateDownloadedEvent, UpdateInfo } from 'electron-updater';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock, type Logger } from '../core/ports';
+import { createOpener } from './opener';
 import {
   createUpdateScheduler,
   initialUpdateState,
@@ -41,6 +47,10 @@ import {
 export interface UpdaterOptions {
   /** Called once per downloaded version: show "Restart to update" in the tray menu. */
   onReady(version: string): void;
+  /** Unsigned builds: called once per available version; `openPage` opens its release page. */
+  onAvailable?(version: string, openPage: () => void): void;
+  /** Whether this build is code-signed (default: `b24ut.signed` in the packaged package.json). */
+  signed?: boolean;
   logger: Logger;
   /** A feed URL that overrides the env variable and the built-in one (e.g. from settings). */
   feedUrl?: string | null;
@@ -78,6 +88,36 @@ function detectInstall(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, resour
     return t === 'deb' ? 'deb' : 'other';
   }
   return 'other';
+}
+
+/** What the release workflow baked into the packaged package.json (`-c.extraMetadata.b24ut.*`). */
+interface BuildInfo {
+  signed: boolean;
+  releasesUrl: string | null;
+}
+
+function readBuildInfo(appPath: string): BuildInfo {
+  try {
+    const pkg = JSON.parse(readFileSync(join(appPath, 'package.json'), 'utf8')) as {
+      b24ut?: { signed?: unknown; releasesUrl?: unknown };
+      homepage?: unknown;
+    };
+    const releases = pkg.b24ut?.releasesUrl;
+    return {
+      // electron-builder's CLI passes `-c.extraMetadata.b24ut.signed=true` through as a string.
+      signed: pkg.b24ut?.signed === true || pkg.b24ut?.signed === 'true',
+      releasesUrl:
+        typeof releases === 'string' && releases.startsWith('https://') ? releases.replace(/\/+$/, '') : null,
+    };
+  } catch {
+    return { signed: false, releasesUrl: null };
+  }
+}
+
+/** The page of one release: `<releases>/tag/v<version>` (GitHub), else the releases list. */
+export function releasePageUrl(releasesUrl: string | null, version: string): string | null {
+  if (!releasesUrl) return null;
+  return /^[\w.+-]{1,64}$/.test(version) ? `${releasesUrl}/tag/v${encodeURIComponent(version)}` : releasesUrl;
 }
 
 function readBakedUrl(resourcesPath: string): string | null {
@@ -118,9 +158,15 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
     };
   }
 
+  const build = readBuildInfo(app.getAppPath());
+  const signed = opts.signed ?? build.signed;
+  const install = detectInstall(platform, env, resourcesPath);
   const { autoUpdater } = electronUpdater;
-  autoUpdater.autoDownload = true;
-  autoUpdater.autoInstallOnAppQuit = true;
+  // Unsigned: nothing but TLS vouches for a download, so never fetch or install one silently.
+  autoUpdater.autoDownload = signed;
+  autoUpdater.autoInstallOnAppQuit = signed;
+  // An unpackaged run with B24UT_UPDATE_URL (staging): electron-updater skips dev runs unless forced.
+  if (!app.isPackaged) autoUpdater.forceDevUpdateConfig = true;
   autoUpdater.logger = {
     info: (m?: unknown) => logger.debug(`updater: ${String(m)}`),
     warn: (m?: unknown) => logger.warn(`updater: ${String(m)}`),
@@ -129,7 +175,30 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
   };
   // The baked app-update.yml is read by electron-updater itself; an override replaces it.
   if (feed.source !== 'baked') autoUpdater.setFeedURL({ provider: 'generic', url: feed.url });
-  logger.info('Automatic updates are on', { feed: feed.url, source: feed.source });
+  logger.info(signed ? 'Automatic updates are on' : 'Update checks are on (unsigned build: never installed silently)', {
+    feed: feed.url,
+    source: feed.source,
+  });
+
+  let offered: string | null = null;
+  const offer = (version: string): void => {
+    if (signed || offered === version) return;
+    offered = version;
+    const page = releasePageUrl(build.releasesUrl, version);
+    logger.info('An update is available; this build is unsigned, so it is not installed automatically', {
+      version,
+      page,
+    });
+    try {
+      opts.onAvailable?.(version, () => {
+        if (!page) return logger.warn('No release page is known for this build');
+        const opened = createOpener().openExternal(page); // eng-disable OPEN_EXTERNAL_JS_CHECK: the opener allows https only (src/main/electron/opener.ts); the page is <b24ut.releasesUrl>/tag/v<version>, both checked in readBuildInfo/releasePageUrl
+        opened.catch((e: unknown) => logger.warn('Could not open the release page', { error: String(e) }));
+      });
+    } catch (e) {
+      logger.error('The update-available callback failed', { error: (e as Error).message });
+    }
+  };
 
   let announced: string | null = null;
   const apply = (event: UpdateEvent): void => {
@@ -145,7 +214,10 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
   };
   const listeners = {
     'checking-for-update': () => apply({ type: 'checking' }),
-    'update-available': (info: UpdateInfo) => apply({ type: 'available', version: info.version }),
+    'update-available': (info: UpdateInfo) => {
+      apply({ type: 'available', version: info.version });
+      offer(info.version);
+    },
     'update-not-available': () => apply({ type: 'not-available' }),
     'update-downloaded': (info: UpdateDownloadedEvent) => apply({ type: 'downloaded', version: info.version }),
     error: (err: Error) => apply({ type: 'error', message: err?.message ?? String(err) }),
@@ -180,8 +252,33 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
         logger.warn('Restart to update requested with no update downloaded');
         return;
       }
+      if (!signed) {
+        logger.warn('Restart to update refused: unsigned builds are updated from the release page');
+        return;
+      }
+      if (install === 'appimage') {
+        // electron-updater's AppImageUpdater.doInstall (node_modules/electron-updater/out/AppImageUpdater.js;
+        // electron-userland/electron-builder packages/electron-updater/src/AppImageUpdater.ts) spawns the
+        // new AppImage AT ONCE when isForceRunAfter is true, while this process still holds the
+        // single-instance lock: the new one hands its argv to us and exits, and then we quit — no app.
+        // So install without the immediate run, and let Electron start the new image after we exit
+        // (app.relaunch runs at exit, once the lock is gone). BaseUpdater.quitAndInstall installs
+        // synchronously and quits on setImmediate, so the destination is known before the quit.
+        let destination = env.APPIMAGE ?? '';
+        const onRenamed = (path: string): void => {
+          destination = path;
+        };
+        autoUpdater.on('appimage-filename-updated', onRenamed);
+        try {
+          void autoUpdater.quitAndInstall(true, false);
+        } finally {
+          autoUpdater.off('appimage-filename-updated', onRenamed);
+        }
+        if (destination) app.relaunch({ execPath: destination, args: [] });
+        return;
+      }
       // Silent (no NSIS wizard: the user already chose to update) and relaunch afterwards.
-      autoUpdater.quitAndInstall(true, true);
+      void autoUpdater.quitAndInstall(true, true);
     },
     dispose() {
       if (disposed) return;

@@ -2,7 +2,7 @@
  * Webhook sign-in, the OAuth code flow and token renewal against the fake
  * portal over real HTTP on 127.0.0.1.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { explain, type ErrorCode } from '../../../src/shared/errors';
@@ -154,13 +154,55 @@ describe('startOAuthFlow', () => {
     expect(portal.callsTo('profile')[0]!.via).toBe('oauth');
   });
 
-  it('rejects a wrong state (OAUTH_STATE_MISMATCH) without exchanging the code', async () => {
+  // Issue 12 replaces the old behaviour (a wrong state ended the flow with OAUTH_STATE_MISMATCH):
+  // any web page could then cancel a sign-in in progress by requesting the callback.
+  it('answers a wrong or missing state, or a foreign Host, with 404 and keeps waiting for the real callback', async () => {
     const port = await freePort();
-    const flow = await startOAuthFlow({ portal: portal.url, clientId: 'local.x', clientSecret: 'sec', port });
-    const page = await fetch(`${flow.redirectUrl}?code=${portal.issueAuthCode()}&state=forged`);
-    expect(page.status).toBe(400);
-    expect((await failure(flow.result)).code).toBe('OAUTH_STATE_MISMATCH');
+    portal.setOAuthRedirectUri(redirectUrlFor(port));
+    const flow = await startOAuthFlow({
+      portal: portal.url,
+      clientId: portal.oauth.clientId,
+      clientSecret: portal.oauth.clientSecret,
+      port,
+    });
+    const state = new URL(flow.authorizeUrl).searchParams.get('state')!;
+    let settled = false;
+    void flow.result.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (const qs of [`code=${portal.issueAuthCode()}&state=forged`, `code=abc`, `error=access_denied`, `state=`]) {
+      const page = await fetch(`${flow.redirectUrl}?${qs}`);
+      expect(page.status, qs).toBe(404);
+    }
+    // DNS rebinding: the right state, but from a page on another name that resolves to 127.0.0.1.
+    const rebound = await new Promise<number>((ok, fail) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: `/oauth/callback?error=access_denied&state=${state}`,
+          headers: { host: `evil.example:${port}` },
+        },
+        (res) => {
+          res.resume();
+          ok(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', fail);
+      req.end();
+    });
+    expect(rebound).toBe(404);
     expect(portal.callsTo('oauth/token')).toHaveLength(0);
+    expect(settled).toBe(false);
+
+    // The real redirect still signs in (localhost:PORT is as good as 127.0.0.1:PORT).
+    const r1 = await fetch(flow.authorizeUrl, { redirect: 'manual' });
+    const callback = new URL(r1.headers.get('location')!);
+    callback.hostname = 'localhost';
+    const page = await fetch(callback);
+    expect(page.status).toBe(200);
+    expect((await flow.result).memberId).toBe(portal.memberId);
   });
 
   it('access_denied in the browser is OAUTH_DENIED', async () => {

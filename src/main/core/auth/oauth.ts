@@ -320,21 +320,31 @@ export async function startOAuthFlow(opts: StartOAuthOptions): Promise<OAuthFlow
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    // Browsers also ask for /favicon.ico: only the callback consumes the one shot.
-    if (done || req.method !== 'GET' || url.pathname.replace(/\/+$/, '') !== '/oauth/callback') {
+    const host = req.headers.host ?? '';
+    const gotState = url.searchParams.get('state') ?? '';
+    // Only the callback WITH this flow's state consumes the one shot. Anything else is
+    // answered 404 and the listener keeps waiting: the browser's /favicon.ico, a page on
+    // another site that guesses the port (wrong or missing state: it must not be able to
+    // cancel a sign-in in progress), and a foreign Host header (DNS rebinding: a name
+    // resolving to 127.0.0.1 still sends its own Host; only 127.0.0.1:PORT / localhost:PORT).
+    if (
+      done ||
+      req.method !== 'GET' ||
+      url.pathname.replace(/\/+$/, '') !== '/oauth/callback' ||
+      (host !== `127.0.0.1:${opts.port}` && host !== `localhost:${opts.port}`) ||
+      gotState === '' ||
+      !sameState(gotState, state)
+    ) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
       res.end('Not found');
       return;
     }
     done = true;
     const q = url.searchParams;
-    const gotState = q.get('state') ?? '';
     const error = q.get('error');
     const code = q.get('code') ?? '';
     let failure: BitrixError | null = null;
-    if (gotState !== '' && !sameState(gotState, state)) failure = err('OAUTH_STATE_MISMATCH');
-    else if (error) failure = err('OAUTH_DENIED');
-    else if (gotState === '') failure = err('OAUTH_STATE_MISMATCH');
+    if (error) failure = err('OAUTH_DENIED');
     else if (!/^[\w.-]{1,512}$/.test(code)) failure = err('invalid_request');
     // The exchange goes where the redirect's server_domain says, if that is a known Bitrix24 OAuth server.
     let tokenUrl = opts.tokenUrl ?? '';

@@ -5,7 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../ports';
 import { CURRENT_SCHEMA_VERSION, defaultStoreData, type AccountRecord, type QueuedAction } from './schema';
 import { DEFAULT_SETTINGS } from './settings';
-import { confFactory, createConfStore, openStore, readWholeTopLevelValues, storeOptions } from './store';
+import {
+  MAX_CORRUPT_BACKUPS,
+  confFactory,
+  createConfStore,
+  openStore,
+  readWholeTopLevelValues,
+  storeOptions,
+} from './store';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -335,5 +342,28 @@ describe('the pinned-list cache file', () => {
     expect(store.get('cache')).toBeUndefined();
     store.set('cache', cacheValue);
     expect(createConfStore(dir).get('cache')).toEqual(cacheValue);
+  });
+});
+
+describe('corrupt backups', () => {
+  it(`keeps at most ${MAX_CORRUPT_BACKUPS} config.corrupt-*.json copies: the newest`, () => {
+    const dir = tempDir();
+    let now = Date.UTC(2026, 0, 1);
+    const ticking: Clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
+    const paths: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      writeFileSync(join(dir, 'config.json'), `{ broken ${i}`);
+      const { recovery } = openStore(confFactory, { cwd: dir, clock: ticking });
+      paths.push(recovery!.backupPath);
+      now += 60_000;
+    }
+    // Two damaged files in the same millisecond get a counter; both are newer than the rest.
+    now -= 60_000;
+    writeFileSync(join(dir, 'config.json'), '{ broken same-ms');
+    const same = openStore(confFactory, { cwd: dir, clock: ticking }).recovery!.backupPath;
+
+    expect(backups(dir).sort()).toEqual([paths[4]!, paths[5]!, same].map((p) => p.slice(dir.length + 1)).sort());
+    expect(readFileSync(same, 'utf8')).toBe('{ broken same-ms');
+    expect(readFileSync(paths[5]!, 'utf8')).toBe('{ broken 5');
   });
 });

@@ -13,6 +13,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readdirSync,
   renameSync,
   unlinkSync,
   writeSync,
@@ -590,8 +591,43 @@ function backupName(file: string, clock: Clock, name: string, n = 0): string {
   return join(file, '..', `${name}.corrupt-${stamp(clock)}${n ? `-${n}` : ''}.json`);
 }
 
-/** Writes `bytes` to a new `config.corrupt-<time>.json` (mode 0600); returns its path, or '' when impossible. */
+/** How many `config.corrupt-*.json` copies are kept: the newest; older ones are deleted. */
+export const MAX_CORRUPT_BACKUPS = 3;
+
+/** Deletes all but the newest {@link MAX_CORRUPT_BACKUPS} corrupt copies (by time stamp, then counter). */
+function pruneBackups(dir: string, name: string): void {
+  const re = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.corrupt-(.+?)(?:-(\\d+))?\\.json$`);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const found = entries
+    .map((f) => ({ f, m: re.exec(f) }))
+    .filter((x): x is { f: string; m: RegExpExecArray } => x.m !== null)
+    .map(({ f, m }) => ({ f, stamp: m[1]!, n: Number(m[2] ?? 0) }))
+    .sort((a, b) => (a.stamp === b.stamp ? b.n - a.n : a.stamp < b.stamp ? 1 : -1));
+  for (const old of found.slice(MAX_CORRUPT_BACKUPS)) {
+    try {
+      unlinkSync(join(dir, old.f));
+    } catch {
+      // Gone already or not ours to delete: the next recovery tries again.
+    }
+  }
+}
+
+/**
+ * Writes `bytes` to a new `config.corrupt-<time>.json` (mode 0600) and prunes
+ * the older copies to {@link MAX_CORRUPT_BACKUPS}; returns its path, or '' when impossible.
+ */
 function backup(file: string, bytes: Buffer, clock: Clock, name: string): string {
+  const path = writeBackup(file, bytes, clock, name);
+  if (path) pruneBackups(join(file, '..'), name);
+  return path;
+}
+
+function writeBackup(file: string, bytes: Buffer, clock: Clock, name: string): string {
   for (let n = 0; n < 100; n++) {
     const path = backupName(file, clock, name, n);
     try {

@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogSink } from './log-file';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'b24ut-log-'));
+  dirs.push(d);
+  return d;
+};
+
+describe('log file', () => {
+  it('rotates while running: main.log stays under the cap, one main.old.log, the newest line kept', () => {
+    const dir = tempDir();
+    const cap = 4096;
+    const sink = createLogSink(dir, { console: false, maxBytes: cap, now: () => 0 });
+    // Weeks of a tray app, compressed: far more than the cap, without a restart.
+    for (let i = 0; i < 500; i++) sink('info', `line ${i} ${'x'.repeat(60)}`);
+
+    expect(readdirSync(dir).sort()).toEqual(['main.log', 'main.old.log']);
+    expect(statSync(join(dir, 'main.log')).size).toBeLessThanOrEqual(cap);
+    expect(statSync(join(dir, 'main.old.log')).size).toBeLessThanOrEqual(cap);
+    expect(readFileSync(join(dir, 'main.log'), 'utf8')).toContain('line 499 ');
+    if (process.platform !== 'win32') expect(statSync(join(dir, 'main.log')).mode & 0o777).toBe(0o600);
+  });
+
+  it('rotates an oversized log left by the previous run at start', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'main.log'), 'y'.repeat(5000));
+    const sink = createLogSink(dir, { console: false, maxBytes: 4096 });
+    sink('warn', 'fresh');
+    expect(readFileSync(join(dir, 'main.old.log'), 'utf8')).toBe('y'.repeat(5000));
+    expect(readFileSync(join(dir, 'main.log'), 'utf8')).toMatch(/WARN fresh\n$/);
+  });
+});

@@ -14,9 +14,10 @@ import { cachedTrayIcon } from './core/icons/tray';
 import { MAX_UNREAD_TARGETS } from '../shared/ipc';
 import { systemClock, type FetchLike, type PopupControl } from './core/ports';
 import { createLogger } from './core/redact';
+import { registerAppScheme, serveAppScheme } from './electron/app-protocol';
 import { createAutostart } from './electron/autostart';
 import { registerIpc } from './electron/ipc';
-import { handleLaunch, onSecondInstance } from './electron/launch';
+import { handleLaunch, onActivate, onSecondInstance, showFirstRunHint } from './electron/launch';
 import { createLogSink } from './electron/log-file';
 import { createNotifier } from './electron/notifier';
 import { createOpener } from './electron/opener';
@@ -37,7 +38,9 @@ const platform = wayland ? `${process.platform}-wayland` : process.platform;
 // Development and the smoke specs only: a throw-away profile (the lock and the store live in userData).
 if (!app.isPackaged && process.env.B24UT_DATA_DIR) app.setPath('userData', process.env.B24UT_DATA_DIR);
 
-if (!app.requestSingleInstanceLock()) {
+// Our argv travels as additionalData: the argv Electron hands to 'second-instance' is Chromium's
+// reordered copy, its own switches can land between `--toggle` and the id (electron#20322, #32933).
+if (!app.requestSingleInstanceLock({ argv: process.argv })) {
   // The running instance receives our argv through 'second-instance' and acts on it.
   // Bad arguments are also reported here, to whoever typed them.
   const { errors } = parseLaunchArgs(process.argv);
@@ -49,8 +52,12 @@ if (!app.requestSingleInstanceLock()) {
     // instead, behind this feature flag (electron/electron#45171, Electron 35+). Whether register()'s
     // result can be trusted there varies by portal version (electron/electron#51875), hence the
     // `--toggle`/`--show` command-line fallback for a desktop-level shortcut.
-    app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
+    // GNOME's portal binds a shortcut only with PreferredTrigger, on by default from electron#52221
+    // (after 45); without it register() silently does nothing on GNOME Wayland.
+    app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal,GlobalShortcutsPortalPreferredTrigger');
   }
+  // The popup's scheme must be privileged before 'ready' (docs/api/protocol.md).
+  registerAppScheme();
   // Tray-only on macOS: no Dock icon (LSUIElement in the packaged Info.plist does the same).
   app.dock?.hide();
   if (process.platform === 'win32') app.setAppUserModelId('app.b24unreadtray.desktop');
@@ -72,7 +79,8 @@ async function main(): Promise<void> {
 
   const here = dirname(fileURLToPath(import.meta.url));
   const devUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
-  setupSecurity({ dev: devUrl !== null, logger });
+  setupSecurity({ dev: devUrl !== null, devUrl, logger, opener: createOpener() });
+  serveAppScheme(join(here, '../renderer'), logger);
 
   const opened = openAppStore();
   if (opened.recovery) logger.warn('store file was damaged and set aside', { backup: opened.recovery.backupPath });
@@ -145,7 +153,6 @@ async function main(): Promise<void> {
 
   popup = createPopupWindow({
     preloadPath: join(here, '../preload/index.cjs'),
-    indexHtml: join(here, '../renderer/index.html'),
     devUrl,
     platform,
     isPackaged: app.isPackaged,
@@ -175,6 +182,7 @@ async function main(): Promise<void> {
 
   const launchTargets = { core, popup: popupControl, notifier, logger, productName: PRODUCT_NAME };
   const offSecond = onSecondInstance(launchTargets);
+  const offActivate = onActivate(launchTargets);
 
   let phase: 'running' | 'stopping' | 'stopped' = 'running';
   app.on('before-quit', (event) => {
@@ -190,6 +198,7 @@ async function main(): Promise<void> {
         clearInterval(onlineTimer);
         updater.dispose();
         offSecond();
+        offActivate();
         disposeIpc();
         unregisterAllShortcuts();
         popup?.destroy();
@@ -207,4 +216,9 @@ async function main(): Promise<void> {
   const settings = await core.dispatch('getSettings', []);
   if (settings.ok) tray.setSettings(settings.data as Parameters<TrayController['setSettings']>[0]);
   await handleLaunch(parseLaunchArgs(process.argv), 'first', launchTargets);
+  showFirstRunHint(launchTargets, {
+    platform,
+    desktop: process.env.XDG_CURRENT_DESKTOP ?? '',
+    markerPath: join(app.getPath('userData'), 'first-run-hint-shown'),
+  });
 }

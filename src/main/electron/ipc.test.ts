@@ -19,8 +19,7 @@ import { createAesSecretBox } from '../core/storage/aes-secret-box';
 import { startFakePortal, type FakePortal } from '../../../tests/fake-portal/server';
 import { registerIpc } from './ipc';
 import { createPopupWindow } from './popup-window';
-
-const INDEX = '/opt/b24/resources/app.asar/out/renderer/index.html';
+import { serveTestRenderer } from '../../../tests/support/app-scheme';
 
 /** A core stand-in recording dispatches, with an event bus the test drives. */
 function recordingCore() {
@@ -45,7 +44,6 @@ function recordingCore() {
 async function popupFixture() {
   const popup = createPopupWindow({
     preloadPath: '/opt/b24/out/preload/index.cjs',
-    indexHtml: INDEX,
     platform: 'linux',
     isPackaged: true,
     trayBounds: () => null,
@@ -54,7 +52,10 @@ async function popupFixture() {
   return popup;
 }
 
-beforeEach(() => resetElectronMock());
+beforeEach(() => {
+  resetElectronMock();
+  serveTestRenderer();
+});
 
 describe('registerIpc: the sender check', () => {
   it('registers exactly one handler per intent, on the shared channel names', () => {
@@ -99,7 +100,7 @@ describe('registerIpc: the sender check', () => {
         from = { sender: wc, frame: new FakeWebFrame(wc.mainFrame.url).childOf(wc.mainFrame) };
         break;
       case 'sibling':
-        from = { sender: wc, frame: new FakeWebFrame('file:///opt/b24/resources/app.asar/out/renderer/other.html') };
+        from = { sender: wc, frame: new FakeWebFrame('b24ut://popup/other.html') };
         break;
       default:
         from = { sender: wc, frame: null };

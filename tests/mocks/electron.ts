@@ -576,6 +576,8 @@ export class FakeApp
       | 'setAppUserModelId'
       | 'hide'
       | 'focus'
+      | 'setAppLogsPath'
+      | 'setPath'
     >
 {
   isPackaged = false;
@@ -608,6 +610,12 @@ export class FakeApp
   }
   hide(): void {
     this.hideCalls++;
+  }
+  setAppLogsPath(path?: string): void {
+    this.paths.logs = path ?? `${this.paths.userData}/logs`;
+  }
+  setPath(name: string, path: string): void {
+    this.paths[name] = path;
   }
   focus(options?: Electron.FocusOptions): void {
     this.focusCalls.push(options);
@@ -944,6 +952,19 @@ export class FakeAutoUpdater extends EventEmitter implements Pick<Electron.AutoU
   }
 }
 
+/** `net`: Chromium's network stack. Offline by default; tests that need answers set `fetchImpl`. */
+export class FakeNet implements Pick<Electron.Net, 'isOnline' | 'fetch'> {
+  online = true;
+  fetchImpl: (input: string, init?: RequestInit) => Promise<Response> = (input) =>
+    Promise.reject(new TypeError(`net::ERR_INTERNET_DISCONNECTED ${input}`));
+  isOnline(): boolean {
+    return this.online;
+  }
+  fetch(input: string | Request, init?: RequestInit): Promise<Response> {
+    return this.fetchImpl(typeof input === 'string' ? input : input.url, init);
+  }
+}
+
 /** The fuses of the running binary (electron-builder.yml `electronFuses` in a packaged build). */
 export interface FakeFuses {
   grantFileProtocolExtraPrivileges: boolean;
@@ -1005,6 +1026,7 @@ export const fake = {
   nativeTheme: new FakeNativeTheme(),
   protocol: new FakeProtocol(),
   autoUpdater: new FakeAutoUpdater(),
+  net: new FakeNet(),
   /** Electron's defaults (an unpackaged binary); a packaged build sets them from electron-builder.yml. */
   fuses: { grantFileProtocolExtraPrivileges: true } as FakeFuses,
   session: { defaultSession: new FakeSession() },
@@ -1028,6 +1050,7 @@ const named = {
   nativeTheme: fake.nativeTheme,
   protocol: fake.protocol,
   autoUpdater: fake.autoUpdater,
+  net: fake.net,
   session: fake.session,
   BrowserWindow: FakeBrowserWindow,
   Tray: FakeTray,
@@ -1053,6 +1076,7 @@ export function resetElectronMock(): void {
     nativeTheme: new FakeNativeTheme(),
     protocol: new FakeProtocol(),
     autoUpdater: new FakeAutoUpdater(),
+    net: new FakeNet(),
   };
   for (const [key, value] of Object.entries(fresh)) {
     const target = fake[key as keyof typeof fresh] as unknown as EventEmitter & Record<string, unknown>;

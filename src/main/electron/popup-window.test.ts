@@ -14,6 +14,7 @@ import type { Clock } from '../core/ports';
 import { BLUR_HIDE_DELAY_MS, createPopupWindow, type PopupWindowOptions } from './popup-window';
 import { CONTENT_SECURITY_POLICY, setupSecurity } from './security';
 import { APP_INDEX_URL } from './app-url';
+import { loadBuilderConfig } from '../../../tests/packaging/helpers';
 import { serveTestRenderer } from '../../../tests/support/app-scheme';
 
 /** A clock whose timers run only when the test advances time. */
@@ -111,7 +112,10 @@ describe('popup window: construction', () => {
 
 describe('popup window: the page under the packaged fuses (issue 11, point 1)', () => {
   it('paints with grantFileProtocolExtraPrivileges off: served by the app scheme, not file://', async () => {
-    fake.fuses.grantFileProtocolExtraPrivileges = false; // electron-builder.yml
+    // The fuse as the packaged build sets it.
+    const fuses = loadBuilderConfig().electronFuses as { grantFileProtocolExtraPrivileges: boolean };
+    expect(fuses.grantFileProtocolExtraPrivileges).toBe(false);
+    fake.fuses.grantFileProtocolExtraPrivileges = fuses.grantFileProtocolExtraPrivileges;
     const { popup, win, wc } = make();
     await popup.ready;
     expect(wc.getURL()).toBe(APP_INDEX_URL);

@@ -116,9 +116,9 @@ describe('tray icon states', () => {
     ctl.update(v);
     const last = rendered.at(-1)!;
     expect(last).toMatchObject({ state, count, size: 48, theme: 'light' });
-    expect(rendered.at(-2)).toMatchObject({ state, count, size: 24 });
-    // 1x and 2x representations of a real PNG.
-    expect(tray.nativeImage.getScaleFactors()).toEqual([1, 2]);
+    // Drawn at 100, 125, 150 and 200 %: a sharp badge at Windows' common scales, not only 1x and 2x.
+    expect(rendered.slice(-4).map((r) => r.size)).toEqual([24, 30, 36, 48]);
+    expect(tray.nativeImage.getScaleFactors()).toEqual([1, 1.25, 1.5, 2]);
     expect(tray.nativeImage.isEmpty()).toBe(false);
   });
 
@@ -154,6 +154,17 @@ describe('tray icon states', () => {
     const { rendered } = setup();
     expect(rendered.at(-1)!.theme).toBe('dark');
     fake.nativeTheme.shouldUseDarkColors = false;
+    fake.nativeTheme.emit('updated');
+    expect(rendered.at(-1)!.theme).toBe('light');
+  });
+
+  it('on Windows follows the taskbar theme, not the apps theme', () => {
+    fake.nativeTheme.shouldUseDarkColors = false;
+    fake.nativeTheme.shouldUseDarkColorsForSystemIntegratedUI = true; // dark taskbar, light apps (the default)
+    const { rendered } = setup({ platform: 'win32' });
+    expect(rendered.at(-1)!.theme).toBe('dark');
+    fake.nativeTheme.shouldUseDarkColorsForSystemIntegratedUI = false;
+    fake.nativeTheme.shouldUseDarkColors = true;
     fake.nativeTheme.emit('updated');
     expect(rendered.at(-1)!.theme).toBe('light');
   });

@@ -54,13 +54,22 @@ export function trayTheme(platform: NodeJS.Platform, dark: boolean): TrayTheme {
   return dark ? 'dark' : 'light';
 }
 
-/** Builds a NativeImage with 1x and 2x representations. */
+/**
+ * The display scales a tray image is drawn for: Windows' common 100/125/150/200 % and the Retina 2x.
+ * A NativeImage picks the representation nearest the display's scale and scales the rest
+ * (docs/api/native-image.md "High Resolution Image"), which blurs the badge digits at 125 % and 150 %.
+ */
+export const TRAY_SCALE_FACTORS = [1, 1.25, 1.5, 2] as const;
+
+/** Builds a NativeImage with a representation drawn at each of {@link TRAY_SCALE_FACTORS}. */
 export function trayImage(
   render: TrayIconRenderer,
   opts: { state: TrayIconOptions['state']; count: number; size: number; theme: TrayTheme },
 ): NativeImage {
   const image = nativeImage.createFromBuffer(render({ ...opts }), { scaleFactor: 1 });
-  image.addRepresentation({ scaleFactor: 2, buffer: render({ ...opts, size: opts.size * 2 }) });
+  for (const scaleFactor of TRAY_SCALE_FACTORS.slice(1)) {
+    image.addRepresentation({ scaleFactor, buffer: render({ ...opts, size: Math.round(opts.size * scaleFactor) }) });
+  }
   if (opts.theme === 'template') image.setTemplateImage(true);
   return image;
 }
@@ -77,7 +86,11 @@ export function createTray(opts: TrayOptions): TrayController {
 
   const image = (): { key: string; img: NativeImage } => {
     const { state, count } = trayIconModel(view);
-    const theme = trayTheme(platform, nativeTheme.shouldUseDarkColors);
+    // Windows: the icon sits on the taskbar, whose theme ("Choose your default Windows mode") can
+    // differ from the apps' (docs/api/native-theme.md shouldUseDarkColorsForSystemIntegratedUI).
+    const dark =
+      platform === 'win32' ? nativeTheme.shouldUseDarkColorsForSystemIntegratedUI : nativeTheme.shouldUseDarkColors;
+    const theme = trayTheme(platform, dark);
     // macOS shows the count as the title next to a plain icon; elsewhere the count is in the icon.
     const drawn = platform === 'darwin' ? 0 : count;
     const key = `${state}|${drawn}|${theme}`;

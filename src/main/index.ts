@@ -17,7 +17,13 @@ import { createLogger } from './core/redact';
 import { registerAppScheme, serveAppScheme } from './electron/app-protocol';
 import { createAutostart } from './electron/autostart';
 import { registerIpc } from './electron/ipc';
-import { handleLaunch, onActivate, onSecondInstance, showFirstRunHint } from './electron/launch';
+import {
+  acquireSingleInstanceLock,
+  handleLaunch,
+  onActivate,
+  onSecondInstance,
+  showFirstRunHint,
+} from './electron/launch';
 import { createLogSink } from './electron/log-file';
 import { createNotifier } from './electron/notifier';
 import { createOpener } from './electron/opener';
@@ -38,26 +44,35 @@ const platform = wayland ? `${process.platform}-wayland` : process.platform;
 // Development and the smoke specs only: a throw-away profile (the lock and the store live in userData).
 if (!app.isPackaged && process.env.B24UT_DATA_DIR) app.setPath('userData', process.env.B24UT_DATA_DIR);
 
+if (wayland) {
+  // Wayland gives clients no global key grabs; Chromium can ask the XDG GlobalShortcuts portal
+  // instead, behind this feature flag (electron/electron#45171, Electron 35+). Whether register()'s
+  // result can be trusted there varies by portal version (electron/electron#51875), hence the
+  // `--toggle`/`--show` command-line fallback for a desktop-level shortcut.
+  // GNOME's portal binds a shortcut only with PreferredTrigger, on by default from electron#52221
+  // (after 45); without it register() silently does nothing on GNOME Wayland.
+  app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal,GlobalShortcutsPortalPreferredTrigger');
+}
+// The popup's scheme must be privileged before 'ready' (docs/api/protocol.md), which can come while
+// the lock below is still awaited: register it first.
+registerAppScheme();
+
 // Our argv travels as additionalData: the argv Electron hands to 'second-instance' is Chromium's
 // reordered copy, its own switches can land between `--toggle` and the id (electron#20322, #32933).
-if (!app.requestSingleInstanceLock({ argv: process.argv })) {
-  // The running instance receives our argv through 'second-instance' and acts on it.
-  // Bad arguments are also reported here, to whoever typed them.
-  const { errors } = parseLaunchArgs(process.argv);
-  for (const e of errors) process.stderr.write(`${e}\n`);
-  app.exit(errors.length > 0 ? 2 : 0);
-} else {
-  if (wayland) {
-    // Wayland gives clients no global key grabs; Chromium can ask the XDG GlobalShortcuts portal
-    // instead, behind this feature flag (electron/electron#45171, Electron 35+). Whether register()'s
-    // result can be trusted there varies by portal version (electron/electron#51875), hence the
-    // `--toggle`/`--show` command-line fallback for a desktop-level shortcut.
-    // GNOME's portal binds a shortcut only with PreferredTrigger, on by default from electron#52221
-    // (after 45); without it register() silently does nothing on GNOME Wayland.
-    app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal,GlobalShortcutsPortalPreferredTrigger');
+void acquireSingleInstanceLock({
+  request: (data) => app.requestSingleInstanceLock(data),
+  argv: process.argv,
+  env: process.env,
+  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}).then((locked) => {
+  if (!locked) {
+    // The running instance receives our argv through 'second-instance' and acts on it.
+    // Bad arguments are also reported here, to whoever typed them.
+    const { errors } = parseLaunchArgs(process.argv);
+    for (const e of errors) process.stderr.write(`${e}\n`);
+    app.exit(errors.length > 0 ? 2 : 0);
+    return;
   }
-  // The popup's scheme must be privileged before 'ready' (docs/api/protocol.md).
-  registerAppScheme();
   // Tray-only on macOS: no Dock icon (LSUIElement in the packaged Info.plist does the same).
   app.dock?.hide();
   if (process.platform === 'win32') app.setAppUserModelId('app.b24unreadtray.desktop');
@@ -70,7 +85,7 @@ if (!app.requestSingleInstanceLock({ argv: process.argv })) {
       process.stderr.write(`${PRODUCT_NAME} failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
       app.exit(1);
     });
-}
+});
 
 async function main(): Promise<void> {
   app.setAppLogsPath();
@@ -99,6 +114,13 @@ async function main(): Promise<void> {
   // Chromium's network stack: the system proxy and the OS certificate store apply, as in a browser.
   const fetch: FetchLike = (input, init) => net.fetch(String(input), init);
 
+  const autostart = createAutostart({ productName: PRODUCT_NAME });
+  // After an AppImage update the entry may name a file that is gone.
+  void autostart
+    .repair()
+    .then((fixed) => fixed && logger.warn('autostart entry pointed at an old AppImage; rewritten', {}))
+    .catch((err: unknown) => logger.warn('autostart repair failed', { error: String(err) }));
+
   const core = createAppCore({
     store: opened.store,
     secretBox,
@@ -106,7 +128,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     logger,
     shortcuts: createShortcutRegistrar(logger),
-    autostart: createAutostart({ productName: PRODUCT_NAME }),
+    autostart,
     popup: popupControl,
     opener: createOpener(),
     notifier,

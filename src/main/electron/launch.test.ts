@@ -8,6 +8,7 @@ vi.mock('electron', async () => (await import('../../../tests/mocks/electron')).
 import { FakeEvent, fake, resetElectronMock } from '../../../tests/mocks/electron';
 import { parseLaunchArgs } from '../core/cli-args';
 import {
+  acquireSingleInstanceLock,
   handleLaunch,
   launchArgvOf,
   onActivate,
@@ -114,6 +115,65 @@ describe('second-instance arguments', () => {
     expect(() => fake.app.emit('second-instance', {}, undefined, '', null)).not.toThrow();
     await flush();
     expect(x.did).toEqual(['show']);
+  });
+});
+
+describe('the single-instance lock', () => {
+  const manual = () => {
+    const waits: number[] = [];
+    return { waits, wait: async (ms: number) => void waits.push(ms) };
+  };
+
+  it('an ordinary second launch does not wait: it hands over its argv and exits', async () => {
+    const sent: unknown[] = [];
+    const w = manual();
+    const got = await acquireSingleInstanceLock({
+      request: (d) => (sent.push(d), false),
+      argv: [EXE, '--show'],
+      env: {},
+      wait: w.wait,
+    });
+    expect(got).toBe(false);
+    expect(sent).toEqual([{ argv: [EXE, '--show'] }]);
+    expect(w.waits).toEqual([]);
+  });
+
+  it('the AppImage the updater started waits for the old instance to quit, then runs', async () => {
+    let held = 3; // the old instance quits after three more asks
+    const sent: unknown[] = [];
+    const w = manual();
+    const got = await acquireSingleInstanceLock({
+      request: (d) => (sent.push(d), held-- <= 0),
+      argv: [EXE],
+      env: { APPIMAGE: '/home/u/Apps/b24.AppImage', APPIMAGE_SILENT_INSTALL: 'true' },
+      wait: w.wait,
+      intervalMs: 250,
+    });
+    expect(got).toBe(true);
+    expect(w.waits).toEqual([250, 250, 250]);
+    expect(sent.every((d) => (d as { relaunch?: boolean }).relaunch === true)).toBe(true);
+  });
+
+  it('gives up after the timeout', async () => {
+    const w = manual();
+    const got = await acquireSingleInstanceLock({
+      request: () => false,
+      argv: [EXE],
+      env: { APPIMAGE: '/a.AppImage', APPIMAGE_SILENT_INSTALL: 'true' },
+      wait: w.wait,
+      timeoutMs: 1000,
+      intervalMs: 250,
+    });
+    expect(got).toBe(false);
+    expect(w.waits).toHaveLength(4);
+  });
+
+  it("the quitting instance ignores the relaunch's notifications (no popup flash)", async () => {
+    const x = targets();
+    onSecondInstance(x.t);
+    fake.app.launchSecond([EXE], { argv: [EXE], relaunch: true });
+    await flush();
+    expect(x.did).toEqual([]);
   });
 });
 

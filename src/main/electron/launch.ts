@@ -74,6 +74,8 @@ export function launchArgvOf(argv: unknown, additionalData: unknown): string[] {
  */
 export function onSecondInstance(t: LaunchTargets): () => void {
   const listener = (_event: unknown, argv: string[], _cwd: string, additionalData: unknown) => {
+    // The updated AppImage waiting for this (old) instance to quit: not a user's launch.
+    if ((additionalData as { relaunch?: unknown } | null | undefined)?.relaunch === true) return;
     void handleLaunch(parseLaunchArgs(launchArgvOf(argv, additionalData)), 'second', t);
   };
   app.on('second-instance', listener);
@@ -122,4 +124,33 @@ export function showFirstRunHint(
     onClick: () => t.popup.show(null),
   });
   return true;
+}
+
+/**
+ * Takes the single-instance lock, sending our argv along. A process that
+ * electron-updater's AppImageUpdater started right after installing
+ * (`quitAndInstall(_, true)` spawns the new AppImage with
+ * APPIMAGE_SILENT_INSTALL=true while the old one still runs and holds the
+ * lock; node_modules/electron-updater/out/AppImageUpdater.js `doInstall`)
+ * would find the lock taken and exit, leaving no app running. It waits for
+ * the old instance to go instead, asking again every `intervalMs`, and marks
+ * its notifications `relaunch` so the quitting instance ignores them.
+ */
+export async function acquireSingleInstanceLock(opts: {
+  request: (additionalData: Record<string, unknown>) => boolean;
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  wait: (ms: number) => Promise<void>;
+  timeoutMs?: number;
+  intervalMs?: number;
+}): Promise<boolean> {
+  const relaunch = opts.env.APPIMAGE_SILENT_INSTALL === 'true' && !!opts.env.APPIMAGE;
+  if (opts.request(relaunch ? { argv: opts.argv, relaunch: true } : { argv: opts.argv })) return true;
+  if (!relaunch) return false;
+  const interval = opts.intervalMs ?? 250;
+  for (let waited = 0; waited < (opts.timeoutMs ?? 15_000); waited += interval) {
+    await opts.wait(interval);
+    if (opts.request({ argv: opts.argv, relaunch: true })) return true;
+  }
+  return false;
 }

@@ -267,7 +267,10 @@ describe('registerIpc with the real core: argument rejection', () => {
       expect(res.error.message).toMatch(/^[A-Z"a-z].{10,}/);
       expect(res.error.message).not.toMatch(/\bat .*\.ts:\d+/);
     }
-    await new Promise((r) => setTimeout(r, 30));
+    // Exact, not a sleep: a call that got through would be queued by now (dispatch has resolved),
+    // and the portal has nothing in flight.
+    expect(core.state().pendingActions).toBe(0);
+    await portal.idle();
     expect(requests).toEqual([]);
     expect(portal.calls).toEqual([]);
   });
@@ -294,7 +297,8 @@ describe('registerIpc with the real core: argument rejection', () => {
       true,
     )) as Result<unknown>;
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
-    await new Promise((r) => setTimeout(r, 30));
+    expect(core.state().pendingActions).toBe(0);
+    await portal.idle();
     expect(portal.calls).toEqual([]);
   });
 });

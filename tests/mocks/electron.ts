@@ -808,10 +808,21 @@ function isPlausibleAccelerator(a: string): boolean {
   );
 }
 
-/** `safeStorage`. Set `available`/`backend` to model a machine; the cipher is a reversible fake. */
+/**
+ * `safeStorage`. Set `available`/`backend` to model a machine; the cipher is a reversible fake.
+ * Electron 45 has the async API (isAsyncEncryptionAvailable, encryptStringAsync, decryptStringAsync;
+ * electron.d.ts) and marks the sync calls deprecated; {@link FakeSafeStorage.removeSyncApi} models a
+ * later Electron without them (the issue's "removed in 46").
+ */
 export class FakeSafeStorage implements Pick<
   Electron.SafeStorage,
-  'isEncryptionAvailable' | 'getSelectedStorageBackend' | 'encryptString' | 'decryptString'
+  | 'isEncryptionAvailable'
+  | 'getSelectedStorageBackend'
+  | 'encryptString'
+  | 'decryptString'
+  | 'isAsyncEncryptionAvailable'
+  | 'encryptStringAsync'
+  | 'decryptStringAsync'
 > {
   available = true;
   backend: ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> = 'gnome_libsecret';
@@ -820,6 +831,22 @@ export class FakeSafeStorage implements Pick<
   }
   getSelectedStorageBackend(): ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> {
     return this.backend;
+  }
+  isAsyncEncryptionAvailable(): Promise<boolean> {
+    return Promise.resolve(this.available);
+  }
+  async encryptStringAsync(plainText: string): Promise<Buffer> {
+    return FakeSafeStorage.prototype.encryptString.call(this, plainText);
+  }
+  async decryptStringAsync(encrypted: Buffer): Promise<Electron.DecryptStringAsyncReturnValue> {
+    return { shouldReEncrypt: false, result: FakeSafeStorage.prototype.decryptString.call(this, encrypted) };
+  }
+  /** Drops the synchronous calls, as an Electron without them would not have them at all. */
+  removeSyncApi(): void {
+    const self = this as unknown as Record<string, unknown>;
+    self.isEncryptionAvailable = undefined;
+    self.encryptString = undefined;
+    self.decryptString = undefined;
   }
   encryptString(plainText: string): Buffer {
     if (!this.available)

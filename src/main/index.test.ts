@@ -57,7 +57,12 @@ const boot = (async () => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   fake.app.ready = false;
   fake.app.paths.userData = dirs.userData;
+  // A Wayland session (on Linux, where this runs): the shortcut-portal switches are appended at import.
+  const session = process.env.XDG_SESSION_TYPE;
+  process.env.XDG_SESSION_TYPE = 'wayland';
   await import('./index');
+  if (session === undefined) delete process.env.XDG_SESSION_TYPE;
+  else process.env.XDG_SESSION_TYPE = session;
   fake.app.becomeReady();
   await vi.waitFor(() => {
     expect(FakeTray.instances).toHaveLength(1);
@@ -77,6 +82,13 @@ describe('the composition root (src/main/index.ts)', () => {
     expect(fake.protocol.privileged.map((s) => s.scheme)).toEqual(['b24ut']);
     expect(win.webContents.getURL()).toBe(APP_INDEX_URL);
     expect(win.isVisible()).toBe(false);
+  });
+
+  it('on a Linux Wayland session asks for the GlobalShortcuts portal with its preferred trigger (GNOME)', async () => {
+    await boot;
+    const features = fake.app.commandLine.getSwitchValue('enable-features').split(',');
+    if (process.platform !== 'linux') return expect(features).toEqual(['']); // no Wayland off Linux
+    expect(features).toEqual(['GlobalShortcutsPortal', 'GlobalShortcutsPortalPreferredTrigger']);
   });
 
   it('the popup page itself is served on every channel', async () => {

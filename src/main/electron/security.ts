@@ -60,7 +60,8 @@ export function hardenWebContents(contents: WebContents, logger?: Pick<Logger, '
   // system browser when the opener allows it (https, or loopback http); anything else is dropped.
   contents.setWindowOpenHandler(({ url }) => {
     if (opener) {
-      opener.openExternal(String(url)).catch(() => {
+      const opened = opener.openExternal(String(url)); // eng-disable OPEN_EXTERNAL_JS_CHECK: the opener allows only https and loopback http (opener.ts)
+      opened.catch(() => {
         logger?.warn('window.open blocked', { url: String(url).slice(0, 200) });
       });
     } else {

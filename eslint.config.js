@@ -10,6 +10,7 @@ export default ts.config(
       'out/',
       'dist/',
       'release/',
+      'release-smoke/',
       'coverage/',
       'test-results/',
       'playwright-report/',

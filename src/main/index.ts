@@ -15,9 +15,16 @@ import { drawTrayIcon } from './electron/tray-icon/glyph';
 import { MAX_UNREAD_TARGETS } from '../shared/ipc';
 import { systemClock, type FetchLike, type PopupControl } from './core/ports';
 import { createLogger } from './core/redact';
+import { registerAppScheme, serveAppScheme } from './electron/app-protocol';
 import { createAutostart } from './electron/autostart';
 import { registerIpc } from './electron/ipc';
-import { handleLaunch, onSecondInstance } from './electron/launch';
+import {
+  acquireSingleInstanceLock,
+  handleLaunch,
+  onActivate,
+  onSecondInstance,
+  showFirstRunHint,
+} from './electron/launch';
 import { createLogSink } from './electron/log-file';
 import { createNotifier } from './electron/notifier';
 import { createOpener } from './electron/opener';
@@ -38,19 +45,34 @@ const platform = wayland ? `${process.platform}-wayland` : process.platform;
 // Development and the smoke specs only: a throw-away profile (the lock and the store live in userData).
 if (!app.isPackaged && process.env.B24UT_DATA_DIR) app.setPath('userData', process.env.B24UT_DATA_DIR);
 
-if (!app.requestSingleInstanceLock()) {
-  // The running instance receives our argv through 'second-instance' and acts on it.
-  // Bad arguments are also reported here, to whoever typed them.
-  const { errors } = parseLaunchArgs(process.argv);
-  for (const e of errors) process.stderr.write(`${e}\n`);
-  app.exit(errors.length > 0 ? 2 : 0);
-} else {
-  if (wayland) {
-    // Wayland gives clients no global key grabs; Chromium can ask the XDG GlobalShortcuts portal
-    // instead, behind this feature flag (electron/electron#45171, Electron 35+). Whether register()'s
-    // result can be trusted there varies by portal version (electron/electron#51875), hence the
-    // `--toggle`/`--show` command-line fallback for a desktop-level shortcut.
-    app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
+if (wayland) {
+  // Wayland gives clients no global key grabs; Chromium can ask the XDG GlobalShortcuts portal
+  // instead, behind this feature flag (electron/electron#45171, Electron 35+). Whether register()'s
+  // result can be trusted there varies by portal version (electron/electron#51875), hence the
+  // `--toggle`/`--show` command-line fallback for a desktop-level shortcut.
+  // GNOME's portal binds a shortcut only with PreferredTrigger, on by default from electron#52221
+  // (after 45); without it register() silently does nothing on GNOME Wayland.
+  app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal,GlobalShortcutsPortalPreferredTrigger');
+}
+// The popup's scheme must be privileged before 'ready' (docs/api/protocol.md), which can come while
+// the lock below is still awaited: register it first.
+registerAppScheme();
+
+// Our argv travels as additionalData: the argv Electron hands to 'second-instance' is Chromium's
+// reordered copy, its own switches can land between `--toggle` and the id (electron#20322, #32933).
+void acquireSingleInstanceLock({
+  request: (data) => app.requestSingleInstanceLock(data),
+  argv: process.argv,
+  env: process.env,
+  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}).then((locked) => {
+  if (!locked) {
+    // The running instance receives our argv through 'second-instance' and acts on it.
+    // Bad arguments are also reported here, to whoever typed them.
+    const { errors } = parseLaunchArgs(process.argv);
+    for (const e of errors) process.stderr.write(`${e}\n`);
+    app.exit(errors.length > 0 ? 2 : 0);
+    return;
   }
   // Tray-only on macOS: no Dock icon (LSUIElement in the packaged Info.plist does the same).
   app.dock?.hide();
@@ -64,7 +86,7 @@ if (!app.requestSingleInstanceLock()) {
       process.stderr.write(`${PRODUCT_NAME} failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
       app.exit(1);
     });
-}
+});
 
 async function main(): Promise<void> {
   app.setAppLogsPath();
@@ -74,7 +96,8 @@ async function main(): Promise<void> {
 
   const here = dirname(fileURLToPath(import.meta.url));
   const devUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
-  setupSecurity({ dev: devUrl !== null, logger });
+  setupSecurity({ dev: devUrl !== null, devUrl, logger, opener: createOpener() });
+  serveAppScheme(join(here, '../renderer'), logger);
 
   const opened = openAppStore();
   if (opened.recovery) logger.warn('store file was damaged and set aside', { backup: opened.recovery.backupPath });
@@ -93,6 +116,13 @@ async function main(): Promise<void> {
   // Chromium's network stack: the system proxy and the OS certificate store apply, as in a browser.
   const fetch: FetchLike = (input, init) => net.fetch(String(input), init);
 
+  const autostart = createAutostart({ productName: PRODUCT_NAME });
+  // After an AppImage update the entry may name a file that is gone.
+  void autostart
+    .repair()
+    .then((fixed) => fixed && logger.warn('autostart entry pointed at an old AppImage; rewritten', {}))
+    .catch((err: unknown) => logger.warn('autostart repair failed', { error: String(err) }));
+
   const core = createAppCore({
     store: opened.store,
     secretBox,
@@ -100,7 +130,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     logger,
     shortcuts: createShortcutRegistrar(logger),
-    autostart: createAutostart({ productName: PRODUCT_NAME }),
+    autostart,
     popup: popupControl,
     opener: createOpener(),
     notifier,
@@ -147,7 +177,6 @@ async function main(): Promise<void> {
 
   popup = createPopupWindow({
     preloadPath: join(here, '../preload/index.cjs'),
-    indexHtml: join(here, '../renderer/index.html'),
     devUrl,
     platform,
     isPackaged: app.isPackaged,
@@ -184,6 +213,7 @@ async function main(): Promise<void> {
 
   const launchTargets = { core, popup: popupControl, notifier, logger, productName: PRODUCT_NAME };
   const offSecond = onSecondInstance(launchTargets);
+  const offActivate = onActivate(launchTargets);
 
   let phase: 'running' | 'stopping' | 'stopped' = 'running';
   app.on('before-quit', (event) => {
@@ -199,6 +229,7 @@ async function main(): Promise<void> {
         clearInterval(onlineTimer);
         updater.dispose();
         offSecond();
+        offActivate();
         disposeIpc();
         unregisterAllShortcuts();
         popup?.destroy();
@@ -216,4 +247,9 @@ async function main(): Promise<void> {
   const settings = await core.dispatch('getSettings', []);
   if (settings.ok) tray.setSettings(settings.data as Parameters<TrayController['setSettings']>[0]);
   await handleLaunch(parseLaunchArgs(process.argv), 'first', launchTargets);
+  showFirstRunHint(launchTargets, {
+    platform,
+    desktop: process.env.XDG_CURRENT_DESKTOP ?? '',
+    markerPath: join(app.getPath('userData'), 'first-run-hint-shown'),
+  });
 }

@@ -35,6 +35,15 @@ describe('parseDialogId', () => {
     expect(parseDialogId(input)).toBeNull();
   });
 
+  it('stops at the largest safe integer: 16 digits pass the pattern, but 2^53 and above would lose their identity', () => {
+    expect(parseDialogId('9007199254740991')).toEqual({ id: '9007199254740991', kind: 'user', num: 9007199254740991 });
+    // 2^53 and 2^53+1 are the same double: accepting them would flip another dialog than the one named.
+    expect(parseDialogId('9007199254740992')).toBeNull();
+    expect(parseDialogId('chat9007199254740993')).toBeNull();
+    expect(parseDialogId('sg9999999999999999')).toBeNull();
+    expect(parseDialogId(2 ** 53)).toBeNull();
+  });
+
   it.each([null, undefined, {}, [], 1.5, -3, 0, NaN, Infinity, true])('rejects non-string %j', (input) => {
     expect(parseDialogId(input)).toBeNull();
   });

@@ -287,7 +287,7 @@ describe('AppCore over a real fake portal', () => {
 
     // The slot-1 hotkey flips the first dialog across accounts: portal A's.
     await h.core.start();
-    h.registrar.registered.get('CommandOrControl+Alt+1')!();
+    h.registrar.registered.get('CommandOrControl+Shift+Alt+1')!();
     await until(() => h.core.state().pendingActions === 1);
     await until(() => h.core.state().pendingActions === 0);
     expect(deliveredUnread(a)).toEqual(['chat74:Y']);

@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { electronSkipReason, findElectronBinary, missingDisplay } from './electron-binary';
+import {
+  PACKAGED_OUTPUT,
+  electronSkipReason,
+  findElectronBinary,
+  missingDisplay,
+  packagedExecutable,
+} from './electron-binary';
 
 let root: string;
 const pkg = () => join(root, 'node_modules', 'electron');
@@ -65,5 +71,20 @@ describe('on this machine', () => {
   it('gives a reason to skip that names the cause', () => {
     const reason = electronSkipReason(process.cwd(), { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent' });
     expect(reason).toMatch(/^Electron smoke specs skipped: /);
+  });
+});
+
+describe('packagedExecutable (what the smoke specs launch)', () => {
+  it.each([
+    ['linux', 'x64', ['linux-unpacked', 'b24-unread-tray']],
+    ['linux', 'arm64', ['linux-arm64-unpacked', 'b24-unread-tray']],
+    ['win32', 'x64', ['win-unpacked', 'B24 Unread Tray.exe']],
+    ['darwin', 'arm64', ['mac-arm64', 'B24 Unread Tray.app', 'Contents', 'MacOS', 'B24 Unread Tray']],
+  ] as const)('finds the %s/%s build electron-builder --dir wrote', (platform, arch, parts) => {
+    expect(packagedExecutable(root, platform, arch).found).toBe(false);
+    const exe = join(root, PACKAGED_OUTPUT, ...parts);
+    mkdirSync(join(exe, '..'), { recursive: true });
+    writeFileSync(exe, '');
+    expect(packagedExecutable(root, platform, arch)).toEqual({ found: true, path: exe });
   });
 });

@@ -55,6 +55,28 @@ export function missingDisplay(
   return 'no display (DISPLAY/WAYLAND_DISPLAY unset): run `xvfb-run -a npm run test:electron`.';
 }
 
+/** Where global-setup.ts packages the app (`electron-builder --dir`), relative to the project. */
+export const PACKAGED_OUTPUT = 'release-smoke';
+
+/** The packaged executable electron-builder --dir wrote, per OS (names from electron-builder.yml). */
+export function packagedExecutable(
+  root: string = process.cwd(),
+  platform: NodeJS.Platform = process.platform,
+  arch: string = process.arch,
+): ElectronBinary {
+  const out = join(root, PACKAGED_OUTPUT);
+  const candidates =
+    platform === 'win32'
+      ? [join(out, 'win-unpacked', 'B24 Unread Tray.exe'), join(out, `win-${arch}-unpacked`, 'B24 Unread Tray.exe')]
+      : platform === 'darwin'
+        ? ['mac', `mac-${arch}`].map((d) => join(out, d, 'B24 Unread Tray.app', 'Contents', 'MacOS', 'B24 Unread Tray'))
+        : [join(out, 'linux-unpacked', 'b24-unread-tray'), join(out, `linux-${arch}-unpacked`, 'b24-unread-tray')];
+  const found = candidates.find((c) => existsSync(c));
+  return found
+    ? { found: true, path: found }
+    : { found: false, reason: `no packaged app at ${candidates.join(' or ')} (global-setup.ts builds it).` };
+}
+
 /** The reason to skip the Electron specs, or null when they can run. */
 export function electronSkipReason(root?: string, env: NodeJS.ProcessEnv = process.env): string | null {
   const bin = findElectronBinary(root, env);

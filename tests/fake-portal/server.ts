@@ -153,6 +153,9 @@ class Portal implements FakePortal {
   private readonly bucket: LeakyBucket | null;
   private violations = 0;
   private faults: QueuedFault[] = [];
+  /** Requests being handled (a delayed one counts until its delay is over): tests wait on events, not sleeps. */
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
   private offline = false;
   private readonly operating = new Map<string, { windowStart: number; used: number }>();
   private readonly notifyCounter: number;
@@ -206,13 +209,19 @@ class Portal implements FakePortal {
     };
 
     this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((e: unknown) => {
-        // A bug in the fake itself: answer like a crashed PHP backend rather than hang the client.
-        if (!res.headersSent && !res.destroyed) {
-          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-          res.end(`fake portal internal error: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      });
+      this.inFlight += 1;
+      this.handle(req, res)
+        .finally(() => {
+          this.inFlight -= 1;
+          if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+        })
+        .catch((e: unknown) => {
+          // A bug in the fake itself: answer like a crashed PHP backend rather than hang the client.
+          if (!res.headersSent && !res.destroyed) {
+            res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+            res.end(`fake portal internal error: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        });
     });
     this.server.on('connection', (socket: Socket) => {
       if (this.offline) {
@@ -314,6 +323,14 @@ class Portal implements FakePortal {
   }
   clearFaults(): void {
     this.faults = [];
+  }
+  /** How many requests the portal is handling now (one held by a `delay` fault counts). */
+  inFlightRequests(): number {
+    return this.inFlight;
+  }
+  /** Resolves once the portal handles no request (a dropped, delayed one included). */
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
   setOffline(offline: boolean): void {
     this.offline = offline;

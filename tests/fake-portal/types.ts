@@ -238,6 +238,10 @@ export interface FakePortal {
   inject(fault: Fault): void;
   /** Drops every queued fault. */
   clearFaults(): void;
+  /** How many requests the portal is handling now (one held by a `delay` fault counts). */
+  inFlightRequests(): number;
+  /** Resolves once the portal handles no request (a dropped, delayed one included). */
+  idle(): Promise<void>;
   /** True: every connection is destroyed at once (ECONNRESET), as a dead network looks to fetch. */
   setOffline(offline: boolean): void;
   /** How many 503 `QUERY_LIMIT_EXCEEDED` answers the limiter sent. */

@@ -28,7 +28,7 @@ import {
   type Intent,
   type Row,
 } from './harness';
-import { sleep, until } from '../support/wait';
+import { until } from '../support/wait';
 
 const rows: Row[] = [];
 const portals: FakePortal[] = [];
@@ -128,10 +128,10 @@ describe('fault injection: never lose an action, never send one twice', () => {
     };
     // Kill only once the first chunk's confirmation is on disk and the second request hangs on the portal.
     await until(() => p.callsTo('batch').length === 1 && queueOnDisk() === 70, 15_000, 'the first chunk');
-    await sleep(50);
+    // …and the second chunk's request has reached the portal, where a 1.5 s delay holds it.
+    await until(() => p.inFlightRequests() === 1, 15_000, 'the second chunk to hang on the portal');
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    const killedAt = Date.now();
     expect(queueOnDisk()).toBe(70);
     expect(p.calls.filter(isAppliedUnread)).toHaveLength(50);
     p.clearFaults();
@@ -148,7 +148,7 @@ describe('fault injection: never lose an action, never send one twice', () => {
     expect(code, err2).toBe(0);
     expect(out2).toContain('DRAINED 70');
     // The request the dead process left hanging must not land later as a second delivery.
-    await sleep(Math.max(0, killedAt + 1_700 - Date.now()));
+    await p.idle();
     report(tally('process killed with a full queue, restarted', intents));
   }, 40_000);
 
@@ -237,7 +237,8 @@ describe('fault injection: never lose an action, never send one twice', () => {
     const intentsB = await toggleAll(h, b, accB);
     await until(() => h.core.state().pendingActions === intentsA.length, 5_000, "B's toggles");
     expect(h.core.queue.all().every((x) => x.accountId === accA)).toBe(true);
-    await sleep(200);
+    // Exact, not a sleep: nothing is in flight to A, and its queue is parked until a new sign-in.
+    await a.idle();
     expect(a.calls.filter(isAppliedUnread)).toEqual([]);
     expect(h.core.state().notices.some((n) => n.code === 'invalid_grant' && n.accountId === accA)).toBe(true);
 

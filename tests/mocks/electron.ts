@@ -20,6 +20,8 @@
  * code under test captured at import time stay valid across tests.
  */
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type * as Electron from 'electron';
 
 type ElectronModule = typeof Electron;
@@ -96,11 +98,12 @@ export class FakeSession implements Pick<
     this.permissionCheckHandler = handler;
   }
   /** Asks the registered request handler; resolves with the grant (true when no handler: Electron's default). */
-  requestPermission(permission: string, wc: FakeWebContents | null = null): Promise<boolean> {
+  requestPermission(permission: string, wc: FakeWebContents | null = null, requestingUrl?: string): Promise<boolean> {
     const h = this.permissionRequestHandler;
     if (!h) return Promise.resolve(true);
+    const details = { requestingUrl: requestingUrl ?? wc?.getURL() ?? '', isMainFrame: true };
     return new Promise((resolve) =>
-      h(wc as unknown as Electron.WebContents, permission as never, resolve, {} as never),
+      h(wc as unknown as Electron.WebContents, permission as never, resolve, details as never),
     );
   }
   /** Asks the registered check handler (true when none). */
@@ -158,13 +161,39 @@ export class FakeWebContents
   }
   loadFile(filePath: string, options?: Electron.LoadFileOptions): Promise<void> {
     this.loaded.push({ file: filePath, options });
-    this.mainFrame.url = `file://${filePath}`;
-    return Promise.resolve();
-  }
-  loadURL(url: string, options?: Electron.LoadURLOptions): Promise<void> {
-    this.loaded.push({ url, options });
+    const url = `file://${filePath}`;
+    // Electron rejects loadFile/loadURL with the net error of the failed navigation
+    // (docs/api/web-contents.md "contents.loadURL": "rejects if the page fails to load").
+    if (!existsSync(filePath)) return Promise.reject(loadError('ERR_FILE_NOT_FOUND', -6, url));
+    // With the grantFileProtocolExtraPrivileges fuse off, Electron installs no asar-aware file://
+    // handler and file:// pages get no more than a browser's (electron/electron#40372, spec/fuses-spec.ts):
+    // a page inside app.asar does not load (electron/forge#3508, "blank window").
+    if (!fake.fuses.grantFileProtocolExtraPrivileges && /\.asar[\\/]/.test(filePath)) {
+      return Promise.reject(loadError('ERR_FILE_NOT_FOUND', -6, url));
+    }
     this.mainFrame.url = url;
     return Promise.resolve();
+  }
+  async loadURL(url: string, options?: Electron.LoadURLOptions): Promise<void> {
+    this.loaded.push({ url, options });
+    let scheme: string;
+    try {
+      scheme = new URL(url).protocol.slice(0, -1);
+    } catch {
+      throw loadError('ERR_INVALID_URL', -300, url);
+    }
+    if (scheme === 'file') {
+      this.loaded.pop();
+      return this.loadFile(fileURLToPath(url));
+    }
+    if (!['http', 'https', 'about', 'data'].includes(scheme)) {
+      // A custom scheme loads only through its protocol.handle handler.
+      const res = await fake.protocol.fetch(url);
+      if (res === null) throw loadError('ERR_UNKNOWN_URL_SCHEME', -302, url);
+      // An empty 4xx/5xx body is a failed navigation in Chromium.
+      if (!res.ok) throw loadError('ERR_HTTP_RESPONSE_CODE_FAILURE', -379, url);
+    }
+    this.mainFrame.url = url;
   }
   focus(): void {}
   openDevTools(): void {
@@ -197,6 +226,11 @@ export class FakeWebContents
   sentOn(channel: string): unknown[] {
     return this.sent.filter((s) => s[0] === channel).map((s) => s[1]);
   }
+}
+
+/** The Error Electron rejects a failed load with (code, errno and url as properties). */
+function loadError(code: string, errno: number, url: string): Error {
+  return Object.assign(new Error(`${code} (${errno}) loading '${url}'`), { code, errno, url });
 }
 
 // ---------------------------------------------------------------- windows
@@ -268,8 +302,17 @@ export class FakeBrowserWindow extends EventEmitter implements WindowPick {
     this.focused = false;
     if (was) this.emit('hide');
   }
+  /**
+   * When true, the OS refuses to give this window focus: Windows' foreground lock
+   * (SetForegroundWindow fails for a process that is not in the foreground; docs/api/browser-window.md
+   * "win.focus()"), GNOME/KWin focus-stealing prevention. The window shows but stays unfocused.
+   */
+  refuseFocus = false;
+  /** The options of every setVisibleOnAllWorkspaces call. */
+  allWorkspaces: [boolean, Electron.VisibleOnAllWorkspacesOptions | undefined][] = [];
   focus(): void {
     this.calls.push('focus');
+    if (this.refuseFocus) return;
     this.focused = true;
     this.emit('focus');
   }
@@ -322,19 +365,25 @@ export class FakeBrowserWindow extends EventEmitter implements WindowPick {
   center(): void {
     this.calls.push('center');
   }
-  moveTop(): void {}
-  setVisibleOnAllWorkspaces(): void {}
+  moveTop(): void {
+    this.calls.push('moveTop');
+  }
+  setVisibleOnAllWorkspaces(visible: boolean, options?: Electron.VisibleOnAllWorkspacesOptions): void {
+    this.allWorkspaces.push([visible, options]);
+  }
   loadFile(filePath: string, options?: Electron.LoadFileOptions): Promise<void> {
     this.calls.push('loadFile');
-    const p = this.webContents.loadFile(filePath, options);
-    if (FakeBrowserWindow.autoReadyToShow) setImmediate(() => this.emit('ready-to-show'));
-    return p;
+    return this.afterLoad(this.webContents.loadFile(filePath, options));
   }
   loadURL(url: string, options?: Electron.LoadURLOptions): Promise<void> {
     this.calls.push('loadURL');
-    const p = this.webContents.loadURL(url, options);
-    if (FakeBrowserWindow.autoReadyToShow) setImmediate(() => this.emit('ready-to-show'));
-    return p;
+    return this.afterLoad(this.webContents.loadURL(url, options));
+  }
+  /** A page that failed to load never paints: 'ready-to-show' follows only a load that succeeded. */
+  private afterLoad(p: Promise<void>): Promise<void> {
+    return p.then(() => {
+      if (FakeBrowserWindow.autoReadyToShow) setImmediate(() => this.emit('ready-to-show'));
+    });
   }
 }
 
@@ -577,6 +626,10 @@ export class FakeApp
       | 'isReady'
       | 'setAppUserModelId'
       | 'relaunch'
+      | 'hide'
+      | 'focus'
+      | 'setAppLogsPath'
+      | 'setPath'
     >
 {
   isPackaged = false;
@@ -601,8 +654,39 @@ export class FakeApp
     },
   };
 
-  requestSingleInstanceLock(): boolean {
+  /** What the last requestSingleInstanceLock call sent along (`additionalData`). */
+  lockData: Record<string, unknown> | undefined = undefined;
+  hideCalls = 0;
+  focusCalls: (Electron.FocusOptions | undefined)[] = [];
+  requestSingleInstanceLock(additionalData?: Record<string, unknown>): boolean {
+    this.lockData = additionalData;
     return this.hasLock;
+  }
+  hide(): void {
+    this.hideCalls++;
+  }
+  setAppLogsPath(path?: string): void {
+    this.paths.logs = path ?? `${this.paths.userData}/logs`;
+  }
+  setPath(name: string, path: string): void {
+    this.paths[name] = path;
+  }
+  focus(options?: Electron.FocusOptions): void {
+    this.focusCalls.push(options);
+  }
+  /**
+   * A later launch of the app with `argv` (its own `process.argv`): fires 'second-instance' as
+   * Electron does. The argv argument is Chromium's copy of the command line, which puts every
+   * switch first, then the positional arguments, with Chromium's own switches among the switches
+   * (electron/electron#20322, #32933; base/command_line.cc). `additionalData` is whatever the
+   * second process passed to requestSingleInstanceLock, delivered intact (docs/api/app.md).
+   */
+  launchSecond(argv: string[], additionalData: unknown = { argv }, cwd = '/home/u'): void {
+    const [exe = 'b24-unread-tray', ...rest] = argv;
+    const switches = rest.filter((a) => a.startsWith('-'));
+    const positional = rest.filter((a) => !a.startsWith('-'));
+    const chromium = ['--allow-file-access-from-files', '--original-process-start-time=13349982291234567'];
+    this.emit('second-instance', new FakeEvent(), [exe, ...switches, ...chromium, ...positional], cwd, additionalData);
   }
   quit(): void {
     this.quitCalls++;
@@ -615,6 +699,11 @@ export class FakeApp
   }
   isReady(): boolean {
     return this.ready;
+  }
+  /** Start-up reaches 'ready' (set `ready = false` first to run the code that must precede it). */
+  becomeReady(): void {
+    this.ready = true;
+    this.emit('ready', new FakeEvent(), {});
   }
   getPath(name: Parameters<Electron.App['getPath']>[0]): string {
     const p = this.paths[name];
@@ -776,10 +865,21 @@ function isPlausibleAccelerator(a: string): boolean {
   );
 }
 
-/** `safeStorage`. Set `available`/`backend` to model a machine; the cipher is a reversible fake. */
+/**
+ * `safeStorage`. Set `available`/`backend` to model a machine; the cipher is a reversible fake.
+ * Electron 45 has the async API (isAsyncEncryptionAvailable, encryptStringAsync, decryptStringAsync;
+ * electron.d.ts) and marks the sync calls deprecated; {@link FakeSafeStorage.removeSyncApi} models a
+ * later Electron without them (the issue's "removed in 46").
+ */
 export class FakeSafeStorage implements Pick<
   Electron.SafeStorage,
-  'isEncryptionAvailable' | 'getSelectedStorageBackend' | 'encryptString' | 'decryptString'
+  | 'isEncryptionAvailable'
+  | 'getSelectedStorageBackend'
+  | 'encryptString'
+  | 'decryptString'
+  | 'isAsyncEncryptionAvailable'
+  | 'encryptStringAsync'
+  | 'decryptStringAsync'
 > {
   available = true;
   backend: ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> = 'gnome_libsecret';
@@ -788,6 +888,22 @@ export class FakeSafeStorage implements Pick<
   }
   getSelectedStorageBackend(): ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> {
     return this.backend;
+  }
+  isAsyncEncryptionAvailable(): Promise<boolean> {
+    return Promise.resolve(this.available);
+  }
+  async encryptStringAsync(plainText: string): Promise<Buffer> {
+    return FakeSafeStorage.prototype.encryptString.call(this, plainText);
+  }
+  async decryptStringAsync(encrypted: Buffer): Promise<Electron.DecryptStringAsyncReturnValue> {
+    return { shouldReEncrypt: false, result: FakeSafeStorage.prototype.decryptString.call(this, encrypted) };
+  }
+  /** Drops the synchronous calls, as an Electron without them would not have them at all. */
+  removeSyncApi(): void {
+    const self = this as unknown as Record<string, unknown>;
+    self.isEncryptionAvailable = undefined;
+    self.encryptString = undefined;
+    self.decryptString = undefined;
   }
   encryptString(plainText: string): Buffer {
     if (!this.available)
@@ -870,6 +986,74 @@ export function fakeDisplay(
   };
 }
 
+/**
+ * `protocol`. `registerSchemesAsPrivileged` throws after ready, `handle` throws for a scheme that
+ * already has a handler (docs/api/protocol.md). {@link FakeProtocol.fetch} runs a handler as
+ * Chromium would for a request; null when the scheme has none.
+ */
+export class FakeProtocol implements Pick<
+  Electron.Protocol,
+  'registerSchemesAsPrivileged' | 'handle' | 'unhandle' | 'isProtocolHandled'
+> {
+  privileged: Electron.CustomScheme[] = [];
+  handlers = new Map<string, (request: Request) => Response | Promise<Response>>();
+  registerSchemesAsPrivileged(customSchemes: Electron.CustomScheme[]): void {
+    if (fake.app.isReady()) {
+      throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+    }
+    this.privileged.push(...customSchemes);
+  }
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
+    if (this.handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+    this.handlers.set(scheme, handler);
+  }
+  unhandle(scheme: string): void {
+    this.handlers.delete(scheme);
+  }
+  isProtocolHandled(scheme: string): boolean {
+    return this.handlers.has(scheme);
+  }
+  async fetch(url: string, init?: RequestInit): Promise<Response | null> {
+    const h = this.handlers.get(new URL(url).protocol.slice(0, -1));
+    return h ? h(new Request(url, init)) : null;
+  }
+}
+
+/**
+ * `autoUpdater` (the native one electron-updater's MacUpdater drives). `quitAndInstall` emits
+ * 'before-quit-for-update' on app, then closes every window, and quits only when all of them
+ * closed (docs/api/auto-updater.md "autoUpdater.quitAndInstall()": "closes all application windows
+ * first"; a window that cancels 'close' stops the quit, as app.quit() would).
+ */
+export class FakeAutoUpdater extends EventEmitter implements Pick<Electron.AutoUpdater, 'quitAndInstall'> {
+  installed = false;
+  quitAndInstall(): void {
+    this.emit('before-quit-for-update');
+    for (const w of FakeBrowserWindow.getAllWindows()) w.close();
+    if (FakeBrowserWindow.getAllWindows().length > 0) return;
+    this.installed = true;
+    fake.app.quit();
+  }
+}
+
+/** `net`: Chromium's network stack. Offline by default; tests that need answers set `fetchImpl`. */
+export class FakeNet implements Pick<Electron.Net, 'isOnline' | 'fetch'> {
+  online = true;
+  fetchImpl: (input: string, init?: RequestInit) => Promise<Response> = (input) =>
+    Promise.reject(new TypeError(`net::ERR_INTERNET_DISCONNECTED ${input}`));
+  isOnline(): boolean {
+    return this.online;
+  }
+  fetch(input: string | Request, init?: RequestInit): Promise<Response> {
+    return this.fetchImpl(typeof input === 'string' ? input : input.url, init);
+  }
+}
+
+/** The fuses of the running binary (electron-builder.yml `electronFuses` in a packaged build). */
+export interface FakeFuses {
+  grantFileProtocolExtraPrivileges: boolean;
+}
+
 /** `shell`. */
 export class FakeShell implements Pick<Electron.Shell, 'openExternal'> {
   opened: string[] = [];
@@ -901,8 +1085,13 @@ export class FakeNotification extends EventEmitter implements Pick<Electron.Noti
 }
 
 /** `nativeTheme`. */
-export class FakeNativeTheme extends EventEmitter implements Pick<Electron.NativeTheme, 'shouldUseDarkColors'> {
+export class FakeNativeTheme
+  extends EventEmitter
+  implements Pick<Electron.NativeTheme, 'shouldUseDarkColors' | 'shouldUseDarkColorsForSystemIntegratedUI'>
+{
   shouldUseDarkColors = false;
+  /** Windows: the taskbar's theme, which can differ from the apps' (docs/api/native-theme.md). */
+  shouldUseDarkColorsForSystemIntegratedUI = false;
 }
 
 // ---------------------------------------------------------------- the module
@@ -919,6 +1108,11 @@ export const fake = {
   shell: new FakeShell(),
   powerMonitor: new EventEmitter(),
   nativeTheme: new FakeNativeTheme(),
+  protocol: new FakeProtocol(),
+  autoUpdater: new FakeAutoUpdater(),
+  net: new FakeNet(),
+  /** Electron's defaults (an unpackaged binary); a packaged build sets them from electron-builder.yml. */
+  fuses: { grantFileProtocolExtraPrivileges: true } as FakeFuses,
   session: { defaultSession: new FakeSession() },
   BrowserWindow: FakeBrowserWindow,
   Tray: FakeTray,
@@ -938,6 +1132,9 @@ const named = {
   shell: fake.shell,
   powerMonitor: fake.powerMonitor,
   nativeTheme: fake.nativeTheme,
+  protocol: fake.protocol,
+  autoUpdater: fake.autoUpdater,
+  net: fake.net,
   session: fake.session,
   BrowserWindow: FakeBrowserWindow,
   Tray: FakeTray,
@@ -961,6 +1158,9 @@ export function resetElectronMock(): void {
     screen: new FakeScreen(),
     shell: new FakeShell(),
     nativeTheme: new FakeNativeTheme(),
+    protocol: new FakeProtocol(),
+    autoUpdater: new FakeAutoUpdater(),
+    net: new FakeNet(),
   };
   for (const [key, value] of Object.entries(fresh)) {
     const target = fake[key as keyof typeof fresh] as unknown as EventEmitter & Record<string, unknown>;
@@ -970,6 +1170,7 @@ export function resetElectronMock(): void {
     for (const [k, v] of Object.entries(value)) if (!k.startsWith('_')) target[k] = v;
   }
   fake.powerMonitor.removeAllListeners();
+  fake.fuses.grantFileProtocolExtraPrivileges = true;
   fake.session.defaultSession = new FakeSession();
   FakeBrowserWindow.instances = [];
   FakeBrowserWindow.autoReadyToShow = true;

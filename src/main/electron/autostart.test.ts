@@ -108,6 +108,31 @@ describe('autostart on Linux', () => {
     createAutostart({ platform: 'linux', env, home, execPath: '/opt/B24 Unread Tray/b24-unread-tray' });
   const file = () => join(home, '.config', 'autostart', 'b24-unread-tray.desktop');
 
+  it('after an AppImage update renamed the file, the next start points the entry at the new one', async () => {
+    fake.app.isPackaged = true;
+    // 0.1.0 wrote the entry; electron-updater then deleted it and moved 0.2.0 in under its own name.
+    await linux({ APPIMAGE: '/home/u/Apps/B24 Unread Tray-0.1.0-x86_64.AppImage' }).setEnabled(true);
+    const updated = linux({ APPIMAGE: '/home/u/Apps/B24 Unread Tray-0.2.0-x86_64.AppImage' });
+    expect(await updated.repair()).toBe(true);
+    expect(readFileSync(file(), 'utf8')).toContain('Exec="/home/u/Apps/B24 Unread Tray-0.2.0-x86_64.AppImage"\n');
+    expect(await updated.repair()).toBe(false);
+    expect(await updated.isEnabled()).toBe(true);
+  });
+
+  it('repair leaves a missing or switched-off entry alone', async () => {
+    fake.app.isPackaged = true;
+    const a = linux({ APPIMAGE: '/home/u/Apps/new.AppImage' });
+    expect(await a.repair()).toBe(false);
+    expect(existsSync(file())).toBe(false);
+    await linux({ APPIMAGE: '/home/u/Apps/old.AppImage' }).setEnabled(true);
+    writeFileSync(
+      file(),
+      readFileSync(file(), 'utf8').replace('X-GNOME-Autostart-enabled=true', 'X-GNOME-Autostart-enabled=false'),
+    );
+    expect(await a.repair()).toBe(false);
+    expect(readFileSync(file(), 'utf8')).toContain('old.AppImage');
+  });
+
   it('writes the entry, reports it enabled, removes it', async () => {
     fake.app.isPackaged = true;
     const a = linux({ APPIMAGE: '/home/u/Apps/B24 Unread Tray.AppImage' });

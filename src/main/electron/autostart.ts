@@ -37,8 +37,20 @@ export function launchCommand(opts: {
   return { exec, args: opts.isPackaged ? [] : [opts.appPath] };
 }
 
+/** The autostart adapter, plus the start-up repair of a Linux entry that names an old AppImage. */
+export interface AutostartAdapter extends Autostart {
+  /**
+   * Linux: when autostart is on and its entry starts another program than
+   * this one (an AppImage update moved or replaced the file: electron-updater
+   * deletes the running AppImage and moves the new one in, under the new
+   * version's name when the old name had a version; AppImageUpdater.js
+   * `doInstall`), writes the entry again for this program. True when it did.
+   */
+  repair(): Promise<boolean>;
+}
+
 /** Creates the autostart adapter. */
-export function createAutostart(opts: AutostartOptions = {}): Autostart {
+export function createAutostart(opts: AutostartOptions = {}): AutostartAdapter {
   const platform = opts.platform ?? process.platform;
   const env = opts.env ?? process.env;
   const execPath = opts.execPath ?? process.execPath;
@@ -53,11 +65,36 @@ export function createAutostart(opts: AutostartOptions = {}): Autostart {
         const { exec, args } = command();
         app.setLoginItemSettings({ openAtLogin: enabled, path: exec, args });
       },
+      // Login items name the installed executable, whose path an update keeps.
+      repair: async () => false,
     };
   }
 
   const file = autostartPath(env, opts.home ?? homedir());
-  return {
+  const entryFor = () => {
+    const { exec, args } = command();
+    return buildDesktopEntry({
+      name: opts.productName ?? 'B24 Unread Tray',
+      comment: 'Flip pinned Bitrix24 dialogs read/unread from the tray',
+      exec,
+      args,
+      icon: 'b24-unread-tray',
+    });
+  };
+  const execLine = (text: string) => /^Exec=.*$/m.exec(text)?.[0] ?? null;
+  const adapter: AutostartAdapter = {
+    async repair() {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch {
+        return false;
+      }
+      if (!(await adapter.isEnabled())) return false;
+      if (execLine(text) === execLine(entryFor())) return false;
+      await adapter.setEnabled(true);
+      return true;
+    },
     async isEnabled() {
       try {
         const text = await readFile(file, 'utf8');
@@ -72,14 +109,7 @@ export function createAutostart(opts: AutostartOptions = {}): Autostart {
         await rm(file, { force: true });
         return;
       }
-      const { exec, args } = command();
-      const text = buildDesktopEntry({
-        name: opts.productName ?? 'B24 Unread Tray',
-        comment: 'Flip pinned Bitrix24 dialogs read/unread from the tray',
-        exec,
-        args,
-        icon: 'b24-unread-tray',
-      });
+      const text = entryFor();
       await mkdir(dirname(file), { recursive: true });
       // Write-then-rename: a session manager never reads half an entry.
       const tmp = `${file}.${process.pid}.tmp`;
@@ -87,4 +117,5 @@ export function createAutostart(opts: AutostartOptions = {}): Autostart {
       await rename(tmp, file);
     },
   };
+  return adapter;
 }

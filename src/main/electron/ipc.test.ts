@@ -19,8 +19,7 @@ import { createAesSecretBox } from '../core/storage/aes-secret-box';
 import { startFakePortal, type FakePortal } from '../../../tests/fake-portal/server';
 import { registerIpc } from './ipc';
 import { createPopupWindow } from './popup-window';
-
-const INDEX = '/opt/b24/resources/app.asar/out/renderer/index.html';
+import { serveTestRenderer } from '../../../tests/support/app-scheme';
 
 /** A core stand-in recording dispatches, with an event bus the test drives. */
 function recordingCore() {
@@ -45,7 +44,6 @@ function recordingCore() {
 async function popupFixture() {
   const popup = createPopupWindow({
     preloadPath: '/opt/b24/out/preload/index.cjs',
-    indexHtml: INDEX,
     platform: 'linux',
     isPackaged: true,
     trayBounds: () => null,
@@ -54,7 +52,10 @@ async function popupFixture() {
   return popup;
 }
 
-beforeEach(() => resetElectronMock());
+beforeEach(() => {
+  resetElectronMock();
+  serveTestRenderer();
+});
 
 describe('registerIpc: the sender check', () => {
   it('registers exactly one handler per intent, on the shared channel names', () => {
@@ -99,7 +100,7 @@ describe('registerIpc: the sender check', () => {
         from = { sender: wc, frame: new FakeWebFrame(wc.mainFrame.url).childOf(wc.mainFrame) };
         break;
       case 'sibling':
-        from = { sender: wc, frame: new FakeWebFrame('file:///opt/b24/resources/app.asar/out/renderer/other.html') };
+        from = { sender: wc, frame: new FakeWebFrame('b24ut://popup/other.html') };
         break;
       default:
         from = { sender: wc, frame: null };
@@ -266,7 +267,10 @@ describe('registerIpc with the real core: argument rejection', () => {
       expect(res.error.message).toMatch(/^[A-Z"a-z].{10,}/);
       expect(res.error.message).not.toMatch(/\bat .*\.ts:\d+/);
     }
-    await new Promise((r) => setTimeout(r, 30));
+    // Exact, not a sleep: a call that got through would be queued by now (dispatch has resolved),
+    // and the portal has nothing in flight.
+    expect(core.state().pendingActions).toBe(0);
+    await portal.idle();
     expect(requests).toEqual([]);
     expect(portal.calls).toEqual([]);
   });
@@ -293,7 +297,8 @@ describe('registerIpc with the real core: argument rejection', () => {
       true,
     )) as Result<unknown>;
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
-    await new Promise((r) => setTimeout(r, 30));
+    expect(core.state().pendingActions).toBe(0);
+    await portal.idle();
     expect(portal.calls).toEqual([]);
   });
 });

@@ -13,6 +13,9 @@ import { eventChannelOf } from '../../shared/ipc';
 import type { Clock } from '../core/ports';
 import { BLUR_HIDE_DELAY_MS, createPopupWindow, type PopupWindowOptions } from './popup-window';
 import { CONTENT_SECURITY_POLICY, setupSecurity } from './security';
+import { APP_INDEX_URL } from './app-url';
+import { loadBuilderConfig } from '../../../tests/packaging/helpers';
+import { serveTestRenderer } from '../../../tests/support/app-scheme';
 
 /** A clock whose timers run only when the test advances time. */
 function manualClock(): Clock & { advance(ms: number): void } {
@@ -46,7 +49,6 @@ function make(over: Partial<PopupWindowOptions> = {}) {
   const clock = manualClock();
   const popup = createPopupWindow({
     preloadPath: '/opt/B24 Unread Tray/resources/app.asar/out/preload/index.cjs',
-    indexHtml: INDEX,
     platform: 'win32',
     isPackaged: true,
     trayBounds: () => ({ x: 1700, y: 1044, width: 24, height: 32 }),
@@ -57,7 +59,10 @@ function make(over: Partial<PopupWindowOptions> = {}) {
   return { popup, win, wc: win.webContents, clock };
 }
 
-beforeEach(() => resetElectronMock());
+beforeEach(() => {
+  resetElectronMock();
+  serveTestRenderer();
+});
 
 describe('popup window: construction', () => {
   it('is one hidden, frameless, taskbar-less window with the secure webPreferences', () => {
@@ -93,15 +98,112 @@ describe('popup window: construction', () => {
     expect(FakeBrowserWindow.instances[0]!.options.webPreferences?.devTools).toBe(true);
   });
 
-  it('loads the built page with loadFile; the dev server URL only when not packaged', () => {
+  it('loads the built page from the app scheme; the dev server URL only when not packaged', () => {
     const a = make();
-    expect(a.wc.loaded).toEqual([{ file: INDEX, options: undefined }]);
+    expect(a.wc.loaded).toEqual([{ url: APP_INDEX_URL, options: undefined }]);
     resetElectronMock();
     const b = make({ isPackaged: true, devUrl: 'http://localhost:5173/' });
-    expect(b.wc.loaded[0]!.file).toBe(INDEX);
+    expect(b.wc.loaded[0]!.url).toBe(APP_INDEX_URL);
     resetElectronMock();
     const c = make({ isPackaged: false, devUrl: 'http://localhost:5173/' });
     expect(c.wc.loaded[0]!.url).toBe('http://localhost:5173/');
+  });
+});
+
+describe('popup window: the page under the packaged fuses (issue 11, point 1)', () => {
+  it('paints with grantFileProtocolExtraPrivileges off: served by the app scheme, not file://', async () => {
+    // The fuse as the packaged build sets it.
+    const fuses = loadBuilderConfig().electronFuses as { grantFileProtocolExtraPrivileges: boolean };
+    expect(fuses.grantFileProtocolExtraPrivileges).toBe(false);
+    fake.fuses.grantFileProtocolExtraPrivileges = fuses.grantFileProtocolExtraPrivileges;
+    const { popup, win, wc } = make();
+    await popup.ready;
+    expect(wc.getURL()).toBe(APP_INDEX_URL);
+    expect(win.calls).not.toContain('loadFile');
+    popup.show(null);
+    expect(win.isVisible()).toBe(true);
+  });
+
+  it('the double: a file:// page inside app.asar does not load with that fuse off; a missing file never does', async () => {
+    fake.fuses.grantFileProtocolExtraPrivileges = false;
+    const w = new FakeBrowserWindow({ show: false });
+    await expect(w.loadFile(INDEX)).rejects.toThrow(/ERR_FILE_NOT_FOUND/);
+    fake.fuses.grantFileProtocolExtraPrivileges = true;
+    await expect(w.loadFile('/nonexistent/index.html')).rejects.toThrow(/ERR_FILE_NOT_FOUND/);
+    await expect(w.loadURL('b24ut://popup/missing.html')).rejects.toThrow(/ERR_HTTP_RESPONSE_CODE_FAILURE/);
+    fake.protocol.unhandle('b24ut');
+    await expect(w.loadURL(APP_INDEX_URL)).rejects.toThrow(/ERR_UNKNOWN_URL_SCHEME/);
+  });
+
+  it('a page that failed to load never paints, and the failure is logged', async () => {
+    fake.protocol.unhandle('b24ut');
+    const errors: string[] = [];
+    const logger = { warn() {}, debug() {}, error: (m: string) => errors.push(m) };
+    const { popup, win } = make({ logger });
+    popup.show(null);
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(errors).toEqual(['popup page failed to load']);
+    expect(win.isVisible()).toBe(false);
+  });
+});
+
+describe('popup window: macOS (issue 11, points 3 and 5)', () => {
+  it('lets the native updater close it on quitAndInstall, so "Restart to update" restarts', async () => {
+    const { popup, win } = make({ platform: 'darwin' });
+    await popup.ready;
+    popup.show(null);
+    fake.autoUpdater.quitAndInstall();
+    expect(win.isDestroyed()).toBe(true);
+    expect(fake.autoUpdater.installed).toBe(true);
+    expect(fake.app.quitCalls).toBe(1);
+  });
+
+  it('still only hides on a plain Cmd+W', async () => {
+    const { popup, win } = make({ platform: 'darwin' });
+    await popup.ready;
+    popup.show(null);
+    win.close();
+    expect(win.isDestroyed()).toBe(false);
+    expect(win.isVisible()).toBe(false);
+  });
+
+  it('hiding the only window hands focus back to the previous app (app.hide)', async () => {
+    const { popup } = make({ platform: 'darwin' });
+    await popup.ready;
+    popup.show(null);
+    popup.hide();
+    expect(fake.app.hideCalls).toBe(1);
+    resetElectronMock();
+    serveTestRenderer();
+    const w = make({ platform: 'win32' });
+    await w.popup.ready;
+    w.popup.show(null);
+    w.popup.hide();
+    expect(fake.app.hideCalls).toBe(0);
+  });
+
+  it('joins every Space without turning the app into a Dock app (skipTransformProcessType)', async () => {
+    const { popup, win } = make({ platform: 'darwin' });
+    await popup.ready;
+    popup.show(null);
+    expect(win.allWorkspaces).toEqual([[true, { visibleOnFullScreen: true, skipTransformProcessType: true }]]);
+  });
+});
+
+describe('popup window: focus the OS refuses', () => {
+  it('raises the window and asks again; a later tray click still closes it', async () => {
+    const { popup, win, clock } = make();
+    await popup.ready;
+    win.refuseFocus = true;
+    win.calls = [];
+    popup.show(null);
+    expect(win.isVisible()).toBe(true);
+    expect(win.isFocused()).toBe(false);
+    expect(win.calls).toEqual(['setPosition(1532,560)', 'show', 'focus', 'moveTop', 'focus']);
+    clock.advance(10_000);
+    popup.toggle();
+    expect(win.isVisible()).toBe(false);
   });
 });
 
@@ -265,6 +367,35 @@ describe('security rules on every web contents and the session', () => {
       expect(ses.checkPermission(permission)).toBe(false);
     },
   );
+
+  it('lets the Copy button write to the clipboard, from the app page only', async () => {
+    setupSecurity();
+    const ses = fake.session.defaultSession;
+    const { popup, wc } = make();
+    await popup.ready;
+    await expect(ses.requestPermission('clipboard-sanitized-write', wc)).resolves.toBe(true);
+    expect(ses.checkPermission('clipboard-sanitized-write', 'b24ut://popup')).toBe(true);
+    await expect(ses.requestPermission('clipboard-sanitized-write', wc, 'https://evil.example/')).resolves.toBe(false);
+    expect(ses.checkPermission('clipboard-sanitized-write', 'https://evil.example')).toBe(false);
+    expect(ses.checkPermission('clipboard-read', 'b24ut://popup')).toBe(false);
+  });
+
+  it('opens a target=_blank link (the OAuth app link) in the browser through the opener, never a window', async () => {
+    const opened: string[] = [];
+    setupSecurity({
+      opener: {
+        openExternal: async (url) => {
+          if (!url.startsWith('https:')) throw new Error('FORBIDDEN_URL');
+          opened.push(url);
+        },
+      },
+    });
+    const { wc } = make();
+    expect(wc.openWindow('https://portal.bitrix24.com/devops/')).toEqual({ action: 'deny' });
+    expect(wc.openWindow('file:///etc/passwd')).toEqual({ action: 'deny' });
+    await Promise.resolve();
+    expect(opened).toEqual(['https://portal.bitrix24.com/devops/']);
+  });
 
   it('sets a strict CSP header, replacing one the response brought', async () => {
     setupSecurity();

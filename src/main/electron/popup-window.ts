@@ -4,10 +4,18 @@
  * `setPosition` + `show` + `focus`, not a page load. Implements the
  * {@link PopupControl} port.
  */
-import { BrowserWindow, nativeTheme, screen, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import {
+  app,
+  autoUpdater,
+  BrowserWindow,
+  nativeTheme,
+  screen,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
 import { placePopup, type Rect } from '../core/placement';
 import { systemClock, type Clock, type Logger, type PopupControl, type TimerHandle } from '../core/ports';
-import { createAppUrlMatcher, type AppUrlMatcher } from './app-url';
+import { APP_INDEX_URL, createAppUrlMatcher, type AppUrlMatcher } from './app-url';
 import { sendToPopup } from './ipc';
 
 /** The popup's size in DIPs. */
@@ -20,8 +28,8 @@ export const BLUR_HIDE_DELAY_MS = 100;
 export interface PopupWindowOptions {
   /** Absolute path of the built preload (out/preload/index.cjs). */
   preloadPath: string;
-  /** Absolute path of the built page (out/renderer/index.html). */
-  indexHtml: string;
+  /** The page's URL: {@link APP_INDEX_URL} (the custom scheme serving out/renderer); tests may pass another. */
+  appUrl?: string;
   /** The electron-vite dev server URL (ELECTRON_RENDERER_URL), only when not packaged. */
   devUrl?: string | null;
   /** `process.platform`, plus `-wayland` on a Wayland session. */
@@ -54,7 +62,7 @@ export interface PopupWindow extends PopupControl {
  */
 export function createPopupWindow(opts: PopupWindowOptions): PopupWindow {
   const clock = opts.clock ?? systemClock;
-  const isAppUrl: AppUrlMatcher = createAppUrlMatcher({ indexHtml: opts.indexHtml, devUrl: opts.devUrl });
+  const isAppUrl: AppUrlMatcher = createAppUrlMatcher({ devUrl: opts.devUrl });
   // The options stay an inline literal so that reviewers and electronegativity see them at the call.
   // The remote module electronegativity asks about was removed in Electron 14; there is nothing to disable.
   // prettier-ignore
@@ -114,7 +122,10 @@ export function createPopupWindow(opts: PopupWindowOptions): PopupWindow {
   });
 
   const load = () => {
-    const p = opts.devUrl && !opts.isPackaged ? win.loadURL(opts.devUrl) : win.loadFile(opts.indexHtml);
+    // Never loadFile: with the grantFileProtocolExtraPrivileges fuse off a file:// page in app.asar
+    // does not load (electron/electron#40372); the custom scheme of ./app-protocol.ts serves it.
+    const url = opts.devUrl && !opts.isPackaged ? opts.devUrl : (opts.appUrl ?? APP_INDEX_URL);
+    const p = win.loadURL(url);
     p.catch((err: unknown) => opts.logger?.error('popup page failed to load', { error: String(err) }));
   };
   load();
@@ -136,6 +147,18 @@ export function createPopupWindow(opts: PopupWindowOptions): PopupWindow {
     }, BLUR_HIDE_DELAY_MS);
   });
   win.on('focus', cancelBlurTimer);
+
+  // macOS: the native updater (Squirrel.Mac, which electron-updater's MacUpdater drives) closes every
+  // window on quitAndInstall before 'before-quit', and a window that cancels 'close' stops the restart
+  // (docs/api/auto-updater.md "quitAndInstall" and "Event: 'before-quit-for-update'"; docs/api/app.md
+  // "Event: 'before-quit'" note): let this one close then. Windows and Linux updaters call app.quit().
+  if (opts.platform === 'darwin') {
+    const onQuitForUpdate = () => {
+      allowClose = true;
+    };
+    autoUpdater.on('before-quit-for-update', onQuitForUpdate);
+    win.on('closed', () => autoUpdater.removeListener('before-quit-for-update', onQuitForUpdate));
+  }
 
   // Alt+F4 / Cmd+W would destroy the pre-created window: hide it instead, until quit.
   win.on('close', (event) => {
@@ -174,9 +197,21 @@ export function createPopupWindow(opts: PopupWindowOptions): PopupWindow {
     cancelBlurTimer();
     position();
     win.setAlwaysOnTop(true, 'pop-up-menu');
-    if (opts.platform === 'darwin') win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
+    // skipTransformProcessType: without it Electron turns the app into a foreground (Dock) app and
+    // back on every call, which flickers the Dock (electron.d.ts VisibleOnAllWorkspacesOptions).
+    if (opts.platform === 'darwin') {
+      win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true, skipTransformProcessType: true });
+    }
     win.show();
     win.focus();
+    if (!win.isFocused()) {
+      // The OS refused focus (Windows' foreground lock for a background process, focus-stealing
+      // prevention on GNOME/KWin; docs/api/browser-window.md "win.focus()"): raise the window and ask
+      // once more. On macOS an inactive app must be activated first (docs/api/app.md "app.focus").
+      if (opts.platform === 'darwin') app.focus({ steal: true });
+      win.moveTop();
+      win.focus();
+    }
     sendToPopup(wc, 'shown', view ? { focus, view } : { focus });
   }
 
@@ -196,6 +231,11 @@ export function createPopupWindow(opts: PopupWindowOptions): PopupWindow {
     if (win.isDestroyed() || !win.isVisible()) return;
     win.setAlwaysOnTop(false);
     win.hide();
+    // macOS: hiding the only window leaves this (menu-bar) app active, so keystrokes go nowhere;
+    // app.hide() hands focus back to the app that had it (docs/api/app.md "app.hide()").
+    if (opts.platform === 'darwin' && !BrowserWindow.getAllWindows().some((w) => w !== win && w.isVisible())) {
+      app.hide();
+    }
   }
 
   function isVisible(): boolean {

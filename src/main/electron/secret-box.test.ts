@@ -47,4 +47,19 @@ describe('safeStorage secret box', () => {
     expect(() => box.decrypt('not base64 !!')).toThrow('The stored secret is not valid ciphertext.');
     expect(() => box.decrypt(42 as unknown as string)).toThrow('The stored secret is not valid ciphertext.');
   });
+
+  it('an Electron without the deprecated sync calls: unavailable (secrets in memory), never a crash', () => {
+    fake.safeStorage.removeSyncApi();
+    expect(isRealEncryptionAvailable('linux')).toBe(false);
+    const box = createSafeStorageSecretBox('darwin');
+    expect(box.encryptionAvailable).toBe(false);
+    expect(() => box.encrypt(SECRET)).toThrow(/not available/);
+  });
+
+  it('the double has Electron 45 async API, with the same cipher', async () => {
+    await expect(fake.safeStorage.isAsyncEncryptionAvailable()).resolves.toBe(true);
+    const c = await fake.safeStorage.encryptStringAsync(SECRET);
+    await expect(fake.safeStorage.decryptStringAsync(c)).resolves.toEqual({ shouldReEncrypt: false, result: SECRET });
+    expect(createSafeStorageSecretBox('linux').decrypt(c.toString('base64'))).toBe(SECRET);
+  });
 });

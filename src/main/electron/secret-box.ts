@@ -13,12 +13,27 @@ import type { SecretBox } from '../core/ports';
  * secrets in memory and Settings says so.
  */
 export function isRealEncryptionAvailable(platform: NodeJS.Platform = process.platform): boolean {
+  // The synchronous calls are deprecated in Electron 45 in favour of isAsyncEncryptionAvailable /
+  // encryptStringAsync / decryptStringAsync (electron.d.ts). Our SecretBox port is synchronous
+  // (accounts.ts persists a rotated token before it is used again). Should an Electron without the
+  // sync calls run this code, say "unavailable" — secrets then stay in memory and Settings says so —
+  // rather than throw at the first sign-in.
+  if (!hasSyncApi()) return false;
   if (!safeStorage.isEncryptionAvailable()) return false;
   if (platform === 'linux') {
     const backend = safeStorage.getSelectedStorageBackend();
     if (backend === 'basic_text' || backend === 'unknown') return false;
   }
   return true;
+}
+
+function hasSyncApi(): boolean {
+  const s = safeStorage as unknown as Record<string, unknown>;
+  return (
+    typeof s.isEncryptionAvailable === 'function' &&
+    typeof s.encryptString === 'function' &&
+    typeof s.decryptString === 'function'
+  );
 }
 
 /**

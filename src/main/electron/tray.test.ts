@@ -158,6 +158,17 @@ describe('tray icon states', () => {
     expect(rendered.at(-1)!.theme).toBe('light');
   });
 
+  it('on Windows follows the taskbar theme, not the apps theme', () => {
+    fake.nativeTheme.shouldUseDarkColors = false;
+    fake.nativeTheme.shouldUseDarkColorsForSystemIntegratedUI = true; // dark taskbar, light apps (the default)
+    const { rendered } = setup({ platform: 'win32' });
+    expect(rendered.at(-1)!.theme).toBe('dark');
+    fake.nativeTheme.shouldUseDarkColorsForSystemIntegratedUI = false;
+    fake.nativeTheme.shouldUseDarkColors = true;
+    fake.nativeTheme.emit('updated');
+    expect(rendered.at(-1)!.theme).toBe('light');
+  });
+
   it('the tooltip says the count and the status', () => {
     const { ctl, tray } = setup();
     expect(tray.toolTip).toBe('B24 Unread Tray — 2 unread dialogs');

@@ -65,7 +65,11 @@ export function createTray(opts: TrayOptions): TrayController {
 
   const image = (): { key: string; img: NativeImage } => {
     const { state, count } = trayIconModel(view);
-    const theme = trayTheme(platform, nativeTheme.shouldUseDarkColors);
+    // Windows: the icon sits on the taskbar, whose theme ("Choose your default Windows mode") can
+    // differ from the apps' (docs/api/native-theme.md shouldUseDarkColorsForSystemIntegratedUI).
+    const dark =
+      platform === 'win32' ? nativeTheme.shouldUseDarkColorsForSystemIntegratedUI : nativeTheme.shouldUseDarkColors;
+    const theme = trayTheme(platform, dark);
     // macOS shows the count as the title next to a plain icon; elsewhere the count is in the icon.
     const drawn = platform === 'darwin' ? 0 : count;
     const key = `${state}|${drawn}|${theme}`;

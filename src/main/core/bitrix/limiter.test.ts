@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeClock as createFakeClock, flush } from '../../../../tests/support/fake-clock';
+import type { Clock } from '../ports';
 import { DEFAULT_BURST, DEFAULT_RATE_PER_SEC, createLeakyBucket } from './limiter';
 
 /** A reference copy of the portal's bucket (2/s, burst 50): counts what it would reject. */
@@ -45,6 +46,29 @@ describe('createLeakyBucket', () => {
     expect(admitted).toEqual([500]);
     await clock.advance(500);
     expect(bucket.tryTake!()).toBe(true);
+  });
+
+  it('a queued waiter goes first: tryTake() refuses while one waits, even once the bucket has room', async () => {
+    // A clock whose time moves without running timers: the moment between the bucket draining and
+    // the waiter's timer callback (late on a busy event loop), when a tryTake() could overtake.
+    let now = 0;
+    const timers: (() => void)[] = [];
+    const clock: Clock = {
+      now: () => now,
+      setTimeout: (fn) => timers.push(fn),
+      clearTimeout: () => {},
+    };
+    const bucket = createLeakyBucket({ ratePerSec: 2, burst: 1, clock });
+    expect(bucket.tryTake!()).toBe(true);
+    const order: string[] = [];
+    void bucket.take().then(() => order.push('waiter'));
+    now = 5000; // drained long ago; the waiter's timer has not fired yet
+    expect(bucket.tryTake!()).toBe(false);
+    timers.at(-1)!();
+    await flush();
+    expect(order).toEqual(['waiter']);
+    // The waiter took the room: the next tryTake waits its turn at the drain rate.
+    expect(bucket.tryTake!()).toBe(false);
   });
 
   it('admits in FIFO order', async () => {

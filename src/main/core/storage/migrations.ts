@@ -47,7 +47,8 @@ function clampPoll(value: unknown): number {
 export const migrateV0ToV1: Migration = (doc) => {
   const old = isObject(doc.settings) ? doc.settings : {};
   const settings = defaultSettings();
-  if (typeof old.hotkey === 'string') settings.hotkeys.togglePopup = old.hotkey;
+  // The pre-release default Ctrl+Alt+U is AltGr+U on Windows: an untouched default takes the new one.
+  if (typeof old.hotkey === 'string' && old.hotkey !== 'Ctrl+Alt+U') settings.hotkeys.togglePopup = old.hotkey;
   if ('pollSeconds' in old) settings.pollIntervalSec = clampPoll(old.pollSeconds);
   if (typeof old.launchAtLogin === 'boolean') settings.launchAtLogin = old.launchAtLogin;
   if (old.theme === 'light' || old.theme === 'dark' || old.theme === 'system') settings.theme = old.theme;

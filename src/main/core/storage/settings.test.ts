@@ -44,8 +44,8 @@ describe('DEFAULT_SETTINGS', () => {
   it('has the documented defaults and is frozen', () => {
     expect(DEFAULT_SETTINGS).toEqual({
       hotkeys: {
-        togglePopup: 'CommandOrControl+Alt+U',
-        slots: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `CommandOrControl+Alt+${n}`),
+        togglePopup: 'CommandOrControl+Shift+Alt+U',
+        slots: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `CommandOrControl+Shift+Alt+${n}`),
       },
       pollIntervalSec: 60,
       launchAtLogin: false,
@@ -196,7 +196,7 @@ describe('createSettingsStore', () => {
     const next = settings.update({ hotkeys: { togglePopup: 'Ctrl+Shift+Space' } });
     expect(next.hotkeys.togglePopup).toBe('Ctrl+Shift+Space');
     expect(next.hotkeys.slots[0]).toBe('F1');
-    expect(next.hotkeys.slots[1]).toBe('CommandOrControl+Alt+2');
+    expect(next.hotkeys.slots[1]).toBe('CommandOrControl+Shift+Alt+2');
   });
 
   it('rejects a bad patch without changing anything', () => {
@@ -209,11 +209,11 @@ describe('createSettingsStore', () => {
 
   it('rejects two hotkeys on the same keys, however they are spelt', () => {
     const settings = createSettingsStore(confStore());
-    expect(() => settings.update({ hotkeys: { togglePopup: 'alt+cmdorctrl+1' } })).toThrow(
-      /"hotkeys.slots\[0\]" uses "CommandOrControl\+Alt\+1", which hotkeys.togglePopup already uses/,
+    expect(() => settings.update({ hotkeys: { togglePopup: 'alt+shift+cmdorctrl+1' } })).toThrow(
+      /"hotkeys.slots\[0\]" uses "CommandOrControl\+Shift\+A…", which hotkeys.togglePopup already uses/,
     );
-    expect(() => settings.update({ hotkeys: { slots: slots([8, 'CmdOrCtrl+Alt+1']) } })).toThrow(
-      /"hotkeys.slots\[8\]" uses "CmdOrCtrl\+Alt\+1", which hotkeys.slots\[0\] already uses/,
+    expect(() => settings.update({ hotkeys: { slots: slots([8, 'CmdOrCtrl+Alt+Shift+1']) } })).toThrow(
+      /"hotkeys.slots\[8\]" uses "CmdOrCtrl\+Alt\+Shift\+1", which hotkeys.slots\[0\] already uses/,
     );
     expect(settings.get()).toEqual(DEFAULT_SETTINGS);
   });
@@ -222,7 +222,7 @@ describe('createSettingsStore', () => {
     const settings = createSettingsStore(confStore());
     const s = settings.get();
     s.hotkeys.slots[0] = 'F9';
-    expect(settings.get().hotkeys.slots[0]).toBe('CommandOrControl+Alt+1');
+    expect(settings.get().hotkeys.slots[0]).toBe('CommandOrControl+Shift+Alt+1');
   });
 });
 
@@ -240,5 +240,27 @@ describe('sanitizeSettings', () => {
       hotkeys: { ...DEFAULT_SETTINGS.hotkeys, togglePopup: 'F8' },
     });
     expect(sanitizeSettings('garbage')).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
+describe('the AltGr-safe default shortcuts', () => {
+  it('are not Ctrl+Alt+key, which is AltGr+key on Windows', () => {
+    for (const a of [DEFAULT_SETTINGS.hotkeys.togglePopup, ...DEFAULT_SETTINGS.hotkeys.slots]) {
+      const mods = a.split('+').slice(0, -1);
+      expect(mods.includes('Alt') && mods.includes('CommandOrControl') && mods.length === 2).toBe(false);
+    }
+  });
+
+  it('stored settings still on the old Ctrl+Alt defaults get the new ones; chosen keys stay', () => {
+    const stored = {
+      hotkeys: {
+        togglePopup: 'CommandOrControl+Alt+U',
+        slots: ['F9', ...Array.from({ length: 8 }, (_, i) => `CommandOrControl+Alt+${i + 2}`)],
+      },
+    };
+    const s = sanitizeSettings(stored);
+    expect(s.hotkeys.togglePopup).toBe('CommandOrControl+Shift+Alt+U');
+    expect(s.hotkeys.slots).toEqual(['F9', ...DEFAULT_SETTINGS.hotkeys.slots.slice(1)]);
+    expect(sanitizeSettings({ hotkeys: { togglePopup: 'Super+Alt+U' } }).hotkeys.togglePopup).toBe('Super+Alt+U');
   });
 });

@@ -32,11 +32,24 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * The default shortcuts of the release candidates: Ctrl+Alt is AltGr on Windows, so on German-style
+ * layouts Ctrl+Alt+2/3/7/8/9/0 are how `²`, `³`, `{`, `[`, `]`, `}` are typed, and a global shortcut
+ * on them swallows those characters everywhere (Microsoft: "Ctrl+Alt should not be used for
+ * shortcuts", the AltGr note of the keyboard guidelines). Stored settings still holding one of these
+ * exact values get the new default in its place ({@link sanitizeSettings}).
+ */
+export const LEGACY_DEFAULT_HOTKEYS: Readonly<Settings['hotkeys']> = deepFreeze({
+  togglePopup: 'CommandOrControl+Alt+U',
+  slots: Array.from({ length: HOTKEY_SLOT_COUNT }, (_, i) => `CommandOrControl+Alt+${i + 1}`),
+});
+
 /** Settings of a fresh install (frozen; use {@link defaultSettings} for a copy to change). */
 export const DEFAULT_SETTINGS: Readonly<Settings> = deepFreeze<Settings>({
+  // Ctrl+Shift+Alt (⌘⇧⌥ on macOS): not AltGr alone on Windows, and free in common apps.
   hotkeys: {
-    togglePopup: 'CommandOrControl+Alt+U',
-    slots: Array.from({ length: HOTKEY_SLOT_COUNT }, (_, i) => `CommandOrControl+Alt+${i + 1}`),
+    togglePopup: 'CommandOrControl+Shift+Alt+U',
+    slots: Array.from({ length: HOTKEY_SLOT_COUNT }, (_, i) => `CommandOrControl+Shift+Alt+${i + 1}`),
   },
   pollIntervalSec: 60,
   launchAtLogin: false,
@@ -149,7 +162,7 @@ export function acceleratorProblem(accelerator: string): string | null {
   if (accelerator.length > MAX_ACCELERATOR_LENGTH) return `is longer than ${MAX_ACCELERATOR_LENGTH} characters`;
   // Printable ASCII only: accelerators name keys, and anything else is a paste accident.
   if (!/^[\x21-\x7e]+$/.test(accelerator))
-    return `must use keys like "CommandOrControl+Alt+U" (got ${shown(accelerator)})`;
+    return `must use keys like "CommandOrControl+Shift+Alt+U" (got ${shown(accelerator)})`;
   const parts = accelerator.split('+');
   if (parts.some((p) => p === '')) return `has an empty key between "+" signs (use "Plus" for the + key)`;
   const key = parts[parts.length - 1] as string;
@@ -334,9 +347,16 @@ export function sanitizeSettings(raw: unknown): Settings {
     if (!Object.hasOwn(raw, key)) continue;
     const value = raw[key];
     if (key === 'hotkeys' && isPlainObject(value)) {
-      // One bad slot should not cost the user their popup shortcut.
-      if (Object.hasOwn(value, 'togglePopup')) apply({ hotkeys: { togglePopup: value.togglePopup } });
-      if (Object.hasOwn(value, 'slots')) apply({ hotkeys: { slots: value.slots } });
+      // One bad slot should not cost the user their popup shortcut. An untouched old default
+      // (AltGr on Windows) becomes the new default.
+      const toggle = value.togglePopup === LEGACY_DEFAULT_HOTKEYS.togglePopup ? undefined : value.togglePopup;
+      if (Object.hasOwn(value, 'togglePopup') && toggle !== undefined) apply({ hotkeys: { togglePopup: toggle } });
+      if (Array.isArray(value.slots)) {
+        const slots = value.slots.map((a: unknown, i) =>
+          a === LEGACY_DEFAULT_HOTKEYS.slots[i] ? DEFAULT_SETTINGS.hotkeys.slots[i] : a,
+        );
+        apply({ hotkeys: { slots } });
+      } else if (Object.hasOwn(value, 'slots')) apply({ hotkeys: { slots: value.slots } });
     } else {
       apply({ [key]: value });
     }

@@ -1,0 +1,136 @@
+/**
+ * The composition root, booted against the electron double: index.ts's own
+ * wiring (lock, scheme, security, IPC, popup, tray, launches) as a user's
+ * start-up runs it. The store is a conf store in a temporary folder
+ * (electron-store would load the real `electron`), and electron-updater is
+ * a silent stand-in; everything else is the real code.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', async () => (await import('../../tests/mocks/electron')).electronModule);
+
+const dirs = await vi.hoisted(async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(`${tmpdir()}/b24ut-root-`);
+  return { root, store: `${root}/store`, userData: `${root}/userData` };
+});
+
+vi.mock('electron-updater', async () => {
+  const { EventEmitter } = await import('node:events');
+  const auto = Object.assign(new EventEmitter(), {
+    setFeedURL() {},
+    checkForUpdates: () => Promise.resolve(null),
+    quitAndInstall() {},
+  });
+  return { default: { autoUpdater: auto }, autoUpdater: auto };
+});
+
+vi.mock('./electron/store', async () => {
+  const { confFactory, openStore } = await import('./core/storage/store');
+  return { openAppStore: () => openStore(confFactory, { cwd: dirs.store }) };
+});
+
+import { rmSync } from 'node:fs';
+import {
+  FakeBrowserWindow,
+  FakeTray,
+  FakeWebContents,
+  FakeWebFrame,
+  fake,
+  resetElectronMock,
+} from '../../tests/mocks/electron';
+import { INVOKE_NAMES, channelOf } from '../shared/ipc';
+import type { Result } from '../shared/result';
+import { APP_INDEX_URL } from './electron/app-url';
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  rmSync(dirs.root, { recursive: true, force: true });
+});
+
+/** Boots index.ts once, as Electron would: modules load before 'ready', then 'ready' fires. */
+const boot = (async () => {
+  resetElectronMock();
+  // The log sink also writes to the console: keep the test output readable.
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  fake.app.ready = false;
+  fake.app.paths.userData = dirs.userData;
+  // A Wayland session (on Linux, where this runs): the shortcut-portal switches are appended at import.
+  const session = process.env.XDG_SESSION_TYPE;
+  process.env.XDG_SESSION_TYPE = 'wayland';
+  await import('./index');
+  if (session === undefined) delete process.env.XDG_SESSION_TYPE;
+  else process.env.XDG_SESSION_TYPE = session;
+  fake.app.becomeReady();
+  await vi.waitFor(() => {
+    expect(FakeTray.instances).toHaveLength(1);
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+  });
+  const win = FakeBrowserWindow.instances[0]!;
+  await new Promise<void>((resolve) =>
+    win.webContents.getURL() === APP_INDEX_URL ? resolve() : win.once('ready-to-show', () => resolve()),
+  );
+  return win;
+})();
+
+describe('the composition root (src/main/index.ts)', () => {
+  it('takes the single-instance lock sending its own argv, and serves the popup on the app scheme', async () => {
+    const win = await boot;
+    expect(fake.app.lockData).toEqual({ argv: process.argv });
+    expect(fake.protocol.privileged.map((s) => s.scheme)).toEqual(['b24ut']);
+    expect(win.webContents.getURL()).toBe(APP_INDEX_URL);
+    expect(win.isVisible()).toBe(false);
+  });
+
+  it('on a Linux Wayland session asks for the GlobalShortcuts portal with its preferred trigger (GNOME)', async () => {
+    await boot;
+    const features = fake.app.commandLine.getSwitchValue('enable-features').split(',');
+    if (process.platform !== 'linux') return expect(features).toEqual(['']); // no Wayland off Linux
+    expect(features).toEqual(['GlobalShortcutsPortal', 'GlobalShortcutsPortalPreferredTrigger']);
+  });
+
+  it('the popup page itself is served on every channel', async () => {
+    const win = await boot;
+    const res = (await fake.ipcMain.invoke(channelOf('getState'), { sender: win.webContents })) as Result<unknown>;
+    expect(res.ok).toBe(true);
+  });
+
+  const forgeries: [string, (wc: FakeWebContents) => { sender: FakeWebContents; frame?: FakeWebFrame | null }][] = [
+    [
+      'another webContents on the same URL',
+      (wc) => {
+        const other = new FakeWebContents();
+        other.mainFrame.url = wc.mainFrame.url;
+        return { sender: other };
+      },
+    ],
+    ['an iframe of the popup', (wc) => ({ sender: wc, frame: new FakeWebFrame(APP_INDEX_URL).childOf(wc.mainFrame) })],
+    ['the popup navigated to a web page', (wc) => ({ sender: wc, frame: new FakeWebFrame('https://evil.example/') })],
+    ['the popup on a file:// page', (wc) => ({ sender: wc, frame: new FakeWebFrame('file:///tmp/x/index.html') })],
+  ];
+
+  it.each(forgeries)('refuses %s on every channel of the channel map', async (_what, forge) => {
+    const win = await boot;
+    const from = forge(win.webContents);
+    for (const name of INVOKE_NAMES) {
+      const res = (await fake.ipcMain.invoke(channelOf(name), from, 'acc', 'chat74', true)) as Result<unknown>;
+      expect({ name, ok: res.ok, code: res.ok ? null : res.error.code }).toEqual({
+        name,
+        ok: false,
+        code: 'FORBIDDEN_SENDER',
+      });
+    }
+    expect([...fake.ipcMain.handlers.keys()].sort()).toEqual(INVOKE_NAMES.map(channelOf).sort());
+  });
+
+  it('a second launch with --show (Chromium-reordered argv) shows the popup; macOS activate does too', async () => {
+    const win = await boot;
+    fake.app.launchSecond(['/opt/b24/b24-unread-tray', '--show']);
+    await vi.waitFor(() => expect(win.isVisible()).toBe(true));
+    win.hide();
+    fake.app.emit('activate', {}, false);
+    expect(win.isVisible()).toBe(true);
+  });
+});

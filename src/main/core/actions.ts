@@ -288,6 +288,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let windowSeq = 0;
   let drainedUpTo = 0;
   let stopped = false;
+  /** Aborted by stop(): whatever has not left yet stays queued for the next run. */
+  const stopping = new AbortController();
 
   /** Changes not yet written, and the write scheduled for the end of this tick. */
   let dirty = false;
@@ -365,7 +367,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     if (calls.length === 1) {
       const c = calls[0]!;
       try {
-        const result = await client.call(c.method, c.params, { retries: 0 });
+        const result = await client.call(c.method, c.params, { retries: 0, signal: stopping.signal });
         return [{ ok: true, result }];
       } catch (err) {
         return [{ ok: false, error: toBitrixError(err) }];
@@ -373,7 +375,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     }
     let outcomes: BatchOutcome[];
     try {
-      outcomes = await client.batch(calls, { retries: 0 });
+      outcomes = await client.batch(calls, { retries: 0, signal: stopping.signal });
     } catch (err) {
       const error = toBitrixError(err);
       return batch.map(() => ({ ok: false as const, error }));
@@ -399,6 +401,9 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       opts.onDelivered?.(action);
       return;
     }
+    // Stopped meanwhile (our own abort, or the answer came too late): the intent stays as stored,
+    // for the next run; only a delivery is still recorded, so that run does not send it again.
+    if (stopped) return;
     const error = outcome.error;
     const kind = classify(error);
     if (kind === 'auth-lost') {
@@ -433,7 +438,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   }
 
   async function drainAccount(accountId: string): Promise<boolean> {
-    if (held.has(accountId)) return false;
+    if (stopped || held.has(accountId)) return false;
     const client = opts.clientFor(accountId);
     if (!client) return false;
     let due = dueFor(accountId, clock.now());
@@ -458,6 +463,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       for (const [n, chunk] of chunks.entries()) {
         // The last chunk's settlements too: a crash now must not resend what the portal confirmed.
         if (n > 0) flush();
+        if (stopped) break; // the rest stays queued for the next run
         const outcomes = await send(client, chunk);
         chunk.forEach((p, j) => settle(p.action, outcomes[j]!));
         changed();
@@ -516,7 +522,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     running = (async () => {
       try {
         let progress = true;
-        while (progress || again) {
+        while ((progress || again) && !stopped) {
           again = false;
           progress = await drainOnce();
         }
@@ -599,6 +605,9 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     },
     stop() {
       stopped = true;
+      // A send still waiting for the rate limiter (or its backoff) must not leave after stop():
+      // the next process sends the same intent from the store, and this one would duplicate it.
+      stopping.abort(new BitrixError('NETWORK', 'The queue stopped.', { transient: true }));
       // Nothing changed in this tick may be lost at quit.
       flush();
       if (timer !== null) clock.clearTimeout(timer);

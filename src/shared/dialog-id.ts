@@ -16,6 +16,9 @@ export interface DialogId {
 
 const PATTERN = /^(chat|sg)?([1-9][0-9]{0,15})$/;
 
+/** The grammar as a JSON Schema `pattern` (the store schema checks stored ids with it). */
+export const DIALOG_ID_PATTERN = PATTERN.source;
+
 /**
  * A DIALOG_ID string already checked by this grammar, in canonical form (what
  * the argument schemas of src/shared/intents.ts hand to a handler).

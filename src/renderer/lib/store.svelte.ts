@@ -1,6 +1,6 @@
 /**
  * The popup's state: the ViewState pushed by the main process, the
- * settings, and what is purely local (the filter, optimistic overrides,
+ * settings, and what is purely local (the filter, focus, the screen,
  * errors of calls that failed outright). Components read it; only the
  * actions here call `window.api`.
  */
@@ -40,8 +40,6 @@ export class PopupStore {
   filter = $state('');
   screen = $state<Screen>('list');
   alerts = $state<LocalAlert[]>([]);
-  /** Rows flipped locally whose call has not returned yet: key → wanted `unread`. */
-  overrides = $state<Record<string, boolean>>({});
   /** The row to focus (key), set by `shown` events and keyboard moves. */
   focusKey = $state<string | null>(null);
   /** Bumped to ask the list to move DOM focus to `focusKey`. */
@@ -56,16 +54,13 @@ export class PopupStore {
   readonly t: Dict = $derived(DICTS[this.lang]);
   readonly theme = $derived(this.settingsView?.settings.theme ?? 'system');
 
-  /** Dialogs with local overrides applied. */
-  readonly dialogs: PinnedDialog[] = $derived.by(() => {
-    const list = this.view?.dialogs ?? [];
-    const o = this.overrides;
-    if (Object.keys(o).length === 0) return list;
-    return list.map((d) => {
-      const want = o[rowKey(d)];
-      return want === undefined || want === d.unread ? d : { ...d, unread: want, pending: true };
-    });
-  });
+  /**
+   * The dialogs, exactly as last pushed. One answer per fact: a reply only
+   * acknowledges (or explains a refusal); the pushed `state` is the truth. A
+   * switch shows its pending flip at once because the core pushes the
+   * optimistic state on the tick that queues the toggle, before it replies.
+   */
+  readonly dialogs: PinnedDialog[] = $derived(this.view?.dialogs ?? []);
 
   /** Lower-cased titles, computed once per list (not per keystroke per row). */
   readonly #titles = $derived(this.dialogs.map((d) => d.title.toLocaleLowerCase()));
@@ -95,33 +90,23 @@ export class PopupStore {
     return groups;
   });
 
-  /**
-   * Pushed states received so far. A reply (getState, refresh, setUnread) is
-   * applied only if no push arrived while it was on its way: pushes and
-   * replies travel separately, and the pushed state is then the newer one.
-   */
-  #pushes = 0;
-
   constructor(private readonly api: Api) {}
 
   /** Loads state and settings and subscribes to pushes. Returns the unsubscribe function. */
   async init(): Promise<() => void> {
     const offs = [
-      this.api.on('state', (s) => {
-        this.#pushes++;
-        this.applyState(s);
-      }),
+      this.api.on('state', (s) => this.applyState(s)),
       this.api.on('settings', (s) => (this.settingsView = s)),
       this.api.on('shown', ({ focus, view }) => this.onShown(focus, view)),
       this.api.on('oauthDone', ({ account }) => this.onOAuthDone(account !== null)),
     ];
     const tick = setInterval(() => (this.now = Date.now()), 1000);
-    const seq = this.#pushes;
     const [state, settings] = await Promise.all([this.api.getState(), this.api.getSettings()]);
     if (settings.ok) this.settingsView = settings.data;
     else this.alert(settings.error);
     if (!state.ok) this.alert(state.error);
-    else if (this.#pushes === seq) this.applyState(state.data);
+    // The first view: unless a push (the newer truth) already brought one.
+    else if (this.view === null) this.applyState(state.data);
     return () => {
       clearInterval(tick);
       for (const off of offs) off();
@@ -185,19 +170,8 @@ export class PopupStore {
   }
 
   async toggle(d: PinnedDialog): Promise<void> {
-    const key = rowKey(d);
-    const want = !d.unread;
-    // Flip at once; the call returns the optimistic row (pending) and the pushed state follows.
-    this.overrides = { ...this.overrides, [key]: want };
-    const seq = this.#pushes;
-    const r = await this.api.setUnread(d.accountId, d.dialogId, want);
-    const { [key]: _done, ...rest } = this.overrides;
-    this.overrides = rest;
-    const row = this.take(r, d.title);
-    // A state pushed meanwhile already holds this row, maybe delivered (not pending) by now.
-    if (row && this.view && this.#pushes === seq) {
-      this.view = { ...this.view, dialogs: this.view.dialogs.map((x) => (rowKey(x) === key ? row : x)) };
-    }
+    // The pushed state shows the flip (pending) at once; the reply only acknowledges or explains.
+    this.take(await this.api.setUnread(d.accountId, d.dialogId, !d.unread), d.title);
   }
 
   /** The visible (filtered) rows that are unread: what "Mark all read" would mark. */
@@ -207,25 +181,17 @@ export class PopupStore {
   async markAllRead(): Promise<void> {
     const rows = this.visibleUnread;
     if (rows.length === 0) return;
-    const keys = rows.map(rowKey);
-    // Flip at once, as for one switch; the pushed state takes over when the calls return.
-    this.overrides = { ...this.overrides, ...Object.fromEntries(keys.map((k) => [k, false])) };
-    try {
-      for (let i = 0; i < rows.length; i += MAX_UNREAD_TARGETS) {
-        const chunk = rows.slice(i, i + MAX_UNREAD_TARGETS);
-        const r = await this.api.setUnreadMany(
-          chunk.map((d) => ({ accountId: d.accountId, dialogId: d.dialogId })),
-          false,
-        );
-        if (!r.ok) {
-          this.alert(r.error, r.error.dialogId ? chunk.find((d) => d.dialogId === r.error.dialogId)?.title : undefined);
-          break;
-        }
+    // As for one switch, the pushed state shows the rows flipping; the replies acknowledge.
+    for (let i = 0; i < rows.length; i += MAX_UNREAD_TARGETS) {
+      const chunk = rows.slice(i, i + MAX_UNREAD_TARGETS);
+      const r = await this.api.setUnreadMany(
+        chunk.map((d) => ({ accountId: d.accountId, dialogId: d.dialogId })),
+        false,
+      );
+      if (!r.ok) {
+        this.alert(r.error, r.error.dialogId ? chunk.find((d) => d.dialogId === r.error.dialogId)?.title : undefined);
+        break;
       }
-    } finally {
-      const rest = { ...this.overrides };
-      for (const k of keys) delete rest[k];
-      this.overrides = rest;
     }
   }
 
@@ -238,9 +204,8 @@ export class PopupStore {
   }
 
   async refresh(): Promise<void> {
-    const seq = this.#pushes;
-    const s = this.take(await this.api.refresh());
-    if (s && this.#pushes === seq) this.applyState(s);
+    // What the reload changed arrives as a pushed state.
+    this.take(await this.api.refresh());
   }
 
   async open(d: PinnedDialog): Promise<void> {

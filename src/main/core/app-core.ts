@@ -10,11 +10,10 @@
  * through {@link AppCore}.
  */
 import { AUTH_LOST_CODES, explain, isKnownErrorCode, type ErrorCode, type Lang } from '../../shared/errors';
-import type { DialogRef, EventMap, EventName } from '../../shared/ipc';
+import type { DialogRef } from '../../shared/ipc';
 import type { AppError } from '../../shared/result';
 import type {
   AccountSummary,
-  Notice,
   OAuthStartInput,
   OAuthStartResult,
   PinnedDialog,
@@ -33,8 +32,10 @@ import { createLeakyBucket, type LeakyBucketOptions, type Limiter } from './bitr
 import type { BitrixClient } from './bitrix/types';
 import { isLoopbackHost } from './bitrix/url';
 import { loadPinned, type LoadedDialog } from './dialogs';
+import { createEventBus } from './events/bus';
 import { createHotkeyManager } from './hotkeys';
 import { createHandlers, dispatch, type CoreOps } from './ipc-handlers';
+import { createNotices } from './notices/notices';
 import { createNotifications } from './notifications';
 import { createPinnedListCache } from './pinned-cache';
 import { redact, registerSecret } from './redact';
@@ -67,8 +68,6 @@ export interface AppCoreInternals extends AppCore {
   readonly queue: ActionQueue;
   readonly ops: CoreOps;
 }
-
-const MAX_NOTICES = 20;
 
 interface AccountRuntime {
   client: BitrixClient | null;
@@ -110,64 +109,16 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   });
   const runtimes = new Map<string, AccountRuntime>();
   const limiters = new Map<string, Limiter>();
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
-  let notices: Notice[] = loadNotices();
+  const bus = createEventBus({ logger, state: () => computeState() });
+  const { emit, push } = bus;
+  const notices = createNotices({ store: deps.store, clock, changed: () => push() });
+  const addNotice = notices.add;
   let offline = false;
   let started = false;
   let stopped = false;
   let oauthFlow: OAuthFlow | null = null;
-  let pushQueued = false;
-  let noticeSeq = 0;
 
   const lang = (): Lang => langOf(settings.language, deps.locale);
-
-  // ---- events -------------------------------------------------------------
-
-  function emit<E extends EventName>(event: E, payload: EventMap[E]): void {
-    for (const l of listeners.get(event) ?? []) {
-      try {
-        (l as (p: EventMap[E]) => void)(payload);
-      } catch (err) {
-        logger.error('Event listener failed', { event, error: String(err) });
-      }
-    }
-  }
-
-  /** Coalesces many changes in one tick into one `state` push (a burst of 200 toggles is one render). */
-  function push(): void {
-    if (pushQueued || stopped) return;
-    pushQueued = true;
-    queueMicrotask(() => {
-      pushQueued = false;
-      if (!stopped) emit('state', computeState());
-    });
-  }
-
-  // ---- notices --------------------------------------------------------------
-
-  function loadNotices(): Notice[] {
-    const raw = deps.store.get('notices');
-    return Array.isArray(raw)
-      ? (raw.filter((n) => n && typeof n === 'object' && typeof n.id === 'string') as Notice[])
-      : [];
-  }
-
-  function addNotice(n: Omit<Notice, 'id' | 'at'>): Notice {
-    const notice: Notice = {
-      ...n,
-      message: redact(n.message),
-      id: `n${clock.now().toString(36)}-${++noticeSeq}`,
-      at: clock.now(),
-    };
-    // One notice per (code, dialog): a repeated failure replaces the older one.
-    notices = [
-      ...notices.filter((x) => !(x.code === n.code && x.accountId === n.accountId && x.dialogId === n.dialogId)),
-      notice,
-    ].slice(-MAX_NOTICES);
-    deps.store.set('notices', notices);
-    push();
-    return notice;
-  }
 
   // ---- the pinned-list cache -------------------------------------------------
 
@@ -498,7 +449,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       pendingFor: (a, d) => queue.pendingFor(a, d),
       snoozedUntil: (a, d) => snoozes.untilOf(a, d),
       pendingActions: queue.size(),
-      notices,
+      notices: notices.list(),
       offline,
       lang: lang(),
     });
@@ -744,8 +695,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     runtimes.delete(accountId);
     snoozes.removeAccount(accountId);
     pinnedCache.remove(accountId);
-    notices = notices.filter((n) => n.accountId !== accountId);
-    deps.store.set('notices', notices);
+    notices.dropAccount(accountId);
     push();
   }
 
@@ -806,15 +756,6 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     return view;
   }
 
-  function dismissNotice(id: string): void {
-    const before = notices.length;
-    notices = notices.filter((n) => n.id !== id);
-    if (notices.length !== before) {
-      deps.store.set('notices', notices);
-      push();
-    }
-  }
-
   const ops: CoreOps = {
     getState: computeState,
     refresh: async () => {
@@ -842,7 +783,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     signOut,
     getSettings: settingsView,
     updateSettings,
-    dismissNotice,
+    dismissNotice: (id) => void notices.dismiss(id),
     hidePopup: () => deps.popup.hide(),
     hasAccount: (id) => accounts.get(id) !== undefined,
     now: () => clock.now(),
@@ -893,7 +834,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     for (const [id, r] of runtimes) {
       if (r.dialogs && r.updatedAt !== null && accounts.get(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
     }
-    listeners.clear();
+    bus.close();
   }
 
   restoreCachedLists();
@@ -903,12 +844,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     queue,
     ops,
     dispatch: (name, args) => dispatch(handlers, name, args, logger),
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (p: never) => void);
-      return () => void set.delete(listener as (p: never) => void);
-    },
+    on: bus.on,
     state: computeState,
     start,
     stop,

@@ -22,6 +22,7 @@ import type {
   ViewState,
 } from '../../shared/types';
 import { parseDialogId } from '../../shared/dialog-id';
+import { rowKey } from '../../shared/row-key';
 import { createActionQueue, type ActionQueue, type QueuedAction } from './actions';
 import type { AppCore, AppCoreDeps } from './app-core-types';
 import { normalizePortalUrl, oauthAuth, redirectUrlFor, startOAuthFlow, type OAuthFlow } from './auth/oauth';
@@ -768,7 +769,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       return queue.persisted().then(() => view);
     },
     setUnreadMany: (targets, unread) => {
-      const queued = new Set(queueToggles(targets, unread).map((d) => `${d.accountId}/${d.dialogId}`)).size;
+      const queued = new Set(queueToggles(targets, unread).map(rowKey)).size;
       return queue.persisted().then(() => ({ queued }));
     },
     openInBitrix,

@@ -9,11 +9,9 @@ import type { AppError, Result } from '../../shared/result';
 import type { AccountSummary, PinnedDialog, Settings, SettingsView, ViewState } from '../../shared/types';
 import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
 import { DICTS, langOf, type Dict } from './i18n';
+import { rowKey } from '../../shared/row-key';
 
-/** The key of a dialog across accounts: `${accountId}/${dialogId}` (the same key `shown.focus` uses). */
-export function rowKey(d: Pick<PinnedDialog, 'accountId' | 'dialogId'>): string {
-  return `${d.accountId}/${d.dialogId}`;
-}
+export { rowKey };
 
 /** An error the popup itself shows (a call refused before it reached the queue). */
 export interface LocalAlert {

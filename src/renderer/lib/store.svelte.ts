@@ -53,12 +53,26 @@ export class PopupStore {
   readonly theme = $derived(this.settingsView?.settings.theme ?? 'system');
 
   /**
-   * The dialogs, exactly as last pushed. One answer per fact: a reply only
-   * acknowledges (or explains a refusal); the pushed `state` is the truth. A
-   * switch shows its pending flip at once because the core pushes the
-   * optimistic state on the tick that queues the toggle, before it replies.
+   * Switches flipped by a click that no pushed state shows yet: key → wanted
+   * `unread` (`acked`: the core has queued it). One answer per fact: a reply
+   * only acknowledges (or explains a refusal) and never carries a row; the
+   * pushed `state` is the truth. A flip only bridges the round trip to the
+   * push (the core pushes the pending state on the tick it queues the toggle):
+   * the first push that shows the row as wanted, or any push after the
+   * acknowledgement, ends it.
    */
-  readonly dialogs: PinnedDialog[] = $derived(this.view?.dialogs ?? []);
+  #flips = $state<Record<string, { unread: boolean; acked: boolean }>>({});
+
+  /** The dialogs as last pushed, with the flips still in flight shown pending. */
+  readonly dialogs: PinnedDialog[] = $derived.by(() => {
+    const list = this.view?.dialogs ?? [];
+    const f = this.#flips;
+    if (Object.keys(f).length === 0) return list;
+    return list.map((d) => {
+      const want = f[rowKey(d)];
+      return want === undefined || want.unread === d.unread ? d : { ...d, unread: want.unread, pending: true };
+    });
+  });
 
   /** Lower-cased titles, computed once per list (not per keystroke per row). */
   readonly #titles = $derived(this.dialogs.map((d) => d.title.toLocaleLowerCase()));
@@ -113,6 +127,13 @@ export class PopupStore {
 
   applyState(s: ViewState): void {
     this.view = s;
+    if (Object.keys(this.#flips).length > 0) {
+      const shown: Record<string, boolean> = Object.create(null);
+      for (const d of s.dialogs) shown[rowKey(d)] = d.unread;
+      this.#flips = Object.fromEntries(
+        Object.entries(this.#flips).filter(([k, f]) => !f.acked && k in shown && shown[k] !== f.unread),
+      );
+    }
     if (s.accounts.length === 0 && this.screen === 'list') this.screen = 'signin';
     if (s.accounts.length > 0 && this.screen === 'signin' && !this.oauthWaiting && this.signinFromList === false) {
       this.screen = 'list';
@@ -168,8 +189,20 @@ export class PopupStore {
   }
 
   async toggle(d: PinnedDialog): Promise<void> {
-    // The pushed state shows the flip (pending) at once; the reply only acknowledges or explains.
-    this.take(await this.api.setUnread(d.accountId, d.dialogId, !d.unread), d.title);
+    const key = rowKey(d);
+    const unread = !d.unread;
+    this.#flips = { ...this.#flips, [key]: { unread, acked: false } };
+    const r = await this.api.setUnread(d.accountId, d.dialogId, unread);
+    // The reply only acknowledges: the flip stays until a push shows the row (or is dropped if refused).
+    const f = this.#flips[key];
+    if (f && f.unread === unread) {
+      if (r.ok) this.#flips = { ...this.#flips, [key]: { unread, acked: true } };
+      else {
+        const { [key]: _refused, ...rest } = this.#flips;
+        this.#flips = rest;
+      }
+    }
+    this.take(r, d.title);
   }
 
   /** The visible (filtered) rows that are unread: what "Mark all read" would mark. */

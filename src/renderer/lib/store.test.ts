@@ -48,7 +48,7 @@ const state = (d: PinnedDialog): ViewState => ({
  * queues the toggle, before it replies; the reply row is deliberately stale, so a
  * store that took the reply as truth would show it.
  */
-function fakeApi(reply: 'ok' | 'refused' = 'ok') {
+function fakeApi(reply: 'ok' | 'refused' | 'ok-no-push' = 'ok') {
   const listeners = new Map<string, ((p: unknown) => void)[]>();
   let releaseSetUnread: (() => void) | null = null;
   const push = (s: ViewState) => listeners.get('state')?.forEach((cb) => cb(s));
@@ -60,7 +60,7 @@ function fakeApi(reply: 'ok' | 'refused' = 'ok') {
       return new Promise((resolve) => {
         releaseSetUnread = () =>
           resolve(
-            reply === 'ok'
+            reply !== 'refused'
               ? { ok: true, data: row({ unread: !unread, pending: true, title: 'stale reply' }) }
               : { ok: false, error: { code: 'UNKNOWN_DIALOG', message: 'gone' } },
           );
@@ -123,5 +123,20 @@ describe('PopupStore: the pushed state is the one answer', () => {
     } as Api);
     await store.init();
     expect(store.dialogs[0]!.title).toBe('pushed');
+  });
+
+  it('a click flips the switch at once, before any push; after the acknowledgement the next push is the truth', async () => {
+    const { api, push, release } = fakeApi('ok-no-push');
+    const store = new PopupStore(api);
+    await store.init();
+    const toggling = store.toggle(store.dialogs[0]!);
+    expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true });
+    release();
+    await toggling;
+    // The stale reply row (title 'stale reply') is never shown.
+    expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true, title: 'Release 2.4' });
+    // The portal (another device) says read again: the push wins, no flip lingers.
+    push(state(row({ unread: false })));
+    expect(store.dialogs[0]).toMatchObject({ unread: false, pending: false });
   });
 });

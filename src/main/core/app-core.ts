@@ -33,6 +33,7 @@ import { createLeakyBucket, type LeakyBucketOptions, type Limiter } from './bitr
 import type { BitrixClient } from './bitrix/types';
 import { isLoopbackHost } from './bitrix/url';
 import { loadPinned, type LoadedDialog } from './dialogs';
+import { toAppError } from './errors/to-app-error';
 import { createEventBus } from './events/bus';
 import { createHotkeyManager } from './hotkeys';
 import { createHandlers, dispatch, type CoreOps } from './ipc-handlers';
@@ -89,10 +90,7 @@ function langOf(setting: Settings['language'], locale: string): Lang {
 }
 
 function toError(err: unknown, extra: { accountId?: string; dialogId?: string } = {}): AppError {
-  const e = err as { code?: unknown; message?: unknown };
-  const code: ErrorCode = isKnownErrorCode(e?.code) ? (e.code as ErrorCode) : 'UNKNOWN_ERROR';
-  const message = code === 'UNKNOWN_ERROR' ? explain('UNKNOWN_ERROR') : redact(String(e?.message ?? explain(code)));
-  return { code, message: message.slice(0, 500), ...extra };
+  return toAppError(err, { extra });
 }
 
 /** Builds the core. Nothing runs until {@link AppCore.start}. */

@@ -9,7 +9,6 @@
  * redacted and never carries a stack.
  */
 import type { DialogIdText } from '../../shared/dialog-id';
-import { isKnownErrorCode, type ErrorCode } from '../../shared/errors';
 import { isInvokeName, type DialogRef, type HandlerTable, type InvokeName } from '../../shared/ipc';
 import type { AppError, Result } from '../../shared/result';
 import type {
@@ -21,7 +20,7 @@ import type {
   ViewState,
 } from '../../shared/types';
 import type { Logger } from './ports';
-import { redact } from './redact';
+import { toAppError as normalise } from './errors/to-app-error';
 import { validateSettingsPatch, type SettingsPatch } from './storage/settings';
 import { asFutureTime, knownAccount, validateArgs } from './validate';
 
@@ -97,25 +96,9 @@ export function createHandlers(core: CoreOps): HandlerTable {
   };
 }
 
-const MAX_MESSAGE = 500;
-
-/** The AppError for anything a handler threw: known codes keep their (redacted) message; the rest is UNKNOWN_ERROR. */
+/** The AppError for anything a handler threw (the core's one error normaliser). */
 export function toAppError(err: unknown, logger?: Logger, intent?: string): AppError {
-  const e = err as { code?: unknown; message?: unknown; extra?: unknown; dialogId?: unknown; accountId?: unknown };
-  if (err instanceof Error && isKnownErrorCode(e.code) && e.code !== 'UNKNOWN_ERROR') {
-    const out: AppError = { code: e.code as ErrorCode, message: redact(String(e.message)).slice(0, MAX_MESSAGE) };
-    const extra = (e.extra && typeof e.extra === 'object' ? e.extra : e) as { dialogId?: unknown; accountId?: unknown };
-    if (typeof extra.dialogId === 'string') out.dialogId = extra.dialogId;
-    if (typeof extra.accountId === 'string') out.accountId = extra.accountId;
-    return out;
-  }
-  // A bug, not a user error: log it (redacted by the logger) and say nothing specific across the bridge.
-  logger?.error('Handler failed unexpectedly', {
-    intent,
-    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-    stack: err instanceof Error ? err.stack : undefined,
-  });
-  return { code: 'UNKNOWN_ERROR', message: 'Something went wrong. Try again; if it keeps happening, restart the app.' };
+  return normalise(err, { logger, intent });
 }
 
 /**

@@ -1,19 +1,17 @@
 /**
- * The real main-process core, built the way the browser preview builds it
- * (scripts/web.ts): real storage (conf in a temp dir), an AES secret box,
+ * The real main-process core, built by createNodeCore as the browser preview
+ * builds it (scripts/web.ts): real storage (conf in a temp dir), an AES secret box,
  * the real REST client over HTTP, and the preview's stand-ins for the
  * Electron-only ports. Signed in to a fake portal with its webhook, through
  * the same `signInWithWebhook` intent the popup uses.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppCore, type AppCoreInternals, type AppCoreOptions } from '../src/main/core/app-core';
+import type { AppCoreInternals, AppCoreOptions } from '../src/main/core/app-core';
+import { createNodeCore } from '../src/main/core/create-node-core';
 import type { KeyValueStore } from '../src/main/core/ports';
 import { silentLogger } from '../src/main/core/redact';
-import { createAesSecretBox } from '../src/main/core/storage/aes-secret-box';
-import { confFactory, openStore } from '../src/main/core/storage/store';
 import type { ViewState } from '../src/shared/types';
 import { createPreviewPorts } from '../scripts/web-ports';
 import { steerableClock, type SteerableClock } from '../tests/support/fake-clock';
@@ -62,31 +60,18 @@ export function jsonMemoryStore(): KeyValueStore {
 export async function startCoreRig(opts: CoreRigOptions): Promise<CoreRig> {
   const dir = mkdtempSync(join(tmpdir(), 'b24ut-bench-'));
   const clock = steerableClock();
-  const { store, recovery } =
-    opts.store === 'memory'
-      ? { store: jsonMemoryStore(), recovery: null }
-      : openStore(confFactory, { cwd: dir, clock });
   const ports = createPreviewPorts({ onShown: () => {}, say: () => {} });
-  const core = createAppCore(
-    {
-      store,
-      secretBox: createAesSecretBox(randomBytes(32)),
-      fetch: (input, init) => fetch(input, init),
-      clock,
-      logger: silentLogger,
-      shortcuts: ports.shortcuts,
-      autostart: ports.autostart,
-      popup: ports.popup,
-      opener: ports.opener,
-      notifier: ports.notifier,
-      platform: process.platform,
-      version: '0.0.0-bench',
-      locale: 'en-US',
-      storeRecovery: recovery,
-    },
+  const { core } = createNodeCore({
+    ports: { ...ports, logger: silentLogger },
+    dir,
+    store: opts.store === 'memory' ? jsonMemoryStore() : undefined,
+    fetch: (input, init) => fetch(input, init),
+    clock,
+    version: '0.0.0-bench',
+    locale: 'en-US',
     // random 0.5: the ±10% poll jitter is zero, so the first poll is due exactly one interval after sign-in.
-    { random: () => 0.5, ...opts.options },
-  );
+    options: { random: () => 0.5, ...opts.options },
+  });
 
   const waitForState = (pred: (s: ViewState) => boolean, timeoutMs = 30_000): Promise<ViewState> =>
     new Promise((resolve, reject) => {

@@ -18,10 +18,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppCore } from '../src/main/core/app-core';
+import { createNodeCore } from '../src/main/core/create-node-core';
 import { systemClock } from '../src/main/core/ports';
 import { createLogger, redact } from '../src/main/core/redact';
-import { confFactory, openStore } from '../src/main/core/storage/store';
 import { createAesSecretBox, loadOrCreateKeyFile } from '../src/main/core/storage/aes-secret-box';
 import { createPreviewPorts } from './web-ports';
 import { startPreviewServer, type PreviewServer } from './web-server';
@@ -58,7 +57,6 @@ async function main(): Promise<void> {
     if (level !== 'debug' || debug) say(`[${level}] ${line}`);
   });
 
-  const { store, recovery } = openStore(confFactory, { cwd: dataDir });
   const secretBox = createAesSecretBox(loadOrCreateKeyFile(join(dataDir, 'preview.key')));
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -74,21 +72,14 @@ async function main(): Promise<void> {
     say(`Demo portal: ${portal.url}`);
   }
 
-  const core = createAppCore({
-    store,
+  const { core } = createNodeCore({
+    ports: { ...ports, logger },
+    dir: dataDir,
     secretBox,
     fetch: (input, init) => fetch(input, init),
     clock: systemClock,
-    logger,
-    shortcuts: ports.shortcuts,
-    autostart: ports.autostart,
-    popup: ports.popup,
-    opener: ports.opener,
-    notifier: ports.notifier,
-    platform: process.platform,
     version,
     locale: process.env.B24UT_LOCALE || Intl.DateTimeFormat().resolvedOptions().locale,
-    storeRecovery: recovery,
   });
   await core.start();
 

@@ -19,6 +19,23 @@ export interface DialogId {
 
 const PATTERN = /^(chat|sg)?([1-9][0-9]{0,15})$/;
 
+/** The grammar as a JSON Schema `pattern` (the store schema checks stored ids with it). */
+export const DIALOG_ID_PATTERN = PATTERN.source;
+
+/**
+ * A DIALOG_ID string already checked by this grammar, in canonical form (what
+ * the argument schemas of src/shared/intents.ts hand to a handler).
+ */
+export type DialogIdText = string & { readonly __dialogId: unique symbol };
+
+/** The JSON Schema `format` name of a canonical DIALOG_ID (registered with TypeBox and ajv from {@link isDialogIdText}). */
+export const DIALOG_ID_FORMAT = 'b24-dialog-id';
+
+/** True when `v` is a DIALOG_ID in canonical form (no blanks, no leading zero, a safe integer). */
+export function isDialogIdText(v: unknown): v is DialogIdText {
+  return typeof v === 'string' && parseDialogId(v)?.id === v;
+}
+
 /** Why a DIALOG_ID was rejected, as a sentence a user can act on. */
 export class InvalidDialogIdError extends Error {
   readonly code = 'INVALID_DIALOG_ID' as const;

@@ -1,54 +1,21 @@
 /**
- * The one channel map. Every request the popup can make is declared here
- * with its argument and result types; `window.api` (preload), the
- * `ipcMain` adapter and the browser-preview bridge are all derived from it,
- * so a missing handler or a misspelt intent fails to compile.
+ * The channels of the one channel map (src/shared/intents.ts declares the
+ * intents; this file derives `window.api` and the handler table from it and
+ * declares the pushed events). `window.api` (preload), the `ipcMain` adapter
+ * and the browser-preview bridge are all derived from it, so a missing
+ * handler or a misspelt intent fails to compile.
  *
  * No channel string appears anywhere else: use {@link channelOf} and
  * {@link eventChannelOf}.
  */
 import type { Result } from './result';
-import type {
-  AccountSummary,
-  OAuthStartInput,
-  OAuthStartResult,
-  PinnedDialog,
-  Settings,
-  SettingsView,
-  ViewState,
-} from './types';
+import type { AccountSummary, SettingsView, ViewState } from './types';
+import type { ArgsOf, InvokeName, ResultOf, WireArgsOf } from './intents';
+import { INVOKE_NAMES } from './intent-names';
 
-/** One pinned dialog of one account, as named in a request. */
-export interface DialogRef {
-  accountId: string;
-  dialogId: string;
-}
-
-/** Most targets one `setUnreadMany` may name. */
-export const MAX_UNREAD_TARGETS = 1000;
-
-/** Intent name → argument tuple and result. */
-export interface InvokeMap {
-  getState: { args: []; result: ViewState };
-  refresh: { args: []; result: ViewState };
-  setUnread: { args: [accountId: string, dialogId: string, unread: boolean]; result: PinnedDialog };
-  /**
-   * Many toggles as one intent ("Mark all read"): all queued and stored in one durable write,
-   * then sent in batches. At most {@link MAX_UNREAD_TARGETS} targets; `queued` counts distinct dialogs.
-   */
-  setUnreadMany: { args: [targets: DialogRef[], unread: boolean]; result: { queued: number } };
-  openInBitrix: { args: [accountId: string, dialogId: string]; result: null };
-  snooze: { args: [accountId: string, dialogId: string, until: number]; result: PinnedDialog };
-  unsnooze: { args: [accountId: string, dialogId: string]; result: PinnedDialog };
-  signInWithWebhook: { args: [url: string]; result: AccountSummary };
-  startOAuth: { args: [input: OAuthStartInput]; result: OAuthStartResult };
-  cancelOAuth: { args: []; result: null };
-  signOut: { args: [accountId: string]; result: null };
-  getSettings: { args: []; result: SettingsView };
-  updateSettings: { args: [patch: Partial<Settings>]; result: SettingsView };
-  dismissNotice: { args: [noticeId: string]; result: null };
-  hidePopup: { args: []; result: null };
-}
+// Values from the schema-free name list (the preload and the popup load this file); types from the table.
+export { INVOKE_NAMES, MAX_UNREAD_TARGETS } from './intent-names';
+export type { ArgsOf, DialogRef, InvokeName, ResultOf, WireArgsOf } from './intents';
 
 /** Events the main process pushes to the popup. */
 export interface EventMap {
@@ -65,36 +32,14 @@ export interface EventMap {
   oauthDone: { account: AccountSummary | null };
 }
 
-export type InvokeName = keyof InvokeMap;
 export type EventName = keyof EventMap;
-
-/** Every intent, at runtime. The `satisfies` clause plus {@link AssertAllListed} keeps it complete. */
-export const INVOKE_NAMES = [
-  'getState',
-  'refresh',
-  'setUnread',
-  'setUnreadMany',
-  'openInBitrix',
-  'snooze',
-  'unsnooze',
-  'signInWithWebhook',
-  'startOAuth',
-  'cancelOAuth',
-  'signOut',
-  'getSettings',
-  'updateSettings',
-  'dismissNotice',
-  'hidePopup',
-] as const satisfies readonly InvokeName[];
 
 /** Every event, at runtime. */
 export const EVENT_NAMES = ['state', 'settings', 'shown', 'oauthDone'] as const satisfies readonly EventName[];
 
 type AssertAllListed<Listed, All> = [All] extends [Listed] ? true : never;
-// Compile-time coverage: adding an intent to InvokeMap without listing it fails here.
-const invokeCoverage: AssertAllListed<(typeof INVOKE_NAMES)[number], InvokeName> = true;
+// Compile-time coverage: adding an event to EventMap without listing it fails here.
 const eventCoverage: AssertAllListed<(typeof EVENT_NAMES)[number], EventName> = true;
-void invokeCoverage;
 void eventCoverage;
 
 /** The IPC channel of an intent. */
@@ -112,19 +57,21 @@ export function isInvokeName(name: unknown): name is InvokeName {
   return typeof name === 'string' && (INVOKE_NAMES as readonly string[]).includes(name);
 }
 
-/** The popup's whole view of the main process: `window.api`. */
+/** The popup's whole view of the main process: `window.api` (plain strings where a handler gets a checked id). */
 export type Api = {
-  [K in InvokeName]: (...args: InvokeMap[K]['args']) => Promise<Result<InvokeMap[K]['result']>>;
+  [K in InvokeName]: (...args: WireArgsOf<K>) => Promise<Result<ResultOf<K>>>;
 } & {
   /** Subscribes to a pushed event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
 };
 
 /**
- * The handler table: one function per intent. Arguments arrive as
- * `unknown[]` because the renderer is untrusted; each handler validates.
- * Handlers may throw; the dispatcher turns that into `{ ok: false }`.
+ * The handler table: one function per intent, typed from its schema. A
+ * handler receives the arguments already VALIDATED by {@link validateArgs}
+ * (src/main/core/validate.ts) against src/shared/intents.ts, so a missing
+ * or mistyped handler fails `tsc -b`. Handlers may throw; the dispatcher
+ * turns that into `{ ok: false }`.
  */
 export type HandlerTable = {
-  [K in InvokeName]: (...args: unknown[]) => Promise<InvokeMap[K]['result']> | InvokeMap[K]['result'];
+  [K in InvokeName]: (...args: ArgsOf<K>) => Promise<ResultOf<K>> | ResultOf<K>;
 };

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { InvalidDialogIdError, parseDialogId, toDialogId } from '../../src/shared/dialog-id';
 import { unreadCall } from '../../src/main/core/dialogs';
 import { encodeBatchCommand } from '../../src/main/core/bitrix/client';
-import { asBoolean, asDialogId } from '../../src/main/core/validate';
+import { validateArgs } from '../../src/main/core/validate';
 
 const RUNS = { numRuns: 400 };
 
@@ -77,8 +77,8 @@ describe('DIALOG_ID (property)', () => {
         const first = parseDialogId(`${pad}${id}${pad}`);
         expect(first?.id).toBe(id);
         expect(parseDialogId(first!.id)).toEqual(first);
-        // The IPC validator yields the same canonical id.
-        expect(asDialogId(id)).toBe(id);
+        // The IPC validator (the intent's schema) takes the same canonical id as it is.
+        expect(validateArgs('openInBitrix', ['acc1', id])).toEqual(['acc1', id]);
       }),
       RUNS,
     );
@@ -118,8 +118,10 @@ describe('ACTION (property)', () => {
   it('the IPC layer takes only a real boolean for "unread" (no 1, "true", "Y" or null)', () => {
     fc.assert(
       fc.property(fc.anything(), (v) => {
-        if (typeof v === 'boolean') expect(asBoolean(v, 'unread')).toBe(v);
-        else expect(() => asBoolean(v, 'unread')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+        const args = ['acc1', 'chat74', v];
+        if (typeof v === 'boolean') expect(validateArgs('setUnread', args)[2]).toBe(v);
+        else
+          expect(() => validateArgs('setUnread', args)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
       }),
       RUNS,
     );

@@ -1,6 +1,6 @@
 /**
  * The one builder behind the integration harnesses (tests/core/harness.ts,
- * tests/fault/harness.ts): a REAL core with real conf storage in a temp dir,
+ * tests/fault/harness.ts), over createNodeCore (src/main/core/create-node-core.ts): a REAL core with real conf storage in a temp dir,
  * the AES secret box and, by default, the global fetch (so the real REST
  * client talks HTTP to the fake portal). Each harness passes its own
  * stand-ins for the Electron-only ports and its own delays.
@@ -9,14 +9,13 @@ import { mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppCore, type AppCoreInternals, type AppCoreOptions } from '../../src/main/core/app-core';
+import type { AppCoreInternals, AppCoreOptions } from '../../src/main/core/app-core';
 import type { AppCoreDeps } from '../../src/main/core/app-core-types';
-import { systemClock, type Clock, type FetchLike, type SecretBox } from '../../src/main/core/ports';
-import { createAesSecretBox } from '../../src/main/core/storage/aes-secret-box';
-import { confFactory, openStore, type StoreRecovery } from '../../src/main/core/storage/store';
+import { createNodeCore, type StandInPorts } from '../../src/main/core/create-node-core';
+import type { Clock, FetchLike, SecretBox } from '../../src/main/core/ports';
+import type { StoreRecovery } from '../../src/main/core/storage/store';
 
-/** The ports a test stands in for (the ones Electron or the OS would provide). */
-export type StandInPorts = Pick<AppCoreDeps, 'logger' | 'shortcuts' | 'autostart' | 'popup' | 'opener' | 'notifier'>;
+export type { StandInPorts };
 
 /** Options of {@link buildRealCore}. */
 export interface RealCoreOptions {
@@ -49,18 +48,17 @@ export interface RealCore {
 export function buildRealCore(opts: RealCoreOptions): RealCore {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'b24-core-'));
   const key = opts.key ?? randomBytes(32);
-  const clock = opts.clock ?? systemClock;
-  const { store, recovery } = openStore(confFactory, { cwd: dir, clock });
-  const deps: AppCoreDeps = {
-    store,
-    secretBox: opts.secretBox ?? createAesSecretBox(key),
-    fetch: opts.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    clock,
-    ...opts.ports,
+  const { core, deps, recovery } = createNodeCore({
+    ports: opts.ports,
+    dir,
+    key,
+    clock: opts.clock,
+    secretBox: opts.secretBox,
+    fetch: opts.fetch,
     platform: 'linux',
     version: '0.1.0',
     locale: 'en-US',
-    storeRecovery: recovery,
-  };
-  return { core: createAppCore(deps, opts.options), dir, key, deps, recovery };
+    options: opts.options,
+  });
+  return { core, dir, key, deps, recovery };
 }

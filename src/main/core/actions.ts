@@ -10,11 +10,10 @@
  * process stopped.
  */
 import { AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode, type ErrorCode } from '../../shared/errors';
-import { parseDialogId } from '../../shared/dialog-id';
 import { BitrixError, type BatchCall, type BatchOutcome, type BitrixClient } from './bitrix/types';
 import { readCalls, unreadCall } from './dialogs';
 import type { Clock, KeyValueStore, TimerHandle } from './ports';
-import type { QueuedAction } from './storage/schema';
+import { isQueuedAction, type QueuedAction } from './storage/schema';
 
 /** One toggle intent as persisted under the store key `queue` (the schema lives with the store). */
 export type { QueuedAction };
@@ -189,21 +188,6 @@ export function backoffDelay(
   return Math.round(Math.max(jittered, Math.min(hint, Math.max(bounds.capMs, BACKOFF.capMs) * 2)));
 }
 
-function isQueuedAction(v: unknown): v is QueuedAction {
-  if (!v || typeof v !== 'object') return false;
-  const a = v as Record<string, unknown>;
-  return (
-    typeof a['id'] === 'string' &&
-    typeof a['accountId'] === 'string' &&
-    typeof a['dialogId'] === 'string' &&
-    parseDialogId(a['dialogId']) !== null &&
-    typeof a['unread'] === 'boolean' &&
-    typeof a['createdAt'] === 'number' &&
-    typeof a['attempts'] === 'number' &&
-    typeof a['nextAttemptAt'] === 'number'
-  );
-}
-
 /** Turns anything thrown by a client into a BitrixError (unknown throws count as transient: never lose an intent to a bug). */
 export function toBitrixError(err: unknown): BitrixError {
   if (err instanceof BitrixError) return err;
@@ -269,7 +253,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
 
   const stored = store.get(QUEUE_KEY);
   let items: QueuedAction[] = Array.isArray(stored)
-    ? stored.filter(isQueuedAction).map((a) => ({ ...a, lastError: a.lastError ?? null }))
+    ? stored.filter((v): v is QueuedAction => isQueuedAction(v)).map((a) => ({ ...a, lastError: a.lastError ?? null }))
     : [];
   const inFlight = new Set<string>();
   const held = new Set<string>();

@@ -10,11 +10,10 @@
  * through {@link AppCore}.
  */
 import { AUTH_LOST_CODES, explain, isKnownErrorCode, type ErrorCode, type Lang } from '../../shared/errors';
-import type { DialogRef, EventMap, EventName } from '../../shared/ipc';
+import type { DialogRef } from '../../shared/ipc';
 import type { AppError } from '../../shared/result';
 import type {
   AccountSummary,
-  Notice,
   OAuthStartInput,
   OAuthStartResult,
   PinnedDialog,
@@ -23,6 +22,7 @@ import type {
   ViewState,
 } from '../../shared/types';
 import { parseDialogId, sgRefusal } from '../../shared/dialog-id';
+import { rowKey } from '../../shared/row-key';
 import { createActionQueue, type ActionQueue, type QueuedAction } from './actions';
 import type { AppCore, AppCoreDeps } from './app-core-types';
 import { normalizePortalUrl, oauthAuth, redirectUrlFor, startOAuthFlow, type OAuthFlow } from './auth/oauth';
@@ -33,8 +33,11 @@ import { createLeakyBucket, type LeakyBucketOptions, type Limiter } from './bitr
 import type { BitrixClient } from './bitrix/types';
 import { isLoopbackHost } from './bitrix/url';
 import { loadPinned, type LoadedDialog } from './dialogs';
+import { toAppError } from './errors/to-app-error';
+import { createEventBus } from './events/bus';
 import { createHotkeyManager } from './hotkeys';
 import { createHandlers, dispatch, type CoreOps } from './ipc-handlers';
+import { createNotices } from './notices/notices';
 import { createNotifications } from './notifications';
 import { createPinnedListCache } from './pinned-cache';
 import { redact, registerSecret } from './redact';
@@ -68,8 +71,6 @@ export interface AppCoreInternals extends AppCore {
   readonly ops: CoreOps;
 }
 
-const MAX_NOTICES = 20;
-
 interface AccountRuntime {
   client: BitrixClient | null;
   /** The pinned list as the portal last confirmed it (no queued intents applied), or null before the first load. */
@@ -89,10 +90,7 @@ function langOf(setting: Settings['language'], locale: string): Lang {
 }
 
 function toError(err: unknown, extra: { accountId?: string; dialogId?: string } = {}): AppError {
-  const e = err as { code?: unknown; message?: unknown };
-  const code: ErrorCode = isKnownErrorCode(e?.code) ? (e.code as ErrorCode) : 'UNKNOWN_ERROR';
-  const message = code === 'UNKNOWN_ERROR' ? explain('UNKNOWN_ERROR') : redact(String(e?.message ?? explain(code)));
-  return { code, message: message.slice(0, 500), ...extra };
+  return toAppError(err, { extra });
 }
 
 /** Builds the core. Nothing runs until {@link AppCore.start}. */
@@ -110,64 +108,16 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   });
   const runtimes = new Map<string, AccountRuntime>();
   const limiters = new Map<string, Limiter>();
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
-  let notices: Notice[] = loadNotices();
+  const bus = createEventBus({ logger, state: () => computeState() });
+  const { emit, push } = bus;
+  const notices = createNotices({ store: deps.store, clock, changed: () => push() });
+  const addNotice = notices.add;
   let offline = false;
   let started = false;
   let stopped = false;
   let oauthFlow: OAuthFlow | null = null;
-  let pushQueued = false;
-  let noticeSeq = 0;
 
   const lang = (): Lang => langOf(settings.language, deps.locale);
-
-  // ---- events -------------------------------------------------------------
-
-  function emit<E extends EventName>(event: E, payload: EventMap[E]): void {
-    for (const l of listeners.get(event) ?? []) {
-      try {
-        (l as (p: EventMap[E]) => void)(payload);
-      } catch (err) {
-        logger.error('Event listener failed', { event, error: String(err) });
-      }
-    }
-  }
-
-  /** Coalesces many changes in one tick into one `state` push (a burst of 200 toggles is one render). */
-  function push(): void {
-    if (pushQueued || stopped) return;
-    pushQueued = true;
-    queueMicrotask(() => {
-      pushQueued = false;
-      if (!stopped) emit('state', computeState());
-    });
-  }
-
-  // ---- notices --------------------------------------------------------------
-
-  function loadNotices(): Notice[] {
-    const raw = deps.store.get('notices');
-    return Array.isArray(raw)
-      ? (raw.filter((n) => n && typeof n === 'object' && typeof n.id === 'string') as Notice[])
-      : [];
-  }
-
-  function addNotice(n: Omit<Notice, 'id' | 'at'>): Notice {
-    const notice: Notice = {
-      ...n,
-      message: redact(n.message),
-      id: `n${clock.now().toString(36)}-${++noticeSeq}`,
-      at: clock.now(),
-    };
-    // One notice per (code, dialog): a repeated failure replaces the older one.
-    notices = [
-      ...notices.filter((x) => !(x.code === n.code && x.accountId === n.accountId && x.dialogId === n.dialogId)),
-      notice,
-    ].slice(-MAX_NOTICES);
-    deps.store.set('notices', notices);
-    push();
-    return notice;
-  }
 
   // ---- the pinned-list cache -------------------------------------------------
 
@@ -502,7 +452,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       pendingFor: (a, d) => queue.pendingFor(a, d),
       snoozedUntil: (a, d) => snoozes.untilOf(a, d),
       pendingActions: queue.size(),
-      notices,
+      notices: notices.list(),
       offline,
       lang: lang(),
     });
@@ -753,8 +703,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     runtimes.delete(accountId);
     snoozes.removeAccount(accountId);
     pinnedCache.remove(accountId);
-    notices = notices.filter((n) => n.accountId !== accountId);
-    deps.store.set('notices', notices);
+    notices.dropAccount(accountId);
     push();
   }
 
@@ -815,15 +764,6 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     return view;
   }
 
-  function dismissNotice(id: string): void {
-    const before = notices.length;
-    notices = notices.filter((n) => n.id !== id);
-    if (notices.length !== before) {
-      deps.store.set('notices', notices);
-      push();
-    }
-  }
-
   const ops: CoreOps = {
     getState: computeState,
     refresh: async () => {
@@ -836,7 +776,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       return queue.persisted().then(() => view);
     },
     setUnreadMany: (targets, unread) => {
-      const queued = new Set(queueToggles(targets, unread).map((d) => `${d.accountId}/${d.dialogId}`)).size;
+      const queued = new Set(queueToggles(targets, unread).map(rowKey)).size;
       return queue.persisted().then(() => ({ queued }));
     },
     openInBitrix,
@@ -851,7 +791,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     signOut,
     getSettings: settingsView,
     updateSettings,
-    dismissNotice,
+    dismissNotice: (id) => void notices.dismiss(id),
     hidePopup: () => deps.popup.hide(),
     hasAccount: (id) => accounts.get(id) !== undefined,
     now: () => clock.now(),
@@ -902,7 +842,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     for (const [id, r] of runtimes) {
       if (r.dialogs && r.updatedAt !== null && accounts.get(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
     }
-    listeners.clear();
+    bus.close();
   }
 
   restoreCachedLists();
@@ -912,12 +852,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     queue,
     ops,
     dispatch: (name, args) => dispatch(handlers, name, args, logger),
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (p: never) => void);
-      return () => void set.delete(listener as (p: never) => void);
-    },
+    on: bus.on,
     state: computeState,
     start,
     stop,

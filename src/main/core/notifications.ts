@@ -6,6 +6,7 @@
  * in the store. The decisions are pure functions; {@link createNotifications}
  * wires them to the store, the OS notifier and the popup.
  */
+import { rowKey } from '../../shared/row-key';
 import type { Lang } from '../../shared/errors';
 import type { Settings } from '../../shared/types';
 import type { KeyValueStore, Notifier, PopupControl } from './ports';
@@ -16,7 +17,7 @@ export const GROUP_NOTIFICATIONS_ABOVE = 3;
 
 /** `${accountId}/${dialogId}`: the key of `seen`, of `Settings.notifyDialogs` and of the popup's focus. */
 export function dialogKey(accountId: string, dialogId: string): string {
-  return `${accountId}/${dialogId}`;
+  return rowKey({ accountId, dialogId });
 }
 
 /** What the notification decisions need of a loaded dialog. */

@@ -1,6 +1,6 @@
 /**
  * The popup's state: the ViewState pushed by the main process, the
- * settings, and what is purely local (the filter, optimistic overrides,
+ * settings, and what is purely local (the filter, focus, the screen,
  * errors of calls that failed outright). Components read it; only the
  * actions here call `window.api`.
  */
@@ -9,11 +9,9 @@ import type { AppError, Result } from '../../shared/result';
 import type { AccountSummary, PinnedDialog, Settings, SettingsView, ViewState } from '../../shared/types';
 import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
 import { DICTS, langOf, type Dict } from './i18n';
+import { rowKey } from '../../shared/row-key';
 
-/** The key of a dialog across accounts: `${accountId}/${dialogId}` (the same key `shown.focus` uses). */
-export function rowKey(d: Pick<PinnedDialog, 'accountId' | 'dialogId'>): string {
-  return `${d.accountId}/${d.dialogId}`;
-}
+export { rowKey };
 
 /** An error the popup itself shows (a call refused before it reached the queue). */
 export interface LocalAlert {
@@ -40,8 +38,6 @@ export class PopupStore {
   filter = $state('');
   screen = $state<Screen>('list');
   alerts = $state<LocalAlert[]>([]);
-  /** Rows flipped locally whose call has not returned yet: key → wanted `unread`. */
-  overrides = $state<Record<string, boolean>>({});
   /** The row to focus (key), set by `shown` events and keyboard moves. */
   focusKey = $state<string | null>(null);
   /** Bumped to ask the list to move DOM focus to `focusKey`. */
@@ -56,14 +52,25 @@ export class PopupStore {
   readonly t: Dict = $derived(DICTS[this.lang]);
   readonly theme = $derived(this.settingsView?.settings.theme ?? 'system');
 
-  /** Dialogs with local overrides applied. */
+  /**
+   * Switches flipped by a click that no pushed state shows yet: key → wanted
+   * `unread` (`acked`: the core has queued it). One answer per fact: a reply
+   * only acknowledges (or explains a refusal) and never carries a row; the
+   * pushed `state` is the truth. A flip only bridges the round trip to the
+   * push (the core pushes the pending state on the tick it queues the toggle):
+   * the first push that shows the row as wanted, or any push after the
+   * acknowledgement, ends it.
+   */
+  #flips = $state<Record<string, { unread: boolean; acked: boolean }>>({});
+
+  /** The dialogs as last pushed, with the flips still in flight shown pending. */
   readonly dialogs: PinnedDialog[] = $derived.by(() => {
     const list = this.view?.dialogs ?? [];
-    const o = this.overrides;
-    if (Object.keys(o).length === 0) return list;
+    const f = this.#flips;
+    if (Object.keys(f).length === 0) return list;
     return list.map((d) => {
-      const want = o[rowKey(d)];
-      return want === undefined || want === d.unread ? d : { ...d, unread: want, pending: true };
+      const want = f[rowKey(d)];
+      return want === undefined || want.unread === d.unread ? d : { ...d, unread: want.unread, pending: true };
     });
   });
 
@@ -95,33 +102,23 @@ export class PopupStore {
     return groups;
   });
 
-  /**
-   * Pushed states received so far. A reply (getState, refresh, setUnread) is
-   * applied only if no push arrived while it was on its way: pushes and
-   * replies travel separately, and the pushed state is then the newer one.
-   */
-  #pushes = 0;
-
   constructor(private readonly api: Api) {}
 
   /** Loads state and settings and subscribes to pushes. Returns the unsubscribe function. */
   async init(): Promise<() => void> {
     const offs = [
-      this.api.on('state', (s) => {
-        this.#pushes++;
-        this.applyState(s);
-      }),
+      this.api.on('state', (s) => this.applyState(s)),
       this.api.on('settings', (s) => (this.settingsView = s)),
       this.api.on('shown', ({ focus, view }) => this.onShown(focus, view)),
       this.api.on('oauthDone', ({ account }) => this.onOAuthDone(account !== null)),
     ];
     const tick = setInterval(() => (this.now = Date.now()), 1000);
-    const seq = this.#pushes;
     const [state, settings] = await Promise.all([this.api.getState(), this.api.getSettings()]);
     if (settings.ok) this.settingsView = settings.data;
     else this.alert(settings.error);
     if (!state.ok) this.alert(state.error);
-    else if (this.#pushes === seq) this.applyState(state.data);
+    // The first view: unless a push (the newer truth) already brought one.
+    else if (this.view === null) this.applyState(state.data);
     return () => {
       clearInterval(tick);
       for (const off of offs) off();
@@ -130,6 +127,13 @@ export class PopupStore {
 
   applyState(s: ViewState): void {
     this.view = s;
+    if (Object.keys(this.#flips).length > 0) {
+      const shown: Record<string, boolean> = Object.create(null);
+      for (const d of s.dialogs) shown[rowKey(d)] = d.unread;
+      this.#flips = Object.fromEntries(
+        Object.entries(this.#flips).filter(([k, f]) => !f.acked && k in shown && shown[k] !== f.unread),
+      );
+    }
     if (s.accounts.length === 0 && this.screen === 'list') this.screen = 'signin';
     if (s.accounts.length > 0 && this.screen === 'signin' && !this.oauthWaiting && this.signinFromList === false) {
       this.screen = 'list';
@@ -186,18 +190,19 @@ export class PopupStore {
 
   async toggle(d: PinnedDialog): Promise<void> {
     const key = rowKey(d);
-    const want = !d.unread;
-    // Flip at once; the call returns the optimistic row (pending) and the pushed state follows.
-    this.overrides = { ...this.overrides, [key]: want };
-    const seq = this.#pushes;
-    const r = await this.api.setUnread(d.accountId, d.dialogId, want);
-    const { [key]: _done, ...rest } = this.overrides;
-    this.overrides = rest;
-    const row = this.take(r, d.title);
-    // A state pushed meanwhile already holds this row, maybe delivered (not pending) by now.
-    if (row && this.view && this.#pushes === seq) {
-      this.view = { ...this.view, dialogs: this.view.dialogs.map((x) => (rowKey(x) === key ? row : x)) };
+    const unread = !d.unread;
+    this.#flips = { ...this.#flips, [key]: { unread, acked: false } };
+    const r = await this.api.setUnread(d.accountId, d.dialogId, unread);
+    // The reply only acknowledges: the flip stays until a push shows the row (or is dropped if refused).
+    const f = this.#flips[key];
+    if (f && f.unread === unread) {
+      if (r.ok) this.#flips = { ...this.#flips, [key]: { unread, acked: true } };
+      else {
+        const { [key]: _refused, ...rest } = this.#flips;
+        this.#flips = rest;
+      }
     }
+    this.take(r, d.title);
   }
 
   /** The visible (filtered) rows that are unread: what "Mark all read" would mark. */
@@ -207,25 +212,17 @@ export class PopupStore {
   async markAllRead(): Promise<void> {
     const rows = this.visibleUnread;
     if (rows.length === 0) return;
-    const keys = rows.map(rowKey);
-    // Flip at once, as for one switch; the pushed state takes over when the calls return.
-    this.overrides = { ...this.overrides, ...Object.fromEntries(keys.map((k) => [k, false])) };
-    try {
-      for (let i = 0; i < rows.length; i += MAX_UNREAD_TARGETS) {
-        const chunk = rows.slice(i, i + MAX_UNREAD_TARGETS);
-        const r = await this.api.setUnreadMany(
-          chunk.map((d) => ({ accountId: d.accountId, dialogId: d.dialogId })),
-          false,
-        );
-        if (!r.ok) {
-          this.alert(r.error, r.error.dialogId ? chunk.find((d) => d.dialogId === r.error.dialogId)?.title : undefined);
-          break;
-        }
+    // As for one switch, the pushed state shows the rows flipping; the replies acknowledge.
+    for (let i = 0; i < rows.length; i += MAX_UNREAD_TARGETS) {
+      const chunk = rows.slice(i, i + MAX_UNREAD_TARGETS);
+      const r = await this.api.setUnreadMany(
+        chunk.map((d) => ({ accountId: d.accountId, dialogId: d.dialogId })),
+        false,
+      );
+      if (!r.ok) {
+        this.alert(r.error, r.error.dialogId ? chunk.find((d) => d.dialogId === r.error.dialogId)?.title : undefined);
+        break;
       }
-    } finally {
-      const rest = { ...this.overrides };
-      for (const k of keys) delete rest[k];
-      this.overrides = rest;
     }
   }
 
@@ -238,9 +235,8 @@ export class PopupStore {
   }
 
   async refresh(): Promise<void> {
-    const seq = this.#pushes;
-    const s = this.take(await this.api.refresh());
-    if (s && this.#pushes === seq) this.applyState(s);
+    // What the reload changed arrives as a pushed state.
+    this.take(await this.api.refresh());
   }
 
   async open(d: PinnedDialog): Promise<void> {

@@ -42,33 +42,56 @@ const state = (d: PinnedDialog): ViewState => ({
   error: null,
 });
 
-/** A bridge whose replies the test releases by hand, and whose pushes it fires. */
-function fakeApi() {
+/**
+ * A bridge whose replies the test releases by hand, and whose pushes it fires.
+ * Like the core, `setUnread` pushes the optimistic (pending) state on the tick it
+ * queues the toggle, before it replies; the reply row is deliberately stale, so a
+ * store that took the reply as truth would show it.
+ */
+function fakeApi(reply: 'ok' | 'refused' | 'ok-no-push' = 'ok') {
   const listeners = new Map<string, ((p: unknown) => void)[]>();
   let releaseSetUnread: (() => void) | null = null;
+  const push = (s: ViewState) => listeners.get('state')?.forEach((cb) => cb(s));
   const api = {
     getState: async () => ({ ok: true, data: state(row()) }),
     getSettings: async () => ({ ok: false, error: { code: 'UNKNOWN_ERROR', message: 'n/a' } }),
-    setUnread: (_a: string, _d: string, unread: boolean) =>
-      new Promise((resolve) => {
-        releaseSetUnread = () => resolve({ ok: true, data: row({ unread, unreadMark: unread, pending: true }) });
-      }),
+    setUnread: (_a: string, _d: string, unread: boolean) => {
+      if (reply === 'ok') push(state(row({ unread, unreadMark: unread, pending: true })));
+      return new Promise((resolve) => {
+        releaseSetUnread = () =>
+          resolve(
+            reply !== 'refused'
+              ? { ok: true, data: row({ unread: !unread, pending: true, title: 'stale reply' }) }
+              : { ok: false, error: { code: 'UNKNOWN_DIALOG', message: 'gone' } },
+          );
+      });
+    },
     on: <E extends EventName>(event: E, cb: (p: EventMap[E]) => void) => {
       listeners.set(event, [...(listeners.get(event) ?? []), cb as (p: unknown) => void]);
       return () => {};
     },
   } as unknown as Api;
-  const push = (s: ViewState) => listeners.get('state')?.forEach((cb) => cb(s));
   return { api, push, release: () => releaseSetUnread?.() };
 }
 
-describe('PopupStore optimistic toggle', () => {
-  it('a delivered state pushed before the setUnread reply is not overwritten by the reply (no stuck "pending")', async () => {
-    const { api, push, release } = fakeApi();
+describe('PopupStore: the pushed state is the one answer', () => {
+  it('the switch shows its pending flip at once, from the state pushed before the reply', async () => {
+    const { api, release } = fakeApi();
     const store = new PopupStore(api);
     await store.init();
     const toggling = store.toggle(store.dialogs[0]!);
     expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true });
+    release();
+    await toggling;
+    // The reply acknowledges; it does not overwrite what was pushed.
+    expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true, title: 'Release 2.4' });
+  });
+
+  it('a delivered state pushed before the setUnread reply stays (no stuck "pending")', async () => {
+    const { api, push, release } = fakeApi();
+    const store = new PopupStore(api);
+    await store.init();
+    const toggling = store.toggle(store.dialogs[0]!);
     // The queue delivered it and pushed the confirmed state before the reply arrived.
     push(state(row({ unread: true, unreadMark: true, pending: false })));
     release();
@@ -76,13 +99,44 @@ describe('PopupStore optimistic toggle', () => {
     expect(store.dialogs[0]).toMatchObject({ unread: true, pending: false });
   });
 
-  it('without a push, the reply row shows the flip as pending', async () => {
-    const { api, release } = fakeApi();
+  it('a refused toggle explains itself and leaves the row as pushed', async () => {
+    const { api, release } = fakeApi('refused');
     const store = new PopupStore(api);
     await store.init();
+    const before = store.alerts.length;
     const toggling = store.toggle(store.dialogs[0]!);
     release();
     await toggling;
+    expect(store.dialogs[0]).toMatchObject({ unread: false, pending: false });
+    expect(store.alerts).toHaveLength(before + 1);
+    expect(store.alerts.at(-1)!.text).toContain('Release 2.4');
+  });
+
+  it('the first view comes from getState unless a push already brought a newer one', async () => {
+    const { api, push } = fakeApi();
+    const store = new PopupStore({
+      ...api,
+      getState: async () => {
+        push(state(row({ title: 'pushed' })));
+        return { ok: true, data: state(row({ title: 'older reply' })) };
+      },
+    } as Api);
+    await store.init();
+    expect(store.dialogs[0]!.title).toBe('pushed');
+  });
+
+  it('a click flips the switch at once, before any push; after the acknowledgement the next push is the truth', async () => {
+    const { api, push, release } = fakeApi('ok-no-push');
+    const store = new PopupStore(api);
+    await store.init();
+    const toggling = store.toggle(store.dialogs[0]!);
     expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true });
+    release();
+    await toggling;
+    // The stale reply row (title 'stale reply') is never shown.
+    expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true, title: 'Release 2.4' });
+    // The portal (another device) says read again: the push wins, no flip lingers.
+    push(state(row({ unread: false })));
+    expect(store.dialogs[0]).toMatchObject({ unread: false, pending: false });
   });
 });

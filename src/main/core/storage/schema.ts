@@ -17,6 +17,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { APP_ERROR_CODES, BITRIX_ERROR_CODES } from '../../../shared/errors';
+import { DIALOG_ID_PATTERN } from '../../../shared/dialog-id';
 import type { Notice, PinnedDialog, Settings } from '../../../shared/types';
 import {
   ACCOUNT_ID_PATTERN,
@@ -141,7 +142,7 @@ export function defaultStoreData(): StoreData {
 /** A JSON schema object (ajv draft 2020-12). */
 export type JsonSchema = Record<string, unknown>;
 
-const DIALOG_ID = '^(chat|sg)?[1-9][0-9]{0,15}$';
+const DIALOG_ID = DIALOG_ID_PATTERN;
 const ID = ACCOUNT_ID_PATTERN.source;
 const time: JsonSchema = { type: 'number', minimum: 0 };
 const text = (maxLength: number): JsonSchema => ({ type: 'string', maxLength });

@@ -1,0 +1,28 @@
+/**
+ * The intent names and limits the popup and the preload need at runtime,
+ * without the schema library (the preload is sandboxed and the popup's
+ * bundle stays small). src/shared/intents.ts checks at compile time that
+ * this list and its table name exactly the same intents.
+ */
+
+/** Every intent, at runtime, in the order of the table in intents.ts. */
+export const INVOKE_NAMES = [
+  'getState',
+  'refresh',
+  'setUnread',
+  'setUnreadMany',
+  'openInBitrix',
+  'snooze',
+  'unsnooze',
+  'signInWithWebhook',
+  'startOAuth',
+  'cancelOAuth',
+  'signOut',
+  'getSettings',
+  'updateSettings',
+  'dismissNotice',
+  'hidePopup',
+] as const;
+
+/** Most targets one `setUnreadMany` may name. */
+export const MAX_UNREAD_TARGETS = 1000;

@@ -32,6 +32,8 @@ export interface RealCoreOptions {
   secretBox?: SecretBox;
   /** Replaces the global fetch. */
   fetch?: FetchLike;
+  /** The OS locale (Electron's `app.getLocale()`); 'en-US' by default. */
+  locale?: string;
 }
 
 /** A built (not yet started) core and what a test inspects around it. */
@@ -59,7 +61,7 @@ export function buildRealCore(opts: RealCoreOptions): RealCore {
     ...opts.ports,
     platform: 'linux',
     version: '0.1.0',
-    locale: 'en-US',
+    locale: opts.locale ?? 'en-US',
     storeRecovery: recovery,
   };
   return { core: createAppCore(deps, opts.options), dir, key, deps, recovery };

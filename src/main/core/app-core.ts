@@ -18,11 +18,11 @@ import type {
   OAuthStartInput,
   OAuthStartResult,
   PinnedDialog,
-  Settings,
   SettingsView,
   ViewState,
 } from '../../shared/types';
 import { parseDialogId, sgRefusal } from '../../shared/dialog-id';
+import { messages, pickLang } from '../../shared/messages';
 import { createActionQueue, type ActionQueue, type QueuedAction } from './actions';
 import type { AppCore, AppCoreDeps } from './app-core-types';
 import { normalizePortalUrl, oauthAuth, redirectUrlFor, startOAuthFlow, type OAuthFlow } from './auth/oauth';
@@ -83,11 +83,6 @@ interface AccountRuntime {
   delivered: Map<string, { unread: boolean; at: number }>;
 }
 
-function langOf(setting: Settings['language'], locale: string): Lang {
-  if (setting === 'en' || setting === 'ru') return setting;
-  return /^ru\b/i.test(locale) ? 'ru' : 'en';
-}
-
 function toError(err: unknown, extra: { accountId?: string; dialogId?: string } = {}): AppError {
   const e = err as { code?: unknown; message?: unknown };
   const code: ErrorCode = isKnownErrorCode(e?.code) ? (e.code as ErrorCode) : 'UNKNOWN_ERROR';
@@ -119,7 +114,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   let pushQueued = false;
   let noticeSeq = 0;
 
-  const lang = (): Lang => langOf(settings.language, deps.locale);
+  const lang = (): Lang => pickLang(settings.language, deps.locale);
 
   // ---- events -------------------------------------------------------------
 
@@ -444,13 +439,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     },
     onDropped: (action, error) => {
       const title = confirmedDialog(action.accountId, action.dialogId)?.title ?? action.dialogId;
-      const what = action.unread
-        ? lang() === 'ru'
-          ? 'не удалось отметить непрочитанным'
-          : 'could not be marked unread'
-        : lang() === 'ru'
-          ? 'не удалось отметить прочитанным'
-          : 'could not be marked read';
+      const what = action.unread ? messages(lang()).core.notMarkedUnread : messages(lang()).core.notMarkedRead;
       addNotice({
         level: 'error',
         code: error.code,

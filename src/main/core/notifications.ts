@@ -7,6 +7,7 @@
  * wires them to the store, the OS notifier and the popup.
  */
 import type { Lang } from '../../shared/errors';
+import { messages } from '../../shared/messages';
 import type { Settings } from '../../shared/types';
 import type { KeyValueStore, Notifier, PopupControl } from './ports';
 import type { Snooze } from './storage/schema';
@@ -93,10 +94,9 @@ export function messageNotifications(
   const first = fresh[0];
   if (!first) return [];
   if (fresh.length > GROUP_NOTIFICATIONS_ABOVE) {
-    const ru = lang === 'ru';
     return [
       {
-        title: ru ? `Новые сообщения в ${fresh.length} диалогах` : `New messages in ${fresh.length} dialogs`,
+        title: messages(lang).notify.manyDialogs(fresh.length),
         body: fresh
           .map((d) => d.title)
           .join(', ')
@@ -112,7 +112,7 @@ export function messageNotifications(
 export function reminderNotification(s: Snooze, lang: Lang): NotificationPlan {
   return {
     title: s.title || s.dialogId,
-    body: lang === 'ru' ? 'Напоминание: вернуться к диалогу' : 'Reminder: come back to this dialog',
+    body: messages(lang).notify.reminder,
     focus: dialogKey(s.accountId, s.dialogId),
   };
 }

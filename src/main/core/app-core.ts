@@ -653,6 +653,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       clientId: input.clientId,
       clientSecret: input.clientSecret,
       port: settings.oauthRedirectPort,
+      lang: lang(),
       fetch: deps.fetch,
       clock,
       logger,

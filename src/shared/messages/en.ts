@@ -145,6 +145,13 @@ export const en = {
       '(Ubuntu ships it on). Without it, open this window with `b24-unread-tray --show` ' +
       '(bind it to a key in Settings → Keyboard → Custom Shortcuts).',
   },
+  /** The page the browser shows after the OAuth redirect. */
+  oauthPage: {
+    done: 'Signed in',
+    received: 'B24 Unread Tray received the sign-in.',
+    failed: 'Sign-in failed',
+    closeTab: 'You can close this tab.',
+  },
   /** The core's notices. */
   core: {
     notMarkedUnread: 'could not be marked unread',

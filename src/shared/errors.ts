@@ -5,7 +5,8 @@
  * Bitrix24 codes keep their exact spelling (bitrix24-api.md §2, §3); app
  * codes are UPPER_SNAKE.
  */
-import { CATALOGUES } from './messages';
+import { errors as enErrors } from './messages/en';
+import { errors as ruErrors } from './messages/ru';
 
 export const BITRIX_ERROR_CODES = [
   'DIALOG_ID_EMPTY',
@@ -122,5 +123,5 @@ export type Lang = 'en' | 'ru';
 
 /** The user-facing explanation of `code` in `lang`. */
 export function explain(code: ErrorCode, lang: Lang = 'en'): string {
-  return CATALOGUES[lang].errors[code];
+  return (lang === 'ru' ? ruErrors : enErrors)[code];
 }

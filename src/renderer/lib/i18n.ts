@@ -4,7 +4,10 @@
  * the same {@link pickLang} as the tray and the core.
  */
 import type { Lang } from '../../shared/errors';
-import { CATALOGUES, type Messages } from '../../shared/messages';
+import type { Messages } from '../../shared/messages';
+// The sections, not the whole catalogues: the popup bundle carries no tray or notification text.
+import { popup as en } from '../../shared/messages/en';
+import { popup as ru } from '../../shared/messages/ru';
 
 export { pickLang } from '../../shared/messages';
 
@@ -12,4 +15,4 @@ export { pickLang } from '../../shared/messages';
 export type Dict = Messages['popup'];
 
 /** The popup's strings per language. */
-export const DICTS: Record<Lang, Dict> = { en: CATALOGUES.en.popup, ru: CATALOGUES.ru.popup };
+export const DICTS: Record<Lang, Dict> = { en, ru };

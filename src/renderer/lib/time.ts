@@ -3,8 +3,8 @@
  * "when" strings. Pure so they are unit-tested without a browser.
  */
 import type { Lang } from '../../shared/errors';
-import { messages } from '../../shared/messages';
 import { clockTime, relative, shortDate } from '../../shared/messages/format';
+import { DICTS } from './i18n';
 
 /** A "remind me later" choice. */
 export interface SnoozePreset {
@@ -48,7 +48,7 @@ export function formatWhen(epochMs: number, now: Date, lang: Lang): string {
   const d = new Date(epochMs);
   const days = dayNumber(d) - dayNumber(now);
   const day = days === 0 || days === 1 ? relative(lang, days, 'day') : shortDate(lang, d);
-  return `${day} ${messages(lang).popup.at} ${clockTime(lang, d)}`;
+  return `${day} ${DICTS[lang].at} ${clockTime(lang, d)}`;
 }
 
 /** The value for an `<input type="datetime-local">` (local time, minutes). */

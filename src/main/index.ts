@@ -12,7 +12,10 @@ import { createAppCore } from './core/app-core';
 import { installCrashGuard } from './core/crash-guard';
 import { parseLaunchArgs } from './core/cli-args';
 import { drawTrayIcon } from './electron/tray-icon/glyph';
+import type { Lang } from '../shared/errors';
 import { MAX_UNREAD_TARGETS } from '../shared/ipc';
+import { messages, pickLang } from '../shared/messages';
+import type { Settings } from '../shared/types';
 import { systemClock, type FetchLike, type PopupControl } from './core/ports';
 import { createLogger } from './core/redact';
 import { registerAppScheme, serveAppScheme } from './electron/app-protocol';
@@ -173,7 +176,13 @@ async function main(): Promise<void> {
     logger,
   });
   core.on('state', (view) => tray.update(view));
-  core.on('settings', (view) => tray.setSettings(view));
+  // Main-process notifications speak the language the tray and the core pick (Settings, else the OS locale).
+  let language: Settings['language'] = 'system';
+  const lang = (): Lang => pickLang(language, app.getLocale());
+  core.on('settings', (view) => {
+    language = view.settings.language;
+    tray.setSettings(view);
+  });
 
   popup = createPopupWindow({
     preloadPath: join(here, '../preload/index.cjs'),
@@ -205,13 +214,13 @@ async function main(): Promise<void> {
     // Unsigned builds never install by themselves: say so, and open the release page on click.
     onAvailable: (version, openPage) =>
       notifier.notify({
-        title: `${PRODUCT_NAME} ${version} is available`,
-        body: 'This build is not code-signed, so it does not update itself. Click to open the release page.',
+        title: messages(lang()).notify.updateAvailable(PRODUCT_NAME, version),
+        body: messages(lang()).notify.updateUnsigned,
         onClick: openPage,
       }),
   });
 
-  const launchTargets = { core, popup: popupControl, notifier, logger, productName: PRODUCT_NAME };
+  const launchTargets = { core, popup: popupControl, notifier, logger, productName: PRODUCT_NAME, lang };
   const offSecond = onSecondInstance(launchTargets);
   const offActivate = onActivate(launchTargets);
 
@@ -245,7 +254,11 @@ async function main(): Promise<void> {
     logger.error('core start failed', { error: String(err) });
   }
   const settings = await core.dispatch('getSettings', []);
-  if (settings.ok) tray.setSettings(settings.data as Parameters<TrayController['setSettings']>[0]);
+  if (settings.ok) {
+    const view = settings.data as Parameters<TrayController['setSettings']>[0];
+    language = view.settings.language;
+    tray.setSettings(view);
+  }
   await handleLaunch(parseLaunchArgs(process.argv), 'first', launchTargets);
   showFirstRunHint(launchTargets, {
     platform,

@@ -27,6 +27,7 @@ export function makeCore(
     taken?: string[];
     /** Replaces the recording opener (e.g. to follow an OAuth authorize URL like a browser). */
     openExternal?: (url: string) => Promise<void>;
+    locale?: string;
   } = {},
 ): Harness {
   const opened: string[] = [];
@@ -38,6 +39,7 @@ export function makeCore(
     dir: opts.dir,
     key: opts.key,
     clock: opts.clock,
+    locale: opts.locale,
     options: { batchWindowMs: 20, ...opts.options },
     ports: {
       logger: silentLogger,

@@ -31,6 +31,8 @@ export interface RealCoreOptions {
   secretBox?: SecretBox;
   /** Replaces the global fetch. */
   fetch?: FetchLike;
+  /** The OS locale (Electron's `app.getLocale()`); 'en-US' by default. */
+  locale?: string;
 }
 
 /** A built (not yet started) core and what a test inspects around it. */
@@ -57,7 +59,7 @@ export function buildRealCore(opts: RealCoreOptions): RealCore {
     fetch: opts.fetch,
     platform: 'linux',
     version: '0.1.0',
-    locale: 'en-US',
+    locale: opts.locale ?? 'en-US',
     options: opts.options,
   });
   return { core, dir, key, deps, recovery };

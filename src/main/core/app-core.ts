@@ -17,12 +17,12 @@ import type {
   OAuthStartInput,
   OAuthStartResult,
   PinnedDialog,
-  Settings,
   SettingsView,
   ViewState,
 } from '../../shared/types';
 import { parseDialogId, sgRefusal } from '../../shared/dialog-id';
 import { rowKey } from '../../shared/row-key';
+import { messages, pickLang } from '../../shared/messages';
 import { createActionQueue, type ActionQueue, type QueuedAction } from './actions';
 import type { AppCore, AppCoreDeps } from './app-core-types';
 import { normalizePortalUrl, oauthAuth, redirectUrlFor, startOAuthFlow, type OAuthFlow } from './auth/oauth';
@@ -84,11 +84,6 @@ interface AccountRuntime {
   delivered: Map<string, { unread: boolean; at: number }>;
 }
 
-function langOf(setting: Settings['language'], locale: string): Lang {
-  if (setting === 'en' || setting === 'ru') return setting;
-  return /^ru\b/i.test(locale) ? 'ru' : 'en';
-}
-
 function toError(err: unknown, extra: { accountId?: string; dialogId?: string } = {}): AppError {
   return toAppError(err, { extra });
 }
@@ -117,7 +112,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   let stopped = false;
   let oauthFlow: OAuthFlow | null = null;
 
-  const lang = (): Lang => langOf(settings.language, deps.locale);
+  const lang = (): Lang => pickLang(settings.language, deps.locale);
 
   // ---- the pinned-list cache -------------------------------------------------
 
@@ -394,13 +389,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     },
     onDropped: (action, error) => {
       const title = confirmedDialog(action.accountId, action.dialogId)?.title ?? action.dialogId;
-      const what = action.unread
-        ? lang() === 'ru'
-          ? 'не удалось отметить непрочитанным'
-          : 'could not be marked unread'
-        : lang() === 'ru'
-          ? 'не удалось отметить прочитанным'
-          : 'could not be marked read';
+      const what = action.unread ? messages(lang()).core.notMarkedUnread : messages(lang()).core.notMarkedRead;
       addNotice({
         level: 'error',
         code: error.code,
@@ -614,6 +603,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       clientId: input.clientId,
       clientSecret: input.clientSecret,
       port: settings.oauthRedirectPort,
+      lang: lang(),
       fetch: deps.fetch,
       clock,
       logger,

@@ -11,7 +11,7 @@
  * HOTKEY_INVALID and never reaches the registrar; a well-formed one that
  * fails to register is HOTKEY_TAKEN.
  */
-import { ERROR_MESSAGES } from '../../shared/errors';
+import { explain } from '../../shared/errors';
 import type { HotkeyStatus, Settings } from '../../shared/types';
 import type { ShortcutRegistrar } from './ports';
 import { acceleratorProblem, normalizeAccelerator } from './storage/settings';
@@ -38,7 +38,7 @@ function wantedOf(hotkeys: Settings['hotkeys'], id: string): string {
 /** HOTKEY_INVALID in words the user can act on: what is wrong with it, and that nothing was lost. */
 function invalidMessage(acc: string): string {
   const why = acceleratorProblem(acc) ?? 'is not accepted by the system';
-  return `${ERROR_MESSAGES.HOTKEY_INVALID.en} The shortcut ${why}. The previous shortcut was kept.`;
+  return `${explain('HOTKEY_INVALID')} The shortcut ${why}. The previous shortcut was kept.`;
 }
 
 function label(id: string): string {
@@ -107,7 +107,7 @@ export function createHotkeyManager(
           ? `${acc} is already used by ${label(owner!)}. The previous shortcut was kept.`
           : outcome === 'invalid'
             ? invalidMessage(acc)
-            : ERROR_MESSAGES[code].en;
+            : explain(code);
       errors.set(id, { code, message, wanted: acc });
       const prev = previous.get(id);
       if (prev && !claimedBy.has(normalizeAccelerator(prev)) && tryRegister(id, prev) === 'ok') {

@@ -8,6 +8,7 @@
  */
 import { rowKey } from '../../shared/row-key';
 import type { Lang } from '../../shared/errors';
+import { messages } from '../../shared/messages';
 import type { Settings } from '../../shared/types';
 import type { KeyValueStore, Notifier, PopupControl } from './ports';
 import type { Snooze } from './storage/schema';
@@ -94,10 +95,9 @@ export function messageNotifications(
   const first = fresh[0];
   if (!first) return [];
   if (fresh.length > GROUP_NOTIFICATIONS_ABOVE) {
-    const ru = lang === 'ru';
     return [
       {
-        title: ru ? `Новые сообщения в ${fresh.length} диалогах` : `New messages in ${fresh.length} dialogs`,
+        title: messages(lang).notify.manyDialogs(fresh.length),
         body: fresh
           .map((d) => d.title)
           .join(', ')
@@ -113,7 +113,7 @@ export function messageNotifications(
 export function reminderNotification(s: Snooze, lang: Lang): NotificationPlan {
   return {
     title: s.title || s.dialogId,
-    body: lang === 'ru' ? 'Напоминание: вернуться к диалогу' : 'Reminder: come back to this dialog',
+    body: messages(lang).notify.reminder,
     focus: dialogKey(s.accountId, s.dialogId),
   };
 }

@@ -205,6 +205,14 @@ describe('first run on GNOME (no tray host without the AppIndicator extension)',
     expect(x.did).toEqual(['show']);
   });
 
+  it('says it in the app language', () => {
+    const x = targets();
+    const env = { platform: 'linux', desktop: 'GNOME', markerPath: join(dir, 'ru') };
+    expect(showFirstRunHint({ ...x.t, lang: () => 'ru' }, env)).toBe(true);
+    expect(x.notes[0]!.body).toMatch(/^GNOME показывает значки в трее только с расширением/);
+    expect(x.notes[0]!.body).toContain('--show');
+  });
+
   it.each([
     ['KDE', 'linux'],
     ['GNOME', 'win32'],

@@ -9,6 +9,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { AppCore } from '../core/app-core-types';
 import { isEmptyLaunch, parseLaunchArgs, type LaunchArgs } from '../core/cli-args';
 import type { Logger, Notifier, PopupControl } from '../core/ports';
+import type { Lang } from '../../shared/errors';
+import { messages } from '../../shared/messages';
 
 /** What {@link handleLaunch} drives. */
 export interface LaunchTargets {
@@ -17,6 +19,8 @@ export interface LaunchTargets {
   notifier: Notifier;
   logger: Pick<Logger, 'warn' | 'error'>;
   productName?: string;
+  /** The language of the notifications (the app's `pickLang`); English when absent. */
+  lang?: () => Lang;
 }
 
 /**
@@ -93,12 +97,6 @@ export function onActivate(t: LaunchTargets): () => void {
   return () => app.removeListener('activate', listener);
 }
 
-/** The text of the first-run hint on GNOME (no tray without an extension). */
-export const GNOME_TRAY_HINT =
-  'GNOME shows tray icons only with the "AppIndicator and KStatusNotifierItem Support" extension ' +
-  '(Ubuntu ships it on). Without it, open this window with `b24-unread-tray --show` ' +
-  '(bind it to a key in Settings → Keyboard → Custom Shortcuts).';
-
 /**
  * GNOME without the AppIndicator extension has no tray host, and Electron
  * cannot tell (the StatusNotifierItem is registered either way): the user
@@ -120,7 +118,7 @@ export function showFirstRunHint(
   t.popup.show(null);
   t.notifier.notify({
     title: t.productName ?? 'B24 Unread Tray',
-    body: GNOME_TRAY_HINT,
+    body: messages(t.lang?.() ?? 'en').notify.gnomeTrayHint,
     onClick: () => t.popup.show(null),
   });
   return true;

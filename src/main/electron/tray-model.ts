@@ -5,8 +5,9 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Lang } from '../../shared/errors';
+import { messages } from '../../shared/messages';
 import type { DialogRef } from '../../shared/ipc';
-import type { HotkeyStatus, Settings, ViewState } from '../../shared/types';
+import type { HotkeyStatus, ViewState } from '../../shared/types';
 import type { TrayState } from './tray-icon/glyph';
 
 /** The icon to draw. */
@@ -34,62 +35,9 @@ export function trayIconModel(view: ViewState): TrayIconModel {
   }
 }
 
-const TEXT = {
-  en: {
-    app: 'B24 Unread Tray',
-    open: 'Open',
-    refresh: 'Refresh',
-    markAllRead: 'Mark all read',
-    settings: 'Settings…',
-    signOut: 'Sign out',
-    quit: 'Quit',
-    noDialogs: 'No pinned dialogs',
-    more: (n: number) => `${n} more in the popup…`,
-    pending: 'sending…',
-    restart: (v: string) => `Restart to update (${v})`,
-    unread: (n: number) => (n === 0 ? 'no unread dialogs' : n === 1 ? '1 unread dialog' : `${n} unread dialogs`),
-    status: {
-      'signed-out': 'not signed in',
-      loading: 'loading…',
-      offline: 'offline, changes are kept',
-      error: 'a problem needs attention',
-      ready: '',
-    },
-    needsSignIn: (p: string) => `sign in again to ${p}`,
-  },
-  ru: {
-    app: 'B24 Unread Tray',
-    open: 'Открыть',
-    refresh: 'Обновить',
-    markAllRead: 'Прочитать все',
-    settings: 'Настройки…',
-    signOut: 'Выйти',
-    quit: 'Выход',
-    noDialogs: 'Нет закреплённых диалогов',
-    more: (n: number) => `Ещё ${n} — в окне…`,
-    pending: 'отправка…',
-    restart: (v: string) => `Перезапустить для обновления (${v})`,
-    unread: (n: number) => (n === 0 ? 'нет непрочитанных диалогов' : `непрочитанных диалогов: ${n}`),
-    status: {
-      'signed-out': 'вход не выполнен',
-      loading: 'загрузка…',
-      offline: 'нет связи, изменения сохранены',
-      error: 'требуется внимание',
-      ready: '',
-    },
-    needsSignIn: (p: string) => `войдите снова в ${p}`,
-  },
-} as const;
-
-/** The menu language: Settings, else the OS locale. */
-export function trayLang(settings: Pick<Settings, 'language'> | null, locale: string): Lang {
-  if (settings && settings.language !== 'system') return settings.language;
-  return locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
-}
-
 /** The tooltip: app name, unread count and status (Windows caps tooltips at 127 characters). */
 export function trayToolTip(view: ViewState, lang: Lang): string {
-  const t = TEXT[lang];
+  const t = messages(lang).tray;
   const { state, count } = trayIconModel(view);
   const parts: string[] = [];
   if (state !== 'signed-out') parts.push(t.unread(count));
@@ -134,7 +82,7 @@ export function buildTrayMenuTemplate(
   actions: TrayMenuActions,
   opts: { lang: Lang; platform: string },
 ): MenuItemConstructorOptions[] {
-  const t = TEXT[opts.lang];
+  const t = messages(opts.lang).tray;
   const items: MenuItemConstructorOptions[] = [
     { label: t.open, click: () => actions.open() },
     { label: t.refresh, enabled: view.accounts.length > 0, click: () => actions.refresh() },

@@ -10,7 +10,8 @@ import type { HotkeyStatus, SettingsView, ViewState } from '../../shared/types';
 import type { Logger } from '../core/ports';
 import type { TrayTheme } from './tray-icon/glyph';
 import { trayImage, type TrayIconRenderer } from './tray-icon/native-image';
-import { buildTrayMenuTemplate, trayIconModel, trayLang, trayToolTip, type TrayMenuActions } from './tray-model';
+import { pickLang } from '../../shared/messages';
+import { buildTrayMenuTemplate, trayIconModel, trayToolTip, type TrayMenuActions } from './tray-model';
 
 /** Options of {@link createTray}. */
 export interface TrayOptions {
@@ -59,7 +60,7 @@ export function createTray(opts: TrayOptions): TrayController {
   const size = trayIconSize(platform);
   let view = opts.initial;
   let hotkeys: readonly HotkeyStatus[] = [];
-  let lang: Lang = trayLang(null, opts.locale);
+  let lang: Lang = pickLang(null, opts.locale);
   let update: { version: string; run(): void } | null = null;
   let iconKey = '';
 
@@ -124,7 +125,7 @@ export function createTray(opts: TrayOptions): TrayController {
     },
     setSettings(s) {
       hotkeys = s.hotkeys;
-      lang = trayLang(s.settings, opts.locale);
+      lang = pickLang(s.settings.language, opts.locale);
       render();
     },
     setUpdateReady(u) {

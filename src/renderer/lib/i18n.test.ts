@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DICTS, langOf } from './i18n';
+import { DICTS, pickLang } from './i18n';
 
 describe('i18n', () => {
   it('picks Russian for ru locales and English otherwise', () => {
-    expect(langOf('ru-RU')).toBe('ru');
-    expect(langOf('ru')).toBe('ru');
-    expect(langOf('en-GB')).toBe('en');
-    expect(langOf('uk-UA')).toBe('en');
-    expect(langOf(undefined)).toBe('en');
+    expect(pickLang('system', 'ru-RU')).toBe('ru');
+    expect(pickLang('system', 'ru')).toBe('ru');
+    expect(pickLang('system', 'en-GB')).toBe('en');
+    expect(pickLang('system', 'uk-UA')).toBe('en');
+    expect(pickLang(undefined, undefined)).toBe('en');
   });
 
   it('uses Russian plural forms', () => {

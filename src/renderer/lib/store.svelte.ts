@@ -8,7 +8,7 @@ import { MAX_UNREAD_TARGETS, type Api } from '../../shared/ipc';
 import type { AppError, Result } from '../../shared/result';
 import type { AccountSummary, PinnedDialog, Settings, SettingsView, ViewState } from '../../shared/types';
 import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
-import { DICTS, langOf, type Dict } from './i18n';
+import { DICTS, pickLang, type Dict } from './i18n';
 import { rowKey } from '../../shared/row-key';
 
 export { rowKey };
@@ -45,10 +45,9 @@ export class PopupStore {
   /** OAuth in progress: the URL to show while waiting. */
   oauthWaiting = $state<{ authorizeUrl: string; redirectUrl: string } | null>(null);
 
-  readonly lang: Lang = $derived.by(() => {
-    const chosen = this.settingsView?.settings.language ?? 'system';
-    return chosen === 'system' ? langOf(typeof navigator === 'undefined' ? 'en' : navigator.language) : chosen;
-  });
+  readonly lang: Lang = $derived(
+    pickLang(this.settingsView?.settings.language, typeof navigator === 'undefined' ? 'en' : navigator.language),
+  );
   readonly t: Dict = $derived(DICTS[this.lang]);
   readonly theme = $derived(this.settingsView?.settings.theme ?? 'system');
 

@@ -23,7 +23,16 @@ describe('formatWhen', () => {
   it('says today / tomorrow / a date, in both languages', () => {
     expect(formatWhen(new Date(2026, 2, 10, 18, 0).getTime(), now, 'en')).toBe('today at 18:00');
     expect(formatWhen(new Date(2026, 2, 11, 9, 5).getTime(), now, 'ru')).toBe('завтра в 09:05');
-    expect(formatWhen(new Date(2026, 2, 14, 9, 0).getTime(), now, 'en')).toBe('14.03 at 09:00');
+    expect(formatWhen(new Date(2026, 2, 10, 7, 0).getTime(), now, 'ru')).toBe('сегодня в 07:00');
+    // Other days: a short date from Intl.DateTimeFormat in the popup's language.
+    expect(formatWhen(new Date(2026, 2, 14, 9, 0).getTime(), now, 'en')).toBe('Mar 14 at 09:00');
+    expect(formatWhen(new Date(2026, 2, 14, 21, 30).getTime(), now, 'ru')).toBe('14 мар. в 21:30');
+  });
+
+  it('counts calendar days, across a month end', () => {
+    const late = new Date(2026, 0, 31, 23, 50);
+    expect(formatWhen(new Date(2026, 1, 1, 0, 10).getTime(), late, 'en')).toBe('tomorrow at 00:10');
+    expect(formatWhen(new Date(2026, 1, 2, 0, 10).getTime(), late, 'en')).toBe('Feb 2 at 00:10');
   });
 });
 

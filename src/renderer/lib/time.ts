@@ -3,6 +3,8 @@
  * "when" strings. Pure so they are unit-tested without a browser.
  */
 import type { Lang } from '../../shared/errors';
+import { clockTime, relative, shortDate } from '../../shared/messages/format';
+import { DICTS } from './i18n';
 
 /** A "remind me later" choice. */
 export interface SnoozePreset {
@@ -32,23 +34,21 @@ function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-function sameDay(a: Date, b: Date): boolean {
-  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+function dayNumber(d: Date): number {
+  // Local calendar days, so a DST change does not make "tomorrow" 23 or 25 hours away.
+  return Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / 86_400_000;
 }
 
 /**
- * A short local "when": `at 18:00` today, `tomorrow at 09:00`, otherwise
- * `12.03 at 09:00` (`12.03 в 09:00` in Russian).
+ * A short local "when": `today at 18:00`, `tomorrow at 09:00`, otherwise
+ * `Mar 12 at 09:00` (`12 мар. в 09:00`). The day words, the date and the
+ * clock time come from Intl (RelativeTimeFormat, DateTimeFormat).
  */
 export function formatWhen(epochMs: number, now: Date, lang: Lang): string {
   const d = new Date(epochMs);
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const at = lang === 'ru' ? 'в' : 'at';
-  if (sameDay(d, now)) return `${lang === 'ru' ? 'сегодня' : 'today'} ${at} ${time}`;
-  const tomorrow = new Date(now);
-  tomorrow.setDate(now.getDate() + 1);
-  if (sameDay(d, tomorrow)) return `${lang === 'ru' ? 'завтра' : 'tomorrow'} ${at} ${time}`;
-  return `${pad(d.getDate())}.${pad(d.getMonth() + 1)} ${at} ${time}`;
+  const days = dayNumber(d) - dayNumber(now);
+  const day = days === 0 || days === 1 ? relative(lang, days, 'day') : shortDate(lang, d);
+  return `${day} ${DICTS[lang].at} ${clockTime(lang, d)}`;
 }
 
 /** The value for an `<input type="datetime-local">` (local time, minutes). */

@@ -96,6 +96,24 @@ describe('verifyWebhook', () => {
 });
 
 describe('startOAuthFlow', () => {
+  it('answers the browser in the app language', async () => {
+    const port = await freePort();
+    portal.setOAuthRedirectUri(redirectUrlFor(port));
+    const flow = await startOAuthFlow({
+      portal: portal.url,
+      clientId: portal.oauth.clientId,
+      clientSecret: portal.oauth.clientSecret,
+      port,
+      lang: 'ru',
+    });
+    const r1 = await fetch(flow.authorizeUrl, { redirect: 'manual' });
+    const html = await (await fetch(r1.headers.get('location')!)).text();
+    expect(html).toContain('<html lang="ru">');
+    expect(html).toContain('Вход выполнен');
+    expect(html).toContain('Эту вкладку можно закрыть.');
+    await flow.result;
+  });
+
   it('runs the whole code flow through a one-shot loopback listener', async () => {
     const port = await freePort();
     portal.setOAuthRedirectUri(redirectUrlFor(port));

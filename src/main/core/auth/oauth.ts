@@ -7,7 +7,8 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BITRIX_ERROR_CODES, explain, type ErrorCode } from '../../../shared/errors';
+import { BITRIX_ERROR_CODES, explain, type ErrorCode, type Lang } from '../../../shared/errors';
+import { messages } from '../../../shared/messages';
 import { errorFromEnvelope } from '../bitrix/client';
 import { BitrixError } from '../bitrix/types';
 import { assertSecureUrl, isLoopbackHost } from '../bitrix/url';
@@ -247,10 +248,12 @@ export interface StartOAuthOptions {
   timeoutMs?: number;
   /** Override of the first token endpoint (default {@link exchangeTokenUrl}(portal, the redirect's `server_domain`)). */
   tokenUrl?: string;
+  /** The language of the page the browser shows after the redirect; English by default. */
+  lang?: Lang;
 }
 
-const PAGE = (title: string, body: string): string =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+const PAGE = (lang: Lang, title: string, body: string): string =>
+  `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title>` +
   `<meta name="viewport" content="width=device-width"></head>` +
   `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">` +
   `<h1 style="font-size:1.25rem">${title}</h1><p>${body}</p></body></html>`;
@@ -306,6 +309,7 @@ export async function startOAuthFlow(opts: StartOAuthOptions): Promise<OAuthFlow
     else settle.resolve(outcome.tokens!);
   };
 
+  const page = messages(opts.lang ?? 'en').oauthPage;
   const answer = (res: ServerResponse, status: number, title: string, body: string): void => {
     res.writeHead(status, {
       'Content-Type': 'text/html; charset=utf-8',
@@ -315,7 +319,7 @@ export async function startOAuthFlow(opts: StartOAuthOptions): Promise<OAuthFlow
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
       Connection: 'close',
     });
-    res.end(PAGE(title, body));
+    res.end(PAGE(opts.lang ?? 'en', title, body));
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -354,13 +358,13 @@ export async function startOAuthFlow(opts: StartOAuthOptions): Promise<OAuthFlow
       failure = e instanceof BitrixError ? e : err('UNKNOWN_OAUTH_SERVER');
     }
     if (failure) {
-      answer(res, 400, 'Sign-in failed', `${failure.message} You can close this tab.`);
+      answer(res, 400, page.failed, `${failure.message} ${page.closeTab}`);
       shutdown();
       finish({ error: failure });
       return;
     }
     registerSecret(code);
-    answer(res, 200, 'Signed in', 'B24 Unread Tray received the sign-in. You can close this tab.');
+    answer(res, 200, page.done, `${page.received} ${page.closeTab}`);
     shutdown();
     requestTokens({
       tokenUrl,

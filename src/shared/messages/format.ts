@@ -1,0 +1,51 @@
+/**
+ * The Intl helpers the catalogues build their sentences with: plural forms
+ * (Intl.PluralRules: Russian has one/few/many/other), relative times
+ * (Intl.RelativeTimeFormat) and clock times and dates (Intl.DateTimeFormat).
+ * The formatters are made once per language and kept.
+ */
+import type { Lang } from '../errors';
+
+/**
+ * The forms of one plural message; `#` stands for the number. `other` is
+ * required (Intl's fallback category); Russian messages give one, few and
+ * many as well.
+ */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+const cache = new Map<string, unknown>();
+function cached<T>(key: string, make: () => T): T {
+  let v = cache.get(key) as T | undefined;
+  if (v === undefined) {
+    v = make();
+    cache.set(key, v);
+  }
+  return v;
+}
+
+/** `forms` for `n` in `lang`: `plural('ru', 21, …)` picks `one`, 22 `few`, 25 `many`. */
+export function plural(lang: Lang, n: number, forms: PluralForms): string {
+  const rules = cached(`p:${lang}`, () => new Intl.PluralRules(lang));
+  return (forms[rules.select(n)] ?? forms.other).replace(/#/g, String(n));
+}
+
+/** `amount` units from now, short style: `relative('en', -5, 'second')` → "5 sec. ago"; 0 days → "today". */
+export function relative(lang: Lang, amount: number, unit: Intl.RelativeTimeFormatUnit): string {
+  return cached(`r:${lang}`, () => new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' })).format(
+    amount,
+    unit,
+  );
+}
+
+/** The local clock time, 24-hour: "09:05". */
+export function clockTime(lang: Lang, d: Date): string {
+  return cached(
+    `t:${lang}`,
+    () => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  ).format(d);
+}
+
+/** A short local date without the year: "Mar 14", "14 мар.". */
+export function shortDate(lang: Lang, d: Date): string {
+  return cached(`d:${lang}`, () => new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short' })).format(d);
+}

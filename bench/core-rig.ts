@@ -42,6 +42,46 @@ export interface CoreRigOptions {
    * subject (the memory bench: 10 000 toggles would otherwise be 10 000 fsync'd writes).
    */
   store?: 'conf' | 'memory';
+  /** The data directory (kept on close; default a fresh temp dir, removed on close): a second rig over it is a restart. */
+  dir?: string;
+  /** The secret box's key (the same key reads the same stored secrets; default random). */
+  key?: Buffer;
+}
+
+/** Builds (does not start) the core over `dir` the way the preview does; what a cold start costs. */
+export function buildRigCore(opts: {
+  dir: string;
+  key: Buffer;
+  clock: SteerableClock;
+  store?: 'conf' | 'memory';
+  options?: AppCoreOptions;
+}): AppCoreInternals {
+  const { clock } = opts;
+  const { store, recovery } =
+    opts.store === 'memory'
+      ? { store: jsonMemoryStore(), recovery: null }
+      : openStore(confFactory, { cwd: opts.dir, clock });
+  const ports = createPreviewPorts({ onShown: () => {}, say: () => {} });
+  return createAppCore(
+    {
+      store,
+      secretBox: createAesSecretBox(opts.key),
+      fetch: (input, init) => fetch(input, init),
+      clock,
+      logger: silentLogger,
+      shortcuts: ports.shortcuts,
+      autostart: ports.autostart,
+      popup: ports.popup,
+      opener: ports.opener,
+      notifier: ports.notifier,
+      platform: process.platform,
+      version: '0.0.0-bench',
+      locale: 'en-US',
+      storeRecovery: recovery,
+    },
+    // random 0.5: the ±10% poll jitter is zero, so the first poll is due exactly one interval after sign-in.
+    { random: () => 0.5, ...opts.options },
+  );
 }
 
 /** A KeyValueStore in memory that round-trips values through JSON, as the store file does. */
@@ -60,33 +100,15 @@ export function jsonMemoryStore(): KeyValueStore {
 
 /** Builds and starts a core, and signs in to every webhook (each sign-in verifies and loads the pinned list). */
 export async function startCoreRig(opts: CoreRigOptions): Promise<CoreRig> {
-  const dir = mkdtempSync(join(tmpdir(), 'b24ut-bench-'));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'b24ut-bench-'));
   const clock = steerableClock();
-  const { store, recovery } =
-    opts.store === 'memory'
-      ? { store: jsonMemoryStore(), recovery: null }
-      : openStore(confFactory, { cwd: dir, clock });
-  const ports = createPreviewPorts({ onShown: () => {}, say: () => {} });
-  const core = createAppCore(
-    {
-      store,
-      secretBox: createAesSecretBox(randomBytes(32)),
-      fetch: (input, init) => fetch(input, init),
-      clock,
-      logger: silentLogger,
-      shortcuts: ports.shortcuts,
-      autostart: ports.autostart,
-      popup: ports.popup,
-      opener: ports.opener,
-      notifier: ports.notifier,
-      platform: process.platform,
-      version: '0.0.0-bench',
-      locale: 'en-US',
-      storeRecovery: recovery,
-    },
-    // random 0.5: the ±10% poll jitter is zero, so the first poll is due exactly one interval after sign-in.
-    { random: () => 0.5, ...opts.options },
-  );
+  const core = buildRigCore({
+    dir,
+    key: opts.key ?? randomBytes(32),
+    clock,
+    ...(opts.store ? { store: opts.store } : {}),
+    ...(opts.options ? { options: opts.options } : {}),
+  });
 
   const waitForState = (pred: (s: ViewState) => boolean, timeoutMs = 30_000): Promise<ViewState> =>
     new Promise((resolve, reject) => {
@@ -120,7 +142,7 @@ export async function startCoreRig(opts: CoreRigOptions): Promise<CoreRig> {
     waitForState,
     async close() {
       await core.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (opts.dir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -6,6 +6,7 @@
  * the same `signInWithWebhook` intent the popup uses.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppCoreInternals, AppCoreOptions } from '../src/main/core/app-core';
@@ -40,6 +41,33 @@ export interface CoreRigOptions {
    * subject (the memory bench: 10 000 toggles would otherwise be 10 000 fsync'd writes).
    */
   store?: 'conf' | 'memory';
+  /** The data directory (kept on close; default a fresh temp dir, removed on close): a second rig over it is a restart. */
+  dir?: string;
+  /** The secret box's key (the same key reads the same stored secrets; default random). */
+  key?: Buffer;
+}
+
+/** Builds (does not start) the core over `dir` the way the preview does; what a cold start costs. */
+export function buildRigCore(opts: {
+  dir: string;
+  key: Buffer;
+  clock: SteerableClock;
+  store?: 'conf' | 'memory';
+  options?: AppCoreOptions;
+}): AppCoreInternals {
+  const ports = createPreviewPorts({ onShown: () => {}, say: () => {} });
+  return createNodeCore({
+    ports: { ...ports, logger: silentLogger },
+    dir: opts.dir,
+    key: opts.key,
+    store: opts.store === 'memory' ? jsonMemoryStore() : undefined,
+    fetch: (input, init) => fetch(input, init),
+    clock: opts.clock,
+    version: '0.0.0-bench',
+    locale: 'en-US',
+    // random 0.5: the ±10% poll jitter is zero, so the first poll is due exactly one interval after sign-in.
+    options: { random: () => 0.5, ...opts.options },
+  }).core;
 }
 
 /** A KeyValueStore in memory that round-trips values through JSON, as the store file does. */
@@ -58,19 +86,14 @@ export function jsonMemoryStore(): KeyValueStore {
 
 /** Builds and starts a core, and signs in to every webhook (each sign-in verifies and loads the pinned list). */
 export async function startCoreRig(opts: CoreRigOptions): Promise<CoreRig> {
-  const dir = mkdtempSync(join(tmpdir(), 'b24ut-bench-'));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'b24ut-bench-'));
   const clock = steerableClock();
-  const ports = createPreviewPorts({ onShown: () => {}, say: () => {} });
-  const { core } = createNodeCore({
-    ports: { ...ports, logger: silentLogger },
+  const core = buildRigCore({
     dir,
-    store: opts.store === 'memory' ? jsonMemoryStore() : undefined,
-    fetch: (input, init) => fetch(input, init),
+    key: opts.key ?? randomBytes(32),
     clock,
-    version: '0.0.0-bench',
-    locale: 'en-US',
-    // random 0.5: the ±10% poll jitter is zero, so the first poll is due exactly one interval after sign-in.
-    options: { random: () => 0.5, ...opts.options },
+    ...(opts.store ? { store: opts.store } : {}),
+    ...(opts.options ? { options: opts.options } : {}),
   });
 
   const waitForState = (pred: (s: ViewState) => boolean, timeoutMs = 30_000): Promise<ViewState> =>
@@ -105,7 +128,7 @@ export async function startCoreRig(opts: CoreRigOptions): Promise<CoreRig> {
     waitForState,
     async close() {
       await core.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (opts.dir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

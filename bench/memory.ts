@@ -9,7 +9,8 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startCoreRig } from './core-rig';
-import { SEEDS, startBenchPortal } from './portal';
+import { generateDialogs } from '../tests/fake-portal/server';
+import { SEEDS, startBenchPortal, type BenchPortal } from './portal';
 
 /** The stated bound: the heap may not grow more than this over the run. */
 export const HEAP_GROWTH_BOUND_BYTES = 5 * 1024 * 1024;
@@ -95,5 +96,77 @@ export async function measureMemory(opts: { rounds?: number; perRound?: number }
   } finally {
     await rig.close();
     await bp.close();
+  }
+}
+
+/** Result of {@link measurePollingMemory}. */
+export interface PollingMemoryResult {
+  portals: number;
+  /** Simulated hours of polling (the core's clock jumped one poll interval at a time). */
+  hours: number;
+  polls: number;
+  requests: number;
+  heapBefore: number;
+  heapAfter: number;
+  growth: number;
+  wallMs: number;
+}
+
+/**
+ * The core's heap over 24 simulated hours of idle polling of 10 portals (45 pinned each): the
+ * core's clock is jumped one poll interval (60 s) at a time, and each jump waits until every
+ * portal was polled; heap after forced GC after one warm-up cycle and after the last.
+ */
+export async function measurePollingMemory(
+  opts: { portals?: number; hours?: number } = {},
+): Promise<PollingMemoryResult> {
+  const portals = opts.portals ?? 10;
+  const hours = opts.hours ?? 24;
+  const intervalMs = 60_000;
+  const cycles = Math.round((hours * 3_600_000) / intervalMs);
+  const gc = exposeGc();
+  const bps: BenchPortal[] = [];
+  for (let i = 0; i < portals; i++) {
+    bps.push(await startBenchPortal(generateDialogs(45, { pinned: 45, unread: 10 }), { rateLimit: false }));
+  }
+  const rig = await startCoreRig({
+    webhooks: bps.map((b) => b.portal.webhookUrl),
+    store: 'memory',
+    options: { limiter: { ratePerSec: 1e6, burst: 1e6 } },
+  });
+  let requests = 0;
+  const cycle = async () => {
+    for (const b of bps) b.mark();
+    const target = rig.clock.now() + intervalMs;
+    // A second past the interval: the next poll was scheduled a few real ms after the last jump.
+    rig.clock.advance(intervalMs + 1_000);
+    // Every portal was polled and the core took in the answers (as the idle-poll workload waits).
+    while (!bps.every((b) => b.requests() > 0)) await new Promise((r) => setImmediate(r));
+    await rig.waitForState((s) => (s.updatedAt ?? 0) >= target);
+    // The poller plans its next timer once the poll's promise settles: let it, before the next jump.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    for (const b of bps) requests += b.requests();
+  };
+  try {
+    await cycle();
+    requests = 0;
+    const heapBefore = settledHeap(gc);
+    const t0 = performance.now();
+    for (let c = 0; c < cycles; c++) await cycle();
+    const wallMs = performance.now() - t0;
+    const heapAfter = settledHeap(gc);
+    return {
+      portals,
+      hours,
+      polls: cycles * portals,
+      requests,
+      heapBefore,
+      heapAfter,
+      growth: heapAfter - heapBefore,
+      wallMs,
+    };
+  } finally {
+    await rig.close();
+    for (const b of bps) await b.close();
   }
 }

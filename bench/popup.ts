@@ -16,6 +16,11 @@
  * pressed; from the keydown's `timeStamp` to the MutationObserver record
  * that flips the switch's `aria-checked` (the optimistic flip; the toggle
  * itself goes to the core as it would over IPC), and to the next frame.
+ *
+ * `shown` → first row focused: the bridge pushes the `shown` event (what the
+ * hotkey sends when it opens the popup, focus on no particular row) while
+ * the focus is elsewhere; from that event's `timeStamp` to the first row
+ * holding the focus, and to the next frame (the one that paints it).
  */
 import { randomBytes } from 'node:crypto';
 import { chromium, type Page } from '@playwright/test';
@@ -48,6 +53,13 @@ export interface PopupResult {
   /** Keydown → the next frame after the flip. */
   frameP50: number;
   frameP95: number;
+  /** `shown` events measured (50 pinned). */
+  shows: number;
+  /** `shown` → first row focused, and → the next frame after that (p50 / p95). */
+  shownFocusP50: number;
+  shownFocusP95: number;
+  shownFrameP50: number;
+  shownFrameP95: number;
 }
 
 /** One frame at 60 Hz: the target for a key press. */
@@ -57,6 +69,7 @@ interface BenchWindow {
   __bench: {
     list: null | { n: number; marker: string; t0?: number; dom?: number; frame?: number; done?: boolean };
     key: null | { el: Element | null; t0?: number; flip?: number; frame?: number; done?: boolean };
+    shown: null | { t0?: number; focus?: number; frame?: number; done?: boolean };
   };
 }
 
@@ -66,12 +79,34 @@ interface BenchWindow {
  */
 const INSTRUMENT = `(() => {
   'use strict';
-  const B = (window.__bench = { list: null, key: null });
+  const B = (window.__bench = { list: null, key: null, shown: null });
+  const firstRowFocused = () => {
+    const row = document.querySelector('[data-key]');
+    return row !== null && row.contains(document.activeElement);
+  };
   const rowCount = () => document.querySelectorAll('[data-key] [role="switch"]').length;
 
   // Time every state push the bridge receives, without touching the bridge itself.
   const add = EventSource.prototype.addEventListener;
   EventSource.prototype.addEventListener = function (type, listener, options) {
+    if (type === 'shown' && typeof listener === 'function') {
+      const onShown = function (ev) {
+        const arm = B.shown;
+        if (arm && arm.t0 === undefined) arm.t0 = ev.timeStamp;
+        listener.call(this, ev);
+        if (!arm || arm.focus !== undefined) return;
+        const check = () => {
+          if (!firstRowFocused()) return void requestAnimationFrame(check);
+          arm.focus = performance.now();
+          requestAnimationFrame(() => {
+            arm.frame = performance.now();
+            arm.done = true;
+          });
+        };
+        queueMicrotask(() => queueMicrotask(check));
+      };
+      return add.call(this, type, onShown, options);
+    }
     if (type !== 'state' || typeof listener !== 'function') return add.call(this, type, listener, options);
     const wrapped = function (ev) {
       const arm = B.list;
@@ -124,8 +159,9 @@ async function rowsShown(page: Page, n: number): Promise<void> {
 
 /** Runs the popup rows: list sizes `sizes`, `repeats` each, then `presses` Space presses. */
 export async function measurePopup(
-  opts: { sizes?: number[]; repeats?: number; presses?: number } = {},
+  opts: { sizes?: number[]; repeats?: number; presses?: number; shows?: number } = {},
 ): Promise<PopupResult> {
+  const shows = opts.shows ?? 20;
   const sizes = opts.sizes ?? [10, 50, 500];
   const repeats = opts.repeats ?? 5;
   const presses = opts.presses ?? 50;
@@ -208,6 +244,22 @@ export async function measurePopup(
         timeout: 10_000,
       });
     }
+    // `shown` (the hotkey opened the popup): the focus is elsewhere, the event puts it on the first row.
+    const focusAt: number[] = [];
+    const shownFrames: number[] = [];
+    for (let i = 0; i < shows; i++) {
+      await page.evaluate(() => {
+        (document.activeElement as HTMLElement | null)?.blur();
+        (window as unknown as BenchWindow).__bench.shown = {};
+      });
+      server.broadcast('shown', { focus: null });
+      await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.shown?.done === true, null, {
+        timeout: 10_000,
+      });
+      const t = await page.evaluate(() => (window as unknown as BenchWindow).__bench.shown!);
+      focusAt.push(t.focus! - t.t0!);
+      shownFrames.push(t.frame! - t.t0!);
+    }
     if (errors.length > 0) throw new Error(`bench: the popup raised ${errors[0]}`);
     return {
       chromium: browser.version(),
@@ -217,6 +269,11 @@ export async function measurePopup(
       flipP95: percentile(flips, 95),
       frameP50: percentile(frames, 50),
       frameP95: percentile(frames, 95),
+      shows,
+      shownFocusP50: percentile(focusAt, 50),
+      shownFocusP95: percentile(focusAt, 95),
+      shownFrameP50: percentile(shownFrames, 50),
+      shownFrameP95: percentile(shownFrames, 95),
     };
   } finally {
     await browser.close();

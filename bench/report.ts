@@ -5,7 +5,8 @@
 import type { BundleSizes } from './bundle';
 import { JS_GZIP_TARGET_BYTES } from './bundle';
 import type { BenchEnv } from './env';
-import { HEAP_GROWTH_BOUND_BYTES, type MemoryResult } from './memory';
+import type { ColdStart } from './coldstart';
+import { HEAP_GROWTH_BOUND_BYTES, type MemoryResult, type PollingMemoryResult } from './memory';
 import type { OverheadResult } from './overhead';
 import { PORTAL_BUCKET } from './portal';
 import { FRAME_MS, type PopupResult } from './popup';
@@ -27,6 +28,8 @@ export interface BenchResults {
   popup: PopupResult | { error: string };
   bundle: BundleSizes;
   memory: MemoryResult;
+  pollingMemory: PollingMemoryResult;
+  coldStart: ColdStart[];
   env: BenchEnv;
   totalMs: number;
   date: string;
@@ -59,17 +62,26 @@ function requestVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): str
 
 /** Why ours takes longer where it does: what the peers skip. */
 const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
-  toggle: "the intent fsync'd first, then sent on the next macrotask; the switch itself flips at once (popup rows)",
-  read200: "one Mark all read intent: 200 toggles in one fsync'd write, then 8 batches; the peers persist nothing",
-  read200mark: "one Mark all read intent: 200 toggles in one fsync'd write, then 4 batches; the peers persist nothing",
+  toggle:
+    "the request leaves first, but the fake portal shares this process's event loop: the synchronous fsync'd write (store + journal) that follows it still runs before the portal can answer; the peers persist nothing",
+  read200:
+    "8 batches one after another, each chunk's settlement written (fsync'd, synchronously, in this shared event loop) while the next request is out; the peers persist nothing",
+  read200mark:
+    "4 batches one after another, each chunk's settlement written (fsync'd, synchronously, in this shared event loop) while the next request is out; the peers persist nothing",
 };
+
+/** The issue's wall-time goal: at most the best peer (1.00×). */
+const WALL_GOAL = 1.0;
 
 function wallVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): string {
   const peer = Math.min(res.sdk.wallMs, res.naive.wallMs);
   const ratio = res.ours.wallMs / peer;
-  const note = ratio > 1.1 && WALL_NOTES[w] ? ` (${WALL_NOTES[w]})` : '';
-  return `${ok(ratio <= 1.1)} ${x(ratio)} best peer${note}`;
+  const note = ratio > WALL_GOAL && WALL_NOTES[w] ? ` (${WALL_NOTES[w]})` : '';
+  return `${ok(ratio <= WALL_GOAL)} ${x(ratio)} best peer${note}`;
 }
+
+/** Popup targets of issue 14 (list size → data → painted list). */
+const PAINT_TARGET_MS: Record<number, number> = { 50: 8, 500: 50 };
 
 /** Builds the table rows. */
 export function tableRows(r: BenchResults): Row[] {
@@ -93,7 +105,9 @@ export function tableRows(r: BenchResults): Row[] {
       wallCell(res.ours),
       wallCell(res.sdk),
       wallCell(res.naive),
-      'bucket min: max(0, n − 50) / 2 s',
+      w === 'toggle' || w === 'read200' || w === 'read200mark'
+        ? `≤ 1.00× best peer (bucket min: max(0, n − 50) / 2 s)`
+        : 'bucket min: max(0, n − 50) / 2 s',
       wallVerdict(w, res),
     ]);
   }
@@ -111,13 +125,14 @@ export function tableRows(r: BenchResults): Row[] {
   } else {
     const p = r.popup;
     for (const l of p.lists) {
+      const target = PAINT_TARGET_MS[l.rows] ?? FRAME_MS;
       rows.push([
         `Popup: data → painted list, ${l.rows} pinned`,
         `${ms(l.frameMs)} (rows in DOM ${ms(l.domMs)})`,
         '—',
         '—',
-        l.rows <= 50 ? `one frame (${ms(FRAME_MS)})` : '—',
-        l.rows <= 50 ? `${ok(l.frameMs <= FRAME_MS)} median of ${l.repeats}` : `median of ${l.repeats}`,
+        PAINT_TARGET_MS[l.rows] ? `≤ ${ms(target)}` : `one frame (${ms(FRAME_MS)})`,
+        `${ok(l.frameMs <= target)} median of ${l.repeats}`,
       ]);
     }
     rows.push([
@@ -133,8 +148,16 @@ export function tableRows(r: BenchResults): Row[] {
       `p50 ${ms(p.frameP50)}, p95 ${ms(p.frameP95)}`,
       '—',
       '—',
-      `one frame (${ms(FRAME_MS)})`,
+      `p95 ≤ one frame (${ms(FRAME_MS)})`,
       ok(p.frameP95 <= FRAME_MS),
+    ]);
+    rows.push([
+      '`shown` (hotkey) → first row focused and painted',
+      `focused p50 ${ms(p.shownFocusP50)}, p95 ${ms(p.shownFocusP95)}; painted p50 ${ms(p.shownFrameP50)}, p95 ${ms(p.shownFrameP95)}`,
+      '—',
+      '—',
+      `painted p95 ≤ one frame (${ms(FRAME_MS)})`,
+      `${ok(p.shownFrameP95 <= FRAME_MS)} ${p.shows} events`,
     ]);
   }
   const b = r.bundle;
@@ -155,6 +178,25 @@ export function tableRows(r: BenchResults): Row[] {
     `growth < ${mb(HEAP_GROWTH_BOUND_BYTES).slice(1)}`,
     ok(m.growth < HEAP_GROWTH_BOUND_BYTES),
   ]);
+  const pm = r.pollingMemory;
+  rows.push([
+    `Core heap after ${pm.hours} simulated hours of polling ${pm.portals} portals`,
+    `${mb(pm.growth)} (${kb(pm.heapBefore)} → ${kb(pm.heapAfter)}; ${pm.polls.toLocaleString('en-US')} polls, ${pm.requests.toLocaleString('en-US')} requests)`,
+    '—',
+    '—',
+    `growth < ${mb(HEAP_GROWTH_BOUND_BYTES).slice(1)}`,
+    ok(pm.growth < HEAP_GROWTH_BOUND_BYTES),
+  ]);
+  for (const c of r.coldStart) {
+    rows.push([
+      `Core cold start → first state with the cached list, ${c.portals === 1 ? '1 portal' : `${c.portals} portals`} (${c.pinned} pinned)`,
+      `${ms(c.medianMs)} (max ${ms(c.maxMs)})`,
+      '—',
+      '—',
+      'stated (no peer caches a list)',
+      `median of ${c.repeats}`,
+    ]);
+  }
   return rows;
 }
 
@@ -196,21 +238,28 @@ ${markdownTable(r)}
   from the first action until the work is confirmed. Each workload checks the portal's state afterwards
   (all 200 dialogs read, the 40 pinned found, ...), so a fast wrong answer cannot pass.
   - **Ours** is the real core (\`createAppCore\`) driven through its intents, as the popup drives it:
-    \`setUnread\` through the durable queue (each intent persisted to the store file before its answer),
+    \`setUnread\` through the durable queue (each intent persisted to the store file before its answer; since
+    issue 14 the request leaves first and the write follows on the next turn of the event loop),
     \`refresh\` through the dialogs service, the idle poll fired by the poller's own timer (the core's
     clock is jumped 60 s). Mark 200 read = one \`setUnreadMany\` intent ("Mark all read"): 200 toggles
-    queued and stored in one write, then sent as 4 batches. Its client keeps its own limiter (2/s, burst 45).
+    queued and stored in one write, then sent as batches of 50 calls (8 when every dialog has unread
+    messages: \`im.recent.unread N\` + \`im.dialog.read\` each; 4 when they carry only the mark). Its client
+    keeps its own limiter (2/s, burst 45).
   - **SDK**: \`B24OAuth\` with an http \`client_endpoint\` on the fake portal, the natural way: one
-    \`actions.v2.call\` for a toggle, \`actions.v2.batchByChunk\` for 200, \`im.recent.list\` paged by
+    \`actions.v2.call\` for a toggle, \`actions.v2.batchByChunk\` for 200 (the same calls as ours: the mark
+    removed, plus \`im.dialog.read\` where messages are unread), \`im.recent.list\` paged by
     OFFSET with LIMIT 200 as the docs advise. It has no change detection, so its idle poll re-reads the list.
   - **Naive**: plain \`fetch\`, one request per action, no batching, no limiter; a 503 is retried after
     1 s; lists paged with the default page size (50); a poll re-reads the list.
 - **Wall time** runs from the first action to the confirmation. The bucket minimum for n requests from an
   empty bucket is max(0, n − 50) / 2 s (n without refused requests); below 51 requests it is 0 s, so the
   ratio is only shown where the bucket sets a floor. "× best peer" compares ours with the faster peer.
-  Ours pays for durability (each intent is written, fsync'd, to the store and its journal before the
-  request); its batch window costs no fixed wait (a toggle leaves on the next macrotask, and a burst still
-  leaves as batches of 50); the peers persist nothing.
+  Ours pays for durability: each intent is written, fsync'd, to the store and its journal. Since issue 14
+  the request leaves first and the write follows on the next turn of the event loop (the reply waits for
+  it); against a remote portal the write overlaps the round trip, but this fake portal runs in the same
+  process and event loop, so the synchronous write still delays its answer here. The batch window costs
+  no fixed wait (a toggle leaves on the next turn, and a burst still leaves as batches of 50); the peers
+  persist nothing.
 - **Client overhead**: ${r.overhead.calls} calls each of our \`createBitrixClient().call('im.recent.unread')\`
   (limiter wide open but in the path), a bare \`fetch\` of the same POST, and the bare fetch with a per-call
   AbortController + timer (the timeout any robust client needs), rotated call by call; rate limit off;
@@ -223,10 +272,19 @@ ${markdownTable(r)}
   \`requestAnimationFrame\` after that (the frame that paints them). Key press: the first row's switch is
   focused (50 pinned); from the Space keydown's \`timeStamp\` to the MutationObserver record of its
   \`aria-checked\` flip, and to the next frame; each press waits for the previous toggle to be delivered.
+  \`shown\`: the bridge pushes the \`shown\` event the hotkey sends (no row named) while nothing has focus;
+  from its \`timeStamp\` to the first row holding the focus, and to the next frame.
 - **Bundle**: every .js and .css under out/renderer (the folder electron-builder packages, built by \`npm run bench\` first), gzip level 6; minified means no JS file averages under 500 bytes a line.
 - **Memory**: the real core (in-memory store, so 10 000 fsync'd writes do not dominate; portal and client
   rate limits off), toggles one per task in rounds of 50 distinct pinned dialogs, each round drained;
   heap used after three forced GCs, after a warm-up round and after the last round has drained.
+- **Polling memory**: the real core signed in to 10 fake portals (45 pinned each; in-memory store,
+  rate limits off); its clock jumped one poll interval (60 s, plus 1 s) at a time, each jump waiting until
+  every portal was polled and the state updated; heap after forced GC after a warm-up poll and after the
+  last of ${r.pollingMemory.hours} h worth of polls.
+- **Cold start**: a data directory left by an earlier run (signed in, list loaded, core stopped, so the list
+  is cached); from opening the store and creating the core to the first \`state\` it pushes that shows the
+  cached list (no request needed; the reload runs after it).
 - Regression check: tests/bench-counts.test.ts fails CI on counts only (requests, bytes), never on times.
 `;
 }

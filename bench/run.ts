@@ -16,7 +16,8 @@ import { performance } from 'node:perf_hooks';
 import { ROOT, measureBundle } from './bundle';
 import { buildApp, packagedRendererDir } from '../scripts/renderer-out';
 import { benchEnv } from './env';
-import { measureMemory } from './memory';
+import { measureColdStart } from './coldstart';
+import { measureMemory, measurePollingMemory } from './memory';
 import { measureOverhead } from './overhead';
 import { runNaive, runSdk } from './peers';
 import { measurePopup, type PopupResult } from './popup';
@@ -74,6 +75,14 @@ async function main(): Promise<void> {
   const memory = await measureMemory();
   say(`  heap ${(memory.growth / 1024 / 1024).toFixed(2)} MB growth`);
 
+  say('Memory over 24 simulated hours of polling 10 portals…');
+  const pollingMemory = await measurePollingMemory();
+  say(`  heap ${(pollingMemory.growth / 1024 / 1024).toFixed(2)} MB growth (${pollingMemory.polls} polls)`);
+
+  say('Core cold start…');
+  const coldStart = await measureColdStart();
+  for (const c of coldStart) say(`  ${c.portals} portal(s), ${c.pinned} pinned: ${c.medianMs.toFixed(1)} ms`);
+
   let popup: PopupResult | { error: string };
   if (process.env.BENCH_SKIP_POPUP === '1') {
     popup = { error: 'skipped (BENCH_SKIP_POPUP=1)' };
@@ -93,6 +102,8 @@ async function main(): Promise<void> {
     popup,
     bundle,
     memory,
+    pollingMemory,
+    coldStart,
     env: benchEnv('error' in popup ? null : popup.chromium, loadAtStart),
     totalMs: performance.now() - t0,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),

@@ -152,6 +152,48 @@ describe('fault injection: never lose an action, never send one twice', () => {
     report(tally('process killed with a full queue, restarted', intents));
   }, 40_000);
 
+  it('process killed between send and write (the request left, its intent not yet on disk), then restarted', async () => {
+    const p = await portal({ seed: generateDialogs(30, { pinned: 30, unread: 0 }) });
+    const first = core();
+    const acc = await signInWebhook(first, p);
+    await first.core.stop();
+    p.resetCalls();
+    const worker = fileURLToPath(new URL('./queue-worker.ts', import.meta.url));
+    const env = { ...process.env, B24_FAULT_KEY: first.key.toString('hex') };
+    const run = async (mode: 'sendkill' | 'drain') => {
+      const child = spawn(process.execPath, ['--import', 'tsx', worker, mode, first.dir, p.url], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (b: Buffer) => void (out += b.toString()));
+      child.stderr.on('data', (b: Buffer) => void (err += b.toString()));
+      const exit = await new Promise<NodeJS.Signals | number | null>((r) => child.on('exit', (c, sig) => r(sig ?? c)));
+      return { exit, out, err };
+    };
+    // The worker kills itself at the hook (the request's body handed to the socket): no sleep, no race with a parent's kill.
+    const killed = await run('sendkill');
+    expect(killed.exit, killed.err).toBe('SIGKILL');
+    const line = /SENT (-?\d+) (\S+)/.exec(killed.out);
+    expect(line, killed.err).not.toBeNull();
+    // At the kill the store file did not hold the intents yet: the write follows the request.
+    expect(line![1]).toBe('0');
+    const intents: Intent[] = line![2]!.split(',').map((s) => {
+      const [dialogId, action] = s.split(':') as [string, string];
+      return { portal: p, accountId: acc, dialogId, unread: action === 'Y' };
+    });
+    expect(intents).toHaveLength(30);
+    // The request the dead process sent reaches the portal (its body was on the wire).
+    await until(() => p.calls.filter(isAppliedUnread).length === 30, 10_000, 'the sent batch to be applied');
+
+    const restarted = await run('drain');
+    expect(restarted.exit, restarted.err).toBe(0);
+    // Nothing was on disk, so nothing is sent again: the portal already holds the change.
+    expect(restarted.out).toContain('DRAINED 0');
+    report(tally('killed between send and write, restarted', intents));
+  }, 40_000);
+
   it('503 QUERY_LIMIT_EXCEEDED storm', async () => {
     const p = await portal({ seed: generateDialogs(60, { pinned: 60, unread: 20 }) });
     const h = core();

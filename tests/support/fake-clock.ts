@@ -82,18 +82,26 @@ export function fakeClock(start = 1_700_000_000_000): FakeClock {
 export function steerableClock(): SteerableClock {
   let offset = 0;
   let seq = 0;
-  const timers = new Map<number, { due: number; fn: () => void; real: ReturnType<typeof setTimeout> }>();
+  type Real = ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate>;
+  const timers = new Map<number, { due: number; fn: () => void; real: Real }>();
   const now = (): number => Date.now() + offset;
+  const cancel = (real: Real): void => {
+    // An Immediate has no refresh(); a Timeout has.
+    if ('refresh' in real) clearTimeout(real);
+    else clearImmediate(real);
+  };
   return {
     now,
     setTimeout(fn, ms) {
       const id = ++seq;
       const delay = Math.max(0, ms);
-      const real = setTimeout(() => {
+      const run = (): void => {
         timers.delete(id);
         fn();
-      }, delay);
-      // Like systemClock: a pending poll or retry never keeps the process alive.
+      };
+      // Like systemClock: 0 ms is the next turn (setImmediate), and a pending poll or retry
+      // never keeps the process alive.
+      const real: Real = delay === 0 ? setImmediate(run) : setTimeout(run, delay);
       real.unref();
       timers.set(id, { due: now() + delay, fn, real });
       return id as TimerHandle;
@@ -101,7 +109,7 @@ export function steerableClock(): SteerableClock {
     clearTimeout(h) {
       const e = timers.get(h as number);
       if (!e) return;
-      clearTimeout(e.real);
+      cancel(e.real);
       timers.delete(h as number);
     },
     advance(ms) {
@@ -111,7 +119,7 @@ export function steerableClock(): SteerableClock {
       const last = seq;
       for (let id = firstDue(timers, now(), last); id !== undefined; id = firstDue(timers, now(), last)) {
         const e = timers.get(id)!;
-        clearTimeout(e.real);
+        cancel(e.real);
         timers.delete(id);
         e.fn();
       }

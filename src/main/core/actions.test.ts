@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { OVERLOAD_RETRY_MS } from '../../shared/errors';
-import { errorFromEnvelope } from './bitrix/client';
+import { createBitrixClient, errorFromEnvelope } from './bitrix/client';
+import { createLeakyBucket } from './bitrix/limiter';
+import { parseWebhookUrl, webhookAuth } from './auth/webhook';
 import { BitrixError } from './bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
 import { memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
 import { fakeClock, flush } from '../../../tests/support/fake-clock';
+import { until } from '../../../tests/support/wait';
+import { systemClock, type FetchLike } from './ports';
 
 function setup(
   opts: {
@@ -106,19 +110,20 @@ describe('backoffDelay', () => {
 });
 
 describe('the action queue', () => {
-  it('persists an intent before any request is sent', async () => {
+  it('persists an intent that is not being sent at the end of its tick', async () => {
     const { queue, store, clients } = setup();
     queue.enqueue('a', 'chat74', true);
     expect(clients.a.sent).toHaveLength(0);
     await queue.persisted();
     expect(store.get(QUEUE_KEY)).toMatchObject([{ accountId: 'a', dialogId: 'chat74', unread: true, attempts: 0 }]);
     await queue.drain();
+    await queue.persisted();
     expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat74', ACTION: 'Y' }]);
     expect(clients.a.sent[0]).toMatchObject({ kind: 'call', retries: 0 });
     expect(store.get(QUEUE_KEY)).toEqual([]);
   });
 
-  it('a burst of one tick costs one write, and the write comes before the request', async () => {
+  it('a lone toggle is written right after its request leaves, a burst of one tick in one write; the reply waits for the write', async () => {
     const store = memoryStore();
     const log: string[] = [];
     const realSet = store.set.bind(store);
@@ -132,34 +137,97 @@ describe('the action queue', () => {
       log.push(`send ${calls.length}`);
       return realBatch(calls, o);
     };
-    const clock = fakeClock();
+    const realCall = client.call.bind(client);
+    client.call = (method, params, o) => {
+      log.push('send 1');
+      return realCall(method, params, o);
+    };
+    // The real clock: the batch window closes on the next turn of the event loop (issue 14).
     // Dialogs carrying only the mark: one sub-call per "read".
     const queue = createActionQueue({
       store,
-      clock,
+      clock: systemClock,
       clientFor: () => client,
       random: () => 0.5,
       confirmedCounter: () => 0,
     });
+    // A lone toggle: its request leaves on the next turn, the write right after it; the reply
+    // ("your toggle is safe") waits for the write.
+    let answer = (): void => {};
+    client.gate = new Promise<void>((r) => (answer = r));
+    queue.enqueue('a', 'chat99', false);
+    queue.requestDrain();
+    expect(log).toEqual([]);
+    await queue.persisted();
+    expect(log).toEqual(['send 1', 'write 1']);
+    client.gate = null;
+    answer();
+    await until(() => queue.size() === 0);
+    await queue.persisted();
+    expect(log).toEqual(['send 1', 'write 1', 'write 0']);
+
+    // A burst of one tick: one write of all 30, one request.
+    log.length = 0;
     for (let i = 1; i <= 30; i++) {
       queue.enqueue('a', `chat${i}`, false);
       queue.requestDrain();
     }
     expect(log).toEqual([]);
     await queue.persisted();
-    expect(log).toEqual(['write 30']);
-    await clock.advance(0);
-    expect(log).toEqual(['write 30', 'send 30', 'write 0']);
+    await until(() => queue.size() === 0);
+    await queue.persisted();
+    expect(log.toSorted()).toEqual(['send 30', 'write 0', 'write 30']);
 
-    // A full batch leaves in the same tick: it is written first all the same.
+    // A full batch leaves in the same tick; it is written right after.
     log.length = 0;
+    client.gate = new Promise<void>((r) => (answer = r));
     for (let i = 1; i <= 50; i++) {
       queue.enqueue('a', `chat${i}`, true);
       queue.requestDrain();
     }
-    expect(log).toEqual(['write 50', 'send 50']);
-    await clock.advance(0);
+    expect(log).toEqual(['send 50']);
+    await queue.persisted();
+    expect(log).toEqual(['send 50', 'write 50']);
+    client.gate = null;
+    answer();
+    await until(() => queue.size() === 0);
+    await queue.persisted();
     expect(store.get(QUEUE_KEY)).toEqual([]);
+  });
+
+  it('stop() cancels a send still parked in the rate limiter: it never reaches the portal, and the intent stays', async () => {
+    // The real client and limiter (burst 1, one request per 10 s): the second chunk's request waits in the limiter.
+    const clock = fakeClock();
+    const reached: string[] = [];
+    const fetch: FetchLike = async (_input, init) => {
+      reached.push(String(init?.body));
+      const { cmd } = JSON.parse(String(init?.body)) as { cmd: Record<string, string> };
+      const result = Object.fromEntries(Object.keys(cmd).map((k) => [k, true]));
+      return new Response(JSON.stringify({ result: { result, result_error: [] } }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const client = createBitrixClient({
+      auth: webhookAuth(parseWebhookUrl('https://portal.bitrix24.ru/rest/1/abcdefgh12345678/')),
+      fetch,
+      clock,
+      limiter: createLeakyBucket({ clock, ratePerSec: 0.1, burst: 1 }),
+    });
+    const store = memoryStore();
+    const queue = createActionQueue({ store, clock, clientFor: () => client, confirmedCounter: () => 0 });
+    for (let i = 1; i <= 60; i++) queue.enqueue('a', `chat${i}`, true);
+    const drained = queue.drain();
+    await until(() => reached.length === 1 && queue.size() === 10);
+    await flush();
+    queue.stop();
+    await drained;
+    // Long after the limiter would have let it go.
+    await clock.advance(60_000);
+    await flush();
+    expect(reached).toHaveLength(1);
+    expect((store.get(QUEUE_KEY) as QueuedAction[]).map((a) => a.dialogId)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `chat${51 + i}`),
+    );
   });
 
   it('stop() writes what this tick changed', () => {
@@ -308,6 +376,7 @@ describe('the action queue', () => {
     clients.a.failRequest = new BitrixError('NETWORK', 'down', { transient: true });
     queue.enqueue('a', 'chat1', true);
     await queue.drain();
+    await queue.persisted();
     expect(clients.a.sent).toHaveLength(1);
     const a1 = (store.get(QUEUE_KEY) as QueuedAction[])[0]!;
     expect(a1).toMatchObject({ attempts: 1, lastError: { code: 'NETWORK' } });
@@ -401,6 +470,7 @@ describe('the action queue', () => {
     queue.enqueue('a', 'chat2', false);
     queue.enqueue('b', 'chat1', true);
     await queue.drain();
+    await queue.persisted();
     expect(authLost).toEqual(['a:NO_AUTH_FOUND']);
     expect(queue.isHeld('a')).toBe(true);
     expect((store.get(QUEUE_KEY) as QueuedAction[]).map((x) => `${x.accountId}/${x.dialogId}`)).toEqual([

@@ -1,6 +1,10 @@
 /**
  * The durable action queue (issue 4 "Durable actions"): every toggle becomes
- * an intent persisted in the store BEFORE any request is sent; intents for
+ * an intent persisted in the store; the write follows its request onto the
+ * wire instead of holding it back (issue 14: `im.recent.unread` Y/N and
+ * `im.dialog.read` are idempotent, so a crash in between finds the intent on
+ * disk or the portal already holding the change), and the reply that says
+ * "your toggle is safe" ({@link ActionQueue.persisted}) waits for the write; intents for
  * one dialog coalesce (the last wins); the queue drains per account in
  * enqueue order, batched when several are due ("unread" is one
  * `im.recent.unread Y`; "read" adds `im.dialog.read` when messages are
@@ -79,7 +83,8 @@ export interface ActionQueueOptions {
 export interface ActionQueue {
   /**
    * Records an intent and coalesces it with older ones for the dialog. The queue is written once
-   * per tick (a microtask after the first change), and always before any request is sent: await
+   * per tick: at the end of the tick, or, when a drain is about to send, on the turn of the event
+   * loop after the request has left (the write no longer delays it). Await
    * {@link ActionQueue.persisted} before telling anyone the intent is durable.
    */
   enqueue(accountId: string, dialogId: string, unread: boolean): QueuedAction;
@@ -106,7 +111,10 @@ export interface ActionQueue {
   isHeld(accountId: string): boolean;
   /** Forgets an account's intents (sign-out). */
   removeAccount(accountId: string): void;
-  /** Stops timers and writes pending changes; the queue stays persisted. */
+  /**
+   * Stops timers, writes pending changes and aborts every request that has not been answered
+   * (one parked in the rate limiter never leaves; the intents stay persisted for the next start).
+   */
   stop(): void;
 }
 
@@ -272,38 +280,63 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let windowSeq = 0;
   let drainedUpTo = 0;
   let stopped = false;
-  /** Aborted by stop(): whatever has not left yet stays queued for the next run. */
-  const stopping = new AbortController();
+  /** Aborted by stop(): a send still waiting (rate limiter) or unanswered gives up. */
+  const abort = new AbortController();
 
-  /** Changes not yet written, and the write scheduled for the end of this tick. */
+  /** Changes not yet written, and who waits for the write. */
   let dirty = false;
   let pendingWrite: Promise<void> | null = null;
+  let writeDone: (() => void) | null = null;
+  let lateWrite = false;
 
   function flush(): void {
-    if (!dirty) return;
-    dirty = false;
-    try {
-      store.set(QUEUE_KEY, items);
-    } catch (err) {
-      // A failed write (disk full, folder gone at quit) must not break delivery: the intents
-      // are still in memory and the next write saves the whole queue again.
-      opts.onError?.(err);
+    if (dirty) {
+      dirty = false;
+      try {
+        store.set(QUEUE_KEY, items);
+      } catch (err) {
+        // A failed write (disk full, folder gone at quit) must not break delivery: the intents
+        // are still in memory and the next write saves the whole queue again.
+        opts.onError?.(err);
+      }
     }
+    const done = writeDone;
+    pendingWrite = null;
+    writeDone = null;
+    done?.();
   }
   /**
-   * Marks the queue dirty and writes it once at the end of this tick: 200 toggles of one tick
-   * (or one batch's settled intents) cost one write of the whole queue, not 200.
+   * Writes on the next turn of the event loop: after a request started in this turn has been
+   * handed to its socket (the HTTP client sends from microtasks), so the write overlaps the
+   * request instead of delaying it.
+   */
+  function writeAfterSend(): void {
+    if (lateWrite) return;
+    lateWrite = true;
+    setImmediate(() => {
+      lateWrite = false;
+      flush();
+    });
+  }
+  /**
+   * Marks the queue dirty and writes it once per tick: 200 toggles of one tick (or one batch's
+   * settled intents) cost one write of the whole queue, not 200. When a drain is about to send
+   * (a batch window is open) or is sending, the write follows on the next turn; otherwise it
+   * happens at the end of this tick.
    */
   function persist(): void {
     dirty = true;
     if (pendingWrite) return;
-    pendingWrite = new Promise<void>((resolve) =>
-      queueMicrotask(() => {
-        pendingWrite = null;
-        flush();
-        resolve();
-      }),
-    );
+    pendingWrite = new Promise<void>((resolve) => {
+      writeDone = resolve;
+    });
+    queueMicrotask(() => {
+      if (!dirty) return flush();
+      // A drain about to send (window open) or sending: its request leaves first; a batch's
+      // settlements are written after the state push that shows them.
+      if (kick !== null || running !== null) writeAfterSend();
+      else flush();
+    });
   }
   function changed(): void {
     persist();
@@ -351,7 +384,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     if (calls.length === 1) {
       const c = calls[0]!;
       try {
-        const result = await client.call(c.method, c.params, { retries: 0, signal: stopping.signal });
+        const result = await client.call(c.method, c.params, { retries: 0, signal: abort.signal });
         return [{ ok: true, result }];
       } catch (err) {
         return [{ ok: false, error: toBitrixError(err) }];
@@ -359,7 +392,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     }
     let outcomes: BatchOutcome[];
     try {
-      outcomes = await client.batch(calls, { retries: 0, signal: stopping.signal });
+      outcomes = await client.batch(calls, { retries: 0, signal: abort.signal });
     } catch (err) {
       const error = toBitrixError(err);
       return batch.map(() => ({ ok: false as const, error }));
@@ -385,9 +418,6 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       opts.onDelivered?.(action);
       return;
     }
-    // Stopped meanwhile (our own abort, or the answer came too late): the intent stays as stored,
-    // for the next run; only a delivery is still recorded, so that run does not send it again.
-    if (stopped) return;
     const error = outcome.error;
     const kind = classify(error);
     if (kind === 'auth-lost') {
@@ -434,22 +464,25 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     if (due.length === 0) return false;
     for (const a of due) inFlight.add(a.id);
     opts.onChange?.();
-    // Durable before any request: whatever this tick changed is on disk before the send.
-    flush();
-    // One batch request per chunk, settled and persisted as soon as it answers, so a crash
-    // after the first chunk does not resend what the portal already confirmed.
+    // One batch request per chunk, settled as soon as it answers. What is not yet on disk (the
+    // intents of this tick, the previous chunk's settlements) is written right after the request
+    // has left: a crash in between finds the intent on disk or the portal holding the change.
     try {
       const planned = due.map((action) => ({
         action,
         calls: callsFor(action, opts.confirmedCounter?.(accountId, action.dialogId)),
       }));
       const chunks = chunkByCalls(planned, (p) => p.calls.length);
-      for (const [n, chunk] of chunks.entries()) {
-        // The last chunk's settlements too: a crash now must not resend what the portal confirmed.
-        if (n > 0) flush();
-        if (stopped) break; // the rest stays queued for the next run
-        const outcomes = await send(client, chunk);
-        chunk.forEach((p, j) => settle(p.action, outcomes[j]!));
+      for (const chunk of chunks) {
+        if (stopped) break;
+        const sending = send(client, chunk);
+        if (dirty) writeAfterSend();
+        const outcomes = await sending;
+        // Stopped meanwhile: an aborted send settles nothing (its intents stay as stored).
+        chunk.forEach((p, j) => {
+          const o = outcomes[j]!;
+          if (!stopped || o.ok) settle(p.action, o);
+        });
         changed();
       }
     } finally {
@@ -506,7 +539,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     running = (async () => {
       try {
         let progress = true;
-        while ((progress || again) && !stopped) {
+        while (!stopped && (progress || again)) {
           again = false;
           progress = await drainOnce();
         }
@@ -589,9 +622,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     },
     stop() {
       stopped = true;
-      // A send still waiting for the rate limiter (or its backoff) must not leave after stop():
-      // the next process sends the same intent from the store, and this one would duplicate it.
-      stopping.abort(new BitrixError('NETWORK', 'The queue stopped.', { transient: true }));
+      // What has not been answered gives up: a send parked in the limiter never leaves.
+      abort.abort(new DOMException('The action queue stopped.', 'AbortError'));
       // Nothing changed in this tick may be lost at quit.
       flush();
       if (timer !== null) clock.clearTimeout(timer);

@@ -37,16 +37,31 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+/** A 0 ms timer of {@link systemClock}. */
+class NextTurn {
+  constructor(readonly immediate: ReturnType<typeof setImmediate>) {}
+}
+
 /** The real clock. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {
+    // 0 ms means the next turn of the event loop: Node's setTimeout(fn, 0) waits at least 1 ms
+    // (a lone toggle's batch window), setImmediate runs right after the pending I/O.
+    if (!(ms > 0)) {
+      const i = setImmediate(fn);
+      i.unref?.();
+      return new NextTurn(i);
+    }
     const t = setTimeout(fn, ms);
     // A pending retry or poll must never keep the process alive on its own.
     t.unref?.();
     return t;
   },
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  clearTimeout: (h) => {
+    if (h instanceof NextTurn) clearImmediate(h.immediate);
+    else clearTimeout(h as ReturnType<typeof setTimeout>);
+  },
 };
 
 /** Structured log sink. Every implementation must pass messages and meta through `redact()`. */

@@ -326,7 +326,8 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       try {
         // Awaited only when there is something to wait for: each await costs the call µs (bench/results.md).
         if (auth.beforeCall) await auth.beforeCall();
-        if (callOpts.signal || !limiter.tryTake?.()) await limiter.take(callOpts.signal);
+        if (callOpts.signal?.aborted) throw callOpts.signal.reason;
+        if (!limiter.tryTake?.()) await limiter.take(callOpts.signal);
         token = auth.accessToken();
         const a = await attempt(method, params, token, callOpts);
         if (a.kind === 'ok') return a.result as T;

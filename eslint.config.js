@@ -3,6 +3,11 @@ import ts from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
+// The app never imports the dev tools (design.md §5): the preview and the fake portal live in dev/ and are not shipped.
+const NO_DEV_IMPORTS = { group: ['**/dev/**'], message: 'src/ must not import the preview or the fake portal (dev/).' };
+
+const NO_ELECTRON = { name: 'electron', message: 'Only src/main/electron/ and src/preload/ may import electron.' };
+
 export default ts.config(
   {
     ignores: [
@@ -38,12 +43,18 @@ export default ts.config(
   // Electron stays at the edges (design.md §1): no electron import in the core, shared code or the popup.
   {
     files: ['src/main/core/**', 'src/shared/**', 'src/renderer/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'Only src/main/electron/ and src/preload/ may import electron.' }] },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_ELECTRON] }] },
+  },
+  // The shipped code never imports the dev tools; tests beside the code may use them.
+  {
+    files: ['src/main/core/**', 'src/shared/**', 'src/renderer/**'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_ELECTRON], patterns: [NO_DEV_IMPORTS] }] },
+  },
+  {
+    files: ['src/main/electron/**', 'src/preload/**', 'src/main/index.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_DEV_IMPORTS] }] },
   },
   // Raw ipcRenderer only in the preload (GitHub Desktop's rule).
   {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ViewState } from '../src/shared/types';
-import { generateDialogs } from '../tests/fake-portal/server';
+import { generateDialogs } from '../dev/fake-portal/server';
 import { steerableClock } from '../tests/support/fake-clock';
 import { buildRigCore, startCoreRig } from './core-rig';
 import { SEEDS, startBenchPortal, type BenchPortal } from './portal';

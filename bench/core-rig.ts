@@ -1,6 +1,6 @@
 /**
  * The real main-process core, built by createNodeCore as the browser preview
- * builds it (scripts/web.ts): real storage (conf in a temp dir), an AES secret box,
+ * builds it (dev/preview/web.ts): real storage (conf in a temp dir), an AES secret box,
  * the real REST client over HTTP, and the preview's stand-ins for the
  * Electron-only ports. Signed in to a fake portal with its webhook, through
  * the same `signInWithWebhook` intent the popup uses.
@@ -14,7 +14,7 @@ import { createNodeCore } from '../src/main/core/create-node-core';
 import type { KeyValueStore } from '../src/main/core/ports';
 import { silentLogger } from '../src/main/core/redact';
 import type { ViewState } from '../src/shared/types';
-import { createPreviewPorts } from '../scripts/web-ports';
+import { createPreviewPorts } from '../dev/preview/web-ports';
 import { steerableClock, type SteerableClock } from '../tests/support/fake-clock';
 
 /** A running core and what the bench needs to drive it. */

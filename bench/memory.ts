@@ -9,7 +9,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startCoreRig } from './core-rig';
-import { generateDialogs } from '../tests/fake-portal/server';
+import { generateDialogs } from '../dev/fake-portal/server';
 import { SEEDS, startBenchPortal, type BenchPortal } from './portal';
 
 /** The stated bound: the heap may not grow more than this over the run. */

@@ -1,6 +1,6 @@
 /**
  * The popup in Chromium, end to end: the built popup (out/renderer) served by the
- * real preview bridge (scripts/web-server.ts) in this process, over the real
+ * real preview bridge (dev/preview/web-server.ts) in this process, over the real
  * core signed in to a fake portal (rate limit off: the network is not the
  * subject here), in Debian's Chromium driven by Playwright.
  *
@@ -25,8 +25,8 @@
 import { randomBytes } from 'node:crypto';
 import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../playwright.config';
-import { generateDialogs } from '../tests/fake-portal/server';
-import { startPreviewServer } from '../scripts/web-server';
+import { generateDialogs } from '../dev/fake-portal/server';
+import { startPreviewServer } from '../dev/preview/web-server';
 import { packagedRendererDir } from '../scripts/renderer-out';
 import { startCoreRig } from './core-rig';
 import { startBenchPortal } from './portal';

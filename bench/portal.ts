@@ -2,7 +2,7 @@
  * Fake portals for the bench: one per workload, so every workload starts
  * with a fresh leaky bucket (2/s, burst 50 — the portal's real limiter).
  */
-import { generateDialogs, startFakePortal, type FakePortal, type SeedDialog } from '../tests/fake-portal/server';
+import { generateDialogs, startFakePortal, type FakePortal, type SeedDialog } from '../dev/fake-portal/server';
 
 /** A pinned private dialog of {@link SEEDS.recent300pinned40} (index 7: pinned, not a chat, not the first pinned one the toggle workload uses). */
 export const MUTED_PRIVATE_ID = 1007;

@@ -218,7 +218,7 @@ export function resultsMarkdown(r: BenchResults): string {
   return `# Benchmark results
 
 Written by \`npm run bench\` (bench/run.ts) on ${r.date}; the whole run took ${ms(r.totalMs)}.
-Everything ran in one Node process against the fake portal (tests/fake-portal) with its real leaky
+Everything ran in one Node process against the fake portal (dev/fake-portal) with its real leaky
 bucket (${PORTAL_BUCKET.ratePerSec}/s, burst ${PORTAL_BUCKET.burst}), a fresh portal — so a fresh bucket — per workload;
 ratios compare figures measured side by side in this run.
 
@@ -265,7 +265,7 @@ ${markdownTable(r)}
   AbortController + timer (the timeout any robust client needs), rotated call by call; rate limit off;
   medians. On Node 20, fetch charges every request that carries an abort signal (undici registers a listener,
   a WeakRef and a finalizer per request); that part is the "fetch+timeout" floor.
-- **Popup**: the built popup (out/renderer, what electron-builder packages) served by the real preview bridge (scripts/web-server.ts) in this
+- **Popup**: the built popup (out/renderer, what electron-builder packages) served by the real preview bridge (dev/preview/web-server.ts) in this
   process over the real core and a fake portal (rate limit off). For N pinned, the portal pins N dialogs and
   the core reloads; in the page an init script times from the state event's creation (\`timeStamp\` of the
   server-sent event, before the bridge parses it) to all N rows in the DOM and to the next

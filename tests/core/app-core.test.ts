@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakePortal, generateDialogs, type FakePortal } from '../fake-portal/server';
-import type { SeedDialog } from '../fake-portal/types';
+import { startFakePortal, generateDialogs, type FakePortal } from '../../dev/fake-portal/server';
+import type { SeedDialog } from '../../dev/fake-portal/types';
 import { deliveredUnread, makeCore, toggleRequests, type Harness } from './harness';
 import { until } from '../support/wait';
 

@@ -6,7 +6,7 @@
 import type { AppCoreOptions } from '../../src/main/core/app-core';
 import type { Clock } from '../../src/main/core/ports';
 import { silentLogger } from '../../src/main/core/redact';
-import type { FakePortal } from '../fake-portal/server';
+import type { FakePortal } from '../../dev/fake-portal/server';
 import { buildRealCore, type RealCore } from '../support/real-core';
 import { fakeRegistrar } from './helpers';
 

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakePortal, generateDialogs, type FakePortal } from '../fake-portal/server';
+import { startFakePortal, generateDialogs, type FakePortal } from '../../dev/fake-portal/server';
 import type { AccountSummary } from '../../src/shared/types';
 import { createAccountStore } from '../../src/main/core/storage/accounts';
 import { deliveredUnread, makeCore, type Harness } from './harness';

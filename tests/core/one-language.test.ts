@@ -12,7 +12,7 @@ vi.mock('electron', async () => (await import('../mocks/electron')).electronModu
 import type { SettingsView, ViewState } from '../../src/shared/types';
 import { createTray } from '../../src/main/electron/tray';
 import { drawTrayIcon } from '../../src/main/electron/tray-icon/glyph';
-import { startFakePortal, type FakePortal } from '../fake-portal/server';
+import { startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import { FakeTray, resetElectronMock } from '../mocks/electron';
 import { fakeClock } from '../support/fake-clock';
 import { until } from '../support/wait';

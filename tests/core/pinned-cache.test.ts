@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakePortal, type FakePortal } from '../fake-portal/server';
-import type { SeedDialog } from '../fake-portal/types';
+import { startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
+import type { SeedDialog } from '../../dev/fake-portal/types';
 import { deliveredUnread, makeCore, type Harness } from './harness';
 import { until } from '../support/wait';
 

@@ -12,7 +12,7 @@ import { createActionQueue } from '../../src/main/core/actions';
 import { createBitrixClient } from '../../src/main/core/bitrix/client';
 import { createLeakyBucket } from '../../src/main/core/bitrix/limiter';
 import { fakeClock, flush } from '../support/fake-clock';
-import { generateDialogs, startFakePortal, type FakePortal } from '../fake-portal/server';
+import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import { memoryStore } from './helpers';
 
 let portal: FakePortal | null = null;

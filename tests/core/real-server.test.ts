@@ -10,8 +10,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOAuthFlow } from '../../src/main/core/auth/oauth';
 import type { FetchLike } from '../../src/main/core/ports';
-import { generateDialogs, startFakePortal, type FakePortal } from '../fake-portal/server';
-import type { FakePortalOptions, SeedDialog } from '../fake-portal/types';
+import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
+import type { FakePortalOptions, SeedDialog } from '../../dev/fake-portal/types';
 import { fakeClock } from '../support/fake-clock';
 import { freePort } from '../support/free-port';
 import { until } from '../support/wait';

@@ -3,8 +3,8 @@
  * fake clock driving the core's timers and the real fake portal answering.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakePortal, type FakePortal } from '../fake-portal/server';
-import type { SeedDialog } from '../fake-portal/types';
+import { startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
+import type { SeedDialog } from '../../dev/fake-portal/types';
 import { fakeClock } from '../support/fake-clock';
 import { deliveredUnread, makeCore, type Harness } from './harness';
 import { until } from '../support/wait';

@@ -1,7 +1,7 @@
 /**
  * End-to-end fixtures: the fake portal started in the test process (so a
  * test can inspect `portal.callsTo('im.recent.unread')`), and the REAL
- * preview (`scripts/web.ts`: real core, real storage, real bridge) started
+ * preview (`dev/preview/web.ts`: real core, real storage, real bridge) started
  * as a child process on a free port with a fresh data dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
-import { startFakePortal, type FakePortal, type FakePortalOptions } from '../fake-portal/server';
-import type { PreviewRecords } from '../../scripts/web-ports';
+import { startFakePortal, type FakePortal, type FakePortalOptions } from '../../dev/fake-portal/server';
+import type { PreviewRecords } from '../../dev/preview/web-ports';
 import { packagedRendererDir } from '../../scripts/renderer-out';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** A running `scripts/web.ts`. */
+/** A running `dev/preview/web.ts`. */
 export interface Preview {
   /** The printed URL (token included). */
   url: string;
@@ -30,13 +30,13 @@ export interface Preview {
   stop(): Promise<void>;
 }
 
-/** Starts `scripts/web.ts` and waits for its `Popup preview:` line. */
+/** Starts `dev/preview/web.ts` and waits for its `Popup preview:` line. */
 export async function startPreview(env: Record<string, string | undefined> = {}): Promise<Preview> {
   if (!existsSync(join(packagedRendererDir(), 'index.html'))) {
     throw new Error('Build the app first: npx electron-vite build (npm run test:e2e does it).');
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'b24ut-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/web.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'dev/preview/web.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -53,7 +53,10 @@ export async function startPreview(env: Record<string, string | undefined> = {})
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((ok, fail) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error(`scripts/web.ts did not print its URL in 20 s.\n${stderr}`)), 20_000);
+    const timer = setTimeout(
+      () => fail(new Error(`dev/preview/web.ts did not print its URL in 20 s.\n${stderr}`)),
+      20_000,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^Popup preview: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(out);
@@ -64,7 +67,7 @@ export async function startPreview(env: Record<string, string | undefined> = {})
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`scripts/web.ts exited (${code}) before printing its URL.\n${stderr}`));
+      fail(new Error(`dev/preview/web.ts exited (${code}) before printing its URL.\n${stderr}`));
     });
   });
   const origin = new URL(url).origin;

@@ -1,4 +1,4 @@
-import { generateDialogs } from '../fake-portal/server';
+import { generateDialogs } from '../../dev/fake-portal/server';
 import { test, expect, unreadCalls } from './fixtures';
 
 test.use({

@@ -1,5 +1,5 @@
 import { test, expect, unreadCalls } from './fixtures';
-import type { FakePortal } from '../fake-portal/server';
+import type { FakePortal } from '../../dev/fake-portal/server';
 
 /** DIALOG_IDs of the pinned dialogs that count as unread now (mark or counter). */
 function unreadIds(portal: FakePortal, titleFilter = ''): string[] {

@@ -1,4 +1,4 @@
-import { startFakePortal, type FakePortal } from '../fake-portal/server';
+import { startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import { test, expect, unreadCalls } from './fixtures';
 
 /** A second portal with its own dialogs, started next to the fixture's. */

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packagedRendererDir } from '../../scripts/renderer-out';
-import { injectBridge } from '../../scripts/web-server';
+import { injectBridge } from '../../dev/preview/web-server';
 import { test, expect } from './fixtures';
 
 test('the preview serves the packaged index.html and bundle byte for byte', async ({ app }) => {

@@ -18,8 +18,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INVOKE_NAMES } from '../../src/shared/ipc';
-import { startFakePortal } from '../fake-portal/server';
-import type { FakePortal } from '../fake-portal/types';
+import { startFakePortal } from '../../dev/fake-portal/server';
+import type { FakePortal } from '../../dev/fake-portal/types';
 import { electronSkipReason, packagedExecutable } from './electron-binary';
 
 const skipReason = electronSkipReason();

@@ -13,8 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateDialogs, startFakePortal, type FakePortal } from '../fake-portal/server';
-import type { FakePortalOptions } from '../fake-portal/types';
+import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
+import type { FakePortalOptions } from '../../dev/fake-portal/types';
 import {
   deliveriesOf,
   formatTable,

@@ -9,7 +9,7 @@ import type { AppCoreOptions } from '../../src/main/core/app-core';
 import type { FetchLike, SecretBox } from '../../src/main/core/ports';
 import { createLogger } from '../../src/main/core/redact';
 import type { AccountSummary } from '../../src/shared/types';
-import type { FakePortal, RecordedCall } from '../fake-portal/server';
+import type { FakePortal, RecordedCall } from '../../dev/fake-portal/server';
 import { freePort } from '../support/free-port';
 import { buildRealCore, type RealCore } from '../support/real-core';
 import { sleep, until } from '../support/wait';

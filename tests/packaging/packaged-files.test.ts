@@ -82,8 +82,8 @@ beforeAll(() => {
   plant(proj, 'out/renderer/assets/app.js.map', '{"version":3}');
   plant(proj, 'out/web/index.html', '<p>browser preview</p>');
   plant(proj, 'out/main/dialogs.test.js');
-  plant(proj, 'tests/fake-portal/server.ts');
-  plant(proj, 'scripts/web.ts');
+  plant(proj, 'dev/fake-portal/server.ts');
+  plant(proj, 'dev/preview/web.ts');
   plant(proj, 'bench/run.ts');
   plant(proj, 'src/main/index.ts');
   plant(proj, 'out/main/fake-portal/seed.js');

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { INVOKE_NAMES, type InvokeName } from '../../src/shared/ipc';
 import { isKnownErrorCode } from '../../src/shared/errors';
 import type { Result } from '../../src/shared/result';
-import { generateDialogs, startFakePortal, type FakePortal } from '../fake-portal/server';
+import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import { openCore, signInWebhook, type CoreHandle } from '../fault/harness';
 import { sleep, until } from '../support/wait';
 

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/electron/security';
 import { parseDialogId } from '../../src/shared/dialog-id';
-import { generateDialogs, startFakePortal, type FakePortal } from '../fake-portal/server';
+import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import { openCore, signInWebhook, type CoreHandle } from '../fault/harness';
 
 // security.ts imports electron: the typed test double stands in (the real module would try to download a binary).

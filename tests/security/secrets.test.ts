@@ -18,8 +18,8 @@ import { filesUnder } from '../../scripts/files-under';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateDialogs, startFakePortal, type FakePortal } from '../fake-portal/server';
-import type { FakePortalOptions } from '../fake-portal/types';
+import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
+import type { FakePortalOptions } from '../../dev/fake-portal/types';
 import type { FetchLike } from '../../src/main/core/ports';
 import { createLogger, redact } from '../../src/main/core/redact';
 import { createBitrixClient } from '../../src/main/core/bitrix/client';
@@ -293,9 +293,9 @@ describe('every output path masks secrets fed through it', () => {
   });
 
   it("the browser preview's bridge answers and streams no secret", async () => {
-    const bridgeFile = join(process.cwd(), 'scripts/web-server.ts');
+    const bridgeFile = join(process.cwd(), 'dev/preview/web-server.ts');
     if (!existsSync(bridgeFile)) {
-      console.log('scripts/web-server.ts not present: preview bridge not checked');
+      console.log('dev/preview/web-server.ts not present: preview bridge not checked');
       return;
     }
     type Bridge = {

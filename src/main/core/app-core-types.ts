@@ -1,6 +1,6 @@
 /**
  * What the composition root (src/main/index.ts) and the browser preview
- * (scripts/web.ts) get from the core. Implemented by app-core.ts.
+ * (dev/preview/web.ts) get from the core. Implemented by app-core.ts.
  */
 import type { EventMap, EventName, HandlerTable, InvokeName } from '../../shared/ipc';
 import type { Result } from '../../shared/result';

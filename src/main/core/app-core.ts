@@ -6,7 +6,7 @@
  * own module: notification decisions in notifications.ts, snooze scheduling
  * in snooze.ts, the view derivation in view.ts, hotkeys in hotkeys.ts. The
  * composition root (src/main/index.ts) and the browser preview
- * (scripts/web.ts) build it with {@link createAppCore} and talk to it only
+ * (dev/preview/web.ts) build it with {@link createAppCore} and talk to it only
  * through {@link AppCore}.
  */
 import { AUTH_LOST_CODES, explain, isKnownErrorCode, type ErrorCode, type Lang } from '../../shared/errors';

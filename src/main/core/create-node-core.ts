@@ -1,6 +1,6 @@
 /**
  * The one builder of the real core outside Electron: the browser preview
- * (scripts/web.ts), the benchmark (bench/core-rig.ts) and the integration
+ * (dev/preview/web.ts), the benchmark (bench/core-rig.ts) and the integration
  * tests (tests/support/real-core.ts) all build it here; src/main/index.ts
  * is the only other composition root. Real conf storage in `dir` (or a
  * given store), the AES secret box and, by default, the global fetch. The

@@ -1,7 +1,7 @@
 /**
  * Ports: the only way Electron (or a test, or the browser preview) reaches
  * the core. Implementations live in src/main/electron/ (the app),
- * scripts/web.ts (preview) and tests. Nothing in src/main/core imports
+ * dev/preview/web.ts (preview) and tests. Nothing in src/main/core imports
  * `electron`.
  */
 

@@ -16,7 +16,7 @@ import { systemClock } from '../core/ports';
 import { silentLogger } from '../core/redact';
 import { confFactory, openStore } from '../core/storage/store';
 import { createAesSecretBox } from '../core/storage/aes-secret-box';
-import { startFakePortal, type FakePortal } from '../../../tests/fake-portal/server';
+import { startFakePortal, type FakePortal } from '../../../dev/fake-portal/server';
 import { registerIpc } from './ipc';
 import { createPopupWindow } from './popup-window';
 import { serveTestRenderer } from '../../../tests/support/app-scheme';

@@ -11,7 +11,12 @@ import { parseWebhookUrl, verifyWebhook } from '../../../src/main/core/auth/webh
 import { createBitrixClient } from '../../../src/main/core/bitrix/client';
 import { BitrixError } from '../../../src/main/core/bitrix/types';
 import type { FetchLike } from '../../../src/main/core/ports';
-import { startFakePortal, generateDialogs, type FakePortal, type FakeTokenResponse } from '../../fake-portal/server';
+import {
+  startFakePortal,
+  generateDialogs,
+  type FakePortal,
+  type FakeTokenResponse,
+} from '../../../dev/fake-portal/server';
 import { freePort } from '../../support/free-port';
 
 let portal: FakePortal;

@@ -10,7 +10,7 @@ import { createLeakyBucket } from '../../../src/main/core/bitrix/limiter';
 import { createLogger } from '../../../src/main/core/redact';
 import { BitrixError, type BitrixClient } from '../../../src/main/core/bitrix/types';
 import type { FetchLike } from '../../../src/main/core/ports';
-import { startFakePortal, generateDialogs, type FakePortal } from '../../fake-portal/server';
+import { startFakePortal, generateDialogs, type FakePortal } from '../../../dev/fake-portal/server';
 
 let portal: FakePortal;
 let code: string;

@@ -2,7 +2,7 @@
  * `npm run web` / `npm run demo`: the real popup (out/renderer, the files
  * electron-builder packages) in a browser,
  * against the real core running in Node, through a token-protected bridge
- * on 127.0.0.1 (scripts/web-server.ts).
+ * on 127.0.0.1 (dev/preview/web-server.ts).
  *
  *   PORT            port to listen on (default 5199; 0 = any free port)
  *   B24UT_DATA_DIR  where settings, accounts and queued actions live
@@ -18,15 +18,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNodeCore } from '../src/main/core/create-node-core';
-import { systemClock } from '../src/main/core/ports';
-import { createLogger, redact } from '../src/main/core/redact';
-import { createAesSecretBox, loadOrCreateKeyFile } from '../src/main/core/storage/aes-secret-box';
+import { createNodeCore } from '../../src/main/core/create-node-core';
+import { systemClock } from '../../src/main/core/ports';
+import { createLogger, redact } from '../../src/main/core/redact';
+import { createAesSecretBox, loadOrCreateKeyFile } from '../../src/main/core/storage/aes-secret-box';
 import { createPreviewPorts } from './web-ports';
 import { startPreviewServer, type PreviewServer } from './web-server';
-import { packagedRendererDir } from './renderer-out';
+import { packagedRendererDir } from '../../scripts/renderer-out';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   // The fake portal lives in tests/ and is loaded only for --demo.
   let portal: { url: string; webhookUrl: string; close(): Promise<void> } | null = null;
   if (demo) {
-    const { startFakePortal } = await import('../tests/fake-portal/server');
+    const { startFakePortal } = await import('../fake-portal/server');
     const demoPort = Number(process.env.B24UT_DEMO_PORTAL_PORT ?? 0) || 0;
     portal = await startFakePortal({ seed: 'demo', port: demoPort });
     say(`Demo portal: ${portal.url}`);

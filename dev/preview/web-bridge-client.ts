@@ -10,7 +10,7 @@
  */
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { EVENT_NAMES, INVOKE_NAMES } from '../src/shared/ipc';
+import { EVENT_NAMES, INVOKE_NAMES } from '../../src/shared/ipc';
 
 /** Header that must carry the per-run token on every API call. */
 export const TOKEN_HEADER = 'x-b24ut-token';

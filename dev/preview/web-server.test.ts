@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { INVOKE_NAMES, type EventMap, type EventName } from '../src/shared/ipc';
-import type { Result } from '../src/shared/result';
+import { INVOKE_NAMES, type EventMap, type EventName } from '../../src/shared/ipc';
+import type { Result } from '../../src/shared/result';
 import { injectBridge, startPreviewServer, type BridgeCore, type PreviewServer } from './web-server';
 import { TOKEN_HEADER } from './web-bridge-client';
 

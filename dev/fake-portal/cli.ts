@@ -1,7 +1,7 @@
 /**
  * Runs the fake portal standalone, e.g. for a manual demo of the app:
  *
- *   npx tsx tests/fake-portal/cli.ts --seed demo [--port 8899] [--no-rate-limit]
+ *   npx tsx dev/fake-portal/cli.ts --seed demo [--port 8899] [--no-rate-limit]
  *     [--generate 300 --pinned 40] [--redirect-uri http://127.0.0.1:8000/]
  *     [--client-id local.x --client-secret s] [--webhook-code abc] [--access-ttl 3600]
  *
@@ -14,7 +14,7 @@ import { generateDialogs } from './seed';
 import { startFakePortal } from './server';
 import type { FakePortalOptions } from './types';
 
-const USAGE = `Usage: tsx tests/fake-portal/cli.ts [--seed demo|empty] [--port N] [--host 127.0.0.1]
+const USAGE = `Usage: tsx dev/fake-portal/cli.ts [--seed demo|empty] [--port N] [--host 127.0.0.1]
   [--generate N --pinned K] [--no-rate-limit] [--webhook-code CODE] [--webhook-user ID]
   [--client-id ID --client-secret SECRET] [--access-ttl SEC] [--redirect-uri URL]`;
 

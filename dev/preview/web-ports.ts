@@ -7,7 +7,7 @@
  *
  * Dev only (scripts/ is never packaged).
  */
-import type { Autostart, ExternalOpener, Notifier, PopupControl, ShortcutRegistrar } from '../src/main/core/ports';
+import type { Autostart, ExternalOpener, Notifier, PopupControl, ShortcutRegistrar } from '../../src/main/core/ports';
 
 /** What the stand-ins did, for tests. */
 export interface PreviewRecords {

@@ -4,8 +4,8 @@
  * (src/shared/api-factory.ts), over fetch + EventSource instead of IPC.
  * Dev only (scripts/ is never packaged).
  */
-import { createApi } from '../src/shared/api-factory';
-import type { EventName, InvokeName } from '../src/shared/ipc';
+import { createApi } from '../../src/shared/api-factory';
+import type { EventName, InvokeName } from '../../src/shared/ipc';
 
 /** Set at bundle time (esbuild `define`): the names, the per-run token and its header. */
 declare const __B24UT_BRIDGE__: { invoke: InvokeName[]; events: EventName[]; token: string; header: string };

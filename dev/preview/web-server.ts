@@ -13,8 +13,8 @@ import { readFile, realpath } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { EVENT_NAMES, type EventMap, type EventName } from '../src/shared/ipc';
-import type { Result } from '../src/shared/result';
+import { EVENT_NAMES, type EventMap, type EventName } from '../../src/shared/ipc';
+import type { Result } from '../../src/shared/result';
 import { bridgeClientSource, TOKEN_HEADER } from './web-bridge-client';
 
 /** What the bridge needs from the core (a subset of AppCore). */

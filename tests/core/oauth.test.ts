@@ -62,11 +62,13 @@ describe('OAuth sign-in through the core', () => {
     expect(deliveredUnread(p).sort()).toEqual(ids.map((id) => `${id}:Y`).sort());
 
     // Neither the client secret nor any token (old or rotated) sits in a file the app wrote.
-    const secret = createAccountStore({
+    const reopened = createAccountStore({
       store: h.deps.store,
       secretBox: h.deps.secretBox,
       memoryOnly: () => false,
-    }).secret(account.id);
+    });
+    await reopened.open();
+    const secret = reopened.secret(account.id);
     expect(secret).toMatchObject({ kind: 'oauth' });
     const oldRefresh = p.calls.find((c) => c.method === 'oauth/token')?.params['refresh_token'];
     expect(typeof oldRefresh).toBe('string');

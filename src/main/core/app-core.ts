@@ -203,10 +203,10 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       fetch: deps.fetch,
       clock,
       logger,
-      // Rotated tokens are written (encrypted) before the client uses them.
-      onTokens: (t) => {
+      // Rotated tokens are written (encrypted) before the client uses them: the client awaits this promise.
+      onTokens: async (t) => {
         if (!accounts.get(rec.id)) return;
-        accounts.setSecret(rec.id, {
+        await accounts.setSecret(rec.id, {
           ...secret,
           accessToken: t.accessToken,
           refreshToken: t.refreshToken,
@@ -569,7 +569,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     userName: string;
     secret: AccountSecret;
   }): Promise<AccountSummary> {
-    const rec = accounts.add(input);
+    const rec = await accounts.add(input);
     const r = runtime(rec.id);
     r.client = null; // a new secret: rebuild the client
     r.lastError = null;
@@ -748,7 +748,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     // Re-applied even when unchanged: saving again retries an accelerator another program has since released.
     if (patch.hotkeys !== undefined) applyHotkeys();
     if (prev.pollIntervalSec !== settings.pollIntervalSec) poller.reschedule();
-    if (prev.secretsInMemoryOnly !== settings.secretsInMemoryOnly) accounts.reconcileStorage();
+    if (prev.secretsInMemoryOnly !== settings.secretsInMemoryOnly) await accounts.reconcileStorage();
     if (prev.launchAtLogin !== settings.launchAtLogin) {
       try {
         await deps.autostart.setEnabled(settings.launchAtLogin);
@@ -803,6 +803,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   async function start(): Promise<void> {
     if (started) return;
     started = true;
+    // Every stored secret is decrypted once, here (safeStorage's async API); plaintext stays in memory.
+    await accounts.open();
     if (deps.storeRecovery) {
       addNotice({
         level: 'warning',

@@ -7,6 +7,7 @@ import type { Clock, KeyValueStore, SecretBox } from '../ports';
 import { accountIdFor, createAccountStore, type AccountSecret, type AccountStoreDeps } from './accounts';
 import { createAesSecretBox, memorySecretBox } from './aes-secret-box';
 import { createConfStore } from './store';
+import { gatedSecretBox } from '../../../../tests/support/gated-secret-box';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -256,6 +257,100 @@ describe('account store with encryption', () => {
     expect(accounts.secret(w.id)).toBeNull();
     expect((await restart(dir)).accounts.list()).toEqual([]);
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).not.toContain('cipher');
+  });
+});
+
+/** Lets started promise chains run (the box's encrypt calls begin); not a wait for "nothing happened". */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('async encryption (safeStorage encryptStringAsync / decryptStringAsync)', () => {
+  const rotated: AccountSecret = {
+    ...oauth,
+    accessToken: 'ACCESS2xxxxxxxxxxxxxxxx',
+    refreshToken: 'REFRESH2yyyyyyyyyyyyyyy',
+  };
+  const addOauth = (accounts: ReturnType<typeof setup>['accounts']) =>
+    accounts.add({ kind: 'oauth', origin: 'https://beta.bitrix24.ru', userId: 1, userName: 'Boris', secret: oauth });
+
+  it('slow encryption: a rotated token is on disk before setSecret resolves; a crash before that finds the previous record whole', async () => {
+    const gate = gatedSecretBox(createAesSecretBox(KEY));
+    const { dir, accounts } = setup({ secretBox: gate.box });
+    const o = await addOauth(accounts);
+    gate.hold();
+    let settled = false;
+    const written = accounts.setSecret(o.id, rotated).then(() => {
+      settled = true;
+    });
+    await turn();
+    expect(gate.waiting).toBe(1);
+    // Not resolved while the ciphertext is not on disk: the OAuth client must not use the new pair yet.
+    expect(settled).toBe(false);
+    // This process already answers with the newest secret (a client rebuilt now must not take the spent token).
+    expect(accounts.secret(o.id)).toEqual(rotated);
+    // A crash now (a new process over the same file): the previous record, whole, decryptable, still signed in.
+    const crashed = (await restart(dir)).accounts;
+    expect(crashed.secret(o.id)).toEqual(oauth);
+    expect(crashed.summary(o.id)).toMatchObject({ status: 'ok', secretStorage: 'encrypted' });
+    expect(allBytes(dir)).not.toContain(rotated.refreshToken);
+
+    gate.open();
+    await written;
+    expect(settled).toBe(true);
+    // From the moment it resolved, a crash restarts with the rotated token.
+    expect((await restart(dir)).accounts.secret(o.id)).toEqual(rotated);
+    for (const str of [rotated.refreshToken, rotated.accessToken]) expect(allBytes(dir)).not.toContain(str);
+  });
+
+  it('writes land in order: an older rotation that encrypts slower never overwrites a newer one', async () => {
+    const gate = gatedSecretBox(createAesSecretBox(KEY));
+    const { dir, accounts } = setup({ secretBox: gate.box });
+    const o = await addOauth(accounts);
+    gate.hold();
+    const third: AccountSecret = { ...rotated, refreshToken: 'REFRESH3zzzzzzzzzzzzzzz' };
+    const both = Promise.all([accounts.setSecret(o.id, rotated), accounts.setSecret(o.id, third)]);
+    await turn();
+    gate.open({ lastFirst: true });
+    await both;
+    expect((await restart(dir)).accounts.secret(o.id)).toEqual(third);
+  });
+
+  it('a sign-out while the rotated token is encrypting: nothing of the account comes back', async () => {
+    const gate = gatedSecretBox(createAesSecretBox(KEY));
+    const { dir, accounts } = setup({ secretBox: gate.box });
+    const o = await addOauth(accounts);
+    gate.hold();
+    const written = accounts.setSecret(o.id, rotated);
+    await turn();
+    accounts.remove(o.id);
+    gate.open();
+    await written;
+    expect(accounts.list()).toEqual([]);
+    expect(accounts.secret(o.id)).toBeNull();
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).not.toContain('cipher');
+  });
+
+  it('open() re-encrypts what safeStorage asks to (shouldReEncrypt after a key rotation)', async () => {
+    const oldKey = Buffer.alloc(32, 9);
+    const { dir, accounts, store } = setup({ secretBox: createAesSecretBox(oldKey) });
+    const o = await addOauth(accounts);
+    const before = readFileSync(store.path, 'utf8');
+    const after = await restart(dir, { secretBox: createAesSecretBox(KEY, [oldKey]) });
+    expect(after.accounts.secret(o.id)).toEqual(oauth);
+    expect(readFileSync(store.path, 'utf8')).not.toBe(before);
+    // The stored ciphertext is now under the new key alone.
+    const newKeyOnly = (await restart(dir, { secretBox: createAesSecretBox(KEY) })).accounts;
+    expect(newKeyOnly.secret(o.id)).toEqual(oauth);
+    expect(newKeyOnly.summary(o.id).status).toBe('ok');
+  });
+
+  it('before open() nothing is decrypted and nothing is marked; open() marks an undecryptable account at once', async () => {
+    const { dir, accounts } = setup();
+    const o = await addOauth(accounts);
+    const foreign = setup({ secretBox: createAesSecretBox(Buffer.alloc(32, 1)) }, dir).accounts;
+    expect(foreign.secret(o.id)).toBeNull();
+    expect(foreign.get(o.id)?.status).toBe('ok');
+    await foreign.open();
+    expect(foreign.get(o.id)?.status).toBe('needs-sign-in');
   });
 });
 

@@ -268,14 +268,21 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
     }
   };
 
-  /** Writes the in-memory secret of `id` where the policy wants it, if `still` holds for the record then. */
-  const persist = (id: string, still: (r: AccountRecord) => boolean = () => true): Promise<void> =>
+  /**
+   * Writes `secret` (by default the in-memory one) where the policy wants it,
+   * if `still` holds for the record then. Chained: an older secret's
+   * ciphertext lands before a newer one's, never after it.
+   */
+  const persist = (
+    id: string,
+    given?: AccountSecret,
+    still: (r: AccountRecord) => boolean = () => true,
+  ): Promise<void> =>
     serial(id, async () => {
-      const secret = secrets.get(id);
+      const secret = given ?? secrets.get(id);
       if (!secret || !read().some((r) => r.id === id && still(r))) return;
       const ref = await place(secret);
-      // Removed (or replaced) while encrypting: nothing of it may come back.
-      if (secrets.get(id) !== secret) return;
+      // Read after the await; removed (signed out) while encrypting: nothing of it may come back.
       const records = read();
       const rec = records.find((r) => r.id === id);
       if (!rec || !still(rec)) return;
@@ -300,7 +307,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
         announce(got.secret);
         secrets.set(r.id, got.secret);
         if (got.shouldReEncrypt) {
-          await persist(r.id, (x) => x.secret.storage === 'encrypted' && x.secret.cipher === cipher);
+          await persist(r.id, got.secret, (x) => x.secret.storage === 'encrypted' && x.secret.cipher === cipher);
         }
       }),
     );
@@ -422,7 +429,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
       // then the ciphertext, in order; store.set writes the file synchronously
       // (atomic rename), so when this resolves the rotated token is on disk.
       secrets.set(id, clean);
-      await persist(id);
+      await persist(id, clean);
     },
 
     setStatus(id, status) {

@@ -106,6 +106,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     clock,
     onSecret: registerSecret,
   });
+  // Every stored secret is decrypted once (safeStorage's async API), starting now; what needs a client awaits it.
+  const unlocked = accounts.open();
   const runtimes = new Map<string, AccountRuntime>();
   const limiters = new Map<string, Limiter>();
   const bus = createEventBus({ logger, state: () => computeState() });
@@ -281,6 +283,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   }
 
   async function loadAccount(id: string): Promise<void> {
+    await unlocked;
     const rec = accounts.get(id);
     const client = clientFor(id);
     if (!rec || !client) throw new CoreError('NOT_SIGNED_IN', explain('NOT_SIGNED_IN', lang()), { accountId: id });
@@ -334,6 +337,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   }
 
   async function pollAccount(id: string, kind: PollKind): Promise<PollKind> {
+    await unlocked;
     try {
       if (kind === 'counters') {
         const r = runtime(id);
@@ -803,8 +807,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   async function start(): Promise<void> {
     if (started) return;
     started = true;
-    // Every stored secret is decrypted once, here (safeStorage's async API); plaintext stays in memory.
-    await accounts.open();
+    await unlocked;
     if (deps.storeRecovery) {
       addNotice({
         level: 'warning',

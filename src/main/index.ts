@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 
   const opened = openAppStore();
   if (opened.recovery) logger.warn('store file was damaged and set aside', { backup: opened.recovery.backupPath });
-  const secretBox = createSafeStorageSecretBox();
+  const secretBox = await createSafeStorageSecretBox();
   const notifier = createNotifier();
 
   // The core needs a PopupControl before the window exists (the window needs the IPC handlers first).

@@ -4,7 +4,7 @@
  * AES secret box) with recording stand-ins for the Electron-only ports.
  */
 import type { AppCoreOptions } from '../../src/main/core/app-core';
-import type { Clock } from '../../src/main/core/ports';
+import type { Clock, FetchLike, SecretBox } from '../../src/main/core/ports';
 import { silentLogger } from '../../src/main/core/redact';
 import type { FakePortal } from '../../dev/fake-portal/server';
 import { buildRealCore, type RealCore } from '../support/real-core';
@@ -28,6 +28,10 @@ export function makeCore(
     /** Replaces the recording opener (e.g. to follow an OAuth authorize URL like a browser). */
     openExternal?: (url: string) => Promise<void>;
     locale?: string;
+    /** Replaces the AES secret box (e.g. a slow keyring). */
+    secretBox?: SecretBox;
+    /** Replaces the global fetch (e.g. to watch what goes out). */
+    fetch?: FetchLike;
   } = {},
 ): Harness {
   const opened: string[] = [];
@@ -40,6 +44,8 @@ export function makeCore(
     key: opts.key,
     clock: opts.clock,
     locale: opts.locale,
+    secretBox: opts.secretBox,
+    fetch: opts.fetch,
     options: { batchWindowMs: 20, ...opts.options },
     ports: {
       logger: silentLogger,

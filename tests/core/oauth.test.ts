@@ -2,7 +2,7 @@
  * OAuth sign-in through the core, end to end: the browser is a fetch that
  * follows the portal's redirect to the core's loopback listener.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakePortal, generateDialogs, type FakePortal } from '../../dev/fake-portal/server';
@@ -10,6 +10,13 @@ import type { AccountSummary } from '../../src/shared/types';
 import { createAccountStore } from '../../src/main/core/storage/accounts';
 import { deliveredUnread, makeCore, type Harness } from './harness';
 import { freePort } from '../support/free-port';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { createAesSecretBox } from '../../src/main/core/storage/aes-secret-box';
+import { createConfStore } from '../../src/main/core/storage/store';
+import type { FetchLike } from '../../src/main/core/ports';
+import { gatedSecretBox } from '../support/gated-secret-box';
 import { until } from '../support/wait';
 
 const portals: FakePortal[] = [];
@@ -19,7 +26,7 @@ afterEach(async () => {
   for (const p of portals.splice(0)) await p.close();
 });
 
-async function oauthSetup() {
+async function oauthSetup(more: Pick<Parameters<typeof makeCore>[0] & object, 'secretBox' | 'fetch'> = {}) {
   const port = await freePort();
   const p = await startFakePortal({
     seed: generateDialogs(40, { pinned: 20 }),
@@ -32,7 +39,7 @@ async function oauthSetup() {
   });
   portals.push(p);
   // The "browser": follows /oauth/authorize/ → 302 → the core's loopback listener.
-  const h = makeCore({ openExternal: async (url) => void (await fetch(url)).text() });
+  const h = makeCore({ openExternal: async (url) => void (await fetch(url)).text(), ...more });
   cores.push(h);
   const set = await h.core.dispatch('updateSettings', [{ oauthRedirectPort: port }]);
   expect(set.ok).toBe(true);
@@ -62,11 +69,13 @@ describe('OAuth sign-in through the core', () => {
     expect(deliveredUnread(p).sort()).toEqual(ids.map((id) => `${id}:Y`).sort());
 
     // Neither the client secret nor any token (old or rotated) sits in a file the app wrote.
-    const secret = createAccountStore({
+    const reopened = createAccountStore({
       store: h.deps.store,
       secretBox: h.deps.secretBox,
       memoryOnly: () => false,
-    }).secret(account.id);
+    });
+    await reopened.open();
+    const secret = reopened.secret(account.id);
     expect(secret).toMatchObject({ kind: 'oauth' });
     const oldRefresh = p.calls.find((c) => c.method === 'oauth/token')?.params['refresh_token'];
     expect(typeof oldRefresh).toBe('string');
@@ -76,6 +85,73 @@ describe('OAuth sign-in through the core', () => {
       const text = readFileSync(join(h.dir, f), 'utf8');
       for (const n of needles) expect(text).not.toContain(n);
     }
+  });
+
+  it('a slow keyring: the rotated pair is on disk before any call uses it, so a crash from then on restarts with a refresh token the portal accepts', async () => {
+    const key = randomBytes(32);
+    const gate = gatedSecretBox(createAesSecretBox(key));
+    // The store file as it was at the moment of each request (a crash right then leaves exactly this).
+    const sent: { body: string; file: string }[] = [];
+    let storePath = '';
+    const watching: FetchLike = (input, init) => {
+      if (storePath) sent.push({ body: String(init?.body ?? ''), file: readFileSync(storePath, 'utf8') });
+      return globalThis.fetch(input, init);
+    };
+    const { p, h } = await oauthSetup({ secretBox: gate.box, fetch: watching });
+    storePath = h.deps.store.path;
+    const done: (AccountSummary | null)[] = [];
+    h.core.on('oauthDone', (e) => done.push(e.account));
+    await h.core.dispatch('startOAuth', [
+      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
+    ]);
+    await until(() => done.length === 1 && h.core.state().dialogs.length > 0, 10_000, 'sign-in');
+    const acc = done[0]!.id;
+
+    p.expireAccessTokens();
+    gate.hold();
+    const id = h.core.state().dialogs[0]!.dialogId;
+    const toggled = h.core.dispatch('setUnread', [acc, id, true]);
+    await until(() => gate.waiting === 1, 10_000, 'the rotated pair to be encrypting');
+    expect(p.refreshCount()).toBe(1);
+    gate.open();
+    await toggled;
+    await until(() => h.core.state().pendingActions === 0, 10_000, 'the toggle to be delivered');
+    expect(deliveredUnread(p)).toEqual([`${id}:Y`]);
+
+    // The rotated pair, as this process holds it.
+    const live = createAccountStore({
+      store: h.deps.store,
+      secretBox: createAesSecretBox(key),
+      memoryOnly: () => false,
+    });
+    await live.open();
+    const rotated = live.secret(acc);
+    if (rotated?.kind !== 'oauth') throw new Error('expected the OAuth secret');
+
+    // Crash at the first request that relies on the rotated access token: restart over the file as it was then.
+    const first = sent.find((s) => s.body.includes(rotated.accessToken));
+    expect(first, 'a request with the rotated access token').toBeDefined();
+    const crashDir = mkdtempSync(join(tmpdir(), 'b24-crash-'));
+    onTestFinished(() => rmSync(crashDir, { recursive: true, force: true }));
+    writeFileSync(join(crashDir, 'config.json'), first!.file);
+    const afterCrash = createAccountStore({
+      store: createConfStore(crashDir),
+      secretBox: createAesSecretBox(key),
+      memoryOnly: () => false,
+    });
+    await afterCrash.open();
+    expect(afterCrash.summary(acc).status).toBe('ok');
+    const restored = afterCrash.secret(acc);
+    expect(restored).toMatchObject({ refreshToken: rotated.refreshToken });
+    // ...and the portal accepts it (the old one is spent: rotation).
+    const grant = new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: p.oauth.clientId,
+      client_secret: p.oauth.clientSecret,
+      refresh_token: rotated.refreshToken,
+    });
+    const res = await fetch(`${p.url}/oauth/token/?${grant.toString()}`);
+    expect(((await res.json()) as { access_token?: string }).access_token).toEqual(expect.any(String));
   });
 
   it('a revoked refresh token signs the account out cleanly and keeps its queue', async () => {

@@ -869,7 +869,9 @@ function isPlausibleAccelerator(a: string): boolean {
  * `safeStorage`. Set `available`/`backend` to model a machine; the cipher is a reversible fake.
  * Electron 45 has the async API (isAsyncEncryptionAvailable, encryptStringAsync, decryptStringAsync;
  * electron.d.ts) and marks the sync calls deprecated; {@link FakeSafeStorage.removeSyncApi} models a
- * later Electron without them (the issue's "removed in 46").
+ * later Electron without them (the issue's "removed in 46"). `keyVersion` models a key rotation:
+ * data encrypted under an older key still decrypts, and `decryptStringAsync` then says
+ * `shouldReEncrypt: true` (electron.d.ts: "the key has been rotated or a new key is available").
  */
 export class FakeSafeStorage implements Pick<
   Electron.SafeStorage,
@@ -883,6 +885,8 @@ export class FakeSafeStorage implements Pick<
 > {
   available = true;
   backend: ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> = 'gnome_libsecret';
+  /** The prefix of new ciphertext, like Chromium's OSCrypt version tag; set `'v11'` to rotate the key. */
+  keyVersion: 'v10' | 'v11' = 'v10';
   isEncryptionAvailable(): boolean {
     return this.available;
   }
@@ -896,7 +900,8 @@ export class FakeSafeStorage implements Pick<
     return FakeSafeStorage.prototype.encryptString.call(this, plainText);
   }
   async decryptStringAsync(encrypted: Buffer): Promise<Electron.DecryptStringAsyncReturnValue> {
-    return { shouldReEncrypt: false, result: FakeSafeStorage.prototype.decryptString.call(this, encrypted) };
+    const result = FakeSafeStorage.prototype.decryptString.call(this, encrypted);
+    return { shouldReEncrypt: encrypted.subarray(0, 3).toString() !== this.keyVersion, result };
   }
   /** Drops the synchronous calls, as an Electron without them would not have them at all. */
   removeSyncApi(): void {
@@ -911,14 +916,14 @@ export class FakeSafeStorage implements Pick<
         'Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.',
       );
     // "v10" like Chromium's OSCrypt prefix, then the bytes XOR-ed so the plaintext is not visible.
-    return Buffer.concat([Buffer.from('v10'), Buffer.from(plainText, 'utf8').map((b) => b ^ 0x5a)]);
+    return Buffer.concat([Buffer.from(this.keyVersion), Buffer.from(plainText, 'utf8').map((b) => b ^ 0x5a)]);
   }
   decryptString(encrypted: Buffer): string {
     if (!this.available)
       throw new Error(
         'Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.',
       );
-    if (encrypted.subarray(0, 3).toString() !== 'v10') {
+    if (!/^v1[01]$/.test(encrypted.subarray(0, 3).toString())) {
       throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     }
     return Buffer.from(encrypted.subarray(3).map((b) => b ^ 0x5a)).toString('utf8');

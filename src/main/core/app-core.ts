@@ -101,6 +101,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     clock,
     onSecret: registerSecret,
   });
+  // Every stored secret is decrypted once (safeStorage's async API), starting now; what needs a client awaits it.
+  const unlocked = accounts.open();
   const runtimes = new Map<string, AccountRuntime>();
   const limiters = new Map<string, Limiter>();
   const bus = createEventBus({ logger, state: () => computeState() });
@@ -198,10 +200,10 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       fetch: deps.fetch,
       clock,
       logger,
-      // Rotated tokens are written (encrypted) before the client uses them.
-      onTokens: (t) => {
+      // Rotated tokens are written (encrypted) before the client uses them: the client awaits this promise.
+      onTokens: async (t) => {
         if (!accounts.get(rec.id)) return;
-        accounts.setSecret(rec.id, {
+        await accounts.setSecret(rec.id, {
           ...secret,
           accessToken: t.accessToken,
           refreshToken: t.refreshToken,
@@ -276,6 +278,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   }
 
   async function loadAccount(id: string): Promise<void> {
+    await unlocked;
     const rec = accounts.get(id);
     const client = clientFor(id);
     if (!rec || !client) throw new CoreError('NOT_SIGNED_IN', explain('NOT_SIGNED_IN', lang()), { accountId: id });
@@ -329,6 +332,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   }
 
   async function pollAccount(id: string, kind: PollKind): Promise<PollKind> {
+    await unlocked;
     try {
       if (kind === 'counters') {
         const r = runtime(id);
@@ -558,7 +562,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     userName: string;
     secret: AccountSecret;
   }): Promise<AccountSummary> {
-    const rec = accounts.add(input);
+    const rec = await accounts.add(input);
     const r = runtime(rec.id);
     r.client = null; // a new secret: rebuild the client
     r.lastError = null;
@@ -738,7 +742,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     // Re-applied even when unchanged: saving again retries an accelerator another program has since released.
     if (patch.hotkeys !== undefined) applyHotkeys();
     if (prev.pollIntervalSec !== settings.pollIntervalSec) poller.reschedule();
-    if (prev.secretsInMemoryOnly !== settings.secretsInMemoryOnly) accounts.reconcileStorage();
+    if (prev.secretsInMemoryOnly !== settings.secretsInMemoryOnly) await accounts.reconcileStorage();
     if (prev.launchAtLogin !== settings.launchAtLogin) {
       try {
         await deps.autostart.setEnabled(settings.launchAtLogin);
@@ -793,6 +797,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
   async function start(): Promise<void> {
     if (started) return;
     started = true;
+    await unlocked;
     if (deps.storeRecovery) {
       addNotice({
         level: 'warning',

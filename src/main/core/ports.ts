@@ -5,14 +5,29 @@
  * `electron`.
  */
 
-/** Encrypts secrets for storage (Electron's safeStorage in the app). */
+/** What {@link SecretBox.decrypt} resolves with (the shape of Electron's `decryptStringAsync`). */
+export interface DecryptedSecret {
+  /** The plaintext. */
+  result: string;
+  /**
+   * The key was rotated or a better one is available (Electron's `shouldReEncrypt`):
+   * encrypt `result` again and store the new ciphertext.
+   */
+  shouldReEncrypt: boolean;
+}
+
+/**
+ * Encrypts secrets for storage (Electron's async safeStorage in the app).
+ * Asynchronous like Electron's `encryptStringAsync`/`decryptStringAsync`;
+ * availability is decided once, when the box is created.
+ */
 export interface SecretBox {
   /** False where the OS has no keyring (Linux `basic_text`): then secrets stay in memory only. */
   readonly encryptionAvailable: boolean;
-  /** Returns base64 ciphertext. Throws when encryption is unavailable. */
-  encrypt(plain: string): string;
-  /** Reverses {@link encrypt}. Throws on tampered or foreign ciphertext. */
-  decrypt(cipherBase64: string): string;
+  /** Resolves with base64 ciphertext. Rejects when encryption is unavailable. */
+  encrypt(plain: string): Promise<string>;
+  /** Reverses {@link encrypt}. Rejects on tampered or foreign ciphertext. */
+  decrypt(cipherBase64: string): Promise<DecryptedSecret>;
 }
 
 /**

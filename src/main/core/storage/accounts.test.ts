@@ -7,6 +7,7 @@ import type { Clock, KeyValueStore, SecretBox } from '../ports';
 import { accountIdFor, createAccountStore, type AccountSecret, type AccountStoreDeps } from './accounts';
 import { createAesSecretBox, memorySecretBox } from './aes-secret-box';
 import { createConfStore } from './store';
+import { gatedSecretBox } from '../../../../tests/support/gated-secret-box';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -57,22 +58,24 @@ function setup(over: Partial<AccountStoreDeps> = {}, dir = tempDir()) {
   return { dir, store, registered, accounts: createAccountStore(deps), deps };
 }
 
-/** A fresh process over the same folder ("restart"). */
-function restart(dir: string, over: Partial<AccountStoreDeps> = {}) {
-  return setup(over, dir);
+/** A fresh process over the same folder ("restart"): the store is opened (its secrets decrypted) like the core's start does. */
+async function restart(dir: string, over: Partial<AccountStoreDeps> = {}) {
+  const s = setup(over, dir);
+  await s.accounts.open();
+  return s;
 }
 
 describe('account store with encryption', () => {
-  it('round-trips accounts through a real conf file that never holds a secret in plaintext', () => {
+  it('round-trips accounts through a real conf file that never holds a secret in plaintext', async () => {
     const { dir, accounts, store } = setup();
-    const w = accounts.add({
+    const w = await accounts.add({
       kind: 'webhook',
       origin: 'https://acme.bitrix24.ru/',
       userId: 7,
       userName: 'Anna',
       secret: webhook,
     });
-    const o = accounts.add({
+    const o = await accounts.add({
       kind: 'oauth',
       origin: 'https://beta.bitrix24.ru',
       userId: 1,
@@ -94,7 +97,7 @@ describe('account store with encryption', () => {
     for (const s of SECRET_STRINGS) expect(allBytes(dir)).not.toContain(s);
     expect(allBytes(dir)).not.toContain('/rest/7/');
 
-    const later = restart(dir).accounts;
+    const later = (await restart(dir)).accounts;
     expect(later.list().map((a) => a.id)).toEqual([w.id, o.id]);
     expect(later.secret(w.id)).toEqual(webhook);
     expect(later.secret(o.id)).toEqual(oauth);
@@ -110,17 +113,23 @@ describe('account store with encryption', () => {
     });
   });
 
-  it('summaries carry no secret', () => {
+  it('summaries carry no secret', async () => {
     const { accounts } = setup();
-    accounts.add({ kind: 'oauth', origin: 'https://beta.bitrix24.ru', userId: 1, userName: 'Boris', secret: oauth });
+    await accounts.add({
+      kind: 'oauth',
+      origin: 'https://beta.bitrix24.ru',
+      userId: 1,
+      userName: 'Boris',
+      secret: oauth,
+    });
     const text = JSON.stringify(accounts.summaries());
     for (const s of SECRET_STRINGS) expect(text).not.toContain(s);
     expect(text).not.toContain('cipher');
   });
 
-  it('registers every secret string it stores or loads with the redactor', () => {
+  it('registers every secret string it stores or loads with the redactor', async () => {
     const { dir, accounts, registered } = setup();
-    const w = accounts.add({
+    const w = await accounts.add({
       kind: 'webhook',
       origin: 'https://acme.bitrix24.ru',
       userId: 7,
@@ -128,24 +137,26 @@ describe('account store with encryption', () => {
       secret: webhook,
     });
     expect(registered).toEqual([webhook.url, WEBHOOK_CODE]);
-    const later = restart(dir);
+    // A restart decrypts (loads) every secret when the store is opened, and registers each once.
+    const later = setup({}, dir);
     expect(later.registered).toEqual([]);
-    later.accounts.secret(w.id);
+    await later.accounts.open();
     expect(later.registered).toEqual([webhook.url, WEBHOOK_CODE]);
     later.accounts.secret(w.id);
+    await later.accounts.open();
     expect(later.registered).toHaveLength(2);
   });
 
-  it('gives the same person on the same portal the same id, replacing the record', () => {
+  it('gives the same person on the same portal the same id, replacing the record', async () => {
     const { accounts } = setup();
-    const first = accounts.add({
+    const first = await accounts.add({
       kind: 'webhook',
       origin: 'https://acme.bitrix24.ru',
       userId: 7,
       userName: 'Anna',
       secret: webhook,
     });
-    accounts.add({
+    await accounts.add({
       kind: 'webhook',
       origin: 'https://other.bitrix24.ru',
       userId: 7,
@@ -154,7 +165,7 @@ describe('account store with encryption', () => {
     });
     accounts.setStatus(first.id, 'needs-sign-in');
     const newUrl = 'https://acme.bitrix24.ru/rest/7/n3wc0de/';
-    const again = accounts.add({
+    const again = await accounts.add({
       kind: 'webhook',
       origin: 'https://ACME.bitrix24.ru',
       userId: 7,
@@ -171,9 +182,9 @@ describe('account store with encryption', () => {
     expect(first.id).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
-  it('persists a rotated token before returning', () => {
+  it('persists a rotated token before its promise resolves', async () => {
     const { dir, accounts, store } = setup();
-    const o = accounts.add({
+    const o = await accounts.add({
       kind: 'oauth',
       origin: 'https://beta.bitrix24.ru',
       userId: 1,
@@ -185,44 +196,41 @@ describe('account store with encryption', () => {
       accessToken: 'ACCESS2xxxxxxxxxxxxxxxx',
       refreshToken: 'REFRESH2yyyyyyyyyyyyyyy',
     };
-    accounts.setSecret(o.id, rotated);
-    // Synchronously on disk: read the raw file right away and decrypt what it holds.
+    await accounts.setSecret(o.id, rotated);
+    // On disk once resolved: read the raw file right away and decrypt what it holds.
     const onDisk = JSON.parse(readFileSync(store.path, 'utf8')) as { accounts: { secret: { cipher: string } }[] };
-    const decrypted = JSON.parse(createAesSecretBox(KEY).decrypt(onDisk.accounts[0]!.secret.cipher)) as AccountSecret;
+    const { result } = await createAesSecretBox(KEY).decrypt(onDisk.accounts[0]!.secret.cipher);
+    const decrypted = JSON.parse(result) as AccountSecret;
     expect(decrypted).toEqual(rotated);
     expect(allBytes(dir)).not.toContain('REFRESH2yyyyyyyyyyyyyyy');
-    expect(restart(dir).accounts.secret(o.id)).toEqual(rotated);
+    expect((await restart(dir)).accounts.secret(o.id)).toEqual(rotated);
   });
 
-  it('marks an account needs-sign-in, without throwing, when its secret cannot be decrypted', () => {
+  it('marks an account needs-sign-in, without throwing, when its secret cannot be decrypted', async () => {
     const { dir, accounts } = setup();
-    const w = accounts.add({
+    const w = await accounts.add({
       kind: 'webhook',
       origin: 'https://acme.bitrix24.ru',
       userId: 7,
       userName: 'Anna',
       secret: webhook,
     });
-    const foreign = restart(dir, { secretBox: createAesSecretBox(Buffer.alloc(32, 1)) }).accounts;
+    const foreign = (await restart(dir, { secretBox: createAesSecretBox(Buffer.alloc(32, 1)) })).accounts;
     expect(foreign.secret(w.id)).toBeNull();
     expect(foreign.get(w.id)?.status).toBe('needs-sign-in');
     expect(foreign.summary(w.id).status).toBe('needs-sign-in');
     // The ciphertext is kept: with the right key the secret is back.
-    expect(restart(dir).accounts.secret(w.id)).toEqual(webhook);
+    expect((await restart(dir)).accounts.secret(w.id)).toEqual(webhook);
   });
 
-  it('falls back to memory when the box fails to encrypt', () => {
+  it('falls back to memory when the box fails to encrypt', async () => {
     const broken: SecretBox = {
       encryptionAvailable: true,
-      encrypt: () => {
-        throw new Error('keyring locked');
-      },
-      decrypt: () => {
-        throw new Error('keyring locked');
-      },
+      encrypt: () => Promise.reject(new Error('keyring locked')),
+      decrypt: () => Promise.reject(new Error('keyring locked')),
     };
     const { dir, accounts } = setup({ secretBox: broken });
-    const w = accounts.add({
+    const w = await accounts.add({
       kind: 'webhook',
       origin: 'https://acme.bitrix24.ru',
       userId: 7,
@@ -234,9 +242,9 @@ describe('account store with encryption', () => {
     expect(allBytes(dir)).not.toContain(WEBHOOK_CODE);
   });
 
-  it('removes an account and forgets its secret', () => {
+  it('removes an account and forgets its secret', async () => {
     const { dir, accounts } = setup();
-    const w = accounts.add({
+    const w = await accounts.add({
       kind: 'webhook',
       origin: 'https://acme.bitrix24.ru',
       userId: 7,
@@ -247,8 +255,102 @@ describe('account store with encryption', () => {
     accounts.remove('unknown');
     expect(accounts.list()).toEqual([]);
     expect(accounts.secret(w.id)).toBeNull();
-    expect(restart(dir).accounts.list()).toEqual([]);
+    expect((await restart(dir)).accounts.list()).toEqual([]);
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).not.toContain('cipher');
+  });
+});
+
+/** Lets started promise chains run (the box's encrypt calls begin); not a wait for "nothing happened". */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('async encryption (safeStorage encryptStringAsync / decryptStringAsync)', () => {
+  const rotated: AccountSecret = {
+    ...oauth,
+    accessToken: 'ACCESS2xxxxxxxxxxxxxxxx',
+    refreshToken: 'REFRESH2yyyyyyyyyyyyyyy',
+  };
+  const addOauth = (accounts: ReturnType<typeof setup>['accounts']) =>
+    accounts.add({ kind: 'oauth', origin: 'https://beta.bitrix24.ru', userId: 1, userName: 'Boris', secret: oauth });
+
+  it('slow encryption: a rotated token is on disk before setSecret resolves; a crash before that finds the previous record whole', async () => {
+    const gate = gatedSecretBox(createAesSecretBox(KEY));
+    const { dir, accounts } = setup({ secretBox: gate.box });
+    const o = await addOauth(accounts);
+    gate.hold();
+    let settled = false;
+    const written = accounts.setSecret(o.id, rotated).then(() => {
+      settled = true;
+    });
+    await turn();
+    expect(gate.waiting).toBe(1);
+    // Not resolved while the ciphertext is not on disk: the OAuth client must not use the new pair yet.
+    expect(settled).toBe(false);
+    // This process already answers with the newest secret (a client rebuilt now must not take the spent token).
+    expect(accounts.secret(o.id)).toEqual(rotated);
+    // A crash now (a new process over the same file): the previous record, whole, decryptable, still signed in.
+    const crashed = (await restart(dir)).accounts;
+    expect(crashed.secret(o.id)).toEqual(oauth);
+    expect(crashed.summary(o.id)).toMatchObject({ status: 'ok', secretStorage: 'encrypted' });
+    expect(allBytes(dir)).not.toContain(rotated.refreshToken);
+
+    gate.open();
+    await written;
+    expect(settled).toBe(true);
+    // From the moment it resolved, a crash restarts with the rotated token.
+    expect((await restart(dir)).accounts.secret(o.id)).toEqual(rotated);
+    for (const str of [rotated.refreshToken, rotated.accessToken]) expect(allBytes(dir)).not.toContain(str);
+  });
+
+  it('writes land in order: an older rotation that encrypts slower never overwrites a newer one', async () => {
+    const gate = gatedSecretBox(createAesSecretBox(KEY));
+    const { dir, accounts } = setup({ secretBox: gate.box });
+    const o = await addOauth(accounts);
+    gate.hold();
+    const third: AccountSecret = { ...rotated, refreshToken: 'REFRESH3zzzzzzzzzzzzzzz' };
+    const both = Promise.all([accounts.setSecret(o.id, rotated), accounts.setSecret(o.id, third)]);
+    await turn();
+    gate.open({ lastFirst: true });
+    await both;
+    expect((await restart(dir)).accounts.secret(o.id)).toEqual(third);
+  });
+
+  it('a sign-out while the rotated token is encrypting: nothing of the account comes back', async () => {
+    const gate = gatedSecretBox(createAesSecretBox(KEY));
+    const { dir, accounts } = setup({ secretBox: gate.box });
+    const o = await addOauth(accounts);
+    gate.hold();
+    const written = accounts.setSecret(o.id, rotated);
+    await turn();
+    accounts.remove(o.id);
+    gate.open();
+    await written;
+    expect(accounts.list()).toEqual([]);
+    expect(accounts.secret(o.id)).toBeNull();
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).not.toContain('cipher');
+  });
+
+  it('open() re-encrypts what safeStorage asks to (shouldReEncrypt after a key rotation)', async () => {
+    const oldKey = Buffer.alloc(32, 9);
+    const { dir, accounts, store } = setup({ secretBox: createAesSecretBox(oldKey) });
+    const o = await addOauth(accounts);
+    const before = readFileSync(store.path, 'utf8');
+    const after = await restart(dir, { secretBox: createAesSecretBox(KEY, [oldKey]) });
+    expect(after.accounts.secret(o.id)).toEqual(oauth);
+    expect(readFileSync(store.path, 'utf8')).not.toBe(before);
+    // The stored ciphertext is now under the new key alone.
+    const newKeyOnly = (await restart(dir, { secretBox: createAesSecretBox(KEY) })).accounts;
+    expect(newKeyOnly.secret(o.id)).toEqual(oauth);
+    expect(newKeyOnly.summary(o.id).status).toBe('ok');
+  });
+
+  it('before open() nothing is decrypted and nothing is marked; open() marks an undecryptable account at once', async () => {
+    const { dir, accounts } = setup();
+    const o = await addOauth(accounts);
+    const foreign = setup({ secretBox: createAesSecretBox(Buffer.alloc(32, 1)) }, dir).accounts;
+    expect(foreign.secret(o.id)).toBeNull();
+    expect(foreign.get(o.id)?.status).toBe('ok');
+    await foreign.open();
+    expect(foreign.get(o.id)?.status).toBe('needs-sign-in');
   });
 });
 
@@ -257,16 +359,16 @@ describe('memory-only secrets', () => {
     ['the user chose memory only', { memoryOnly: () => true }],
     ['the OS has no keyring', { secretBox: memorySecretBox() }],
   ] as const) {
-    it(`${name}: writes nothing secret and loses the secret on restart, leaving needs-sign-in`, () => {
+    it(`${name}: writes nothing secret and loses the secret on restart, leaving needs-sign-in`, async () => {
       const { dir, accounts } = setup(over);
-      const w = accounts.add({
+      const w = await accounts.add({
         kind: 'webhook',
         origin: 'https://acme.bitrix24.ru',
         userId: 7,
         userName: 'Anna',
         secret: webhook,
       });
-      const o = accounts.add({
+      const o = await accounts.add({
         kind: 'oauth',
         origin: 'https://beta.bitrix24.ru',
         userId: 1,
@@ -276,18 +378,18 @@ describe('memory-only secrets', () => {
       expect(w.secret).toEqual({ storage: 'memory' });
       expect(accounts.secret(o.id)).toEqual(oauth);
       expect(accounts.summary(w.id)).toMatchObject({ status: 'ok', secretStorage: 'memory' });
-      accounts.setSecret(o.id, { ...oauth, refreshToken: 'REFRESH3qqqqqqqqqqqqqq' });
+      await accounts.setSecret(o.id, { ...oauth, refreshToken: 'REFRESH3qqqqqqqqqqqqqq' });
       expect(accounts.secret(o.id)).toMatchObject({ refreshToken: 'REFRESH3qqqqqqqqqqqqqq' });
       const bytes = allBytes(dir);
       for (const s of [...SECRET_STRINGS, 'REFRESH3qqqqqqqqqqqqqq']) expect(bytes).not.toContain(s);
       expect(bytes).not.toContain('cipher');
 
-      const later = restart(dir, over).accounts;
+      const later = (await restart(dir, over)).accounts;
       expect(later.list().map((a) => a.status)).toEqual(['needs-sign-in', 'needs-sign-in']);
       expect(later.secret(w.id)).toBeNull();
       expect(later.summary(o.id)).toMatchObject({ status: 'needs-sign-in', secretStorage: 'memory' });
       // Signing in again brings the account back under the same id.
-      const back = later.add({
+      const back = await later.add({
         kind: 'webhook',
         origin: 'https://acme.bitrix24.ru',
         userId: 7,
@@ -299,10 +401,10 @@ describe('memory-only secrets', () => {
     });
   }
 
-  it('moves secrets into memory (wiping the ciphertext) and back when the setting changes', () => {
+  it('moves secrets into memory (wiping the ciphertext) and back when the setting changes', async () => {
     let memoryOnly = false;
     const { dir, accounts, store } = setup({ memoryOnly: () => memoryOnly });
-    const o = accounts.add({
+    const o = await accounts.add({
       kind: 'oauth',
       origin: 'https://beta.bitrix24.ru',
       userId: 1,
@@ -311,14 +413,14 @@ describe('memory-only secrets', () => {
     });
     expect(readFileSync(store.path, 'utf8')).toContain('cipher');
     memoryOnly = true;
-    accounts.reconcileStorage();
+    await accounts.reconcileStorage();
     expect(readFileSync(store.path, 'utf8')).not.toContain('cipher');
     expect(accounts.summary(o.id).secretStorage).toBe('memory');
     expect(accounts.secret(o.id)).toEqual(oauth);
     memoryOnly = false;
-    accounts.reconcileStorage();
+    await accounts.reconcileStorage();
     expect(accounts.summary(o.id).secretStorage).toBe('encrypted');
-    expect(restart(dir).accounts.secret(o.id)).toEqual(oauth);
+    expect((await restart(dir)).accounts.secret(o.id)).toEqual(oauth);
   });
 });
 
@@ -365,11 +467,11 @@ describe('bad input', () => {
     ],
   ];
 
-  it.each(cases)('rejects %s with a clear error that holds no secret', (_n, input, code, message) => {
+  it.each(cases)('rejects %s with a clear error that holds no secret', async (_n, input, code, message) => {
     const { accounts } = setup();
     let err: unknown;
     try {
-      accounts.add(input as never);
+      await accounts.add(input as never);
     } catch (e) {
       err = e;
     }
@@ -380,7 +482,7 @@ describe('bad input', () => {
     expect(accounts.list()).toEqual([]);
   });
 
-  it('refuses to change an unknown account, and tolerates garbage in the store', () => {
+  it('refuses to change an unknown account, and tolerates garbage in the store', async () => {
     const store: KeyValueStore & { data: Map<string, unknown> } = {
       data: new Map<string, unknown>([['accounts', [{ id: 'x' }, 'junk', null]]]),
       get(k) {
@@ -397,22 +499,26 @@ describe('bad input', () => {
     const accounts = createAccountStore({ store, secretBox: createAesSecretBox(KEY), memoryOnly: () => false });
     expect(accounts.list()).toEqual([]);
     expect(accounts.secret('x')).toBeNull();
-    expect(() => accounts.setSecret('x', webhook)).toThrow(expect.objectContaining({ code: 'UNKNOWN_ACCOUNT' }));
+    await expect(accounts.setSecret('x', webhook)).rejects.toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_ACCOUNT' }),
+    );
     expect(() => accounts.setStatus('x', 'ok')).toThrow(expect.objectContaining({ code: 'UNKNOWN_ACCOUNT' }));
     expect(() => accounts.summary('x')).toThrow(expect.objectContaining({ code: 'UNKNOWN_ACCOUNT' }));
   });
 
-  it('rejects a rotated secret of the wrong kind or shape', () => {
+  it('rejects a rotated secret of the wrong kind or shape', async () => {
     const { accounts } = setup();
-    const o = accounts.add({
+    const o = await accounts.add({
       kind: 'oauth',
       origin: 'https://beta.bitrix24.ru',
       userId: 1,
       userName: 'Boris',
       secret: oauth,
     });
-    expect(() => accounts.setSecret(o.id, webhook)).toThrow(/an OAuth account needs an OAuth secret/);
-    expect(() => accounts.setSecret(o.id, { ...oauth, expiresAt: Number.NaN })).toThrow(/"expiresAt" is not a time/);
+    await expect(accounts.setSecret(o.id, webhook)).rejects.toThrow(/an OAuth account needs an OAuth secret/);
+    await expect(accounts.setSecret(o.id, { ...oauth, expiresAt: Number.NaN })).rejects.toThrow(
+      /"expiresAt" is not a time/,
+    );
     expect(accounts.secret(o.id)).toEqual(oauth);
   });
 });

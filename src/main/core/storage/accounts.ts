@@ -3,6 +3,31 @@
  * `accounts`; secrets only ever reach the disk as `SecretBox` ciphertext.
  * Where the OS cannot encrypt (or the user asked so), secrets stay in a Map
  * in this process and the record says `storage: 'memory'`.
+ *
+ * The {@link SecretBox} is asynchronous (Electron 45's `encryptStringAsync` /
+ * `decryptStringAsync`; the sync calls are deprecated and go in 46). So:
+ * - {@link AccountStore.open} decrypts every stored secret once, at start
+ *   (the core's `start()` awaits it); plaintext then lives only in memory and
+ *   {@link AccountStore.secret} stays synchronous.
+ * - Writes of an account's secret go through a per-account chain: they land
+ *   on disk in the order they were made, and an older ciphertext never
+ *   overwrites a newer one.
+ * - The in-memory copy is updated at once (it is always the newest), the
+ *   ciphertext follows; the returned promise resolves once it is on disk.
+ *
+ * Token rotation (why `setSecret` must be awaited): Bitrix24 rotates refresh
+ * tokens — the refresh grant spends the old one — so the new pair is the
+ * only one the portal will accept. The OAuth client (auth/oauth.ts) awaits
+ * `onTokens`, which returns {@link AccountStore.setSecret}'s promise, before it
+ * uses the new access token or refresh token: by the time anything relies on
+ * the rotated pair, its ciphertext is on disk, and a crash after that point
+ * restarts with the pair that works. A crash *between* the portal's answer and
+ * the write cannot be covered by any ordering on our side (the old token is
+ * already spent and the new one was never on disk); what the store
+ * guarantees there is that the file still holds the previous record whole —
+ * never a half-written or plaintext one — so the app comes back up, asks that
+ * one account to sign in again, and loses nothing else. That window is one
+ * encryption long; it was one file write long with the sync API.
  */
 import { createHash } from 'node:crypto';
 import type { AccountSummary } from '../../../shared/types';
@@ -38,24 +63,38 @@ export interface NewAccount {
 
 /** Accounts and their secrets. No method throws for a lost or undecryptable secret. */
 export interface AccountStore {
+  /**
+   * Decrypts every stored secret (once; later calls share the first run) and
+   * re-encrypts those safeStorage asks to (`shouldReEncrypt`: a rotated key).
+   * An undecryptable secret marks its account `needs-sign-in`; its
+   * ciphertext is kept (a keyring that is merely locked may open later).
+   * Until it resolves, {@link secret} answers null for stored secrets.
+   */
+  open(): Promise<void>;
   /** All accounts, in sign-in order (copies). */
   list(): AccountRecord[];
   get(id: string): AccountRecord | undefined;
   /**
    * Adds an account, or replaces the one with the same portal and user,
    * keeping its id (so queued actions still match) and its `createdAt`;
-   * the status becomes `ok`. Throws `BitrixError` `INVALID_PORTAL_URL` or
+   * the status becomes `ok`. Resolves once the record (with the secret's
+   * ciphertext) is on disk. Rejects with `BitrixError` `INVALID_PORTAL_URL` or
    * `INVALID_ARGUMENT` for bad input (the message never holds the secret).
    */
-  add(input: NewAccount): AccountRecord;
+  add(input: NewAccount): Promise<AccountRecord>;
   /**
-   * The account's secret, decrypted (or from memory). Null when it is lost
-   * (memory-only after a restart) or cannot be decrypted: the account is
-   * then marked `needs-sign-in`.
+   * The account's secret, from memory (decrypted by {@link open}). Null when
+   * it is lost (memory-only after a restart) or could not be decrypted: the
+   * account is then marked `needs-sign-in`. Null before {@link open} resolves.
    */
   secret(id: string): AccountSecret | null;
-  /** Replaces the secret (token rotation); written to disk before returning. Throws UNKNOWN_ACCOUNT. */
-  setSecret(id: string, secret: AccountSecret): void;
+  /**
+   * Replaces the secret (token rotation). Later calls of {@link secret} see it
+   * at once; the promise resolves when its ciphertext is on disk (await it
+   * before relying on a rotated token: see the header). Rejects with
+   * UNKNOWN_ACCOUNT or INVALID_ARGUMENT.
+   */
+  setSecret(id: string, secret: AccountSecret): Promise<void>;
   /** Throws UNKNOWN_ACCOUNT. */
   setStatus(id: string, status: 'ok' | 'needs-sign-in'): void;
   /** Removes the account and forgets its secret. Unknown ids are ignored. */
@@ -68,9 +107,10 @@ export interface AccountStore {
    * Moves secrets to where the current policy wants them: into memory
    * (wiping the ciphertext from disk) when `memoryOnly()` turned true, or
    * onto disk, encrypted, when it turned false and encryption is available.
-   * Call after changing the `secretsInMemoryOnly` setting.
+   * Call after changing the `secretsInMemoryOnly` setting. Resolves when
+   * every move is on disk.
    */
-  reconcileStorage(): void;
+  reconcileStorage(): Promise<void>;
 }
 
 /** Dependencies of {@link createAccountStore}. */
@@ -189,14 +229,25 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
   const useMemory = (): boolean => deps.memoryOnly() || !secretBox.encryptionAvailable;
 
   /** Where `secret` goes under the current policy; falls back to memory if encryption fails. */
-  const place = (id: string, secret: AccountSecret): SecretRef => {
-    secrets.set(id, secret);
+  const place = async (secret: AccountSecret): Promise<SecretRef> => {
     if (useMemory()) return { storage: 'memory' };
     try {
-      return { storage: 'encrypted', cipher: secretBox.encrypt(JSON.stringify(secret)) };
+      return { storage: 'encrypted', cipher: await secretBox.encrypt(JSON.stringify(secret)) };
     } catch {
       return { storage: 'memory' };
     }
+  };
+
+  // One chain of secret writes per account: each waits for the one before, so writes land in order.
+  const chains = new Map<string, Promise<unknown>>();
+  const serial = <T>(id: string, job: () => Promise<T>): Promise<T> => {
+    const run = (chains.get(id) ?? Promise.resolve()).then(job, job);
+    const tail = run.catch(() => undefined);
+    chains.set(id, tail);
+    void tail.then(() => {
+      if (chains.get(id) === tail) chains.delete(id);
+    });
+    return run;
   };
 
   const update = (id: string, change: (r: AccountRecord) => void): void => {
@@ -207,14 +258,60 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
     write(records);
   };
 
-  const decrypt = (rec: AccountRecord): AccountSecret | null => {
-    if (rec.secret.storage !== 'encrypted') return null;
+  const decrypt = async (cipher: string): Promise<{ secret: AccountSecret; shouldReEncrypt: boolean } | null> => {
     try {
-      const parsed: unknown = JSON.parse(secretBox.decrypt(rec.secret.cipher));
-      return secretProblem(parsed) ? null : cleanSecret(parsed as AccountSecret);
+      const { result, shouldReEncrypt } = await secretBox.decrypt(cipher);
+      const parsed: unknown = JSON.parse(result);
+      return secretProblem(parsed) ? null : { secret: cleanSecret(parsed as AccountSecret), shouldReEncrypt };
     } catch {
       return null;
     }
+  };
+
+  /**
+   * Writes `secret` (by default the in-memory one) where the policy wants it,
+   * if `still` holds for the record then. Chained: an older secret's
+   * ciphertext lands before a newer one's, never after it.
+   */
+  const persist = (
+    id: string,
+    given?: AccountSecret,
+    still: (r: AccountRecord) => boolean = () => true,
+  ): Promise<void> =>
+    serial(id, async () => {
+      const secret = given ?? secrets.get(id);
+      if (!secret || !read().some((r) => r.id === id && still(r))) return;
+      const ref = await place(secret);
+      // Read after the await; removed (signed out) while encrypting: nothing of it may come back.
+      const records = read();
+      const rec = records.find((r) => r.id === id);
+      if (!rec || !still(rec)) return;
+      rec.secret = ref;
+      write(records);
+    });
+
+  let unlocked = false;
+  let opening: Promise<void> | null = null;
+  const unlock = async (): Promise<void> => {
+    await Promise.all(
+      read().map(async (r) => {
+        if (r.secret.storage !== 'encrypted' || secrets.has(r.id)) return;
+        const cipher = r.secret.cipher;
+        const got = await decrypt(cipher);
+        // A newer secret arrived (sign-in) while decrypting: it wins.
+        if (secrets.has(r.id)) return;
+        if (!got) {
+          if (r.status !== 'needs-sign-in') markNeedsSignIn(r.id);
+          return;
+        }
+        announce(got.secret);
+        secrets.set(r.id, got.secret);
+        if (got.shouldReEncrypt) {
+          await persist(r.id, got.secret, (x) => x.secret.storage === 'encrypted' && x.secret.cipher === cipher);
+        }
+      }),
+    );
+    unlocked = true;
   };
 
   const markNeedsSignIn = (id: string): void => {
@@ -249,11 +346,13 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
   }
 
   const api: AccountStore = {
+    open: () => (opening ??= unlock()),
+
     list: read,
 
     get: (id) => read().find((r) => r.id === id),
 
-    add(input) {
+    async add(input) {
       if (typeof input !== 'object' || input === null) throw invalid('the sign-in details are missing');
       if (input.kind !== 'webhook' && input.kind !== 'oauth') throw invalid('the kind must be "webhook" or "oauth"');
       const origin = normalizeOrigin(input.origin);
@@ -280,23 +379,28 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
       announce(secret);
 
       const id = accountIdFor(origin, input.userId);
-      const records = read();
-      const existing = records.find((r) => r.id === id);
-      const record: AccountRecord = {
-        id,
-        kind: input.kind,
-        origin,
-        portal: new URL(origin).host,
-        userId: input.userId,
-        userName: input.userName.trim(),
-        status: 'ok',
-        createdAt: existing?.createdAt ?? clock.now(),
-        secret: place(id, secret),
-      };
-      if (existing) records.splice(records.indexOf(existing), 1, record);
-      else records.push(record);
-      write(records);
-      return structuredClone(record);
+      secrets.set(id, secret);
+      return serial(id, async () => {
+        const ref = await place(secret);
+        // Read after the await: the file may have changed meanwhile.
+        const records = read();
+        const existing = records.find((r) => r.id === id);
+        const record: AccountRecord = {
+          id,
+          kind: input.kind,
+          origin,
+          portal: new URL(origin).host,
+          userId: input.userId,
+          userName: input.userName.trim(),
+          status: 'ok',
+          createdAt: existing?.createdAt ?? clock.now(),
+          secret: ref,
+        };
+        if (existing) records.splice(records.indexOf(existing), 1, record);
+        else records.push(record);
+        write(records);
+        return structuredClone(record);
+      });
     },
 
     secret(id) {
@@ -304,20 +408,16 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
       if (!rec) return null;
       const cached = secrets.get(id);
       if (cached) return structuredClone(cached);
-      const loaded = decrypt(rec);
-      if (!loaded) {
-        // Lost (memory-only after a restart) or undecryptable (keyring changed,
-        // file copied from another machine). The ciphertext is kept: a keyring
-        // that is merely locked now may open later.
-        if (rec.status !== 'needs-sign-in') markNeedsSignIn(id);
-        return null;
-      }
-      announce(loaded);
-      secrets.set(id, loaded);
-      return structuredClone(loaded);
+      // Not decrypted yet: no verdict before open() has run.
+      if (rec.secret.storage === 'encrypted' && !unlocked) return null;
+      // Lost (memory-only after a restart) or undecryptable (keyring changed,
+      // file copied from another machine). The ciphertext is kept: a keyring
+      // that is merely locked now may open later.
+      if (rec.status !== 'needs-sign-in') markNeedsSignIn(id);
+      return null;
     },
 
-    setSecret(id, secret) {
+    async setSecret(id, secret) {
       const problem = secretProblem(secret);
       if (problem) throw invalid(problem);
       const rec = read().find((r) => r.id === id);
@@ -325,11 +425,11 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
       if (secret.kind !== rec.kind) throw invalid(`${kindName(rec.kind)} account needs ${kindName(rec.kind)} secret`);
       const clean = cleanSecret(secret);
       announce(clean);
-      // store.set writes the file synchronously (atomic rename): a rotated
-      // refresh token is on disk before anyone can use it.
-      update(id, (r) => {
-        r.secret = place(id, clean);
-      });
+      // Memory first (a client rebuilt meanwhile must not pick the spent token),
+      // then the ciphertext, in order; store.set writes the file synchronously
+      // (atomic rename), so when this resolves the rotated token is on disk.
+      secrets.set(id, clean);
+      await persist(id, clean);
     },
 
     setStatus(id, status) {
@@ -354,23 +454,29 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
 
     summaries: () => read().map(toSummary),
 
-    reconcileStorage() {
-      const records = read();
-      let changed = false;
-      for (const r of records) {
-        const secret = secrets.get(r.id) ?? decrypt(r);
-        if (!secret) continue;
-        secrets.set(r.id, secret);
-        const wantMemory = useMemory();
-        if (wantMemory && r.secret.storage === 'encrypted') {
-          r.secret = { storage: 'memory' };
-          changed = true;
-        } else if (!wantMemory && r.secret.storage === 'memory') {
-          r.secret = place(r.id, secret);
-          changed = true;
-        }
-      }
-      if (changed) write(records);
+    async reconcileStorage() {
+      await api.open();
+      await Promise.all(
+        read().map((r) =>
+          serial(r.id, async () => {
+            const rec = read().find((x) => x.id === r.id);
+            if (!rec || !secrets.has(rec.id)) return;
+            const wantMemory = useMemory();
+            if (wantMemory && rec.secret.storage === 'encrypted') {
+              update(rec.id, (x) => {
+                x.secret = { storage: 'memory' };
+              });
+            } else if (!wantMemory && rec.secret.storage === 'memory') {
+              const secret = secrets.get(rec.id)!;
+              const ref = await place(secret);
+              if (secrets.get(rec.id) !== secret) return;
+              update(rec.id, (x) => {
+                if (x.secret.storage === 'memory') x.secret = ref;
+              });
+            }
+          }).catch(() => undefined),
+        ),
+      );
     },
   };
   return api;

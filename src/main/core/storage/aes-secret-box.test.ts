@@ -17,28 +17,41 @@ afterEach(() => {
 describe('createAesSecretBox', () => {
   const key = Buffer.alloc(32, 7);
 
-  it('round-trips text and never shows the plaintext in the ciphertext', () => {
+  it('round-trips text and never shows the plaintext in the ciphertext', async () => {
     const box = createAesSecretBox(key);
     const secret = 'https://acme.bitrix24.ru/rest/1/s3cr3tc0de/ — юникод';
-    const cipher = box.encrypt(secret);
+    const cipher = await box.encrypt(secret);
     expect(cipher).not.toContain('s3cr3tc0de');
     expect(Buffer.from(cipher, 'base64').toString('utf8')).not.toContain('s3cr3tc0de');
-    expect(box.decrypt(cipher)).toBe(secret);
+    await expect(box.decrypt(cipher)).resolves.toEqual({ result: secret, shouldReEncrypt: false });
   });
 
-  it('uses a fresh IV each time', () => {
+  it('uses a fresh IV each time', async () => {
     const box = createAesSecretBox(key);
-    expect(box.encrypt('same')).not.toBe(box.encrypt('same'));
+    expect(await box.encrypt('same')).not.toBe(await box.encrypt('same'));
   });
 
-  it('throws on tampered ciphertext, a foreign key or garbage, without echoing data', () => {
+  it('rejects tampered ciphertext, a foreign key or garbage, without echoing data', async () => {
     const box = createAesSecretBox(key);
-    const raw = Buffer.from(box.encrypt('token-123456'), 'base64');
+    const raw = Buffer.from(await box.encrypt('token-123456'), 'base64');
     raw[raw.length - 1] = (raw[raw.length - 1] as number) ^ 1;
-    expect(() => box.decrypt(raw.toString('base64'))).toThrow(/altered or encrypted with another key/);
+    await expect(box.decrypt(raw.toString('base64'))).rejects.toThrow(/altered or encrypted with another key/);
     const other = createAesSecretBox(Buffer.alloc(32, 8));
-    expect(() => other.decrypt(box.encrypt('token-123456'))).toThrow(/another key/);
-    expect(() => box.decrypt('abc')).toThrow(/too short/);
+    await expect(other.decrypt(await box.encrypt('token-123456'))).rejects.toThrow(/another key/);
+    await expect(box.decrypt('abc')).rejects.toThrow(/too short/);
+  });
+
+  it('decrypts data of a rotated-out key and asks for re-encryption, like safeStorage', async () => {
+    const before = createAesSecretBox(Buffer.alloc(32, 8));
+    const rotated = createAesSecretBox(key, [Buffer.alloc(32, 8)]);
+    await expect(rotated.decrypt(await before.encrypt('tok'))).resolves.toEqual({
+      result: 'tok',
+      shouldReEncrypt: true,
+    });
+    await expect(rotated.decrypt(await rotated.encrypt('tok'))).resolves.toEqual({
+      result: 'tok',
+      shouldReEncrypt: false,
+    });
   });
 
   it('rejects a key of the wrong size', () => {
@@ -71,10 +84,10 @@ describe('loadOrCreateKeyFile', () => {
 });
 
 describe('memorySecretBox', () => {
-  it('reports no encryption and refuses to encrypt', () => {
+  it('reports no encryption and refuses to encrypt', async () => {
     const box = memorySecretBox();
     expect(box.encryptionAvailable).toBe(false);
-    expect(() => box.encrypt('x')).toThrow(/no keyring/);
-    expect(() => box.decrypt('x')).toThrow(/no keyring/);
+    await expect(box.encrypt('x')).rejects.toThrow(/no keyring/);
+    await expect(box.decrypt('x')).rejects.toThrow(/no keyring/);
   });
 });

@@ -6,7 +6,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SecretBox } from '../ports';
+import type { DecryptedSecret, SecretBox } from '../ports';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -14,33 +14,48 @@ const TAG_BYTES = 16;
 
 /**
  * AES-256-GCM with a random IV per message. Ciphertext is base64 of
- * `iv (12) | tag (16) | data`. `decrypt` throws on tampered data or a
- * different key; its error never includes any of the data.
+ * `iv (12) | tag (16) | data`. `decrypt` rejects tampered data or a foreign
+ * key; its error never includes any of the data. Asynchronous like
+ * Electron's `encryptStringAsync`/`decryptStringAsync`. Data encrypted with
+ * one of `previousKeys` still decrypts, with `shouldReEncrypt: true` — the
+ * way safeStorage reports a rotated key.
  */
-export function createAesSecretBox(key: Buffer): SecretBox {
-  if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) {
-    throw new Error(`The secret key must be ${KEY_BYTES} bytes.`);
+export function createAesSecretBox(key: Buffer, previousKeys: readonly Buffer[] = []): SecretBox {
+  for (const k of [key, ...previousKeys]) {
+    if (!Buffer.isBuffer(k) || k.length !== KEY_BYTES) throw new Error(`The secret key must be ${KEY_BYTES} bytes.`);
   }
-  // A private copy: the caller may reuse or wipe its buffer.
+  // Private copies: the caller may reuse or wipe its buffers.
   const k = Buffer.from(key);
+  const old = previousKeys.map((b) => Buffer.from(b));
+  const open = (raw: Buffer, with_: Buffer): string | null => {
+    const decipher = createDecipheriv('aes-256-gcm', with_, raw.subarray(0, IV_BYTES));
+    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    try {
+      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch {
+      return null;
+    }
+  };
   return {
     encryptionAvailable: true,
-    encrypt(plain: string): string {
+    encrypt(plain: string): Promise<string> {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', k, iv);
       const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64');
+      return Promise.resolve(Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64'));
     },
-    decrypt(cipherBase64: string): string {
+    decrypt(cipherBase64: string): Promise<DecryptedSecret> {
       const raw = typeof cipherBase64 === 'string' ? Buffer.from(cipherBase64, 'base64') : Buffer.alloc(0);
-      if (raw.length < IV_BYTES + TAG_BYTES) throw new Error('Cannot decrypt: the data is too short to be a secret.');
-      const decipher = createDecipheriv('aes-256-gcm', k, raw.subarray(0, IV_BYTES));
-      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      try {
-        return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
-      } catch {
-        throw new Error('Cannot decrypt: the data was altered or encrypted with another key.');
+      if (raw.length < IV_BYTES + TAG_BYTES) {
+        return Promise.reject(new Error('Cannot decrypt: the data is too short to be a secret.'));
       }
+      const current = open(raw, k);
+      if (current !== null) return Promise.resolve({ result: current, shouldReEncrypt: false });
+      for (const o of old) {
+        const result = open(raw, o);
+        if (result !== null) return Promise.resolve({ result, shouldReEncrypt: true });
+      }
+      return Promise.reject(new Error('Cannot decrypt: the data was altered or encrypted with another key.'));
     },
   };
 }
@@ -74,11 +89,11 @@ export function loadOrCreateKeyFile(path: string): Buffer {
 export function memorySecretBox(): SecretBox {
   return {
     encryptionAvailable: false,
-    encrypt(): string {
-      throw new Error('This system offers no keyring to encrypt secrets.');
+    encrypt(): Promise<string> {
+      return Promise.reject(new Error('This system offers no keyring to encrypt secrets.'));
     },
-    decrypt(): string {
-      throw new Error('This system offers no keyring to decrypt secrets.');
+    decrypt(): Promise<DecryptedSecret> {
+      return Promise.reject(new Error('This system offers no keyring to decrypt secrets.'));
     },
   };
 }

@@ -23,7 +23,7 @@ import type {
 } from '../../shared/types';
 import { parseDialogId, sgRefusal } from '../../shared/dialog-id';
 import { rowKey } from '../../shared/row-key';
-import { createActionQueue, type ActionQueue, type QueuedAction } from './actions';
+import { createActionQueue, type ActionQueue, type QueuedAction } from './toggles/actions';
 import type { AppCore, AppCoreDeps } from './app-core-types';
 import { normalizePortalUrl, oauthAuth, redirectUrlFor, startOAuthFlow, type OAuthFlow } from './auth/oauth';
 import type { AuthStrategy } from './auth/types';

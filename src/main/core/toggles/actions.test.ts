@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { OVERLOAD_RETRY_MS } from '../../shared/errors';
-import { errorFromEnvelope } from './bitrix/client';
-import { BitrixError } from './bitrix/types';
+import { OVERLOAD_RETRY_MS } from '../../../shared/errors';
+import { errorFromEnvelope } from '../bitrix/client';
+import { BitrixError } from '../bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
-import { memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
-import { fakeClock, flush } from '../../../tests/support/fake-clock';
+import { memoryStore, scriptedClient, unreadCalls } from '../../../../tests/core/helpers';
+import { fakeClock, flush } from '../../../../tests/support/fake-clock';
 
 function setup(
   opts: {

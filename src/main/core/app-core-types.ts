@@ -4,7 +4,11 @@
  */
 import type { EventMap, EventName, HandlerTable, InvokeName } from '../../shared/ipc';
 import type { Result } from '../../shared/result';
-import type { ViewState } from '../../shared/types';
+import type { Lang } from '../../shared/errors';
+import type { Settings, ViewState } from '../../shared/types';
+import type { LeakyBucketOptions } from './bitrix/limiter';
+import type { EventBus } from './events/bus';
+import type { Notices } from './notices/notices';
 import type {
   Autostart,
   Clock,
@@ -64,4 +68,33 @@ export interface AppCore {
   onResume(): void;
   /** The network came back (or went away). */
   onOnline(online: boolean): void;
+}
+
+/** Tuning knobs for tests, the preview and the benchmark (the app uses the defaults). */
+export interface AppCoreOptions {
+  /** Client-side rate limiter per portal (default: the client's 2/s, burst 45). */
+  limiter?: Omit<LeakyBucketOptions, 'clock'>;
+  /** How long a toggle waits so that a burst goes out as one batch (default 30 ms). */
+  batchWindowMs?: number;
+  /** [0, 1) for jitter. */
+  random?: () => number;
+  /** Per-attempt REST timeout (default 15 s). */
+  timeoutMs?: number;
+  /** Longest browser sign-in (default 5 min). */
+  oauthTimeoutMs?: number;
+  /** Backoff of failed toggles (default 1 s doubling up to 5 min); fault-injection tests shorten it. */
+  backoff?: { baseMs: number; capMs: number };
+}
+
+/** What every service of the core shares: the host, the knobs, the current settings, the bus and the notices. */
+export interface CoreContext {
+  readonly deps: AppCoreDeps;
+  readonly options: AppCoreOptions;
+  readonly random: () => number;
+  settings(): Settings;
+  lang(): Lang;
+  /** Schedules one `state` push (coalesced; see events/bus.ts). */
+  push(): void;
+  emit: EventBus['emit'];
+  notices: Notices;
 }

@@ -9,6 +9,9 @@ import type { Settings, ViewState } from '../../shared/types';
 import type { LeakyBucketOptions } from './bitrix/limiter';
 import type { EventBus } from './events/bus';
 import type { Notices } from './notices/notices';
+import type { SettingsService } from './settings/settings-service';
+import type { SignInService } from './signin/signin-service';
+import type { TogglesService } from './toggles/toggles-service';
 import type {
   Autostart,
   Clock,
@@ -58,6 +61,10 @@ export interface AppCore {
   start(): Promise<void>;
   /** Stops timers and listeners, unregisters hotkeys; the queue stays persisted. */
   stop(): Promise<void>;
+  /** Typed service methods for the tray and the CLI (no intent strings); arguments are trusted (built by the main process). */
+  readonly toggles: Pick<TogglesService, 'setUnreadMany'>;
+  readonly signIn: Pick<SignInService, 'signOut'>;
+  readonly settings: Pick<SettingsService, 'view'>;
   /** Reloads the pinned list now (tray menu, `--refresh`, resume/unlock). */
   refresh(): Promise<void>;
   /** Flips the Nth (1-based) pinned dialog across all accounts (hotkey slots, tray menu). */

@@ -7,7 +7,8 @@
 import type { AccountSummary, OAuthStartInput, OAuthStartResult } from '../../../shared/types';
 import type { AccountsService } from '../accounts/accounts-service';
 import type { CoreContext } from '../app-core-types';
-import { normalizePortalUrl, startOAuthFlow, type OAuthFlow } from '../auth/oauth';
+import { normalizePortalUrl } from '../auth/oauth';
+import { startOAuthFlow, type OAuthFlow } from '../auth/oauth-flow';
 import { parseWebhookUrl, verifyWebhook } from '../auth/webhook';
 import { userAgentFor } from '../bitrix/client';
 import { toAppError } from '../errors/to-app-error';

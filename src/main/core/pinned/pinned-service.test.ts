@@ -47,7 +47,7 @@ describe('pinned service', () => {
       return orig(p);
     })(client.listRecent.bind(client));
     const load = pinned.loadAccount(id);
-    ctx.clock.advance(5);
+    await ctx.clock.advance(5);
     accounts.runtime(id).delivered.set('chat1317', { unread: false, at: ctx.clock.now() });
     open();
     await load;

@@ -96,9 +96,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     });
   }
 
-  async function refresh(): Promise<void> {
-    await pinned.refresh();
-  }
+  const refresh = (): Promise<void> => pinned.refresh();
 
   const ops: CoreOps = {
     getState: computeState,

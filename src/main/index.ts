@@ -13,9 +13,10 @@ import { installCrashGuard } from './core/crash-guard';
 import { parseLaunchArgs } from './core/cli-args';
 import { drawTrayIcon } from './electron/tray-icon/glyph';
 import type { Lang } from '../shared/errors';
-import { MAX_UNREAD_TARGETS } from '../shared/ipc';
 import { messages, pickLang } from '../shared/messages';
 import type { Settings } from '../shared/types';
+import { parseDialogId, sgRefusal } from '../shared/dialog-id';
+import { toAppError } from './core/errors/to-app-error';
 import { systemClock, type FetchLike, type PopupControl } from './core/ports';
 import { createLogger } from './core/redact';
 import { registerAppScheme, serveAppScheme } from './electron/app-protocol';
@@ -37,6 +38,12 @@ import { setupSecurity } from './electron/security';
 import { createShortcutRegistrar, unregisterAllShortcuts } from './electron/shortcuts';
 import { openAppStore } from './electron/store';
 import { createTray, type TrayController } from './electron/tray';
+
+/** A DIALOG_ID the portal can switch read/unread (no `sgNNN`; see validate.ts toggleable). */
+function isToggleable(dialogId: string): boolean {
+  const id = parseDialogId(dialogId);
+  return id !== null && !sgRefusal(id);
+}
 import { setupUpdater } from './electron/updater';
 
 const PRODUCT_NAME = 'B24 Unread Tray';
@@ -164,13 +171,18 @@ async function main(): Promise<void> {
           .catch((err: unknown) => logger.warn('toggle failed', { error: String(err) })),
       markAllRead: (targets) =>
         void (async () => {
-          for (let i = 0; i < targets.length; i += MAX_UNREAD_TARGETS) {
-            const r = await core.dispatch('setUnreadMany', [targets.slice(i, i + MAX_UNREAD_TARGETS), false]);
-            if (!r.ok) return logger.warn('mark all read failed', { code: r.error.code });
+          try {
+            // sg ids cannot be switched (validate.ts toggleable): the rest are read.
+            await core.toggles.setUnreadMany(
+              targets.filter((t) => isToggleable(t.dialogId)),
+              false,
+            );
+          } catch (err) {
+            logger.warn('mark all read failed', { code: toAppError(err).code });
           }
         })(),
       settings: () => popup?.showSettings(),
-      signOut: (accountId) => void core.dispatch('signOut', [accountId]),
+      signOut: (accountId) => core.signIn.signOut(accountId),
       quit: () => app.quit(),
     },
     logger,
@@ -253,12 +265,9 @@ async function main(): Promise<void> {
   } catch (err) {
     logger.error('core start failed', { error: String(err) });
   }
-  const settings = await core.dispatch('getSettings', []);
-  if (settings.ok) {
-    const view = settings.data as Parameters<TrayController['setSettings']>[0];
-    language = view.settings.language;
-    tray.setSettings(view);
-  }
+  const settingsView = core.settings.view();
+  language = settingsView.settings.language;
+  tray.setSettings(settingsView);
   await handleLaunch(parseLaunchArgs(process.argv), 'first', launchTargets);
   showFirstRunHint(launchTargets, {
     platform,

@@ -8,7 +8,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { parseWebhookUrl, webhookAuth } from '../../src/main/core/auth/webhook';
-import { createActionQueue } from '../../src/main/core/actions';
+import { createActionQueue } from '../../src/main/core/toggles/actions';
 import { createBitrixClient } from '../../src/main/core/bitrix/client';
 import { createLeakyBucket } from '../../src/main/core/bitrix/limiter';
 import { fakeClock, flush } from '../support/fake-clock';

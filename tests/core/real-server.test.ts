@@ -8,7 +8,7 @@
  * tests/bench-counts.test.ts over the same stack.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOAuthFlow } from '../../src/main/core/auth/oauth';
+import { startOAuthFlow } from '../../src/main/core/auth/oauth-flow';
 import type { FetchLike } from '../../src/main/core/ports';
 import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import type { FakePortalOptions, SeedDialog } from '../../dev/fake-portal/types';

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { startOAuthFlow, type OAuthTokens } from '../../src/main/core/auth/oauth';
+import { startOAuthFlow } from '../../src/main/core/auth/oauth-flow';
+import type { OAuthTokens } from '../../src/main/core/auth/oauth';
 import { BitrixError } from '../../src/main/core/bitrix/types';
 import { freePort } from '../support/free-port';
 

@@ -4,7 +4,14 @@
  */
 import type { EventMap, EventName, HandlerTable, InvokeName } from '../../shared/ipc';
 import type { Result } from '../../shared/result';
-import type { ViewState } from '../../shared/types';
+import type { Lang } from '../../shared/errors';
+import type { Settings, ViewState } from '../../shared/types';
+import type { LeakyBucketOptions } from './bitrix/limiter';
+import type { EventBus } from './events/bus';
+import type { Notices } from './notices/notices';
+import type { SettingsService } from './settings/settings-service';
+import type { SignInService } from './signin/signin-service';
+import type { TogglesService } from './toggles/toggles-service';
 import type {
   Autostart,
   Clock,
@@ -54,6 +61,10 @@ export interface AppCore {
   start(): Promise<void>;
   /** Stops timers and listeners, unregisters hotkeys; the queue stays persisted. */
   stop(): Promise<void>;
+  /** Typed service methods for the tray and the CLI (no intent strings); arguments are trusted (built by the main process). */
+  readonly toggles: Pick<TogglesService, 'setUnreadMany'>;
+  readonly signIn: Pick<SignInService, 'signOut'>;
+  readonly settings: Pick<SettingsService, 'view'>;
   /** Reloads the pinned list now (tray menu, `--refresh`, resume/unlock). */
   refresh(): Promise<void>;
   /** Flips the Nth (1-based) pinned dialog across all accounts (hotkey slots, tray menu). */
@@ -64,4 +75,33 @@ export interface AppCore {
   onResume(): void;
   /** The network came back (or went away). */
   onOnline(online: boolean): void;
+}
+
+/** Tuning knobs for tests, the preview and the benchmark (the app uses the defaults). */
+export interface AppCoreOptions {
+  /** Client-side rate limiter per portal (default: the client's 2/s, burst 45). */
+  limiter?: Omit<LeakyBucketOptions, 'clock'>;
+  /** How long a toggle waits so that a burst goes out as one batch (default 30 ms). */
+  batchWindowMs?: number;
+  /** [0, 1) for jitter. */
+  random?: () => number;
+  /** Per-attempt REST timeout (default 15 s). */
+  timeoutMs?: number;
+  /** Longest browser sign-in (default 5 min). */
+  oauthTimeoutMs?: number;
+  /** Backoff of failed toggles (default 1 s doubling up to 5 min); fault-injection tests shorten it. */
+  backoff?: { baseMs: number; capMs: number };
+}
+
+/** What every service of the core shares: the host, the knobs, the current settings, the bus and the notices. */
+export interface CoreContext {
+  readonly deps: AppCoreDeps;
+  readonly options: AppCoreOptions;
+  readonly random: () => number;
+  settings(): Settings;
+  lang(): Lang;
+  /** Schedules one `state` push (coalesced; see events/bus.ts). */
+  push(): void;
+  emit: EventBus['emit'];
+  notices: Notices;
 }

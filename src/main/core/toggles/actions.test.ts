@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { OVERLOAD_RETRY_MS } from '../../shared/errors';
-import { createBitrixClient, errorFromEnvelope } from './bitrix/client';
-import { createLeakyBucket } from './bitrix/limiter';
-import { parseWebhookUrl, webhookAuth } from './auth/webhook';
-import { BitrixError } from './bitrix/types';
+import { OVERLOAD_RETRY_MS } from '../../../shared/errors';
+import { createBitrixClient, errorFromEnvelope } from '../bitrix/client';
+import { createLeakyBucket } from '../bitrix/limiter';
+import { parseWebhookUrl, webhookAuth } from '../auth/webhook';
+import { BitrixError } from '../bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
-import { memoryStore, scriptedClient, unreadCalls } from '../../../tests/core/helpers';
-import { fakeClock, flush } from '../../../tests/support/fake-clock';
-import { until } from '../../../tests/support/wait';
-import { systemClock, type FetchLike } from './ports';
+import { memoryStore, scriptedClient, unreadCalls } from '../../../../tests/core/helpers';
+import { fakeClock, flush } from '../../../../tests/support/fake-clock';
+import { until } from '../../../../tests/support/wait';
+import { systemClock, type FetchLike } from '../ports';
 
 function setup(
   opts: {

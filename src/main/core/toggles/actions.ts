@@ -13,11 +13,11 @@
  * signs in again. A new queue over the same store resumes where the last
  * process stopped.
  */
-import { AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode, type ErrorCode } from '../../shared/errors';
-import { BitrixError, type BatchCall, type BatchOutcome, type BitrixClient } from './bitrix/types';
-import { readCalls, unreadCall } from './dialogs';
-import type { Clock, KeyValueStore, TimerHandle } from './ports';
-import { isQueuedAction, type QueuedAction } from './storage/schema';
+import { AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode, type ErrorCode } from '../../../shared/errors';
+import { BitrixError, type BatchCall, type BatchOutcome, type BitrixClient } from '../bitrix/types';
+import { readCalls, unreadCall } from '../dialogs';
+import type { Clock, KeyValueStore, TimerHandle } from '../ports';
+import { isQueuedAction, type QueuedAction } from '../storage/schema';
 
 /** One toggle intent as persisted under the store key `queue` (the schema lives with the store). */
 export type { QueuedAction };

@@ -1,0 +1,87 @@
+import { describe, expect, it, vi } from 'vitest';
+import { scriptedClient } from '../../../../tests/core/helpers';
+import { serviceContext } from '../../../../tests/core/service-context';
+import { createAccountsService } from '../accounts/accounts-service';
+import type { RecentItem } from '../bitrix/types';
+import { createPinnedService } from './pinned-service';
+
+const chatItem: RecentItem = {
+  id: 'chat1317',
+  chat_id: 1317,
+  type: 'chat',
+  avatar: { url: '', color: '#4ba984' },
+  title: 'Green chat',
+  message: { id: 84413, text: 'hello' },
+  counter: 0,
+  pinned: true,
+  unread: true,
+  chat: { id: 1317 },
+} as RecentItem;
+
+async function setup() {
+  const ctx = serviceContext();
+  const accounts = createAccountsService(ctx, { onLost: () => undefined });
+  const rec = await accounts.store.add({
+    kind: 'webhook',
+    origin: 'https://acme.bitrix24.ru',
+    userId: 7,
+    userName: 'Anna',
+    secret: { kind: 'webhook', url: 'https://acme.bitrix24.ru/rest/7/abcdefghijklmnop/' },
+  });
+  const client = scriptedClient();
+  client.recent = [chatItem];
+  accounts.runtime(rec.id).client = client;
+  const notifications = { newMessages: vi.fn(), reminder: vi.fn() };
+  const retryNow = vi.fn();
+  const pinned = createPinnedService(ctx, accounts, notifications, { retryNow });
+  return { ctx, accounts, id: rec.id, client, pinned, retryNow };
+}
+
+describe('pinned service', () => {
+  it('a toggle confirmed while a load was under way wins over what the load saw', async () => {
+    const { pinned, accounts, id, client, ctx } = await setup();
+    let open!: () => void;
+    client.gate = new Promise<void>((r) => (open = r));
+    client.listRecent = ((orig) => async (p) => {
+      await client.gate;
+      return orig(p);
+    })(client.listRecent.bind(client));
+    const load = pinned.loadAccount(id);
+    await ctx.clock.advance(5);
+    accounts.runtime(id).delivered.set('chat1317', { unread: false, at: ctx.clock.now() });
+    open();
+    await load;
+    expect(pinned.confirmedDialog(id, 'chat1317')?.unread).toBe(false);
+  });
+
+  it('a counters poll that sees no change does not reload the list', async () => {
+    const { pinned, id, client } = await setup();
+    await pinned.loadAccount(id);
+    client.sent.length = 0;
+    client.respond = () => ({ CHAT: {}, DIALOG: {}, CHAT_UNREAD: [1317] });
+    await expect(pinned.pollAccount(id, 'counters')).resolves.toBe('counters');
+    expect(client.sent.map((s) => s.calls[0]!.method)).toEqual(['im.counters.get']);
+  });
+
+  it('the portal answering again after an error retries the account queue', async () => {
+    const { pinned, accounts, id, retryNow } = await setup();
+    accounts.runtime(id).lastError = { code: 'NETWORK', message: 'offline' };
+    await pinned.loadAccount(id);
+    expect(retryNow).toHaveBeenCalledWith(id);
+    expect(accounts.runtime(id).lastError).toBeNull();
+  });
+
+  it('a saved list comes back as the cached list of the next run', async () => {
+    const first = await setup();
+    await first.pinned.loadAccount(first.id);
+    first.pinned.saveAll();
+    const again = createPinnedService(
+      first.ctx,
+      createAccountsService(first.ctx, { onLost: () => undefined }),
+      { newMessages: vi.fn(), reminder: vi.fn() },
+      { retryNow: vi.fn() },
+    );
+    again.restoreCachedLists();
+    expect(again.confirmedDialog(first.id, 'chat1317')?.title).toBe('Green chat');
+  });
+});

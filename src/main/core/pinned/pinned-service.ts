@@ -1,0 +1,189 @@
+/**
+ * The pinned lists (moved out of app-core.ts): restoring each account's
+ * cached list at start, loading and merging a list (a toggle confirmed
+ * while a load was under way wins), polling (counters first, a full load
+ * when they differ), and saving the cache (at most one write per load).
+ */
+import { AUTH_LOST_CODES, explain } from '../../../shared/errors';
+import type { AccountsService } from '../accounts/accounts-service';
+import type { CoreContext } from '../app-core-types';
+import { loadPinned, type LoadedDialog } from '../dialogs';
+import { toAppError } from '../errors/to-app-error';
+import type { Notifications } from '../notifications';
+import { createPinnedListCache } from '../pinned-cache';
+import { redact } from '../redact';
+import { countersDiffer, createPoller, type Poller, type PollKind } from '../sync';
+import { CoreError } from '../validate';
+
+export interface PinnedService {
+  readonly poller: Poller;
+  /** Shows each account's cached list at once (status `loading` until a load answers). */
+  restoreCachedLists(): void;
+  /** The dialog as the portal last confirmed it (a cached list's too). */
+  confirmedDialog(accountId: string, dialogId: string): LoadedDialog | undefined;
+  loadAccount(id: string): Promise<void>;
+  pollAccount(id: string, kind: PollKind): Promise<PollKind>;
+  /** A delivered toggle changes the confirmed dialog the way the portal now has it. */
+  applyDelivered(d: LoadedDialog, unread: boolean): void;
+  /** The portal answered the account: its error clears, what waited for the network goes. */
+  succeeded(id: string): void;
+  failed(id: string, err: unknown): void;
+  /** Reloads every signed-in account now (through the poller once it runs). */
+  refresh(): Promise<void>;
+  /** Saves every account's list (stop: what was delivered since the last load shows next start). */
+  saveAll(): void;
+  /** Drops an account's cached list (it signed out). */
+  remove(id: string): void;
+}
+
+export function createPinnedService(
+  ctx: CoreContext,
+  accounts: AccountsService,
+  notifications: Notifications,
+  hooks: {
+    /** The account answers again: retry what its queue holds now (all accounts without an id). */
+    retryNow(id?: string): void;
+  },
+): PinnedService {
+  const { clock, logger } = ctx.deps;
+  const lang = ctx.lang;
+  const push = ctx.push;
+  const { runtime, runtimes, clientFor } = accounts;
+  const store = accounts.store;
+  const pinnedCache = createPinnedListCache({ store: ctx.deps.store, logger, mask: redact });
+
+  function restoreCachedLists(): void {
+    const cached = pinnedCache.load(store.summaries().map((a) => a.id));
+    for (const [id, entry] of cached) {
+      const r = runtime(id);
+      if (r.dialogs) continue;
+      r.dialogs = entry.dialogs.map((d) => ({
+        ...d,
+        pending: false,
+        snoozedUntil: null,
+        chatId: null,
+        lastMessageId: null,
+      }));
+      r.cached = true;
+      r.updatedAt = entry.at;
+    }
+  }
+
+  function confirmedDialog(accountId: string, dialogId: string): LoadedDialog | undefined {
+    return runtimes.get(accountId)?.dialogs?.find((d) => d.dialogId === dialogId);
+  }
+
+  async function loadAccount(id: string): Promise<void> {
+    await accounts.unlocked;
+    const rec = store.get(id);
+    const client = clientFor(id);
+    if (!rec || !client) throw new CoreError('NOT_SIGNED_IN', explain('NOT_SIGNED_IN', lang()), { accountId: id });
+    const r = runtime(id);
+    const startedAt = clock.now();
+    r.loading = true;
+    push();
+    try {
+      const list = await loadPinned(client, id, rec.userId);
+      if (!store.get(id)) return; // signed out meanwhile
+      // A toggle confirmed while this load was under way is newer than what the load saw.
+      for (const d of list) {
+        const del = r.delivered.get(d.dialogId);
+        if (del && del.at >= startedAt) applyDelivered(d, del.unread);
+      }
+      r.delivered.clear();
+      // A cached list is not "what was seen before" in this run: its changes are not news.
+      notifications.newMessages(id, list, r.dialogs === null || r.cached);
+      r.dialogs = list;
+      r.cached = false;
+      succeeded(id);
+      // At most one write per load, and none when the list did not change.
+      pinnedCache.save(id, r.updatedAt ?? clock.now(), list);
+    } finally {
+      r.loading = false;
+      push();
+    }
+  }
+
+  function applyDelivered(d: LoadedDialog, unread: boolean): void {
+    d.unreadMark = unread;
+    if (!unread) d.counter = 0;
+    d.unread = d.unreadMark || d.counter > 0;
+  }
+
+  function succeeded(id: string): void {
+    const r = runtime(id);
+    const hadError = r.lastError !== null;
+    r.lastError = null;
+    // A cached list keeps its own time until a load confirms it.
+    if (!r.cached) r.updatedAt = clock.now();
+    // The portal answers again: what waited for the network goes now.
+    if (hadError) hooks.retryNow(id);
+  }
+
+  function failed(id: string, err: unknown): void {
+    const e = toAppError(err, { extra: { accountId: id } });
+    runtime(id).lastError = e;
+    if (AUTH_LOST_CODES.has(e.code)) accounts.authLost(id, e.code);
+    push();
+  }
+
+  async function pollAccount(id: string, kind: PollKind): Promise<PollKind> {
+    await accounts.unlocked;
+    try {
+      if (kind === 'counters') {
+        const r = runtime(id);
+        const client = clientFor(id);
+        // Counters only tell what changed against a confirmed list; a cached one needs a full load.
+        if (client && r.dialogs && !r.cached) {
+          const raw = await client.call('im.counters.get', {}, { retries: 0 });
+          if (!countersDiffer(raw, r.dialogs)) {
+            succeeded(id);
+            push();
+            return 'counters';
+          }
+        }
+      }
+      await loadAccount(id);
+      return 'full';
+    } catch (err) {
+      failed(id, err);
+      throw err;
+    }
+  }
+
+  const poller = createPoller({
+    clock,
+    random: ctx.random,
+    intervalMs: () => ctx.settings().pollIntervalSec * 1000,
+    run: pollAccount,
+  });
+
+  async function refresh(): Promise<void> {
+    hooks.retryNow();
+    // Polled accounts reload through the poller (one load at a time per account); before start(), directly.
+    await Promise.all(
+      store
+        .summaries()
+        .filter((a) => a.status === 'ok')
+        .map((a) => (poller.has(a.id) ? poller.refreshNow(a.id) : pollAccount(a.id, 'full').catch(() => undefined))),
+    );
+  }
+
+  return {
+    poller,
+    restoreCachedLists,
+    confirmedDialog,
+    loadAccount,
+    pollAccount,
+    applyDelivered,
+    succeeded,
+    failed,
+    refresh,
+    saveAll() {
+      for (const [id, r] of runtimes) {
+        if (r.dialogs && r.updatedAt !== null && store.get(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
+      }
+    },
+    remove: (id) => pinnedCache.remove(id),
+  };
+}

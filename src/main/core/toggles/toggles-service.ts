@@ -1,0 +1,205 @@
+/**
+ * Toggles (moved out of app-core.ts): the durable queue's wiring (which
+ * client sends, what a delivery or a drop changes), read/unread of one or
+ * many dialogs, snoozes (a due snooze queues "unread" and reminds), and the
+ * tray's and the CLI's flips (slot N, a DIALOG_ID). Replies resolve once
+ * the queue holds the intent on disk.
+ */
+import { messages } from '../../../shared/messages';
+import { AUTH_LOST_CODES, explain, isKnownErrorCode } from '../../../shared/errors';
+import { parseDialogId, sgRefusal } from '../../../shared/dialog-id';
+import type { DialogRef } from '../../../shared/ipc';
+import { rowKey } from '../../../shared/row-key';
+import type { PinnedDialog, ViewState } from '../../../shared/types';
+import type { AccountsService } from '../accounts/accounts-service';
+import type { CoreContext } from '../app-core-types';
+import type { LoadedDialog } from '../dialogs';
+import { toAppError } from '../errors/to-app-error';
+import type { Notifications } from '../notifications';
+import type { PinnedService } from '../pinned/pinned-service';
+import { redact } from '../redact';
+import { createSnoozeSchedule, type SnoozeSchedule } from '../snooze';
+import { CoreError } from '../validate';
+import { dialogView } from '../view';
+import { createActionQueue, type ActionQueue, type QueuedAction } from './actions';
+
+export interface TogglesService {
+  readonly queue: ActionQueue;
+  readonly snoozes: SnoozeSchedule;
+  /** The dialog's row as the popup shows it (its pending intent and snooze applied). */
+  viewOf(d: LoadedDialog): PinnedDialog;
+  /** Queues the intent; resolves with the row once the queue holds it on disk. */
+  setUnread(accountId: string, dialogId: string, unread: boolean): Promise<PinnedDialog>;
+  /** Queues every target at once (one durable write, then batches); resolves with how many rows. */
+  setUnreadMany(targets: readonly DialogRef[], unread: boolean): Promise<{ queued: number }>;
+  snooze(accountId: string, dialogId: string, until: number): Promise<PinnedDialog>;
+  unsnooze(accountId: string, dialogId: string): PinnedDialog;
+  /** Flips the Nth (1-based) row of the view (hotkey slots, tray menu). */
+  toggleSlot(n: number): Promise<void>;
+  /** Flips a dialog by DIALOG_ID (`--toggle chat74`); a bad or unknown id is a notice. */
+  toggleDialog(dialogId: string, accountId?: string): Promise<void>;
+}
+
+export function createTogglesService(
+  ctx: CoreContext,
+  accounts: AccountsService,
+  pinned: PinnedService,
+  notifications: Notifications,
+  view: { state(): ViewState },
+): TogglesService {
+  const { clock, logger } = ctx.deps;
+  const { options, lang, push } = ctx;
+  const addNotice = ctx.notices.add;
+  const { runtimes, runtime, isActive, clientFor } = accounts;
+  const { confirmedDialog, applyDelivered, succeeded } = pinned;
+
+  const queue: ActionQueue = createActionQueue({
+    store: ctx.deps.store,
+    clock,
+    clientFor: (id) => (isActive(id) ? clientFor(id) : null),
+    random: ctx.random,
+    batchWindowMs: options.batchWindowMs,
+    backoff: options.backoff,
+    // A cached list may be stale: an intent that matches it is still sent.
+    confirmedUnread: (a, d) => (runtimes.get(a)?.cached ? undefined : confirmedDialog(a, d)?.unread),
+    // The unread count the user was shown, a cached list's too: "read" reads what they saw.
+    confirmedCounter: (a, d) => confirmedDialog(a, d)?.counter,
+    onChange: push,
+    onError: (err) => logger.error('Action queue failed', { error: String(err) }),
+    onDelivered: (action: QueuedAction) => {
+      const r = runtimes.get(action.accountId);
+      if (!r) return;
+      r.delivered.set(action.dialogId, { unread: action.unread, at: clock.now() });
+      const d = confirmedDialog(action.accountId, action.dialogId);
+      if (d) applyDelivered(d, action.unread);
+      if (r.lastError && !AUTH_LOST_CODES.has(r.lastError.code)) succeeded(action.accountId);
+      push();
+    },
+    onDropped: (action, error) => {
+      const title = confirmedDialog(action.accountId, action.dialogId)?.title ?? action.dialogId;
+      const what = action.unread ? messages(lang()).core.notMarkedUnread : messages(lang()).core.notMarkedRead;
+      addNotice({
+        level: 'error',
+        code: error.code,
+        message: `«${title}» ${what}: ${isKnownErrorCode(error.code) ? explain(error.code, lang()) : redact(error.message)}`,
+        accountId: action.accountId,
+        dialogId: action.dialogId,
+        title,
+      });
+    },
+    onAuthLost: (id, code) => accounts.authLost(id, code),
+    onRetry: (action, error) => {
+      // A toggle that could not reach the portal is as good a sign of "offline" as a failed poll.
+      if (error.code === 'NETWORK' || error.code === 'TIMEOUT') {
+        runtime(action.accountId).lastError = toAppError(error, { extra: { accountId: action.accountId } });
+        push();
+      }
+    },
+  });
+
+  const snoozes = createSnoozeSchedule({
+    store: ctx.deps.store,
+    clock,
+    onDue: (due) => {
+      for (const s of due) {
+        if (!accounts.store.get(s.accountId)) continue;
+        queue.enqueue(s.accountId, s.dialogId, true);
+        notifications.reminder(s);
+      }
+      queue.requestDrain();
+    },
+    onChange: push,
+  });
+
+  function viewOf(d: LoadedDialog): PinnedDialog {
+    return dialogView(d, queue.pendingFor(d.accountId, d.dialogId), snoozes.untilOf(d.accountId, d.dialogId));
+  }
+
+  function requireDialog(accountId: string, dialogId: string): LoadedDialog {
+    const d = confirmedDialog(accountId, dialogId);
+    if (!d) throw new CoreError('UNKNOWN_DIALOG', explain('UNKNOWN_DIALOG', lang()), { accountId, dialogId });
+    return d;
+  }
+
+  /**
+   * Queues `unread` for every target: all checked before any is queued (one unknown dialog
+   * queues nothing), then enqueued in one tick so the queue stores them in one write and
+   * the drain sends them as batches; the optimistic view is pushed once.
+   */
+  function queueToggles(targets: readonly DialogRef[], unread: boolean): LoadedDialog[] {
+    const found = targets.map((t) => requireDialog(t.accountId, t.dialogId));
+    for (const t of targets) queue.enqueue(t.accountId, t.dialogId, unread);
+    queue.requestDrain();
+    push();
+    return found;
+  }
+
+  function setUnread(accountId: string, dialogId: string, unread: boolean): PinnedDialog {
+    return viewOf(queueToggles([{ accountId, dialogId }], unread)[0]!);
+  }
+
+  async function toggleSlot(n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 1) return;
+    const d = view.state().dialogs[n - 1];
+    if (!d) return;
+    setUnread(d.accountId, d.dialogId, !d.unread);
+  }
+
+  async function toggleDialog(dialogId: string, accountId?: string): Promise<void> {
+    const id = parseDialogId(dialogId);
+    const refusal = id ? sgRefusal(id) : null;
+    if (!id || refusal) {
+      addNotice({
+        level: 'error',
+        code: 'INVALID_DIALOG_ID',
+        message: refusal ?? explain('INVALID_DIALOG_ID', lang()),
+      });
+      return;
+    }
+    const d = view.state().dialogs.find((x) => x.dialogId === id.id && (!accountId || x.accountId === accountId));
+    if (!d) {
+      addNotice({
+        level: 'warning',
+        code: 'UNKNOWN_DIALOG',
+        message: `${id.id}: ${explain('UNKNOWN_DIALOG', lang())}`,
+        dialogId: id.id,
+      });
+      return;
+    }
+    setUnread(d.accountId, d.dialogId, !d.unread);
+  }
+
+  function snooze(accountId: string, dialogId: string, until: number): PinnedDialog {
+    const d = requireDialog(accountId, dialogId);
+    snoozes.set({ accountId, dialogId, until, title: d.title });
+    return setUnread(accountId, dialogId, false);
+  }
+
+  function unsnooze(accountId: string, dialogId: string): PinnedDialog {
+    const d = requireDialog(accountId, dialogId);
+    snoozes.remove(accountId, dialogId);
+    return viewOf(d);
+  }
+
+  return {
+    queue,
+    snoozes,
+    viewOf,
+    // The reply tells the popup its toggle is safe: only once the queue holds it on disk.
+    setUnread: (accountId, dialogId, unread) => {
+      const view = setUnread(accountId, dialogId, unread);
+      return queue.persisted().then(() => view);
+    },
+    setUnreadMany: (targets, unread) => {
+      const queued = new Set(queueToggles(targets, unread).map(rowKey)).size;
+      return queue.persisted().then(() => ({ queued }));
+    },
+    snooze: (accountId, dialogId, until) => {
+      const view = snooze(accountId, dialogId, until);
+      return queue.persisted().then(() => view);
+    },
+    unsnooze,
+    toggleSlot,
+    toggleDialog,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The popup's keyboard (moved out of App.svelte): moving the focus over the
+ * rows, the list's commands (lib/keys.ts listCommand), Escape and Ctrl+,
+ * on every screen.
+ */
+import type { ViewState } from '../../shared/types';
+import { listCommand } from './keys';
+import { rowKey, type createStore } from './store.svelte';
+
+export interface AppKeysContext {
+  store: ReturnType<typeof createStore>;
+  view(): ViewState | null | undefined;
+  showList(): boolean;
+  filterInput(): HTMLInputElement | null;
+  refresh(): Promise<void>;
+}
+
+export function createAppKeys(ctx: AppKeysContext) {
+  const { store } = ctx;
+
+  function move(delta: number | 'first' | 'last'): void {
+    const rows = store.visible;
+    if (rows.length === 0) return;
+    const at = rows.findIndex((d) => rowKey(d) === store.focusKey);
+    let next: number;
+    if (delta === 'first') next = 0;
+    else if (delta === 'last') next = rows.length - 1;
+    else next = at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + delta));
+    store.focusKey = rowKey(rows[next]!);
+    store.focusRequest++;
+  }
+
+  function currentRow() {
+    return store.visible.find((d) => rowKey(d) === store.focusKey) ?? store.visible[0];
+  }
+
+  function openSettings(): void {
+    store.screen = store.screen === 'settings' ? 'list' : 'settings';
+    if (store.screen === 'list') store.focusRequest++;
+  }
+
+  function onkeydown(e: KeyboardEvent): void {
+    if (e.defaultPrevented || e.isComposing) return;
+    const target = e.target as HTMLElement | null;
+    if ((e.ctrlKey || e.metaKey) && e.key === ',') {
+      e.preventDefault();
+      if (ctx.view()?.accounts.length) openSettings();
+      return;
+    }
+    if (store.screen !== 'list' || !ctx.showList()) {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        if (store.screen === 'settings' || (store.screen === 'signin' && ctx.view()?.accounts.length)) {
+          store.signinFromList = false;
+          store.screen = 'list';
+          store.focusRequest++;
+        } else {
+          store.hide();
+        }
+      }
+      return;
+    }
+    if (target === ctx.filterInput()) {
+      if (e.key === 'ArrowDown' || e.key === 'Enter') {
+        e.preventDefault();
+        store.focusRequest++;
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        if (store.filter) store.filter = '';
+        else store.hide();
+      }
+      return;
+    }
+    // Other text fields (the snooze time picker) keep their keys.
+    if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+    const cmd = listCommand(e, store.filter);
+    if (!cmd) return;
+    e.preventDefault();
+    switch (cmd.kind) {
+      case 'next':
+        return move(1);
+      case 'prev':
+        return move(-1);
+      case 'first':
+        return move('first');
+      case 'last':
+        return move('last');
+      case 'slot':
+        void store.toggleSlot(cmd.n);
+        return;
+      case 'open': {
+        const d = currentRow();
+        if (d) void store.open(d);
+        return;
+      }
+      case 'refresh':
+        void ctx.refresh();
+        return;
+      case 'mark-all-read':
+        void store.markAllRead();
+        return;
+      case 'settings':
+        return openSettings();
+      case 'escape':
+        if (store.filter) store.filter = '';
+        else store.hide();
+        return;
+      case 'filter-append':
+        store.filter += cmd.text;
+        return;
+      case 'filter-backspace':
+        store.filter = store.filter.slice(0, -1);
+        return;
+      case 'filter-focus':
+        ctx.filterInput()?.focus();
+        return;
+    }
+  }
+
+  return { onkeydown, openSettings, move, currentRow };
+}

@@ -13,11 +13,20 @@
  * signs in again. A new queue over the same store resumes where the last
  * process stopped.
  */
-import { AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode, type ErrorCode } from '../../../shared/errors';
+import type { ErrorCode } from '../../../shared/errors';
 import { BitrixError, type BatchCall, type BatchOutcome, type BitrixClient } from '../bitrix/types';
-import { readCalls, unreadCall } from '../dialogs';
 import type { Clock, KeyValueStore, TimerHandle } from '../ports';
 import { isQueuedAction, type QueuedAction } from '../storage/schema';
+import {
+  BACKOFF,
+  BATCH_MAX,
+  backoffDelay,
+  callsFor,
+  chunkByCalls,
+  classify,
+  coalesce,
+  toBitrixError,
+} from './queue-policy';
 
 /** One toggle intent as persisted under the store key `queue` (the schema lives with the store). */
 export type { QueuedAction };
@@ -25,11 +34,15 @@ export type { QueuedAction };
 /** The store key holding the queue. */
 export const QUEUE_KEY = 'queue';
 
-/** Backoff bounds for transient failures. */
-export const BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 } as const;
-
-/** Sub-calls per `batch` request (Bitrix24's limit). */
-const BATCH_MAX = 50;
+export {
+  BACKOFF,
+  backoffDelay,
+  callsFor,
+  classify,
+  coalesce,
+  toBitrixError,
+  type CoalesceContext,
+} from './queue-policy';
 
 export interface ActionQueueOptions {
   store: KeyValueStore;
@@ -116,133 +129,6 @@ export interface ActionQueue {
    * (one parked in the rate limiter never leaves; the intents stay persisted for the next start).
    */
   stop(): void;
-}
-
-/** Input of {@link coalesce}. */
-export interface CoalesceContext {
-  /** Ids of intents whose request is in flight. */
-  inFlight: ReadonlySet<string>;
-  /** What the portal last confirmed for this dialog (undefined: unknown). */
-  confirmed?: boolean;
-  now: number;
-  newId: () => string;
-}
-
-/**
- * Pure coalescing of one new intent into the queue (the last wins):
- * - a queued, not-in-flight intent for the dialog takes the new value;
- * - with one in flight, a newer intent waits behind it, unless it asks for
- *   what is already in flight (then nothing more is queued);
- * - an intent that returns the dialog to what the portal confirmed, with
- *   nothing in flight for it, is simply removed.
- * Returns the new queue, the intent that now represents the user's wish and
- * whether that wish needs no request at all.
- */
-export function coalesce(
-  queue: readonly QueuedAction[],
-  intent: { accountId: string; dialogId: string; unread: boolean },
-  ctx: CoalesceContext,
-): { queue: QueuedAction[]; action: QueuedAction; removed: boolean } {
-  const same = (a: QueuedAction) => a.accountId === intent.accountId && a.dialogId === intent.dialogId;
-  const flying = queue.find((a) => same(a) && ctx.inFlight.has(a.id));
-  const waiting = queue.find((a) => same(a) && !ctx.inFlight.has(a.id));
-  const fresh = (): QueuedAction => ({
-    id: ctx.newId(),
-    accountId: intent.accountId,
-    dialogId: intent.dialogId,
-    unread: intent.unread,
-    createdAt: ctx.now,
-    attempts: 0,
-    nextAttemptAt: ctx.now,
-    lastError: null,
-  });
-
-  if (flying) {
-    if (flying.unread === intent.unread) {
-      // What the user wants is already on its way: drop any newer contrary wish.
-      return { queue: queue.filter((a) => a !== waiting), action: flying, removed: false };
-    }
-    if (waiting) {
-      const updated = { ...waiting, unread: intent.unread, attempts: 0, nextAttemptAt: ctx.now, lastError: null };
-      return { queue: queue.map((a) => (a === waiting ? updated : a)), action: updated, removed: false };
-    }
-    const action = fresh();
-    return { queue: [...queue, action], action, removed: false };
-  }
-
-  if (ctx.confirmed !== undefined && ctx.confirmed === intent.unread) {
-    // Back to what the portal already shows: nothing to send.
-    const action = waiting ? { ...waiting, unread: intent.unread } : fresh();
-    return { queue: queue.filter((a) => a !== waiting), action, removed: true };
-  }
-  if (waiting) {
-    const updated = { ...waiting, unread: intent.unread, attempts: 0, nextAttemptAt: ctx.now, lastError: null };
-    return { queue: queue.map((a) => (a === waiting ? updated : a)), action: updated, removed: false };
-  }
-  const action = fresh();
-  return { queue: [...queue, action], action, removed: false };
-}
-
-/** Exponential backoff with "equal jitter": half fixed, half random; never below the portal's own hint. */
-export function backoffDelay(
-  attempts: number,
-  random: () => number,
-  retryAfterMs?: number,
-  bounds: { baseMs: number; capMs: number } = BACKOFF,
-): number {
-  const exp = Math.min(bounds.capMs, bounds.baseMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
-  const jittered = exp / 2 + random() * (exp / 2);
-  const hint = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? retryAfterMs : 0;
-  return Math.round(Math.max(jittered, Math.min(hint, Math.max(bounds.capMs, BACKOFF.capMs) * 2)));
-}
-
-/** Turns anything thrown by a client into a BitrixError (unknown throws count as transient: never lose an intent to a bug). */
-export function toBitrixError(err: unknown): BitrixError {
-  if (err instanceof BitrixError) return err;
-  const code = (err as { code?: unknown } | null)?.code;
-  if (isKnownErrorCode(code)) {
-    return new BitrixError(code, (err as Error).message ?? code, { transient: TRANSIENT_CODES.has(code) });
-  }
-  return new BitrixError('UNKNOWN_ERROR', 'Unexpected failure while sending.', { transient: true });
-}
-
-/** How the queue treats a failure. */
-export function classify(error: BitrixError): 'transient' | 'auth-lost' | 'permanent' {
-  if (AUTH_LOST_CODES.has(error.code)) return 'auth-lost';
-  if (TRANSIENT_CODES.has(error.code) || error.transient) return 'transient';
-  // The client renews tokens itself; one reaching the queue is a race worth one more try later.
-  if (error.code === 'expired_token' || error.code === 'invalid_token') return 'transient';
-  return 'permanent';
-}
-
-/**
- * The sub-calls one intent costs: "unread" is `im.recent.unread Y`; "read" is
- * `im.recent.unread N` plus `im.dialog.read` unless the dialog is known to hold
- * no unread messages (the server's ACTION=N only removes the mark,
- * bitrix24-api.md §6).
- */
-export function callsFor(action: QueuedAction, counter: number | undefined): BatchCall[] {
-  if (action.unread) return [unreadCall(action.dialogId, true)];
-  return counter === 0 ? [unreadCall(action.dialogId, false)] : readCalls(action.dialogId);
-}
-
-/** Splits due intents into requests of at most {@link BATCH_MAX} sub-calls, never splitting one intent's calls. */
-function chunkByCalls<T>(items: readonly T[], cost: (item: T) => number): T[][] {
-  const out: T[][] = [];
-  let cur: T[] = [];
-  let size = 0;
-  for (const it of items) {
-    const c = cost(it);
-    if (cur.length > 0 && size + c > BATCH_MAX) {
-      out.push(cur);
-      cur = [];
-      size = 0;
-    }
-    cur.push(it);
-    size += c;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
 }
 
 let seq = 0;

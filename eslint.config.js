@@ -4,7 +4,10 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 // The app never imports the dev tools (design.md §5): the preview and the fake portal live in dev/ and are not shipped.
-const NO_DEV_IMPORTS = { group: ['**/dev/**'], message: 'src/ must not import the preview or the fake portal (dev/).' };
+const NO_DEV_IMPORTS = {
+  group: ['**/dev/**'],
+  message: 'src/ must not import the dev tools (dev/: the preview, the fake portal, the AES secret box).',
+};
 
 const NO_ELECTRON = { name: 'electron', message: 'Only src/main/electron/ and src/preload/ may import electron.' };
 

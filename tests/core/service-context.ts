@@ -5,7 +5,7 @@
 import type { AppCoreDeps, CoreContext } from '../../src/main/core/app-core-types';
 import { createNotices } from '../../src/main/core/notices/notices';
 import { silentLogger } from '../../src/main/core/redact';
-import { createAesSecretBox } from '../../src/main/core/storage/aes-secret-box';
+import { createAesSecretBox } from '../../dev/aes-secret-box';
 import { defaultSettings } from '../../src/main/core/storage/settings';
 import type { Settings } from '../../src/shared/types';
 import { fakeClock, type FakeClock } from '../support/fake-clock';

@@ -6,7 +6,7 @@ import { BitrixError } from '../bitrix/types';
 import type { Clock, KeyValueStore, SecretBox } from '../ports';
 import type { AccountSecret } from './account-secrets';
 import { accountIdFor, createAccountStore, type AccountStoreDeps } from './accounts';
-import { createAesSecretBox, memorySecretBox } from './aes-secret-box';
+import { createAesSecretBox, memorySecretBox } from '../../../../dev/aes-secret-box';
 import { createConfStore } from './store';
 import { gatedSecretBox } from '../../../../tests/support/gated-secret-box';
 

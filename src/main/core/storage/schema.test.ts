@@ -7,6 +7,7 @@ import {
   type Settings,
   type SettingsPatch,
 } from '../../../shared/settings-schema';
+import { accountRecord, queuedAction } from '../../../../tests/support/store-records';
 import { schemaAt, validateArgs } from '../validate';
 import {
   AccountRecordSchema,
@@ -88,22 +89,13 @@ describe('the store document schema', () => {
   });
 
   // A file as version-1 builds write it (before the schema was built from TypeBox): it still loads.
+  const acc = accountRecord().id;
   const v1 = {
     schemaVersion: 1,
-    settings: { ...DEFAULT_SETTINGS, notifications: 'chosen', notifyDialogs: ['a1b2/chat7', 'a1b2/15'] },
+    settings: { ...DEFAULT_SETTINGS, notifications: 'chosen', notifyDialogs: [`${acc}/chat7`, `${acc}/15`] },
     accounts: [
-      {
-        id: 'a1b2',
-        kind: 'webhook',
-        origin: 'https://acme.bitrix24.ru',
-        portal: 'acme.bitrix24.ru',
-        userId: 7,
-        userName: 'Anna',
-        status: 'ok',
-        createdAt: 1_700_000_000_000,
-        secret: { storage: 'encrypted', cipher: 'Y2lwaGVy' },
-      },
-      {
+      accountRecord(),
+      accountRecord({
         id: 'c3d4',
         kind: 'oauth',
         origin: 'http://127.0.0.1:8080',
@@ -113,33 +105,18 @@ describe('the store document schema', () => {
         status: 'needs-sign-in',
         createdAt: 0,
         secret: { storage: 'memory' },
-      },
+      }),
     ],
     queue: [
+      queuedAction(),
       {
-        id: 'q1',
-        accountId: 'a1b2',
-        dialogId: 'chat74',
-        unread: true,
-        createdAt: 1,
-        attempts: 0,
-        nextAttemptAt: 0,
-        lastError: null,
-      },
-      {
-        id: 'q2',
-        accountId: 'a1b2',
-        dialogId: '15',
-        unread: false,
-        createdAt: 2,
-        attempts: 3,
-        nextAttemptAt: 9,
+        ...queuedAction({ id: 'q2', dialogId: '15', unread: false, attempts: 3, nextAttemptAt: 9 }),
         lastError: { code: 'NETWORK', message: 'offline' },
         note: 'a field a later build added',
       },
     ],
-    snoozes: [{ accountId: 'a1b2', dialogId: 'sg17', until: 5, title: 'Team' }],
-    seen: { 'a1b2/chat74': 120 },
+    snoozes: [{ accountId: acc, dialogId: 'sg17', until: 5, title: 'Team' }],
+    seen: { [`${acc}/chat74`]: 120 },
     notices: [
       { id: 'n1', level: 'warning', code: 'STORE_CORRUPT', message: 'm', at: 3 },
       {
@@ -147,7 +124,7 @@ describe('the store document schema', () => {
         level: 'error',
         code: 'NO_AUTH_FOUND',
         message: 'm',
-        accountId: 'a1b2',
+        accountId: acc,
         dialogId: '15',
         title: 'B',
         at: 4,
@@ -166,7 +143,7 @@ describe('the store document schema', () => {
     ['an account id with a dot', (d) => Object.assign(d.accounts[0]!, { id: 'a.b' })],
     ['a queued non-canonical dialog id', (d) => Object.assign(d.queue[0]!, { dialogId: 'chat074' })],
     ['a queued action without lastError', (d) => delete (d.queue[0] as { lastError?: unknown }).lastError],
-    ['a negative seen id', (d) => Object.assign(d.seen, { 'a1b2/15': -1 })],
+    ['a negative seen id', (d) => Object.assign(d.seen, { [`${acc}/15`]: -1 })],
     ['a notice with an unknown code', (d) => Object.assign(d.notices[0]!, { code: 'NOPE' })],
     ['another schema version', (d) => Object.assign(d, { schemaVersion: 2 })],
     ['a missing part', (d) => delete (d as { snoozes?: unknown }).snoozes],

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../ports';
-import { CURRENT_SCHEMA_VERSION, defaultStoreData, type AccountRecord, type QueuedAction } from './schema';
+import { accountRecord, queuedAction } from '../../../../tests/support/store-records';
+import { CURRENT_SCHEMA_VERSION, defaultStoreData } from './schema';
 import { DEFAULT_SETTINGS } from './settings';
 import {
   MAX_CORRUPT_BACKUPS,
@@ -27,27 +28,13 @@ afterEach(() => {
 const NOW = Date.parse('2026-11-23T10:20:30.456Z');
 const clock: Clock = { now: () => NOW, setTimeout: () => 0, clearTimeout: () => {} };
 
-const account: AccountRecord = {
-  id: 'a0123456789abcdef0123',
-  kind: 'webhook',
-  origin: 'https://acme.bitrix24.ru',
-  portal: 'acme.bitrix24.ru',
-  userId: 7,
-  userName: 'Anna',
-  status: 'ok',
-  createdAt: 1000,
-  secret: { storage: 'encrypted', cipher: 'Y2lwaGVydGV4dA==' },
-};
-const action: QueuedAction = {
-  id: 'q1',
-  accountId: account.id,
-  dialogId: 'chat74',
-  unread: true,
+const account = accountRecord({ createdAt: 1000 });
+const action = queuedAction({
   createdAt: 2000,
   attempts: 2,
   nextAttemptAt: 3000,
   lastError: { code: 'NETWORK', message: 'offline' },
-};
+});
 
 function open(dir: string) {
   return openStore(confFactory, { cwd: dir, clock });

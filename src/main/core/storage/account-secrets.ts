@@ -6,24 +6,19 @@
  * checked, announced to redaction, and written in order per account. The
  * records, and when each of these runs, stay in accounts.ts.
  */
+import type { OAuthTokens } from '../auth/oauth';
 import type { SecretBox } from '../ports';
 import type { SecretRef } from './schema';
 
+/** The token fields of an OAuth sign-in (auth/oauth.ts) an account keeps: the rest is not secret. */
+type KeptTokens = Pick<
+  OAuthTokens,
+  'accessToken' | 'refreshToken' | 'expiresAt' | 'clientEndpoint' | 'serverEndpoint' | 'memberId'
+>;
+
 /** An account's credentials. Never persisted in plaintext, never sent to the renderer. */
 export type AccountSecret =
-  | { kind: 'webhook'; url: string }
-  | {
-      kind: 'oauth';
-      clientId: string;
-      clientSecret: string;
-      accessToken: string;
-      refreshToken: string;
-      /** Epoch ms when the access token expires. */
-      expiresAt: number;
-      clientEndpoint: string;
-      serverEndpoint: string;
-      memberId: string;
-    };
+  { kind: 'webhook'; url: string } | ({ kind: 'oauth'; clientId: string; clientSecret: string } & KeptTokens);
 
 const isText = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../../tests/support/temp-dirs';
 import { BitrixError } from '../bitrix/types';
 import type { Clock, KeyValueStore, SecretBox } from '../ports';
 import type { AccountSecret } from './account-secrets';
@@ -10,15 +10,7 @@ import { createAesSecretBox, memorySecretBox } from '../../../../dev/aes-secret-
 import { createConfStore } from './store';
 import { gatedSecretBox } from '../../../../tests/support/gated-secret-box';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'b24-accounts-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('b24-accounts-');
 
 const clock: Clock = { now: () => 1_700_000_000_000, setTimeout: () => 0, clearTimeout: () => {} };
 const KEY = Buffer.alloc(32, 42);

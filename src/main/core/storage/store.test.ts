@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../../tests/support/temp-dirs';
 import type { Clock } from '../ports';
 import { accountRecord, queuedAction } from '../../../../tests/support/store-records';
 import { CURRENT_SCHEMA_VERSION, defaultStoreData } from './schema';
@@ -15,15 +15,7 @@ import {
   storeOptions,
 } from './store';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'b24-store-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('b24-store-');
 
 const NOW = Date.parse('2026-11-23T10:20:30.456Z');
 const clock: Clock = { now: () => NOW, setTimeout: () => 0, clearTimeout: () => {} };

@@ -1,7 +1,8 @@
 /**
  * Records of the store document as the app writes them, for the store's
  * tests: an account (Anna's webhook on acme; the secret only as ciphertext)
- * and a queued toggle of it. `over` changes any field.
+ * and a queued toggle of it (`over` changes any field); and the only fields a
+ * cached dialog may hold.
  */
 import type { AccountRecord, QueuedAction } from '../../src/main/core/storage/schema';
 
@@ -35,3 +36,23 @@ export function queuedAction(over: Partial<QueuedAction> = {}): QueuedAction {
     ...over,
   };
 }
+
+/**
+ * The fields of a cached dialog: what the popup shows, nothing else (no secret can ride along).
+ * Written out, not read from the schema, so a field added to the cache must be added here too.
+ */
+export const CACHED_DIALOG_FIELDS: readonly string[] = [
+  'accountId',
+  'avatarUrl',
+  'color',
+  'counter',
+  'dialogId',
+  'initials',
+  'kind',
+  'lastActivity',
+  'muted',
+  'snippet',
+  'title',
+  'unread',
+  'unreadMark',
+];

@@ -3,7 +3,7 @@ import ts from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
-// The app never imports the dev tools (design.md §5): the preview and the fake portal live in dev/ and are not shipped.
+// The app never imports the dev tools (design.md §5): the preview, the fake portal and the AES secret box live in dev/ and are not shipped.
 const NO_DEV_IMPORTS = {
   group: ['**/dev/**'],
   message: 'src/ must not import the dev tools (dev/: the preview, the fake portal, the AES secret box).',

@@ -3,8 +3,11 @@ import ts from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
-// The app never imports the dev tools (design.md §5): the preview and the fake portal live in dev/ and are not shipped.
-const NO_DEV_IMPORTS = { group: ['**/dev/**'], message: 'src/ must not import the preview or the fake portal (dev/).' };
+// The app never imports the dev tools (design.md §5): the preview, the fake portal and the AES secret box live in dev/ and are not shipped.
+const NO_DEV_IMPORTS = {
+  group: ['**/dev/**'],
+  message: 'src/ must not import the dev tools (dev/: the preview, the fake portal, the AES secret box).',
+};
 
 const NO_ELECTRON = { name: 'electron', message: 'Only src/main/electron/ and src/preload/ may import electron.' };
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppCoreInternals, AppCoreOptions } from '../src/main/core/app-core';
 import { createNodeCore } from '../src/main/core/create-node-core';
+import { createAesSecretBox } from '../dev/aes-secret-box';
 import type { KeyValueStore } from '../src/main/core/ports';
 import { silentLogger } from '../src/main/core/redact';
 import type { ViewState } from '../src/shared/types';
@@ -59,7 +60,7 @@ export function buildRigCore(opts: {
   return createNodeCore({
     ports: { ...ports, logger: silentLogger },
     dir: opts.dir,
-    key: opts.key,
+    secretBox: createAesSecretBox(opts.key),
     store: opts.store === 'memory' ? jsonMemoryStore() : undefined,
     fetch: (input, init) => fetch(input, init),
     clock: opts.clock,

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { createNodeCore } from '../../src/main/core/create-node-core';
 import { systemClock } from '../../src/main/core/ports';
 import { createLogger, redact } from '../../src/main/core/redact';
-import { createAesSecretBox, loadOrCreateKeyFile } from '../../src/main/core/storage/aes-secret-box';
+import { createAesSecretBox, loadOrCreateKeyFile } from '../aes-secret-box';
 import { createPreviewPorts } from './web-ports';
 import { startPreviewServer, type PreviewServer } from './web-server';
 import { packagedRendererDir } from '../../scripts/renderer-out';

@@ -17,6 +17,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { DIALOG_ID_FORMAT, type DialogIdText } from './dialog-id';
 import { INVOKE_NAMES, MAX_UNREAD_TARGETS } from './intent-names';
+import { SettingsPatchSchema } from './settings-schema';
 import type { AccountSummary, OAuthStartResult, PinnedDialog, SettingsView, ViewState } from './types';
 
 export { INVOKE_NAMES, MAX_UNREAD_TARGETS };
@@ -76,12 +77,6 @@ const OAuthInputArg = Type.Object(
     additionalProperties: false,
   },
 );
-/** The settings patch's shape is checked field by field by validateSettingsPatch (storage/settings.ts). */
-const SettingsPatchArg = Type.Record(Type.String(), Type.Unknown(), {
-  title: 'patch',
-  description: 'must be an object of settings',
-});
-
 function result<T>() {
   return Type.Unsafe<T>({});
 }
@@ -107,7 +102,8 @@ export const INTENTS = {
   cancelOAuth: { args: Type.Tuple([]), result: result<null>() },
   signOut: { args: Type.Tuple([AccountIdArg]), result: result<null>() },
   getSettings: { args: Type.Tuple([]), result: result<SettingsView>() },
-  updateSettings: { args: Type.Tuple([SettingsPatchArg]), result: result<SettingsView>() },
+  /** The patch's schema is the settings' own (settings-schema.ts); the handler adds the rules a schema cannot state. */
+  updateSettings: { args: Type.Tuple([SettingsPatchSchema]), result: result<SettingsView>() },
   dismissNotice: { args: Type.Tuple([text('noticeId', MAX_ID_LENGTH)]), result: result<null>() },
   hidePopup: { args: Type.Tuple([]), result: result<null>() },
 } as const satisfies Record<string, { args: TSchema; result: TSchema }>;

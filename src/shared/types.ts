@@ -4,7 +4,8 @@
  */
 import type { DialogKind } from './dialog-id';
 import type { AppError } from './result';
-import type { ErrorCode, Lang } from './errors';
+import type { ErrorCode } from './errors';
+import type { Settings } from './settings-schema';
 
 /** Stable id of a signed-in portal account (not a secret). */
 export type AccountId = string;
@@ -85,30 +86,8 @@ export interface ViewState {
   error: AppError | null;
 }
 
-/** Appearance. */
-export type Theme = 'system' | 'light' | 'dark';
-
-/** User settings (persisted; see settings.ts for defaults and migrations). */
-export interface Settings {
-  hotkeys: {
-    /** Shows/hides the popup. Electron accelerator syntax, '' = off. */
-    togglePopup: string;
-    /** Slots 1..9: toggle the Nth pinned dialog. '' = off. Always 9 entries. */
-    slots: string[];
-  };
-  /** Seconds between `im.counters.get` polls (15..3600). */
-  pollIntervalSec: number;
-  launchAtLogin: boolean;
-  theme: Theme;
-  language: 'system' | Lang;
-  notifications: 'off' | 'on' | 'chosen';
-  /** With `notifications: 'chosen'`: keys `${accountId}/${dialogId}`. */
-  notifyDialogs: string[];
-  /** Keep secrets in memory only (offered where the OS has no keyring). */
-  secretsInMemoryOnly: boolean;
-  /** Loopback port of the OAuth redirect listener. */
-  oauthRedirectPort: number;
-}
+/** User settings: declared once, as a schema, in settings-schema.ts (types, store schema, validation). */
+export type { Settings, SettingsPatch, Theme } from './settings-schema';
 
 /** A hotkey's registration outcome, for Settings. */
 export interface HotkeyStatus {

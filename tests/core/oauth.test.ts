@@ -13,7 +13,7 @@ import { freePort } from '../support/free-port';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { createAesSecretBox } from '../../src/main/core/storage/aes-secret-box';
+import { createAesSecretBox } from '../../dev/aes-secret-box';
 import { createConfStore } from '../../src/main/core/storage/store';
 import type { FetchLike } from '../../src/main/core/ports';
 import { gatedSecretBox } from '../support/gated-secret-box';

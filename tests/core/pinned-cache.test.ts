@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import type { SeedDialog } from '../../dev/fake-portal/types';
 import { deliveredUnread, makeCore, type Harness } from './harness';
+import { CACHED_DIALOG_FIELDS } from '../support/store-records';
 import { until } from '../support/wait';
 
 const portals: FakePortal[] = [];
@@ -174,23 +175,7 @@ describe('pinned-list cache', () => {
     const cached = cacheOf(h)[acc]!;
     expect(cached.dialogs).toHaveLength(2);
     for (const d of cached.dialogs) {
-      expect(Object.keys(d).sort()).toEqual(
-        [
-          'accountId',
-          'avatarUrl',
-          'color',
-          'counter',
-          'dialogId',
-          'initials',
-          'kind',
-          'lastActivity',
-          'muted',
-          'snippet',
-          'title',
-          'unread',
-          'unreadMark',
-        ].sort(),
-      );
+      expect(Object.keys(d).sort()).toEqual([...CACHED_DIALOG_FIELDS].sort());
     }
     expect(JSON.stringify(cached)).not.toContain(code);
     for (const f of readdirSync(h.dir)) expect(readFileSync(join(h.dir, f), 'utf8')).not.toContain(code);

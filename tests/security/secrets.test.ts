@@ -25,7 +25,7 @@ import { createLogger, redact } from '../../src/main/core/redact';
 import { createBitrixClient } from '../../src/main/core/bitrix/client';
 import { BitrixError } from '../../src/main/core/bitrix/types';
 import { parseWebhookUrl, verifyWebhook, webhookAuth } from '../../src/main/core/auth/webhook';
-import { memorySecretBox } from '../../src/main/core/storage/aes-secret-box';
+import { memorySecretBox } from '../../dev/aes-secret-box';
 import { openCore, signInOAuth, signInWebhook, toggleAll, type CoreHandle } from '../fault/harness';
 import { sleep, until } from '../support/wait';
 

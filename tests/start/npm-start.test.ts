@@ -15,33 +15,26 @@ import {
   existsSync,
   linkSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { electronPlatformPath } from '../../scripts/start';
+import { tempDirs } from '../support/temp-dirs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ELECTRON_VERSION = (
   JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
 ).version;
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('b24ut-start-');
 
 /** A fresh clone: the tracked (and new, unignored) files, plus node_modules as described above. */
 function freshClone(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'b24ut-start-'));
-  dirs.push(dir);
+  const dir = tempDir();
   const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppCoreInternals, AppCoreOptions } from '../../src/main/core/app-core';
 import type { AppCoreDeps } from '../../src/main/core/app-core-types';
+import { createAesSecretBox } from '../../dev/aes-secret-box';
 import { createNodeCore, type StandInPorts } from '../../src/main/core/create-node-core';
 import type { Clock, FetchLike, SecretBox } from '../../src/main/core/ports';
 import type { StoreRecovery } from '../../src/main/core/storage/store';
@@ -53,9 +54,8 @@ export function buildRealCore(opts: RealCoreOptions): RealCore {
   const { core, deps, recovery } = createNodeCore({
     ports: opts.ports,
     dir,
-    key,
     clock: opts.clock,
-    secretBox: opts.secretBox,
+    secretBox: opts.secretBox ?? createAesSecretBox(key),
     fetch: opts.fetch,
     platform: 'linux',
     version: '0.1.0',

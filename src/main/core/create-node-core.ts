@@ -3,15 +3,14 @@
  * (dev/preview/web.ts), the benchmark (bench/core-rig.ts) and the integration
  * tests (tests/support/real-core.ts) all build it here; src/main/index.ts
  * is the only other composition root. Real conf storage in `dir` (or a
- * given store), the AES secret box and, by default, the global fetch. The
- * caller passes stand-ins for the ports Electron or the OS would provide.
- * Nothing here imports the preview or the fake portal.
+ * given store) and, by default, the global fetch. The caller passes the
+ * secret box (dev/aes-secret-box.ts outside Electron) and stand-ins for the
+ * ports Electron or the OS would provide. Nothing here imports the preview,
+ * the fake portal or any other dev/ code.
  */
-import { randomBytes } from 'node:crypto';
 import { createAppCore, type AppCoreInternals, type AppCoreOptions } from './app-core';
 import type { AppCoreDeps } from './app-core-types';
 import { systemClock, type Clock, type FetchLike, type KeyValueStore, type SecretBox } from './ports';
-import { createAesSecretBox } from './storage/aes-secret-box';
 import { confFactory, openStore, type StoreRecovery } from './storage/store';
 
 /** The ports a host stands in for (the ones Electron or the OS would provide). */
@@ -23,10 +22,8 @@ export interface NodeCoreOptions {
   dir: string;
   /** A store to use instead of the conf file in `dir` (the memory bench). */
   store?: KeyValueStore;
-  /** The AES key of the secret box; random by default. */
-  key?: Buffer;
-  /** Replaces the AES secret box built from `key`. */
-  secretBox?: SecretBox;
+  /** Where secrets are encrypted (the same box over the same dir = a restart that keeps the sign-ins). */
+  secretBox: SecretBox;
   /** Replaces the global fetch. */
   fetch?: FetchLike;
   /** systemClock by default. */
@@ -43,21 +40,18 @@ export interface NodeCoreOptions {
 export interface NodeCore {
   core: AppCoreInternals;
   deps: AppCoreDeps;
-  /** The AES key of the secret box (pass it back to "restart" over the same dir). */
-  key: Buffer;
   recovery: StoreRecovery | null;
 }
 
 /** Builds the real core over `dir`; the caller starts and stops it. */
 export function createNodeCore(o: NodeCoreOptions): NodeCore {
-  const key = o.key ?? randomBytes(32);
   const clock = o.clock ?? systemClock;
   const { store, recovery } = o.store
     ? { store: o.store, recovery: null }
     : openStore(confFactory, { cwd: o.dir, clock });
   const deps: AppCoreDeps = {
     store,
-    secretBox: o.secretBox ?? createAesSecretBox(key),
+    secretBox: o.secretBox,
     fetch: o.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     clock,
     ...o.ports,
@@ -66,5 +60,5 @@ export function createNodeCore(o: NodeCoreOptions): NodeCore {
     locale: o.locale ?? 'en-US',
     storeRecovery: recovery,
   };
-  return { core: createAppCore(deps, o.options), deps, key, recovery };
+  return { core: createAppCore(deps, o.options), deps, recovery };
 }

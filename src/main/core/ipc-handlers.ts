@@ -16,12 +16,13 @@ import type {
   OAuthStartInput,
   OAuthStartResult,
   PinnedDialog,
+  SettingsPatch,
   SettingsView,
   ViewState,
 } from '../../shared/types';
 import type { Logger } from './ports';
 import { toAppError as normalise } from './errors/to-app-error';
-import { validateSettingsPatch, type SettingsPatch } from './storage/settings';
+import { validateSettingsPatch } from './storage/settings';
 import { asFutureTime, knownAccount, toggleable, validateArgs } from './validate';
 
 /** What the handlers call, with arguments already validated. Implemented by app-core.ts. */

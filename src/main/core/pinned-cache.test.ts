@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../../tests/core/helpers';
+import { CACHED_DIALOG_FIELDS } from '../../../tests/support/store-records';
 import type { LoadedDialog } from './dialogs';
 import { CACHE_AT_REFRESH_MS, createPinnedListCache, readPinnedCache, toCachedDialog } from './pinned-cache';
 import { redact, registerSecret } from './redact';
@@ -28,21 +29,7 @@ const loaded = (dialogId: string, over: Partial<LoadedDialog> = {}): LoadedDialo
   ...over,
 });
 
-const POPUP_FIELDS = [
-  'accountId',
-  'avatarUrl',
-  'color',
-  'counter',
-  'dialogId',
-  'initials',
-  'kind',
-  'lastActivity',
-  'muted',
-  'snippet',
-  'title',
-  'unread',
-  'unreadMark',
-];
+const POPUP_FIELDS = [...CACHED_DIALOG_FIELDS].sort();
 
 function setup(initial: Record<string, unknown> = {}) {
   const store = memoryStore(initial);

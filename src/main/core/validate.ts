@@ -52,7 +52,11 @@ export function invalidArgument(message: string): CoreError {
 }
 
 /** The value and sub-schema at a JSON pointer below `schema` / `value` (arrays and objects only). */
-function at(schema: TSchema, value: unknown, pointer: string): { schema: TSchema | undefined; value: unknown } {
+export function schemaAt(
+  schema: TSchema,
+  value: unknown,
+  pointer: string,
+): { schema: TSchema | undefined; value: unknown } {
   let s: TSchema | undefined = schema;
   let v: unknown = value;
   for (const raw of pointer.split('/').slice(1)) {
@@ -60,18 +64,19 @@ function at(schema: TSchema, value: unknown, pointer: string): { schema: TSchema
     const node = s as { items?: TSchema | TSchema[]; properties?: Record<string, TSchema> } | undefined;
     if (Array.isArray(node?.items)) s = node.items[Number(key)];
     else if (node?.items) s = node.items;
-    else s = node?.properties?.[key];
-    v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+    // Own keys only: a `__proto__` key names no schema and no inherited value.
+    else s = node?.properties && Object.hasOwn(node.properties, key) ? node.properties[key] : undefined;
+    v = v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
   }
   return { schema: s, value: v };
 }
 
-/** The argument's name and place, e.g. `targets[3].dialogId`. */
-function placeOf(title: string, pointer: string): string {
+/** A value's name and place from its JSON pointer below `title`, e.g. `targets[3].dialogId` (no title: `hotkeys.slots[2]`). */
+export function placeOf(title: string, pointer: string): string {
   return pointer
     .split('/')
     .slice(1)
-    .reduce((acc, k) => (/^\d+$/.test(k) ? `${acc}[${k}]` : `${acc}.${k}`), title);
+    .reduce((acc, k) => (/^\d+$/.test(k) ? `${acc}[${k}]` : acc === '' ? k : `${acc}.${k}`), title);
 }
 
 /**
@@ -93,7 +98,7 @@ export function validateArgs<K extends InvokeName>(intent: K, args: unknown): Ar
     if (Value.Check(schema, value)) continue;
     for (const e of Value.Errors(schema, value)) {
       let pointer = e.instancePath;
-      let spot = at(schema, value, pointer);
+      let spot = schemaAt(schema, value, pointer);
       if ((spot.schema as { format?: string } | undefined)?.format === DIALOG_ID_FORMAT) {
         throw new CoreError('INVALID_DIALOG_ID', new InvalidDialogIdError(spot.value).message);
       }
@@ -101,7 +106,7 @@ export function validateArgs<K extends InvokeName>(intent: K, args: unknown): Ar
         // A field the schema does not know (or one without its own wording): say what its container must be.
         while (pointer !== '' && !(spot.schema as { description?: string } | undefined)?.description) {
           pointer = pointer.replace(/\/[^/]*$/, '');
-          spot = at(schema, value, pointer);
+          spot = schemaAt(schema, value, pointer);
         }
         const title = (schema as { title?: string }).title ?? `argument ${i + 1}`;
         const why = (spot.schema as { description?: string } | undefined)?.description ?? e.message;

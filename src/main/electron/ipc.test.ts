@@ -15,7 +15,7 @@ import { createAppCore } from '../core/app-core';
 import { systemClock } from '../core/ports';
 import { silentLogger } from '../core/redact';
 import { confFactory, openStore } from '../core/storage/store';
-import { createAesSecretBox } from '../core/storage/aes-secret-box';
+import { createAesSecretBox } from '../../../dev/aes-secret-box';
 import { startFakePortal, type FakePortal } from '../../../dev/fake-portal/server';
 import { registerIpc } from './ipc';
 import { createPopupWindow } from './popup-window';

@@ -1,18 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../tests/support/temp-dirs';
 import { createLogSink } from './log-file';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'b24ut-log-'));
-  dirs.push(d);
-  return d;
-};
+const tempDir = tempDirs('b24ut-log-');
 
 describe('log file', () => {
   it('rotates while running: main.log stays under the cap, one main.old.log, the newest line kept', () => {

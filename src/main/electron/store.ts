@@ -5,23 +5,17 @@
  */
 import ElectronStore from 'electron-store';
 import { app } from 'electron';
-import { openStore, type OpenedStore, type StoreOptions } from '../core/storage/store';
+import { confAsPort, openStore, type OpenedStore, type StoreOptions } from '../core/storage/store';
 import type { Clock, KeyValueStore } from '../core/ports';
 
 /** Builds an electron-store from the shared options (electron-store takes `name`, not conf's `configName`). */
 export function electronStoreFactory(options: StoreOptions): KeyValueStore {
   const { configName: _configName, ...rest } = options;
-  const store = new ElectronStore<Record<string, unknown>>(
-    rest as unknown as ConstructorParameters<typeof ElectronStore<Record<string, unknown>>>[0],
+  return confAsPort(
+    new ElectronStore<Record<string, unknown>>(
+      rest as unknown as ConstructorParameters<typeof ElectronStore<Record<string, unknown>>>[0],
+    ),
   );
-  return {
-    get: (key) => store.get(key),
-    set: (key, value) => store.set(key, value),
-    delete: (key) => store.delete(key),
-    get path() {
-      return store.path;
-    },
-  };
 }
 
 /** Opens the store in the user-data folder (call after `ready`, or after setting a custom userData path). */

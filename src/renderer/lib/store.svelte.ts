@@ -6,7 +6,7 @@
  */
 import { MAX_UNREAD_TARGETS, type Api } from '../../shared/ipc';
 import type { AppError, Result } from '../../shared/result';
-import type { AccountSummary, PinnedDialog, Settings, SettingsView, ViewState } from '../../shared/types';
+import type { AccountSummary, PinnedDialog, SettingsPatch, SettingsView, ViewState } from '../../shared/types';
 import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
 import { DICTS, pickLang, type Dict } from './i18n';
 import { rowKey } from '../../shared/row-key';
@@ -282,7 +282,7 @@ export class PopupStore {
     this.take(await this.api.signOut(accountId));
   }
 
-  async updateSettings(patch: Partial<Settings>): Promise<boolean> {
+  async updateSettings(patch: SettingsPatch): Promise<boolean> {
     const r = await this.api.updateSettings(patch);
     const data = this.take(r);
     if (data) this.settingsView = data;

@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { serviceContext } from '../../../../tests/core/service-context';
+import { ANNA, serviceContext } from '../../../../tests/core/service-context';
 import { createAccountsService } from './accounts-service';
-
-const webhook = { kind: 'webhook' as const, url: 'https://acme.bitrix24.ru/rest/7/abcdefghijklmnop/' };
 
 function setup() {
   const ctx = serviceContext();
@@ -20,13 +18,7 @@ describe('accounts service', () => {
 
   it('builds a client once per account and none for an unknown account', async () => {
     const { accounts } = setup();
-    const rec = await accounts.store.add({
-      kind: 'webhook',
-      origin: 'https://acme.bitrix24.ru',
-      userId: 7,
-      userName: 'Anna',
-      secret: webhook,
-    });
+    const rec = await accounts.store.add(ANNA);
     const client = accounts.clientFor(rec.id);
     expect(client).not.toBeNull();
     expect(accounts.clientFor(rec.id)).toBe(client);
@@ -35,13 +27,7 @@ describe('accounts service', () => {
 
   it('a lost sign-in holds the account (hook), drops its client and tells the user once', async () => {
     const { ctx, onLost, accounts } = setup();
-    const rec = await accounts.store.add({
-      kind: 'webhook',
-      origin: 'https://acme.bitrix24.ru',
-      userId: 7,
-      userName: 'Anna',
-      secret: webhook,
-    });
+    const rec = await accounts.store.add(ANNA);
     accounts.clientFor(rec.id);
     accounts.authLost(rec.id, 'invalid_grant');
     accounts.authLost(rec.id, 'invalid_grant');

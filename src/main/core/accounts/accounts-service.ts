@@ -16,7 +16,8 @@ import { createLeakyBucket, type Limiter } from '../bitrix/limiter';
 import type { BitrixClient } from '../bitrix/types';
 import type { LoadedDialog } from '../dialogs';
 import { registerSecret } from '../redact';
-import { createAccountStore, type AccountSecret, type AccountStore } from '../storage/accounts';
+import type { AccountSecret } from '../storage/account-secrets';
+import { createAccountStore, type AccountStore } from '../storage/accounts';
 import type { AccountRecord } from '../storage/schema';
 
 export interface AccountRuntime {

@@ -5,11 +5,9 @@
  * a strategy is built from it.
  */
 import { explain } from '../../../shared/errors';
-import { createBitrixClient } from '../bitrix/client';
-import type { Limiter } from '../bitrix/limiter';
+import { createBitrixClient, type BitrixClientOptions } from '../bitrix/client';
 import { BitrixError } from '../bitrix/types';
 import { isLoopbackHost } from '../bitrix/url';
-import type { Clock, FetchLike, Logger } from '../ports';
 import { registerSecret } from '../redact';
 import type { AuthStrategy } from './types';
 
@@ -97,15 +95,11 @@ export interface WebhookProfile {
   userName: string;
 }
 
-/** Dependencies of {@link verifyWebhook}. */
-export interface VerifyWebhookDeps {
-  fetch?: FetchLike;
-  clock?: Clock;
-  logger?: Logger;
-  limiter?: Limiter;
-  userAgent?: string;
-  timeoutMs?: number;
-}
+/** Dependencies of {@link verifyWebhook}: the client options it passes on (it sets the auth and the retries). */
+export type VerifyWebhookDeps = Pick<
+  BitrixClientOptions,
+  'fetch' | 'clock' | 'logger' | 'limiter' | 'userAgent' | 'timeoutMs'
+>;
 
 /**
  * Parses the URL, then proves it works: a real `profile` call (who am I),
@@ -120,13 +114,8 @@ export async function verifyWebhook(
 ): Promise<{ webhook: ParsedWebhook; profile: WebhookProfile }> {
   const webhook = parseWebhookUrl(url);
   const client = createBitrixClient({
+    ...deps,
     auth: webhookAuth(webhook),
-    fetch: deps.fetch,
-    clock: deps.clock,
-    logger: deps.logger,
-    limiter: deps.limiter,
-    userAgent: deps.userAgent,
-    timeoutMs: deps.timeoutMs,
     // The user is waiting at the sign-in form: one quick retry at most.
     retries: 1,
   });

@@ -1,40 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { scriptedClient } from '../../../../tests/core/helpers';
-import { serviceContext } from '../../../../tests/core/service-context';
+import { recentChat, signedInContext } from '../../../../tests/core/service-context';
 import { createAccountsService } from '../accounts/accounts-service';
-import type { RecentItem } from '../bitrix/types';
 import { createPinnedService } from './pinned-service';
 
-const chatItem: RecentItem = {
-  id: 'chat1317',
-  chat_id: 1317,
-  type: 'chat',
-  avatar: { url: '', color: '#4ba984' },
-  title: 'Green chat',
-  message: { id: 84413, text: 'hello' },
-  counter: 0,
-  pinned: true,
-  unread: true,
-  chat: { id: 1317 },
-} as RecentItem;
-
 async function setup() {
-  const ctx = serviceContext();
-  const accounts = createAccountsService(ctx, { onLost: () => undefined });
-  const rec = await accounts.store.add({
-    kind: 'webhook',
-    origin: 'https://acme.bitrix24.ru',
-    userId: 7,
-    userName: 'Anna',
-    secret: { kind: 'webhook', url: 'https://acme.bitrix24.ru/rest/7/abcdefghijklmnop/' },
-  });
-  const client = scriptedClient();
-  client.recent = [chatItem];
-  accounts.runtime(rec.id).client = client;
-  const notifications = { newMessages: vi.fn(), reminder: vi.fn() };
+  const chat = recentChat(1317, { title: 'Green chat', message: { id: 84413, text: 'hello' }, unread: true });
+  const { ctx, accounts, id, client, notifications } = await signedInContext([chat]);
   const retryNow = vi.fn();
   const pinned = createPinnedService(ctx, accounts, notifications, { retryNow });
-  return { ctx, accounts, id: rec.id, client, pinned, retryNow };
+  return { ctx, accounts, id, client, pinned, retryNow };
 }
 
 describe('pinned service', () => {

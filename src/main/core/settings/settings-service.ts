@@ -4,11 +4,11 @@
  * back, polls re-planned, secrets moved, launch at login set or undone),
  * and the settings view the popup and the tray show.
  */
-import type { SettingsView, Settings } from '../../../shared/types';
+import type { SettingsPatch, SettingsView, Settings } from '../../../shared/types';
 import type { CoreContext } from '../app-core-types';
 import { redirectUrlFor } from '../auth/oauth';
 import { createHotkeyManager, type HotkeyManager } from '../hotkeys';
-import { createSettingsStore, type SettingsPatch } from '../storage/settings';
+import { createSettingsStore } from '../storage/settings';
 import { CoreError } from '../validate';
 
 export interface SettingsService {

@@ -13,7 +13,7 @@ import { parseWebhookUrl, verifyWebhook } from '../auth/webhook';
 import { userAgentFor } from '../bitrix/client';
 import { toAppError } from '../errors/to-app-error';
 import type { PinnedService } from '../pinned/pinned-service';
-import type { AccountSecret } from '../storage/accounts';
+import type { AccountSecret } from '../storage/account-secrets';
 import type { TogglesService } from '../toggles/toggles-service';
 
 export interface SignInService {

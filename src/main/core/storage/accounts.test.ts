@@ -1,23 +1,16 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../../tests/support/temp-dirs';
 import { BitrixError } from '../bitrix/types';
 import type { Clock, KeyValueStore, SecretBox } from '../ports';
-import { accountIdFor, createAccountStore, type AccountSecret, type AccountStoreDeps } from './accounts';
-import { createAesSecretBox, memorySecretBox } from './aes-secret-box';
+import type { AccountSecret } from './account-secrets';
+import { accountIdFor, createAccountStore, type AccountStoreDeps, type NewAccount } from './accounts';
+import { createAesSecretBox, memorySecretBox } from '../../../../dev/aes-secret-box';
 import { createConfStore } from './store';
 import { gatedSecretBox } from '../../../../tests/support/gated-secret-box';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'b24-accounts-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('b24-accounts-');
 
 const clock: Clock = { now: () => 1_700_000_000_000, setTimeout: () => 0, clearTimeout: () => {} };
 const KEY = Buffer.alloc(32, 42);
@@ -34,6 +27,21 @@ const oauth: AccountSecret = {
   clientEndpoint: 'https://beta.bitrix24.ru/rest/',
   serverEndpoint: 'https://oauth.bitrix.info/rest/',
   memberId: 'member-1',
+};
+/** Anna signs in on acme with a webhook, Boris on beta with OAuth. */
+const anna: NewAccount = {
+  kind: 'webhook',
+  origin: 'https://acme.bitrix24.ru',
+  userId: 7,
+  userName: 'Anna',
+  secret: webhook,
+};
+const boris: NewAccount = {
+  kind: 'oauth',
+  origin: 'https://beta.bitrix24.ru',
+  userId: 1,
+  userName: 'Boris',
+  secret: oauth,
 };
 const SECRET_STRINGS = [WEBHOOK_CODE, oauth.clientSecret, oauth.accessToken, oauth.refreshToken];
 
@@ -68,20 +76,8 @@ async function restart(dir: string, over: Partial<AccountStoreDeps> = {}) {
 describe('account store with encryption', () => {
   it('round-trips accounts through a real conf file that never holds a secret in plaintext', async () => {
     const { dir, accounts, store } = setup();
-    const w = await accounts.add({
-      kind: 'webhook',
-      origin: 'https://acme.bitrix24.ru/',
-      userId: 7,
-      userName: 'Anna',
-      secret: webhook,
-    });
-    const o = await accounts.add({
-      kind: 'oauth',
-      origin: 'https://beta.bitrix24.ru',
-      userId: 1,
-      userName: 'Boris',
-      secret: oauth,
-    });
+    const w = await accounts.add({ ...anna, origin: 'https://acme.bitrix24.ru/' });
+    const o = await accounts.add(boris);
     expect(w).toMatchObject({
       id: accountIdFor('https://acme.bitrix24.ru', 7),
       kind: 'webhook',
@@ -115,13 +111,7 @@ describe('account store with encryption', () => {
 
   it('summaries carry no secret', async () => {
     const { accounts } = setup();
-    await accounts.add({
-      kind: 'oauth',
-      origin: 'https://beta.bitrix24.ru',
-      userId: 1,
-      userName: 'Boris',
-      secret: oauth,
-    });
+    await accounts.add(boris);
     const text = JSON.stringify(accounts.summaries());
     for (const s of SECRET_STRINGS) expect(text).not.toContain(s);
     expect(text).not.toContain('cipher');
@@ -129,13 +119,7 @@ describe('account store with encryption', () => {
 
   it('registers every secret string it stores or loads with the redactor', async () => {
     const { dir, accounts, registered } = setup();
-    const w = await accounts.add({
-      kind: 'webhook',
-      origin: 'https://acme.bitrix24.ru',
-      userId: 7,
-      userName: 'Anna',
-      secret: webhook,
-    });
+    const w = await accounts.add(anna);
     expect(registered).toEqual([webhook.url, WEBHOOK_CODE]);
     // A restart decrypts (loads) every secret when the store is opened, and registers each once.
     const later = setup({}, dir);
@@ -149,13 +133,7 @@ describe('account store with encryption', () => {
 
   it('gives the same person on the same portal the same id, replacing the record', async () => {
     const { accounts } = setup();
-    const first = await accounts.add({
-      kind: 'webhook',
-      origin: 'https://acme.bitrix24.ru',
-      userId: 7,
-      userName: 'Anna',
-      secret: webhook,
-    });
+    const first = await accounts.add(anna);
     await accounts.add({
       kind: 'webhook',
       origin: 'https://other.bitrix24.ru',
@@ -184,13 +162,7 @@ describe('account store with encryption', () => {
 
   it('persists a rotated token before its promise resolves', async () => {
     const { dir, accounts, store } = setup();
-    const o = await accounts.add({
-      kind: 'oauth',
-      origin: 'https://beta.bitrix24.ru',
-      userId: 1,
-      userName: 'Boris',
-      secret: oauth,
-    });
+    const o = await accounts.add(boris);
     const rotated: AccountSecret = {
       ...oauth,
       accessToken: 'ACCESS2xxxxxxxxxxxxxxxx',
@@ -208,13 +180,7 @@ describe('account store with encryption', () => {
 
   it('marks an account needs-sign-in, without throwing, when its secret cannot be decrypted', async () => {
     const { dir, accounts } = setup();
-    const w = await accounts.add({
-      kind: 'webhook',
-      origin: 'https://acme.bitrix24.ru',
-      userId: 7,
-      userName: 'Anna',
-      secret: webhook,
-    });
+    const w = await accounts.add(anna);
     const foreign = (await restart(dir, { secretBox: createAesSecretBox(Buffer.alloc(32, 1)) })).accounts;
     expect(foreign.secret(w.id)).toBeNull();
     expect(foreign.get(w.id)?.status).toBe('needs-sign-in');
@@ -230,13 +196,7 @@ describe('account store with encryption', () => {
       decrypt: () => Promise.reject(new Error('keyring locked')),
     };
     const { dir, accounts } = setup({ secretBox: broken });
-    const w = await accounts.add({
-      kind: 'webhook',
-      origin: 'https://acme.bitrix24.ru',
-      userId: 7,
-      userName: 'Anna',
-      secret: webhook,
-    });
+    const w = await accounts.add(anna);
     expect(w.secret).toEqual({ storage: 'memory' });
     expect(accounts.secret(w.id)).toEqual(webhook);
     expect(allBytes(dir)).not.toContain(WEBHOOK_CODE);
@@ -244,13 +204,7 @@ describe('account store with encryption', () => {
 
   it('removes an account and forgets its secret', async () => {
     const { dir, accounts } = setup();
-    const w = await accounts.add({
-      kind: 'webhook',
-      origin: 'https://acme.bitrix24.ru',
-      userId: 7,
-      userName: 'Anna',
-      secret: webhook,
-    });
+    const w = await accounts.add(anna);
     accounts.remove(w.id);
     accounts.remove('unknown');
     expect(accounts.list()).toEqual([]);
@@ -269,13 +223,10 @@ describe('async encryption (safeStorage encryptStringAsync / decryptStringAsync)
     accessToken: 'ACCESS2xxxxxxxxxxxxxxxx',
     refreshToken: 'REFRESH2yyyyyyyyyyyyyyy',
   };
-  const addOauth = (accounts: ReturnType<typeof setup>['accounts']) =>
-    accounts.add({ kind: 'oauth', origin: 'https://beta.bitrix24.ru', userId: 1, userName: 'Boris', secret: oauth });
-
   it('slow encryption: a rotated token is on disk before setSecret resolves; a crash before that finds the previous record whole', async () => {
     const gate = gatedSecretBox(createAesSecretBox(KEY));
     const { dir, accounts } = setup({ secretBox: gate.box });
-    const o = await addOauth(accounts);
+    const o = await accounts.add(boris);
     gate.hold();
     let settled = false;
     const written = accounts.setSecret(o.id, rotated).then(() => {
@@ -304,7 +255,7 @@ describe('async encryption (safeStorage encryptStringAsync / decryptStringAsync)
   it('writes land in order: an older rotation that encrypts slower never overwrites a newer one', async () => {
     const gate = gatedSecretBox(createAesSecretBox(KEY));
     const { dir, accounts } = setup({ secretBox: gate.box });
-    const o = await addOauth(accounts);
+    const o = await accounts.add(boris);
     gate.hold();
     const third: AccountSecret = { ...rotated, refreshToken: 'REFRESH3zzzzzzzzzzzzzzz' };
     const both = Promise.all([accounts.setSecret(o.id, rotated), accounts.setSecret(o.id, third)]);
@@ -317,7 +268,7 @@ describe('async encryption (safeStorage encryptStringAsync / decryptStringAsync)
   it('a sign-out while the rotated token is encrypting: nothing of the account comes back', async () => {
     const gate = gatedSecretBox(createAesSecretBox(KEY));
     const { dir, accounts } = setup({ secretBox: gate.box });
-    const o = await addOauth(accounts);
+    const o = await accounts.add(boris);
     gate.hold();
     const written = accounts.setSecret(o.id, rotated);
     await turn();
@@ -332,7 +283,7 @@ describe('async encryption (safeStorage encryptStringAsync / decryptStringAsync)
   it('open() re-encrypts what safeStorage asks to (shouldReEncrypt after a key rotation)', async () => {
     const oldKey = Buffer.alloc(32, 9);
     const { dir, accounts, store } = setup({ secretBox: createAesSecretBox(oldKey) });
-    const o = await addOauth(accounts);
+    const o = await accounts.add(boris);
     const before = readFileSync(store.path, 'utf8');
     const after = await restart(dir, { secretBox: createAesSecretBox(KEY, [oldKey]) });
     expect(after.accounts.secret(o.id)).toEqual(oauth);
@@ -345,7 +296,7 @@ describe('async encryption (safeStorage encryptStringAsync / decryptStringAsync)
 
   it('before open() nothing is decrypted and nothing is marked; open() marks an undecryptable account at once', async () => {
     const { dir, accounts } = setup();
-    const o = await addOauth(accounts);
+    const o = await accounts.add(boris);
     const foreign = setup({ secretBox: createAesSecretBox(Buffer.alloc(32, 1)) }, dir).accounts;
     expect(foreign.secret(o.id)).toBeNull();
     expect(foreign.get(o.id)?.status).toBe('ok');
@@ -361,20 +312,8 @@ describe('memory-only secrets', () => {
   ] as const) {
     it(`${name}: writes nothing secret and loses the secret on restart, leaving needs-sign-in`, async () => {
       const { dir, accounts } = setup(over);
-      const w = await accounts.add({
-        kind: 'webhook',
-        origin: 'https://acme.bitrix24.ru',
-        userId: 7,
-        userName: 'Anna',
-        secret: webhook,
-      });
-      const o = await accounts.add({
-        kind: 'oauth',
-        origin: 'https://beta.bitrix24.ru',
-        userId: 1,
-        userName: 'Boris',
-        secret: oauth,
-      });
+      const w = await accounts.add(anna);
+      const o = await accounts.add(boris);
       expect(w.secret).toEqual({ storage: 'memory' });
       expect(accounts.secret(o.id)).toEqual(oauth);
       expect(accounts.summary(w.id)).toMatchObject({ status: 'ok', secretStorage: 'memory' });
@@ -389,13 +328,7 @@ describe('memory-only secrets', () => {
       expect(later.secret(w.id)).toBeNull();
       expect(later.summary(o.id)).toMatchObject({ status: 'needs-sign-in', secretStorage: 'memory' });
       // Signing in again brings the account back under the same id.
-      const back = await later.add({
-        kind: 'webhook',
-        origin: 'https://acme.bitrix24.ru',
-        userId: 7,
-        userName: 'Anna',
-        secret: webhook,
-      });
+      const back = await later.add(anna);
       expect(back).toMatchObject({ id: w.id, status: 'ok' });
       expect(later.secret(w.id)).toEqual(webhook);
     });
@@ -404,13 +337,7 @@ describe('memory-only secrets', () => {
   it('moves secrets into memory (wiping the ciphertext) and back when the setting changes', async () => {
     let memoryOnly = false;
     const { dir, accounts, store } = setup({ memoryOnly: () => memoryOnly });
-    const o = await accounts.add({
-      kind: 'oauth',
-      origin: 'https://beta.bitrix24.ru',
-      userId: 1,
-      userName: 'Boris',
-      secret: oauth,
-    });
+    const o = await accounts.add(boris);
     expect(readFileSync(store.path, 'utf8')).toContain('cipher');
     memoryOnly = true;
     await accounts.reconcileStorage();
@@ -508,13 +435,7 @@ describe('bad input', () => {
 
   it('rejects a rotated secret of the wrong kind or shape', async () => {
     const { accounts } = setup();
-    const o = await accounts.add({
-      kind: 'oauth',
-      origin: 'https://beta.bitrix24.ru',
-      userId: 1,
-      userName: 'Boris',
-      secret: oauth,
-    });
+    const o = await accounts.add(boris);
     await expect(accounts.setSecret(o.id, webhook)).rejects.toThrow(/an OAuth account needs an OAuth secret/);
     await expect(accounts.setSecret(o.id, { ...oauth, expiresAt: Number.NaN })).rejects.toThrow(
       /"expiresAt" is not a time/,

@@ -2,7 +2,9 @@
  * Signed-in accounts and their secrets. Records live in the store under
  * `accounts`; secrets only ever reach the disk as `SecretBox` ciphertext.
  * Where the OS cannot encrypt (or the user asked so), secrets stay in a Map
- * in this process and the record says `storage: 'memory'`.
+ * in this process and the record says `storage: 'memory'`. How a secret is
+ * checked, encrypted, decrypted and written in order is account-secrets.ts;
+ * this file keeps the records and decides when each of those runs.
  *
  * The {@link SecretBox} is asynchronous (Electron 45's `encryptStringAsync` /
  * `decryptStringAsync`; the sync calls are deprecated and go in 46). So:
@@ -33,23 +35,8 @@ import { createHash } from 'node:crypto';
 import type { AccountSummary } from '../../../shared/types';
 import { BitrixError } from '../bitrix/types';
 import { systemClock, type Clock, type KeyValueStore, type SecretBox } from '../ports';
-import { isAccountRecord, type AccountRecord, type SecretRef } from './schema';
-
-/** An account's credentials. Never persisted in plaintext, never sent to the renderer. */
-export type AccountSecret =
-  | { kind: 'webhook'; url: string }
-  | {
-      kind: 'oauth';
-      clientId: string;
-      clientSecret: string;
-      accessToken: string;
-      refreshToken: string;
-      /** Epoch ms when the access token expires. */
-      expiresAt: number;
-      clientEndpoint: string;
-      serverEndpoint: string;
-      memberId: string;
-    };
+import { cleanSecret, createSecretHandling, secretProblem, type AccountSecret } from './account-secrets';
+import { isAccountRecord, type AccountRecord } from './schema';
 
 /** What {@link AccountStore.add} takes. */
 export interface NewAccount {
@@ -157,66 +144,13 @@ function unknownAccount(): BitrixError {
   return new BitrixError('UNKNOWN_ACCOUNT', 'That portal account is not signed in.');
 }
 
-const isText = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
-
-/** Checks a secret's shape. Reports field names only, never values. */
-function secretProblem(secret: unknown): string | null {
-  if (typeof secret !== 'object' || secret === null) return 'the secret is missing';
-  const s = secret as Record<string, unknown>;
-  if (s.kind === 'webhook') return isText(s.url, 1000) ? null : 'the webhook URL is missing';
-  if (s.kind !== 'oauth') return 'the secret is of an unknown kind';
-  for (const f of ['clientId', 'clientSecret', 'accessToken', 'refreshToken', 'clientEndpoint', 'serverEndpoint']) {
-    if (!isText(s[f])) return `the OAuth "${f}" is missing`;
-  }
-  if (typeof s.memberId !== 'string') return 'the OAuth "memberId" is missing';
-  if (typeof s.expiresAt !== 'number' || !Number.isFinite(s.expiresAt)) return 'the OAuth "expiresAt" is not a time';
-  return null;
-}
-
-/** Copies only the known fields, so nothing unexpected rides along into storage. */
-function cleanSecret(s: AccountSecret): AccountSecret {
-  return s.kind === 'webhook'
-    ? { kind: 'webhook', url: s.url }
-    : {
-        kind: 'oauth',
-        clientId: s.clientId,
-        clientSecret: s.clientSecret,
-        accessToken: s.accessToken,
-        refreshToken: s.refreshToken,
-        expiresAt: s.expiresAt,
-        clientEndpoint: s.clientEndpoint,
-        serverEndpoint: s.serverEndpoint,
-        memberId: s.memberId,
-      };
-}
-
-/** The strings of a secret that must never be shown: redaction registers each. */
-function secretStrings(s: AccountSecret): string[] {
-  if (s.kind === 'oauth') return [s.clientSecret, s.accessToken, s.refreshToken];
-  const out = [s.url];
-  // The webhook code alone (…/rest/<user>/<code>/) may show up without the rest of the URL.
-  const m = /\/rest\/\d+\/([^/?#]+)/.exec(s.url);
-  if (m?.[1]) out.push(m[1]);
-  return out;
-}
-
 /** The account store over `deps.store`, with secrets through `deps.secretBox`. */
 export function createAccountStore(deps: AccountStoreDeps): AccountStore {
-  const { store, secretBox } = deps;
+  const { store } = deps;
   const clock = deps.clock ?? systemClock;
   // Decrypted secrets of this run: the only copy for memory-only accounts, a cache for the others.
   const secrets = new Map<string, AccountSecret>();
-  const announced = new Set<string>();
-
-  const announce = (s: AccountSecret): void => {
-    for (const str of secretStrings(s)) {
-      if (str && !announced.has(str)) {
-        announced.add(str);
-        deps.onSecret?.(str);
-      }
-    }
-  };
-
+  const { announce, useMemory, place, serial, decrypt } = createSecretHandling(deps);
   const read = (): AccountRecord[] => {
     const raw = store.get('accounts');
     // The store validates on write, but a port may be a plain map in tests: trust nothing.
@@ -226,46 +160,12 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
   };
   const write = (records: AccountRecord[]): void => store.set('accounts', records);
 
-  const useMemory = (): boolean => deps.memoryOnly() || !secretBox.encryptionAvailable;
-
-  /** Where `secret` goes under the current policy; falls back to memory if encryption fails. */
-  const place = async (secret: AccountSecret): Promise<SecretRef> => {
-    if (useMemory()) return { storage: 'memory' };
-    try {
-      return { storage: 'encrypted', cipher: await secretBox.encrypt(JSON.stringify(secret)) };
-    } catch {
-      return { storage: 'memory' };
-    }
-  };
-
-  // One chain of secret writes per account: each waits for the one before, so writes land in order.
-  const chains = new Map<string, Promise<unknown>>();
-  const serial = <T>(id: string, job: () => Promise<T>): Promise<T> => {
-    const run = (chains.get(id) ?? Promise.resolve()).then(job, job);
-    const tail = run.catch(() => undefined);
-    chains.set(id, tail);
-    void tail.then(() => {
-      if (chains.get(id) === tail) chains.delete(id);
-    });
-    return run;
-  };
-
   const update = (id: string, change: (r: AccountRecord) => void): void => {
     const records = read();
     const rec = records.find((r) => r.id === id);
     if (!rec) throw unknownAccount();
     change(rec);
     write(records);
-  };
-
-  const decrypt = async (cipher: string): Promise<{ secret: AccountSecret; shouldReEncrypt: boolean } | null> => {
-    try {
-      const { result, shouldReEncrypt } = await secretBox.decrypt(cipher);
-      const parsed: unknown = JSON.parse(result);
-      return secretProblem(parsed) ? null : { secret: cleanSecret(parsed as AccountSecret), shouldReEncrypt };
-    } catch {
-      return null;
-    }
   };
 
   /**

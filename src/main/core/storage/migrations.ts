@@ -13,7 +13,8 @@
  * }
  * ```
  */
-import { DEFAULT_SETTINGS, POLL_INTERVAL_LIMITS, defaultSettings } from './settings';
+import { POLL_INTERVAL_LIMITS } from '../../../shared/settings-schema';
+import { DEFAULT_SETTINGS, defaultSettings } from './settings';
 import { CURRENT_SCHEMA_VERSION, defaultStoreData, type StoreData } from './schema';
 
 /** Why a document could not be migrated. */

@@ -1,13 +1,18 @@
 /**
- * The persisted document (config.json) and its JSON schema.
+ * The persisted document (config.json): its parts, declared once as TypeBox
+ * schemas (JSON Schema), from which come both its TypeScript types
+ * (`Static<>`) and the ajv schema conf / electron-store check it against.
+ * The `settings` part is src/shared/settings-schema.ts, the same schema the
+ * `updateSettings` intent validates patches with.
  *
  * conf / electron-store validate the whole document against this schema on
  * every read and write (ajv, JSON Schema draft 2020-12), so a write of the
  * wrong shape throws instead of corrupting the file. `schemaVersion` drives
  * our own migrations (migrations.ts); conf's semver `migrations` are unused.
  *
- * To add v2: bump {@link CURRENT_SCHEMA_VERSION}, change the types and the
- * schema here, and append a v1→v2 step to `MIGRATIONS` in migrations.ts.
+ * To add v2: bump {@link CURRENT_SCHEMA_VERSION}, change the part here (a
+ * field of a queued action is one line in {@link QueuedActionSchema}), and
+ * append a v1→v2 step to `MIGRATIONS` in migrations.ts.
  *
  * An OPTIONAL top-level key with a default needs no version bump: `cache`
  * (the last pinned list per account) is one. A file without it reads as an
@@ -16,81 +21,15 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
+import Type, { type Static, type TSchema } from 'typebox';
 import { APP_ERROR_CODES, BITRIX_ERROR_CODES } from '../../../shared/errors';
 import { DIALOG_ID_PATTERN } from '../../../shared/dialog-id';
-import type { Notice, PinnedDialog, Settings } from '../../../shared/types';
-import {
-  ACCOUNT_ID_PATTERN,
-  HOTKEY_SLOT_COUNT,
-  MAX_ACCELERATOR_LENGTH,
-  MAX_NOTIFY_DIALOGS,
-  POLL_INTERVAL_LIMITS,
-  REDIRECT_PORT_LIMITS,
-  defaultSettings,
-} from './settings';
+import { SettingsSchema } from '../../../shared/settings-schema';
+import type { AccountSummary, Notice, PinnedDialog } from '../../../shared/types';
+import { ACCOUNT_ID_PATTERN, defaultSettings } from './settings';
 
 /** The schema version this build writes. Files with a higher one are not understood. */
 export const CURRENT_SCHEMA_VERSION = 1;
-
-/** Where an account's secret lives. Never the secret itself in plaintext. */
-export type SecretRef =
-  /** OS-encrypted (safeStorage in the app) ciphertext, base64. */
-  | { storage: 'encrypted'; cipher: string }
-  /** Kept in memory only (no keyring, or the user chose so); lost on quit. */
-  | { storage: 'memory' };
-
-/** A signed-in account as persisted. */
-export interface AccountRecord {
-  /** Stable id derived from origin + userId (see accounts.ts `accountIdFor`). */
-  id: string;
-  kind: 'webhook' | 'oauth';
-  /** `https://acme.bitrix24.ru` (or `http://127.0.0.1:port` for a local portal). */
-  origin: string;
-  /** Host of the portal, e.g. `acme.bitrix24.ru`. */
-  portal: string;
-  userId: number;
-  userName: string;
-  status: 'ok' | 'needs-sign-in';
-  /** Epoch ms of the first sign-in. */
-  createdAt: number;
-  secret: SecretRef;
-}
-
-/** A toggle intent waiting in the durable queue (owned by actions.ts). */
-export interface QueuedAction {
-  id: string;
-  accountId: string;
-  dialogId: string;
-  unread: boolean;
-  createdAt: number;
-  attempts: number;
-  /** Epoch ms before which it is not retried. */
-  nextAttemptAt: number;
-  lastError: { code: string; message: string } | null;
-}
-
-/** A "remind me later": the dialog is set unread again at `until`. */
-export interface Snooze {
-  accountId: string;
-  dialogId: string;
-  /** Epoch ms. */
-  until: number;
-  title: string;
-}
-
-/**
- * One dialog of the pinned-list cache: the popup row as the portal last
- * confirmed it. `pending` and `snoozedUntil` are not stored: they come from
- * the queue and the snoozes, which are persisted themselves.
- */
-export type CachedDialog = Omit<PinnedDialog, 'pending' | 'snoozedUntil'>;
-
-/** The last pinned list loaded for one account, shown at start before the first load answers. */
-export interface PinnedCacheEntry {
-  /** Epoch ms of the load that produced the list (the popup's "updated" time). */
-  at: number;
-  dialogs: CachedDialog[];
-}
 
 /** Most dialogs cached per account (the rest are shown after the first load). */
 export const MAX_CACHED_DIALOGS = 500;
@@ -104,27 +43,156 @@ export const CACHED_TEXT_LIMITS = {
   lastActivity: 64,
 } as const;
 
+// ---- the building blocks: one grammar per fact ----
+
+const AccountId = () => Type.String({ pattern: ACCOUNT_ID_PATTERN.source });
+/** The DIALOG_ID grammar of src/shared/dialog-id.ts, as a JSON Schema pattern. */
+const DialogId = () => Type.String({ pattern: DIALOG_ID_PATTERN });
+/** Epoch ms. */
+const Time = () => Type.Number({ minimum: 0 });
+const Text = (maxLength: number) => Type.String({ maxLength });
+const Id = () => Type.String({ minLength: 1, maxLength: 100 });
+const Count = () => Type.Integer({ minimum: 0 });
+const OrNull = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
+
+// ---- the parts of the document ----
+
+/** Where an account's secret lives. Never the secret itself in plaintext. */
+export const SecretRefSchema = Type.Union([
+  /** OS-encrypted (safeStorage in the app) ciphertext, base64. */
+  Type.Object(
+    { storage: Type.Literal('encrypted'), cipher: Type.String({ minLength: 1 }) },
+    { additionalProperties: false },
+  ),
+  /** Kept in memory only (no keyring, or the user chose so); lost on quit. */
+  Type.Object({ storage: Type.Literal('memory') }, { additionalProperties: false }),
+]);
+export type SecretRef = Static<typeof SecretRefSchema>;
+
+/** A signed-in account as persisted. Strict: an extra field could be a leaked secret. */
+export const AccountRecordSchema = Type.Object(
+  {
+    /** Stable id derived from origin + userId (see accounts.ts `accountIdFor`). */
+    id: AccountId(),
+    kind: Type.Enum(['webhook', 'oauth']),
+    /** `https://acme.bitrix24.ru` (or `http://127.0.0.1:port` for a local portal). */
+    origin: Type.String({ pattern: '^https?://[^/\\s]+$', maxLength: 300 }),
+    /** Host of the portal, e.g. `acme.bitrix24.ru`. */
+    portal: Type.String({ minLength: 1, maxLength: 260 }),
+    userId: Type.Integer({ minimum: 1 }),
+    userName: Text(300),
+    status: Type.Enum(['ok', 'needs-sign-in']),
+    /** Epoch ms of the first sign-in. */
+    createdAt: Time(),
+    secret: SecretRefSchema,
+  },
+  { additionalProperties: false },
+);
+export type AccountRecord = Static<typeof AccountRecordSchema>;
+
+/**
+ * A toggle intent waiting in the durable queue (owned by toggles/actions.ts).
+ * Extra fields are allowed, so an older build reads a newer queue.
+ */
+export const QueuedActionSchema = Type.Object({
+  id: Id(),
+  accountId: AccountId(),
+  dialogId: DialogId(),
+  unread: Type.Boolean(),
+  createdAt: Time(),
+  attempts: Count(),
+  /** Epoch ms before which it is not retried. */
+  nextAttemptAt: Time(),
+  lastError: OrNull(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+export type QueuedAction = Static<typeof QueuedActionSchema>;
+
+/** A "remind me later": the dialog is set unread again at `until`. */
+export const SnoozeSchema = Type.Object({
+  accountId: AccountId(),
+  dialogId: DialogId(),
+  /** Epoch ms. */
+  until: Time(),
+  title: Type.String(),
+});
+export type Snooze = Static<typeof SnoozeSchema>;
+
+/** A message for the user that must survive a restart (the {@link Notice} the popup shows). */
+export const NoticeSchema = Type.Object({
+  id: Id(),
+  level: Type.Enum(['info', 'warning', 'error']),
+  code: Type.Enum([...BITRIX_ERROR_CODES, ...APP_ERROR_CODES]),
+  message: Type.String(),
+  accountId: Type.Optional(AccountId()),
+  dialogId: Type.Optional(DialogId()),
+  title: Type.Optional(Type.String()),
+  at: Time(),
+});
+
+/**
+ * One dialog of the pinned-list cache: the popup row as the portal last
+ * confirmed it. `pending` and `snoozedUntil` are not stored: they come from
+ * the queue and the snoozes, which are persisted themselves. Strict: only the
+ * popup's fields, so nothing else (a secret) can ride along.
+ */
+export const CachedDialogSchema = Type.Object(
+  {
+    accountId: AccountId(),
+    dialogId: DialogId(),
+    kind: Type.Enum(['user', 'chat', 'sonet']),
+    title: Text(CACHED_TEXT_LIMITS.title),
+    avatarUrl: OrNull(Type.String({ pattern: '^https?://', maxLength: CACHED_TEXT_LIMITS.avatarUrl })),
+    color: Text(CACHED_TEXT_LIMITS.color),
+    initials: Text(CACHED_TEXT_LIMITS.initials),
+    snippet: Text(CACHED_TEXT_LIMITS.snippet),
+    counter: Count(),
+    unreadMark: Type.Boolean(),
+    unread: Type.Boolean(),
+    muted: Type.Boolean(),
+    lastActivity: OrNull(Text(CACHED_TEXT_LIMITS.lastActivity)),
+  },
+  { additionalProperties: false },
+);
+export type CachedDialog = Static<typeof CachedDialogSchema>;
+
+/** The last pinned list loaded for one account, shown at start before the first load answers. */
+export const PinnedCacheEntrySchema = Type.Object(
+  {
+    /** Epoch ms of the load that produced the list (the popup's "updated" time). */
+    at: Time(),
+    dialogs: Type.Array(CachedDialogSchema, { maxItems: MAX_CACHED_DIALOGS }),
+  },
+  { additionalProperties: false },
+);
+export type PinnedCacheEntry = Static<typeof PinnedCacheEntrySchema>;
+
 /** The whole persisted document, version {@link CURRENT_SCHEMA_VERSION}. */
-export type StoreData = {
-  schemaVersion: number;
-  settings: Settings;
-  accounts: AccountRecord[];
-  queue: QueuedAction[];
-  snoozes: Snooze[];
-  /** Notification bookkeeping: `${accountId}/${dialogId}` → last message id seen. */
-  seen: Record<string, number>;
-  /** Messages for the user that must survive a restart. */
-  notices: Notice[];
+export const StoreDataSchema = Type.Object({
+  schemaVersion: Type.Integer({ const: CURRENT_SCHEMA_VERSION }),
+  settings: SettingsSchema,
+  accounts: Type.Array(AccountRecordSchema),
+  queue: Type.Array(QueuedActionSchema),
+  snoozes: Type.Array(SnoozeSchema),
   /**
-   * Optional (absent in a fresh or older file): account id → the last pinned
-   * list loaded. Only what the popup shows, never a secret; a disposable copy,
-   * validated entry by entry when read (see {@link isPinnedCacheEntry}).
+   * Notification bookkeeping: `${accountId}/${dialogId}` → last message id seen. (TypeBox types an
+   * object of `additionalProperties` as `{}`, so the record type is stated here.)
    */
-  cache?: Record<string, PinnedCacheEntry>;
-};
+  seen: Type.Unsafe<Record<string, number>>(Type.Object({}, { additionalProperties: Count() })),
+  /** Messages for the user that must survive a restart. */
+  notices: Type.Array(NoticeSchema),
+  /**
+   * Optional (absent in a fresh or older file): account id → the last pinned list loaded. Only
+   * what the popup shows, never a secret; a disposable copy. Deliberately unchecked at the
+   * document level: a damaged cache must never make the whole file "corrupt" (backup, notice,
+   * salvage). Its entries are validated one by one when read ({@link isPinnedCacheEntry}), and a
+   * bad one is dropped (pinned-cache.ts); salvage and the journal never carry the cache over.
+   */
+  cache: Type.Optional(Type.Unsafe<Record<string, PinnedCacheEntry>>({})),
+});
+export type StoreData = Static<typeof StoreDataSchema>;
 
 /** The required top-level keys of {@link StoreData} (every key but the optional `cache`). */
-export const STORE_KEYS = ['schemaVersion', 'settings', 'accounts', 'queue', 'snoozes', 'seen', 'notices'] as const;
+export const STORE_KEYS: readonly (keyof StoreData)[] = StoreDataSchema.required;
 
 /** A fresh document (a new copy on each call). */
 export function defaultStoreData(): StoreData {
@@ -139,204 +207,14 @@ export function defaultStoreData(): StoreData {
   };
 }
 
-/** A JSON schema object (ajv draft 2020-12). */
-export type JsonSchema = Record<string, unknown>;
-
-const DIALOG_ID = DIALOG_ID_PATTERN;
-const ID = ACCOUNT_ID_PATTERN.source;
-const time: JsonSchema = { type: 'number', minimum: 0 };
-const text = (maxLength: number): JsonSchema => ({ type: 'string', maxLength });
-const accelerator: JsonSchema = { type: 'string', maxLength: MAX_ACCELERATOR_LENGTH };
-
-const settingsSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: [
-    'hotkeys',
-    'pollIntervalSec',
-    'launchAtLogin',
-    'theme',
-    'language',
-    'notifications',
-    'notifyDialogs',
-    'secretsInMemoryOnly',
-    'oauthRedirectPort',
-  ],
-  properties: {
-    hotkeys: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['togglePopup', 'slots'],
-      properties: {
-        togglePopup: accelerator,
-        slots: { type: 'array', items: accelerator, minItems: HOTKEY_SLOT_COUNT, maxItems: HOTKEY_SLOT_COUNT },
-      },
-    },
-    pollIntervalSec: { type: 'integer', minimum: POLL_INTERVAL_LIMITS.min, maximum: POLL_INTERVAL_LIMITS.max },
-    launchAtLogin: { type: 'boolean' },
-    theme: { type: 'string', enum: ['system', 'light', 'dark'] },
-    language: { type: 'string', enum: ['system', 'en', 'ru'] },
-    notifications: { type: 'string', enum: ['off', 'on', 'chosen'] },
-    notifyDialogs: { type: 'array', maxItems: MAX_NOTIFY_DIALOGS, items: { type: 'string', maxLength: 100 } },
-    secretsInMemoryOnly: { type: 'boolean' },
-    oauthRedirectPort: { type: 'integer', minimum: REDIRECT_PORT_LIMITS.min, maximum: REDIRECT_PORT_LIMITS.max },
-  },
-};
-
-const secretRefSchema: JsonSchema = {
-  oneOf: [
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['storage', 'cipher'],
-      properties: { storage: { type: 'string', const: 'encrypted' }, cipher: { type: 'string', minLength: 1 } },
-    },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['storage'],
-      properties: { storage: { type: 'string', const: 'memory' } },
-    },
-  ],
-};
-
-/** Schema of one {@link AccountRecord}. Strict: an extra field could be a leaked secret. */
-export const accountRecordSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'kind', 'origin', 'portal', 'userId', 'userName', 'status', 'createdAt', 'secret'],
-  properties: {
-    id: { type: 'string', pattern: ID },
-    kind: { type: 'string', enum: ['webhook', 'oauth'] },
-    origin: { type: 'string', pattern: '^https?://[^/\\s]+$', maxLength: 300 },
-    portal: { type: 'string', minLength: 1, maxLength: 260 },
-    userId: { type: 'integer', minimum: 1 },
-    userName: text(300),
-    status: { type: 'string', enum: ['ok', 'needs-sign-in'] },
-    createdAt: time,
-    secret: secretRefSchema,
-  },
-};
-
-/** Schema of one {@link QueuedAction}. Extra fields are allowed so actions.ts can grow. */
-export const queuedActionSchema: JsonSchema = {
-  type: 'object',
-  required: ['id', 'accountId', 'dialogId', 'unread', 'createdAt', 'attempts', 'nextAttemptAt', 'lastError'],
-  properties: {
-    id: { type: 'string', minLength: 1, maxLength: 100 },
-    accountId: { type: 'string', pattern: ID },
-    dialogId: { type: 'string', pattern: DIALOG_ID },
-    unread: { type: 'boolean' },
-    createdAt: time,
-    attempts: { type: 'integer', minimum: 0 },
-    nextAttemptAt: time,
-    lastError: {
-      oneOf: [
-        { type: 'null' },
-        {
-          type: 'object',
-          required: ['code', 'message'],
-          properties: { code: { type: 'string' }, message: { type: 'string' } },
-        },
-      ],
-    },
-  },
-};
-
-/** Schema of one {@link Snooze}. */
-export const snoozeSchema: JsonSchema = {
-  type: 'object',
-  required: ['accountId', 'dialogId', 'until', 'title'],
-  properties: {
-    accountId: { type: 'string', pattern: ID },
-    dialogId: { type: 'string', pattern: DIALOG_ID },
-    until: time,
-    title: { type: 'string' },
-  },
-};
-
-/** Schema of one {@link Notice}. */
-export const noticeSchema: JsonSchema = {
-  type: 'object',
-  required: ['id', 'level', 'code', 'message', 'at'],
-  properties: {
-    id: { type: 'string', minLength: 1, maxLength: 100 },
-    level: { type: 'string', enum: ['info', 'warning', 'error'] },
-    code: { type: 'string', enum: [...BITRIX_ERROR_CODES, ...APP_ERROR_CODES] },
-    message: { type: 'string' },
-    accountId: { type: 'string', pattern: ID },
-    dialogId: { type: 'string', pattern: DIALOG_ID },
-    title: { type: 'string' },
-    at: time,
-  },
-};
-
-const cachedDialogSchema: JsonSchema = {
-  type: 'object',
-  // Strict: only the popup's fields, so nothing else (a secret) can ride along.
-  additionalProperties: false,
-  required: [
-    'accountId',
-    'dialogId',
-    'kind',
-    'title',
-    'avatarUrl',
-    'color',
-    'initials',
-    'snippet',
-    'counter',
-    'unreadMark',
-    'unread',
-    'muted',
-    'lastActivity',
-  ],
-  properties: {
-    accountId: { type: 'string', pattern: ID },
-    dialogId: { type: 'string', pattern: DIALOG_ID },
-    kind: { type: 'string', enum: ['user', 'chat', 'sonet'] },
-    title: text(CACHED_TEXT_LIMITS.title),
-    avatarUrl: {
-      oneOf: [{ type: 'null' }, { type: 'string', pattern: '^https?://', maxLength: CACHED_TEXT_LIMITS.avatarUrl }],
-    },
-    color: text(CACHED_TEXT_LIMITS.color),
-    initials: text(CACHED_TEXT_LIMITS.initials),
-    snippet: text(CACHED_TEXT_LIMITS.snippet),
-    counter: { type: 'integer', minimum: 0 },
-    unreadMark: { type: 'boolean' },
-    unread: { type: 'boolean' },
-    muted: { type: 'boolean' },
-    lastActivity: { oneOf: [{ type: 'null' }, text(CACHED_TEXT_LIMITS.lastActivity)] },
-  },
-};
-
-/** Schema of one {@link PinnedCacheEntry}. */
-export const pinnedCacheEntrySchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['at', 'dialogs'],
-  properties: {
-    at: time,
-    dialogs: { type: 'array', maxItems: MAX_CACHED_DIALOGS, items: cachedDialogSchema },
-  },
-};
+/** A JSON schema object (ajv draft 2020-12); every TypeBox schema is one. */
+export type JsonSchema = TSchema;
 
 /**
  * The `schema` option of conf / electron-store: the `properties` of the
- * root object, one schema per top-level key.
+ * root object, one schema per top-level key (those of {@link StoreDataSchema}).
  */
-export const STORE_SCHEMA: Record<keyof StoreData, JsonSchema> = {
-  schemaVersion: { type: 'integer', const: CURRENT_SCHEMA_VERSION },
-  settings: settingsSchema,
-  accounts: { type: 'array', items: accountRecordSchema },
-  queue: { type: 'array', items: queuedActionSchema },
-  snoozes: { type: 'array', items: snoozeSchema },
-  seen: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
-  notices: { type: 'array', items: noticeSchema },
-  // Deliberately unchecked at the document level: a damaged cache must never make the whole file
-  // "corrupt" (backup, notice, salvage). Its entries are validated one by one when read, and a bad
-  // one is dropped (pinned-cache.ts); salvage and the journal never carry the cache over.
-  cache: {},
-};
+export const STORE_SCHEMA: Record<keyof StoreData, JsonSchema> = StoreDataSchema.properties;
 
 /**
  * The `rootSchema` option: every key must be present (conf fills them from
@@ -347,26 +225,36 @@ export const STORE_ROOT_SCHEMA: JsonSchema = {
   required: [...STORE_KEYS],
 };
 
+// Compile-time: the parts the popup also sees (shared/types.ts) cannot drift from what is stored.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const sameNotice: Same<Static<typeof NoticeSchema>, Notice> = true;
+const sameCachedDialog: Same<CachedDialog, Omit<PinnedDialog, 'pending' | 'snoozedUntil'>> = true;
+const sameAccountKind: Same<
+  AccountRecord['kind'] | AccountRecord['status'],
+  AccountSummary['kind'] | AccountSummary['status']
+> = true;
+void [sameNotice, sameCachedDialog, sameAccountKind];
+
 // The same validator conf builds (Ajv 2020, allErrors), so what passes here passes there.
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 
-/** Validates a whole document exactly as conf does. */
+/** Validates a whole document exactly as conf does (`rootSchema` + `type: object` + `properties: schema`). */
 export const validateStoreData: ValidateFunction<StoreData> = ajv.compile<StoreData>({
   ...STORE_ROOT_SCHEMA,
   type: 'object',
   properties: STORE_SCHEMA,
 });
 /** Validates one account record. */
-export const isAccountRecord: ValidateFunction<AccountRecord> = ajv.compile<AccountRecord>(accountRecordSchema);
+export const isAccountRecord: ValidateFunction<AccountRecord> = ajv.compile<AccountRecord>(AccountRecordSchema);
 /** Validates one queued action. */
-export const isQueuedAction: ValidateFunction<QueuedAction> = ajv.compile<QueuedAction>(queuedActionSchema);
+export const isQueuedAction: ValidateFunction<QueuedAction> = ajv.compile<QueuedAction>(QueuedActionSchema);
 /** Validates one snooze. */
-export const isSnooze: ValidateFunction<Snooze> = ajv.compile<Snooze>(snoozeSchema);
+export const isSnooze: ValidateFunction<Snooze> = ajv.compile<Snooze>(SnoozeSchema);
 /** Validates one notice. */
-export const isNotice: ValidateFunction<Notice> = ajv.compile<Notice>(noticeSchema);
+export const isNotice: ValidateFunction<Notice> = ajv.compile<Notice>(NoticeSchema);
 /** Validates one pinned-list cache entry (an account's cached list). */
 export const isPinnedCacheEntry: ValidateFunction<PinnedCacheEntry> =
-  ajv.compile<PinnedCacheEntry>(pinnedCacheEntrySchema);
+  ajv.compile<PinnedCacheEntry>(PinnedCacheEntrySchema);
 
 /** ajv's errors of the last failed validation as one short line, e.g. "`/settings/theme` must be equal to one of the allowed values". */
 export function describeSchemaErrors(validate: ValidateFunction): string {

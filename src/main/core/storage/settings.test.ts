@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../../tests/support/temp-dirs';
 import { BitrixError } from '../bitrix/types';
 import type { KeyValueStore } from '../ports';
 import {
@@ -14,15 +12,8 @@ import {
 } from './settings';
 import { createConfStore } from './store';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function confStore(): KeyValueStore {
-  const d = mkdtempSync(join(tmpdir(), 'b24-settings-'));
-  dirs.push(d);
-  return createConfStore(d);
-}
+const tempDir = tempDirs('b24-settings-');
+const confStore = (): KeyValueStore => createConfStore(tempDir());
 
 function rejection(patch: unknown): BitrixError {
   try {

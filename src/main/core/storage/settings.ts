@@ -1,28 +1,26 @@
 /**
  * User settings: defaults, validation of patches from the (untrusted)
- * renderer, and the settings slice of the persisted store.
+ * renderer, and the settings slice of the persisted store. The settings'
+ * shape, types and limits are declared once, in src/shared/settings-schema.ts;
+ * this file checks values against that schema and adds the rules a schema
+ * cannot state.
  */
+import Value from 'typebox/value';
 import { parseDialogId } from '../../../shared/dialog-id';
-import type { Settings, Theme } from '../../../shared/types';
+import {
+  MAX_ACCELERATOR_LENGTH,
+  HOTKEY_SLOT_COUNT,
+  SettingsPatchSchema,
+  SettingsSchema,
+  type Settings,
+  type SettingsPatch,
+} from '../../../shared/settings-schema';
 import { BitrixError } from '../bitrix/types';
 import type { KeyValueStore } from '../ports';
+import { placeOf, schemaAt } from '../validate';
 
-/** Allowed range of {@link Settings.pollIntervalSec}. */
-export const POLL_INTERVAL_LIMITS = { min: 15, max: 3600 } as const;
-/** Allowed range of {@link Settings.oauthRedirectPort}: unprivileged ports only. */
-export const REDIRECT_PORT_LIMITS = { min: 1024, max: 65535 } as const;
-/** Number of hotkey slots (toggle the Nth pinned dialog). */
-export const HOTKEY_SLOT_COUNT = 9;
-/** Longest accelerator string accepted. */
-export const MAX_ACCELERATOR_LENGTH = 64;
-/** Most dialogs that can be chosen for notifications. */
-export const MAX_NOTIFY_DIALOGS = 500;
 /** Shape of an account id as accounts.ts derives it (no dots: conf reads keys by dot path). */
 export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
-const LANGUAGES: readonly Settings['language'][] = ['system', 'en', 'ru'];
-const NOTIFICATION_MODES: readonly Settings['notifications'][] = ['off', 'on', 'chosen'];
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -64,22 +62,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = deepFreeze<Settings>({
 
 /** A fresh, mutable copy of {@link DEFAULT_SETTINGS}. */
 export function defaultSettings(): Settings {
-  return cloneSettings(DEFAULT_SETTINGS);
+  return structuredClone(DEFAULT_SETTINGS) as Settings;
 }
-
-function cloneSettings(s: Readonly<Settings>): Settings {
-  return {
-    ...s,
-    hotkeys: { togglePopup: s.hotkeys.togglePopup, slots: [...s.hotkeys.slots] },
-    notifyDialogs: [...s.notifyDialogs],
-  };
-}
-
-/**
- * A validated settings change. Like `Partial<Settings>`, except that
- * `hotkeys` may name only the fields it changes (it is merged deeply).
- */
-export type SettingsPatch = Partial<Omit<Settings, 'hotkeys'>> & { hotkeys?: Partial<Settings['hotkeys']> };
 
 function invalid(field: string, why: string): BitrixError {
   return new BitrixError('INVALID_ARGUMENT', `Settings: "${field}" ${why}.`);
@@ -179,36 +163,6 @@ export function acceleratorProblem(accelerator: string): string | null {
   return null;
 }
 
-function checkAccelerator(value: unknown, field: string): string {
-  if (typeof value !== 'string') return fail(field, `must be a shortcut text, not ${shown(value)}`);
-  const problem = acceleratorProblem(value);
-  if (problem) throw invalid(field, problem);
-  return value;
-}
-
-function fail(field: string, why: string): never {
-  throw invalid(field, why);
-}
-
-function checkInt(value: unknown, field: string, min: number, max: number, unit: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(field, `must be a whole number of ${unit} from ${min} to ${max} (got ${shown(value)})`);
-  }
-  return value;
-}
-
-function checkBool(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') fail(field, `must be true or false (got ${shown(value)})`);
-  return value;
-}
-
-function checkEnum<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    fail(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${shown(value)})`);
-  }
-  return value as T;
-}
-
 /** Why `key` is not a `${accountId}/${DIALOG_ID}` key, or null. */
 export function dialogKeyProblem(key: unknown): string | null {
   if (typeof key !== 'string') return `is ${shown(key)}, not text`;
@@ -223,71 +177,102 @@ export function dialogKeyProblem(key: unknown): string | null {
   return null;
 }
 
-function checkHotkeys(value: unknown): Partial<Settings['hotkeys']> {
-  if (!isPlainObject(value)) fail('hotkeys', `must be an object (got ${shown(value)})`);
-  const out: Partial<Settings['hotkeys']> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === 'togglePopup') {
-      out.togglePopup = checkAccelerator(v, 'hotkeys.togglePopup');
-    } else if (k === 'slots') {
-      if (!Array.isArray(v) || v.length !== HOTKEY_SLOT_COUNT) {
-        fail('hotkeys.slots', `must be a list of exactly ${HOTKEY_SLOT_COUNT} shortcuts (got ${shown(v)})`);
-      }
-      out.slots = v.map((s, i) => checkAccelerator(s, `hotkeys.slots[${i}]`));
-    } else {
-      fail(`hotkeys.${k.slice(0, 40)}`, 'is not a setting');
-    }
-  }
-  return out;
-}
+/** Why a value breaks a rule its schema cannot state, or null. */
+type Rule = (value: unknown) => string | null;
 
-function checkNotifyDialogs(value: unknown): string[] {
-  if (!Array.isArray(value)) fail('notifyDialogs', `must be a list (got ${shown(value)})`);
-  if (value.length > MAX_NOTIFY_DIALOGS) fail('notifyDialogs', `may hold at most ${MAX_NOTIFY_DIALOGS} dialogs`);
-  value.forEach((k, i) => {
-    const problem = dialogKeyProblem(k);
-    if (problem) fail(`notifyDialogs[${i}]`, problem);
-  });
-  return [...new Set(value as string[])];
-}
-
-type Checker = (value: unknown) => unknown;
-
-const CHECKERS: Record<keyof Settings, Checker> = {
-  hotkeys: checkHotkeys,
-  pollIntervalSec: (v) => checkInt(v, 'pollIntervalSec', POLL_INTERVAL_LIMITS.min, POLL_INTERVAL_LIMITS.max, 'seconds'),
-  launchAtLogin: (v) => checkBool(v, 'launchAtLogin'),
-  theme: (v) => checkEnum(v, 'theme', THEMES),
-  language: (v) => checkEnum(v, 'language', LANGUAGES),
-  notifications: (v) => checkEnum(v, 'notifications', NOTIFICATION_MODES),
-  notifyDialogs: checkNotifyDialogs,
-  secretsInMemoryOnly: (v) => checkBool(v, 'secretsInMemoryOnly'),
-  oauthRedirectPort: (v) =>
-    checkInt(v, 'oauthRedirectPort', REDIRECT_PORT_LIMITS.min, REDIRECT_PORT_LIMITS.max, 'port'),
-};
+const acceleratorRule: Rule = (v) =>
+  typeof v === 'string' ? acceleratorProblem(v) : `must be a shortcut text, not ${shown(v)}`;
 
 /**
- * Validates a settings change from the renderer (untrusted input). Throws
- * `BitrixError('INVALID_ARGUMENT')` whose message names the field and what
- * is wrong with it. Unknown keys, wrong types and out-of-range values are
- * all rejected; nothing is coerced. Returns a fresh object holding only the
- * keys given.
+ * The rules a schema cannot state, by the JSON pointer of the field below a
+ * patch (`*`: every item of a list). A value its schema refuses is explained
+ * by its rule, when it has one.
+ */
+const RULES: Readonly<Record<string, Rule>> = {
+  '/hotkeys/togglePopup': acceleratorRule,
+  '/hotkeys/slots/*': acceleratorRule,
+  '/notifyDialogs/*': dialogKeyProblem,
+};
+
+/** The JSON pointers of the settings fields that have a rule (for tests: each names a field of the schema). */
+export const RULE_POINTERS: readonly string[] = Object.keys(RULES);
+
+const ruleAt = (pointer: string): Rule | undefined => RULES[pointer.replace(/\/\d+(?=\/|$)/g, '/*')];
+
+/** The values at `path` (a {@link RULES} key) below `value`, with their pointers. */
+function valuesAt(value: unknown, path: string[], pointer = ''): [string, unknown][] {
+  if (path.length === 0) return [[pointer, value]];
+  const [head, ...rest] = path as [string, ...string[]];
+  if (head === '*') {
+    return Array.isArray(value) ? value.flatMap((v, i) => valuesAt(v, rest, `${pointer}/${i}`)) : [];
+  }
+  return isPlainObject(value) && Object.hasOwn(value, head) ? valuesAt(value[head], rest, `${pointer}/${head}`) : [];
+}
+
+/** The pointer of the first object below `value` that is not plain data (a Date or a Map passes a JSON Schema object). */
+function notPlain(value: unknown, pointer = ''): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (!Array.isArray(value) && !isPlainObject(value)) return pointer;
+  for (const [k, v] of Object.entries(value)) {
+    const found = notPlain(v, `${pointer}/${k}`);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** What the field at `pointer` must be, from its schema (a field it does not know: "is not a setting"). */
+function schemaWhy(patch: unknown, pointer: string, fallback: string): string {
+  const spot = schemaAt(SettingsPatchSchema, patch, pointer);
+  if (!spot.schema) return 'is not a setting';
+  const rule = ruleAt(pointer)?.(spot.value);
+  if (rule) return rule;
+  return `${(spot.schema as { description?: string }).description ?? fallback} (got ${shown(spot.value)})`;
+}
+
+/** The first fault of a patch (an object): against its schema, then against {@link RULES}. */
+function firstProblem(patch: Record<string, unknown>): { pointer: string; why: string } | null {
+  const [e] = Value.Errors(SettingsPatchSchema, patch);
+  if (e) {
+    // An unknown key: TypeBox reports it on its object; name the key itself.
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? (e.params as { additionalProperties?: string[] }).additionalProperties?.[0]
+        : undefined;
+    const pointer = extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`;
+    return { pointer, why: schemaWhy(patch, pointer, e.message) };
+  }
+  const odd = notPlain(patch);
+  if (odd !== null) return { pointer: odd, why: schemaWhy(patch, odd, 'must be plain data') };
+  for (const [path, rule] of Object.entries(RULES)) {
+    for (const [pointer, value] of valuesAt(patch, path.split('/').slice(1))) {
+      const why = rule(value);
+      if (why) return { pointer, why };
+    }
+  }
+  return null;
+}
+
+/**
+ * Validates a settings change from the renderer (untrusted input) against
+ * the settings' schema and rules. Throws `BitrixError('INVALID_ARGUMENT')`
+ * whose message names the field and what is wrong with it. Unknown keys,
+ * wrong types and out-of-range values are all rejected; nothing is coerced.
+ * Returns a fresh object holding only the keys given.
  */
 export function validateSettingsPatch(patch: unknown): SettingsPatch {
   if (!isPlainObject(patch)) {
     throw new BitrixError('INVALID_ARGUMENT', `Settings: the change must be an object (got ${shown(patch)}).`);
   }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (!Object.hasOwn(CHECKERS, key)) fail(key.slice(0, 40), 'is not a setting');
-    out[key] = CHECKERS[key as keyof Settings](value);
-  }
-  return out as SettingsPatch;
+  const problem = firstProblem(patch);
+  if (problem) throw invalid(placeOf('', problem.pointer).slice(0, 60), problem.why);
+  const out = JSON.parse(JSON.stringify(patch)) as SettingsPatch;
+  if (out.notifyDialogs) out.notifyDialogs = [...new Set(out.notifyDialogs)];
+  return out;
 }
 
 /** Applies a validated patch to `base` (hotkeys merged field by field); returns a new object. */
 export function mergeSettings(base: Readonly<Settings>, patch: SettingsPatch): Settings {
-  const next = cloneSettings(base);
+  const next = structuredClone(base) as Settings;
   const { hotkeys, ...rest } = patch;
   Object.assign(next, structuredClone(rest));
   if (hotkeys?.togglePopup !== undefined) next.hotkeys.togglePopup = hotkeys.togglePopup;
@@ -343,7 +328,7 @@ export function sanitizeSettings(raw: unknown): Settings {
       // Keep the current value of this field only.
     }
   };
-  for (const key of Object.keys(CHECKERS) as (keyof Settings)[]) {
+  for (const key of Object.keys(SettingsSchema.properties) as (keyof Settings)[]) {
     if (!Object.hasOwn(raw, key)) continue;
     const value = raw[key];
     if (key === 'hotkeys' && isPlainObject(value)) {
@@ -392,7 +377,7 @@ export function createSettingsStore(store: KeyValueStore): SettingsStore {
       const next = mergeSettings(get(), valid);
       assertDistinctHotkeys(next);
       store.set('settings', next);
-      return cloneSettings(next);
+      return structuredClone(next);
     },
   };
 }

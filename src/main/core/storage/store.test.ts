@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../../tests/support/temp-dirs';
 import type { Clock } from '../ports';
-import { CURRENT_SCHEMA_VERSION, defaultStoreData, type AccountRecord, type QueuedAction } from './schema';
+import { accountRecord, queuedAction } from '../../../../tests/support/store-records';
+import { CURRENT_SCHEMA_VERSION, defaultStoreData } from './schema';
 import { DEFAULT_SETTINGS } from './settings';
 import {
   MAX_CORRUPT_BACKUPS,
@@ -14,40 +15,18 @@ import {
   storeOptions,
 } from './store';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'b24-store-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('b24-store-');
 
 const NOW = Date.parse('2026-11-23T10:20:30.456Z');
 const clock: Clock = { now: () => NOW, setTimeout: () => 0, clearTimeout: () => {} };
 
-const account: AccountRecord = {
-  id: 'a0123456789abcdef0123',
-  kind: 'webhook',
-  origin: 'https://acme.bitrix24.ru',
-  portal: 'acme.bitrix24.ru',
-  userId: 7,
-  userName: 'Anna',
-  status: 'ok',
-  createdAt: 1000,
-  secret: { storage: 'encrypted', cipher: 'Y2lwaGVydGV4dA==' },
-};
-const action: QueuedAction = {
-  id: 'q1',
-  accountId: account.id,
-  dialogId: 'chat74',
-  unread: true,
+const account = accountRecord({ createdAt: 1000 });
+const action = queuedAction({
   createdAt: 2000,
   attempts: 2,
   nextAttemptAt: 3000,
   lastError: { code: 'NETWORK', message: 'offline' },
-};
+});
 
 function open(dir: string) {
   return openStore(confFactory, { cwd: dir, clock });

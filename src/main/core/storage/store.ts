@@ -301,8 +301,11 @@ function withCacheFile(inner: KeyValueStore, cacheFile: string): KeyValueStore {
   }
 }
 
-/** Wraps a conf instance as the port (conf's typed `get` overloads do not match the port's). */
-function asPort(conf: Conf<StoreData>): KeyValueStore {
+/**
+ * Wraps a conf instance as the port (conf's typed `get` overloads do not match the port's). An
+ * electron-store is a conf: the app's adapter (src/main/electron/store.ts) wraps it here too.
+ */
+export function confAsPort<T extends Record<string, unknown>>(conf: Conf<T>): KeyValueStore {
   const c = conf as unknown as {
     get(key: string): unknown;
     set(key: string, value: unknown): void;
@@ -319,7 +322,7 @@ function asPort(conf: Conf<StoreData>): KeyValueStore {
 }
 
 /** A {@link StoreFactory} on `conf` (Node: tests and the browser preview). */
-export const confFactory: StoreFactory = (options) => asPort(new Conf<StoreData>(options));
+export const confFactory: StoreFactory = (options) => confAsPort(new Conf<StoreData>(options));
 
 /**
  * A conf-backed store in `cwd` for tests and the browser preview, opened

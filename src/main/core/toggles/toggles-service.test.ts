@@ -1,46 +1,21 @@
-import { describe, expect, it, vi } from 'vitest';
-import { scriptedClient, unreadCalls } from '../../../../tests/core/helpers';
-import { serviceContext } from '../../../../tests/core/service-context';
+import { describe, expect, it } from 'vitest';
+import { unreadCalls } from '../../../../tests/core/helpers';
+import { recentChat, signedInContext } from '../../../../tests/core/service-context';
 import { flush } from '../../../../tests/support/fake-clock';
 import type { ViewState } from '../../../shared/types';
-import { createAccountsService } from '../accounts/accounts-service';
-import type { RecentItem } from '../bitrix/types';
 import { createPinnedService } from '../pinned/pinned-service';
 import { QUEUE_KEY } from './actions';
 import { createTogglesService } from './toggles-service';
 
-const chatItem = {
-  id: 'chat74',
-  chat_id: 74,
-  type: 'chat',
-  avatar: { url: '', color: '#4ba984' },
-  title: 'Team',
-  message: { id: 1, text: 'hi' },
-  counter: 0,
-  pinned: true,
-  unread: false,
-  chat: { id: 74 },
-} as RecentItem;
-
 async function setup(unread = false) {
-  const ctx = serviceContext();
-  const accounts = createAccountsService(ctx, { onLost: () => undefined });
-  const rec = await accounts.store.add({
-    kind: 'webhook',
-    origin: 'https://acme.bitrix24.ru',
-    userId: 7,
-    userName: 'Anna',
-    secret: { kind: 'webhook', url: 'https://acme.bitrix24.ru/rest/7/abcdefghijklmnop/' },
-  });
-  const client = scriptedClient();
-  client.recent = [{ ...chatItem, unread }];
-  accounts.runtime(rec.id).client = client;
-  const notifications = { newMessages: vi.fn(), reminder: vi.fn() };
+  const { ctx, accounts, id, client, notifications } = await signedInContext([
+    recentChat(74, { title: 'Team', unread }),
+  ]);
   const pinned = createPinnedService(ctx, accounts, notifications, { retryNow: (id) => toggles.queue.retryNow(id) });
   let state: ViewState | null = null;
   const toggles = createTogglesService(ctx, accounts, pinned, notifications, { state: () => state! });
-  await pinned.loadAccount(rec.id);
-  return { ctx, accounts, id: rec.id, client, pinned, toggles, notifications, setState: (s: ViewState) => (state = s) };
+  await pinned.loadAccount(id);
+  return { ctx, accounts, id, client, pinned, toggles, notifications, setState: (s: ViewState) => (state = s) };
 }
 
 describe('toggles service', () => {

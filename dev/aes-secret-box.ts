@@ -1,12 +1,13 @@
 /**
  * Secret boxes for places without Electron's safeStorage: the browser
- * preview (dev only) and tests, so files they write hold ciphertext exactly
- * like the app's; and the in-memory box for systems without a keyring.
+ * preview, the bench and the tests (never the app, which uses safeStorage:
+ * src/main/electron/), so files they write hold ciphertext exactly like the
+ * app's; and the in-memory box of a system without a keyring.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DecryptedSecret, SecretBox } from '../ports';
+import type { DecryptedSecret, SecretBox } from '../src/main/core/ports';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;

@@ -24,6 +24,7 @@ const account: AccountRecord = {
 };
 const action = (id: string, dialogId: string): QueuedAction => ({
   id,
+  kind: 'unread',
   accountId: account.id,
   dialogId,
   unread: true,
@@ -64,6 +65,19 @@ describe('store journal', () => {
     expect(recovery).toMatchObject({ kept: { accounts: 1, queue: 1 }, fromJournal: ['accounts', 'queue'] });
     expect(store.get('accounts')).toEqual([account]);
     expect(store.get('queue')).toEqual([action('q1', 'chat1')]);
+  });
+
+  it('gives back the toggles of a journal an older version wrote (schema 1: intents without a kind)', () => {
+    const d = dir();
+    const { kind: _k, ...v1 } = action('q1', 'chat1');
+    writeFileSync(
+      join(d, 'config.journal.json'),
+      JSON.stringify({ schemaVersion: 1, accounts: [account], queue: [v1, { ...v1, id: 'q2', unread: false }] }),
+    );
+    writeFileSync(join(d, 'config.json'), 'garbage');
+    const { store, recovery } = openStore(confFactory, { cwd: d });
+    expect(recovery).toMatchObject({ kept: { accounts: 1, queue: 2 }, fromJournal: ['accounts', 'queue'] });
+    expect(store.get('queue')).toEqual([action('q1', 'chat1'), { ...action('q2', 'chat1'), unread: false }]);
   });
 
   it('trusts a list the damaged main file still holds (the journal is never ahead of it)', () => {

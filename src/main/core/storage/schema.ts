@@ -6,8 +6,9 @@
  * wrong shape throws instead of corrupting the file. `schemaVersion` drives
  * our own migrations (migrations.ts); conf's semver `migrations` are unused.
  *
- * To add v2: bump {@link CURRENT_SCHEMA_VERSION}, change the types and the
- * schema here, and append a v1→v2 step to `MIGRATIONS` in migrations.ts.
+ * To add a version: bump {@link CURRENT_SCHEMA_VERSION}, change the types
+ * and the schema here, and append a step to `MIGRATIONS` in migrations.ts
+ * (v2: queued intents carry a `kind`, `unread` or `unpin`).
  *
  * An OPTIONAL top-level key with a default needs no version bump: `cache`
  * (the last pinned list per account) is one. A file without it reads as an
@@ -30,7 +31,7 @@ import {
 } from './settings';
 
 /** The schema version this build writes. Files with a higher one are not understood. */
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 /** Where an account's secret lives. Never the secret itself in plaintext. */
 export type SecretRef =
@@ -56,18 +57,36 @@ export interface AccountRecord {
   secret: SecretRef;
 }
 
-/** A toggle intent waiting in the durable queue (owned by actions.ts). */
-export interface QueuedAction {
+/** What every intent of the durable queue carries (the queue is toggles/actions.ts). */
+interface QueuedActionBase {
   id: string;
   accountId: string;
   dialogId: string;
-  unread: boolean;
   createdAt: number;
   attempts: number;
   /** Epoch ms before which it is not retried. */
   nextAttemptAt: number;
   lastError: { code: string; message: string } | null;
 }
+
+/** Sets (`unread`) or clears (read) a dialog's unread state. Every schema-1 intent was one. */
+export interface QueuedToggle extends QueuedActionBase {
+  kind: 'unread';
+  unread: boolean;
+}
+
+/**
+ * Unpins a dialog (`im.recent.pin PIN=N`). It carries no `unread` on purpose:
+ * an older build (schema 1) that salvages a newer file keeps the queue items
+ * that read as its own toggles, and would send an unpin carrying `unread` as
+ * a read/unread toggle.
+ */
+export interface QueuedUnpin extends QueuedActionBase {
+  kind: 'unpin';
+}
+
+/** An intent waiting in the durable queue (the queue sends toggles only, so far). */
+export type QueuedAction = QueuedToggle;
 
 /** A "remind me later": the dialog is set unread again at `until`. */
 export interface Snooze {
@@ -218,12 +237,20 @@ export const accountRecordSchema: JsonSchema = {
   },
 };
 
-/** Schema of one {@link QueuedAction}. Extra fields are allowed so actions.ts can grow. */
+/**
+ * Schema of one {@link QueuedAction}. Extra fields are allowed so actions.ts
+ * can grow; an `unread` intent must say which way, an `unpin` must not carry
+ * `unread` at all (see {@link QueuedUnpin}).
+ */
 export const queuedActionSchema: JsonSchema = {
   type: 'object',
-  required: ['id', 'accountId', 'dialogId', 'unread', 'createdAt', 'attempts', 'nextAttemptAt', 'lastError'],
+  required: ['id', 'kind', 'accountId', 'dialogId', 'createdAt', 'attempts', 'nextAttemptAt', 'lastError'],
+  if: { type: 'object', properties: { kind: { const: 'unread' } } },
+  then: { type: 'object', properties: { unread: { type: 'boolean' } }, required: ['unread'] },
+  else: { not: { type: 'object', properties: { unread: {} }, required: ['unread'] } },
   properties: {
     id: { type: 'string', minLength: 1, maxLength: 100 },
+    kind: { type: 'string', enum: ['unread', 'unpin'] },
     accountId: { type: 'string', pattern: ID },
     dialogId: { type: 'string', pattern: DIALOG_ID },
     unread: { type: 'boolean' },

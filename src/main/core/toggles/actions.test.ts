@@ -46,6 +46,7 @@ describe('coalesce (pure)', () => {
   const base = { inFlight: new Set<string>(), now: 10, newId: () => 'n' };
   const action = (id: string, dialogId: string, unread: boolean): QueuedAction => ({
     id,
+    kind: 'unread',
     accountId: 'a',
     dialogId,
     unread,
@@ -531,6 +532,7 @@ describe('the action queue', () => {
         'x',
         {
           id: 'ok',
+          kind: 'unread',
           accountId: 'a',
           dialogId: 'chat1',
           unread: true,

@@ -45,6 +45,7 @@ export function coalesce(
   const waiting = queue.find((a) => same(a) && !ctx.inFlight.has(a.id));
   const fresh = (): QueuedAction => ({
     id: ctx.newId(),
+    kind: 'unread',
     accountId: intent.accountId,
     dialogId: intent.dialogId,
     unread: intent.unread,

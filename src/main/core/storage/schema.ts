@@ -85,8 +85,8 @@ export interface QueuedUnpin extends QueuedActionBase {
   kind: 'unpin';
 }
 
-/** An intent waiting in the durable queue (the queue sends toggles only, so far). */
-export type QueuedAction = QueuedToggle;
+/** An intent waiting in the durable queue. */
+export type QueuedAction = QueuedToggle | QueuedUnpin;
 
 /** A "remind me later": the dialog is set unread again at `until`. */
 export interface Snooze {

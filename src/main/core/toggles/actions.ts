@@ -17,14 +17,23 @@
  */
 import type { BatchOutcome } from '../bitrix/types';
 import type { TimerHandle } from '../ports';
-import type { QueuedAction } from '../storage/schema';
-import { BACKOFF, BATCH_MAX, backoffDelay, callsFor, chunkByCalls, classify, coalesce } from './queue-policy';
+import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
+import {
+  BACKOFF,
+  BATCH_MAX,
+  backoffDelay,
+  callsFor,
+  chunkByCalls,
+  classify,
+  coalesce,
+  coalesceUnpin,
+} from './queue-policy';
 import { sendChunk } from './queue-send';
 import type { ActionQueue, ActionQueueOptions } from './queue-types';
 import { createQueueWriter, loadQueue } from './queue-writer';
 
 /** One toggle intent as persisted under the store key `queue` (the schema lives with the store). */
-export type { QueuedAction };
+export type { QueuedAction, QueuedToggle, QueuedUnpin };
 
 export { QUEUE_KEY } from './queue-writer';
 export type { ActionQueue, ActionQueueOptions } from './queue-types';
@@ -35,6 +44,7 @@ export {
   callsFor,
   classify,
   coalesce,
+  coalesceUnpin,
   toBitrixError,
   type CoalesceContext,
 } from './queue-policy';
@@ -87,7 +97,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     opts.onChange?.();
   }
 
-  function enqueue(accountId: string, dialogId: string, unread: boolean): QueuedAction {
+  function enqueue(accountId: string, dialogId: string, unread: boolean): QueuedToggle {
     const r = coalesce(
       items,
       { accountId, dialogId, unread },
@@ -100,20 +110,33 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     return r.action;
   }
 
-  function pendingFor(accountId: string, dialogId: string): QueuedAction | undefined {
-    let last: QueuedAction | undefined;
-    for (const a of items) if (a.accountId === accountId && a.dialogId === dialogId) last = a;
+  function unpin(accountId: string, dialogId: string): QueuedUnpin {
+    const r = coalesceUnpin(items, { accountId, dialogId }, { now: clock.now(), newId });
+    if (r.queue.length > items.length) added += 1;
+    items = r.queue;
+    changed();
+    return r.action;
+  }
+
+  function pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined {
+    let last: QueuedToggle | undefined;
+    for (const a of items) if (a.kind === 'unread' && a.accountId === accountId && a.dialogId === dialogId) last = a;
     return last;
   }
 
-  /** Due intents of one account: the oldest per dialog, not in flight, not backed off. */
+  /**
+   * Due intents of one account: the oldest per dialog and kind, not in flight, not backed off.
+   * A toggle and an unpin of one dialog are independent (a toggle backing off does not hold
+   * the unpin back) and may share a batch, in enqueue order.
+   */
   function dueFor(accountId: string, now: number): QueuedAction[] {
     const blocked = new Set<string>();
     const out: QueuedAction[] = [];
     for (const a of items) {
       if (a.accountId !== accountId) continue;
-      if (blocked.has(a.dialogId)) continue;
-      blocked.add(a.dialogId);
+      const key = `${a.kind}:${a.dialogId}`;
+      if (blocked.has(key)) continue;
+      blocked.add(key);
       if (!inFlight.has(a.id) && a.nextAttemptAt <= now) out.push(a);
     }
     return out;
@@ -137,8 +160,10 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       if (first) opts.onAuthLost?.(action.accountId, error.code);
       return;
     }
+    // Only a newer intent of the same kind replaces this one: a toggle queued after an unpin
+    // (or the reverse) asks for something else and must not end the failed one's retries.
     const superseded = items.some(
-      (a, i) => i > idx && a.accountId === action.accountId && a.dialogId === action.dialogId,
+      (a, i) => i > idx && a.accountId === action.accountId && a.dialogId === action.dialogId && a.kind === action.kind,
     );
     if (kind === 'permanent') {
       items.splice(idx, 1);
@@ -268,9 +293,12 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
 
   return {
     enqueue,
+    unpin,
     persisted: writer.persisted,
     flush,
     pendingFor,
+    unpinPending: (accountId, dialogId) =>
+      items.some((a) => a.kind === 'unpin' && a.accountId === accountId && a.dialogId === dialogId),
     all: () => items.map((a) => ({ ...a })),
     size: () => items.length,
     drain,

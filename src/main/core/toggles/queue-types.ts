@@ -6,7 +6,7 @@
 import type { ErrorCode } from '../../../shared/errors';
 import type { BitrixClient, BitrixError } from '../bitrix/types';
 import type { Clock, KeyValueStore } from '../ports';
-import type { QueuedAction } from '../storage/schema';
+import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
 
 export interface ActionQueueOptions {
   store: KeyValueStore;
@@ -64,13 +64,20 @@ export interface ActionQueue {
    * loop after the request has left (the write no longer delays it). Await
    * {@link ActionQueue.persisted} before telling anyone the intent is durable.
    */
-  enqueue(accountId: string, dialogId: string, unread: boolean): QueuedAction;
+  enqueue(accountId: string, dialogId: string, unread: boolean): QueuedToggle;
+  /**
+   * Records an unpin of the dialog (`im.recent.pin PIN=N`), written and sent like a toggle. An
+   * unpin already waiting or in flight for the dialog stands for it; the dialog's toggles stay.
+   */
+  unpin(accountId: string, dialogId: string): QueuedUnpin;
   /** Resolves once every change made so far is written (at once when nothing waits to be written). A failed write is reported through `onError`, never as a rejection. */
   persisted(): Promise<void>;
   /** Writes pending changes now (synchronously). */
   flush(): void;
-  /** The newest intent for a dialog (queued or in flight), if any. */
-  pendingFor(accountId: string, dialogId: string): QueuedAction | undefined;
+  /** The newest read/unread toggle for a dialog (queued or in flight), if any. */
+  pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined;
+  /** An unpin of the dialog is queued or in flight (its row is hidden until it is refused). */
+  unpinPending(accountId: string, dialogId: string): boolean;
   /** Every intent, in enqueue order. */
   all(): QueuedAction[];
   /** How many intents wait (cheap). */

@@ -67,6 +67,8 @@ export function createTogglesService(
     onChange: push,
     onError: (err) => logger.error('Action queue failed', { error: String(err) }),
     onDelivered: (action: QueuedAction) => {
+      // The service queues no unpin yet.
+      if (action.kind !== 'unread') return;
       const r = runtimes.get(action.accountId);
       if (!r) return;
       r.delivered.set(action.dialogId, { unread: action.unread, at: clock.now() });
@@ -76,6 +78,7 @@ export function createTogglesService(
       push();
     },
     onDropped: (action, error) => {
+      if (action.kind !== 'unread') return;
       const title = confirmedDialog(action.accountId, action.dialogId)?.title ?? action.dialogId;
       const what = action.unread ? messages(lang()).core.notMarkedUnread : messages(lang()).core.notMarkedRead;
       addNotice({

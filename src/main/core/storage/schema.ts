@@ -76,10 +76,8 @@ export interface QueuedToggle extends QueuedActionBase {
 }
 
 /**
- * Unpins a dialog (`im.recent.pin PIN=N`). It carries no `unread` on purpose:
- * an older build (schema 1) that salvages a newer file keeps the queue items
- * that read as its own toggles, and would send an unpin carrying `unread` as
- * a read/unread toggle.
+ * Unpins a dialog (`im.recent.pin PIN=N`). No `unread` on purpose: an older
+ * build (schema 1) salvaging a newer file would send such an item as a toggle.
  */
 export interface QueuedUnpin extends QueuedActionBase {
   kind: 'unpin';
@@ -237,11 +235,7 @@ export const accountRecordSchema: JsonSchema = {
   },
 };
 
-/**
- * Schema of one {@link QueuedAction}. Extra fields are allowed so actions.ts
- * can grow; an `unread` intent must say which way, an `unpin` must not carry
- * `unread` at all (see {@link QueuedUnpin}).
- */
+/** Schema of one {@link QueuedAction}; extra fields are allowed, but never `unread` on an unpin. */
 export const queuedActionSchema: JsonSchema = {
   type: 'object',
   required: ['id', 'kind', 'accountId', 'dialogId', 'createdAt', 'attempts', 'nextAttemptAt', 'lastError'],

@@ -202,25 +202,79 @@ describe('im.recent.unread / im.recent.pin / im.dialog.read', () => {
     expect(p.dialog('sg17')?.id).toBe('chat1420');
   });
 
-  it('im.recent.pin refuses the 46th pin', async () => {
+  it('im.recent.pin answers result:false (HTTP 200, no error) for the 46th pin, as Recent::pin does', async () => {
     const seed = Array.from({ length: 46 }, (_, i) => ({ id: `chat${i + 1}`, title: `C${i + 1}`, pinned: i < 45 }));
     const p = await start({ seed });
     const a = await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat46' });
-    expect(a.status).toBe(400);
+    expect(a.status).toBe(200);
+    expect(a.json).toMatchObject({ result: false });
     expect(p.dialog('chat46')?.pinned).toBe(false);
+    // Re-pinning a pinned dialog at the limit is no new pin.
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat1' }))).toBe(true);
     expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat1', PIN: 'N' }))).toBe(true);
     expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat46' }))).toBe(true);
   });
 
-  it('im.recent.pin pins and unpins; an unknown dialog is ACCESS_ERROR', async () => {
-    const p = await start({ seed: [{ id: 5, title: 'Peer' }] });
+  it('im.recent.pin PIN=N unpins (idempotently: true again), the next im.recent.list no longer lists it pinned', async () => {
+    const p = await start({
+      seed: [
+        { id: 5, title: 'Peer' },
+        { id: 'chat7', title: 'Team', pinned: true },
+      ],
+    });
     expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: '5' }))).toBe(true);
     expect(p.dialog(5)?.pinned).toBe(true);
     expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 5, PIN: 'N' }))).toBe(true);
     expect(p.dialog(5)?.pinned).toBe(false);
-    const a = await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat404' });
-    expect(a.status).toBe(400);
-    expect(a.json).toMatchObject({ error: 'ACCESS_ERROR' });
+    const form = await postForm(p.webhookUrl, 'im.recent.pin.json', 'DIALOG_ID=chat7&PIN=N');
+    expect(form.status).toBe(200);
+    expect(resultOf(form)).toBe(true);
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat7', PIN: 'N' }))).toBe(true);
+    const list = resultOf(await postJson(p.webhookUrl, 'im.recent.list', {})) as {
+      items: { id: unknown; pinned: boolean }[];
+    };
+    expect(list.items.filter((i) => i.pinned)).toEqual([]);
+  });
+
+  it('im.recent.pin: ACTION replaces PIN, and only the value N unpins ($arParams[PIN] != N)', async () => {
+    const p = await start({ seed: [{ id: 'chat7', title: 'Team', pinned: true }] });
+    const pinned = () => p.dialog('chat7')?.pinned;
+    await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat7', PIN: 'Y', ACTION: 'N' });
+    expect(pinned()).toBe(false);
+    await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat7', PIN: 'N', ACTION: 'Y' });
+    expect(pinned()).toBe(true);
+    // Lower-case n, 0 or false are not N: they pin.
+    for (const PIN of ['n', '0', false]) {
+      await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat7', PIN: 'N' });
+      expect(pinned()).toBe(false);
+      await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat7', PIN });
+      expect(pinned(), `PIN=${String(PIN)}`).toBe(true);
+    }
+    // No PIN at all pins (the docs' default Y).
+    await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat7', PIN: 'N' });
+    await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat7' });
+    expect(pinned()).toBe(true);
+  });
+
+  it('im.recent.pin refuses a missing or malformed DIALOG_ID (DIALOG_ID_EMPTY) and a dialog out of reach (ACCESS_ERROR)', async () => {
+    const p = await start({ seed: [{ id: 5, title: 'Peer' }] });
+    for (const params of [{}, { DIALOG_ID: '' }, { DIALOG_ID: 'chat' }, { DIALOG_ID: 'abc' }, { PIN: 'N' }]) {
+      const a = await postJson(p.webhookUrl, 'im.recent.pin', params);
+      expect(a.status, JSON.stringify(params)).toBe(400);
+      expect(a.json).toEqual({ error: 'DIALOG_ID_EMPTY', error_description: "Dialog ID can't be empty" });
+    }
+    const chat = await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID: 'chat404', PIN: 'N' });
+    expect(chat).toMatchObject({
+      status: 400,
+      json: { error: 'ACCESS_ERROR', error_description: 'You don’t have permission to pin this chat' },
+    });
+    for (const DIALOG_ID of ['999', 'notify']) {
+      const a = await postJson(p.webhookUrl, 'im.recent.pin', { DIALOG_ID, PIN: 'N' });
+      expect(a).toMatchObject({
+        status: 400,
+        json: { error: 'ACCESS_ERROR', error_description: "You don't have access to this chat" },
+      });
+    }
   });
 
   it('im.dialog.read reads all or up to MESSAGE_ID and reports what is left; it removes the manual mark', async () => {

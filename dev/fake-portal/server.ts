@@ -59,7 +59,7 @@ const OPERATING_WINDOW_SEC = 600;
 const MAX_BATCH = 50;
 const LIST_LIMIT_DEFAULT = 50;
 const LIST_LIMIT_MAX = 200;
-/** `PINNED_CHATS_LIMIT` of the server (bitrix24-api.md §6; 25 on older builds). */
+/** The server's pin limit (`PinService::LIMIT_GLOBAL_PINS`, bitrix24-api.md §6; 25 on older builds). */
 const PIN_LIMIT_DEFAULT = 45;
 
 function randomAlnum(n: number): string {
@@ -891,21 +891,43 @@ class Portal implements FakePortal {
     return ok(list.map((d) => renderItem(d, ctx)));
   }
 
+  /**
+   * `im.recent.pin` as the vendor's server code does it (bitrix24 `im` module:
+   * classes/general/im_rest.php `CIMRestService::recentPin`, lib/recent.php `Recent::pin`,
+   * lib/V2/Folder/Pin/PinService.php; read in the yuliai/bitrix-modules snapshot):
+   * - DIALOG_ID must be `notify` or a dialog id, else 400 DIALOG_ID_EMPTY;
+   * - `ACTION`, when given, replaces `PIN`; the dialog is unpinned only when the value equals
+   *   `N` (`$arParams['PIN'] != 'N'`, so an absent `PIN`, `Y` or `n` pins);
+   * - no chat behind the id: 400 ACCESS_ERROR "You don't have access to this chat"; a chat the
+   *   user may not pin (here: one the portal does not have): 400 ACCESS_ERROR "You don’t have
+   *   permission to pin this chat";
+   * - `Recent::pin` answers `true`, also for a dialog already in the asked state (unpinning is
+   *   idempotent), and `false` (HTTP 200, no error) for a pin beyond the limit of 45 pinned
+   *   dialogs (`PinService::LIMIT_GLOBAL_PINS`; `PINNED_CHATS_LIMIT` 25 on older builds).
+   * Pinning puts a hidden dialog back into the recent list (`ensureRecentRow`).
+   */
   private recentPin(params: Params): Outcome {
-    const d = this.dialogParam(params);
+    const raw = param(params, 'DIALOG_ID');
+    const notify = typeof raw === 'string' && raw.trim() === 'notify';
+    const d = notify ? null : this.dialogParam(params);
     if (d && 'ok' in d) return d;
-    if (!d) return err(400, 'ACCESS_ERROR', 'You do not have access to the specified dialog');
-    const pin = flag(param(params, 'PIN'), true);
+    const action = param(params, 'ACTION');
+    // PHP 8's loose `!= 'N'`: only the string N (and `true`: a non-empty string is truthy) unpins.
+    const value = action !== undefined ? action : param(params, 'PIN');
+    const pin = !(value === 'N' || value === true);
+    if (!d) {
+      const chatId = /^chat[0-9]+$/i.test(String(raw).trim());
+      return chatId
+        ? err(400, 'ACCESS_ERROR', 'You don’t have permission to pin this chat')
+        : err(400, 'ACCESS_ERROR', "You don't have access to this chat");
+    }
     if (pin && !d.pinned) {
       let pinned = 0;
       for (const x of this.store.values()) if (x.pinned && !x.hidden) pinned += 1;
-      // The server caps pins at PINNED_CHATS_LIMIT (bitrix24-api.md §6). The exact error code of the
-      // refusal could not be checked; the client only needs "not pinned".
-      if (pinned >= this.pinLimit) {
-        return err(400, 'MAX_PINNED_CHATS_ERROR', `You can pin at most ${this.pinLimit} chats`);
-      }
+      if (pinned >= this.pinLimit) return ok(false);
     }
     d.pinned = pin;
+    if (pin) d.hidden = false;
     return ok(true);
   }
 

@@ -165,7 +165,7 @@ export interface FakePortalOptions {
    * `im.dialog.read` reads and removes the mark in both.
    */
   readSemantics?: 'server' | 'docs';
-  /** Most pinned dialogs `im.recent.pin` allows (default 45, the server's PINNED_CHATS_LIMIT). */
+  /** Most pinned dialogs `im.recent.pin` allows (default 45, the server's `PinService::LIMIT_GLOBAL_PINS`). */
   pinLimit?: number;
   /**
    * How many raw rows of the server's recent table each pinned dialog has (default 1). An

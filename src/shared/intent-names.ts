@@ -14,6 +14,7 @@ export const INVOKE_NAMES = [
   'openInBitrix',
   'snooze',
   'unsnooze',
+  'unpin',
   'signInWithWebhook',
   'startOAuth',
   'cancelOAuth',

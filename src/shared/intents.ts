@@ -94,6 +94,12 @@ export const INTENTS = {
   openInBitrix: { args: Type.Tuple([AccountIdArg, DialogIdSchema]), result: result<null>() },
   snooze: { args: Type.Tuple([AccountIdArg, DialogIdSchema, UntilArg]), result: result<PinnedDialog>() },
   unsnooze: { args: Type.Tuple([AccountIdArg, DialogIdSchema]), result: result<PinnedDialog>() },
+  /**
+   * Unpins a dialog in Bitrix24 (`im.recent.pin PIN=N`) through the durable queue: the reply
+   * acknowledges once the intent is on disk; the pushed state drops the row at once (and brings
+   * it back, with a notice, if the portal refuses).
+   */
+  unpin: { args: Type.Tuple([AccountIdArg, DialogIdSchema]), result: result<null>() },
   signInWithWebhook: {
     args: Type.Tuple([text('The webhook URL', MAX_URL_LENGTH)]),
     result: result<AccountSummary>(),

@@ -44,5 +44,7 @@ it('a toggle parked in the rate limiter at stop() never reaches the portal, and 
 
   expect(portal.calls.filter((c) => c.method === 'im.recent.unread')).toEqual([]);
   const next = createActionQueue({ store, clock, clientFor: () => client });
-  expect(next.all().map((a) => [a.dialogId, a.unread])).toEqual([['chat1001', true]]);
+  expect(next.all().map((a) => [a.dialogId, a.kind, 'unread' in a && a.unread])).toEqual([
+    ['chat1001', 'unread', true],
+  ]);
 });

@@ -47,6 +47,19 @@ describe('store journal', () => {
     expect(store.get('queue')).toEqual([action('q1', 'chat1')]);
   });
 
+  it('gives back the toggles of a journal an older version wrote (schema 1: intents without a kind)', () => {
+    const d = dir();
+    const { kind: _k, ...v1 } = action('q1', 'chat1');
+    writeFileSync(
+      join(d, 'config.journal.json'),
+      JSON.stringify({ schemaVersion: 1, accounts: [account], queue: [v1, { ...v1, id: 'q2', unread: false }] }),
+    );
+    writeFileSync(join(d, 'config.json'), 'garbage');
+    const { store, recovery } = openStore(confFactory, { cwd: d });
+    expect(recovery).toMatchObject({ kept: { accounts: 1, queue: 2 }, fromJournal: ['accounts', 'queue'] });
+    expect(store.get('queue')).toEqual([action('q1', 'chat1'), { ...action('q2', 'chat1'), unread: false }]);
+  });
+
   it('trusts a list the damaged main file still holds (the journal is never ahead of it)', () => {
     const d = dir();
     const first = openStore(confFactory, { cwd: d }).store;

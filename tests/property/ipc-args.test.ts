@@ -37,6 +37,7 @@ const NETWORKED = new Set<InvokeName>([
   'setUnreadMany',
   'snooze',
   'unsnooze',
+  'unpin',
   'refresh',
   'signInWithWebhook',
   'signOut',
@@ -56,12 +57,10 @@ function nearArgs(name: InvokeName, accountId: string, pinned: string[]): fc.Arb
     { arbitrary: fc.constantFrom('nobody', '', ` ${accountId}`, accountId.toUpperCase()), weight: 1 },
     { arbitrary: junk, weight: 1 },
   );
+  const missDialog = fc.constantFrom('chat0', '01', 'chat74x', 'chat9999', ' 1000', 'sg1', '../1000', 'chat1002\u0000');
   const dialog = fc.oneof(
     { arbitrary: fc.constantFrom(...pinned), weight: 4 },
-    {
-      arbitrary: fc.constantFrom('chat0', '01', 'chat74x', 'chat9999', ' 1000', 'sg1', '../1000', 'chat1002\u0000'),
-      weight: 1,
-    },
+    { arbitrary: missDialog, weight: 1 },
     { arbitrary: junk, weight: 1 },
   );
   const bool = fc.oneof(
@@ -140,6 +139,16 @@ function nearArgs(name: InvokeName, accountId: string, pinned: string[]): fc.Arb
     openInBitrix: fc.tuple(account, dialog),
     snooze: fc.tuple(account, dialog, until),
     unsnooze: fc.tuple(account, dialog),
+    // A valid unpin takes the dialog off the list for good: only the last three may go, so that
+    // most of the list stays for the other intents and the checks after the run.
+    unpin: fc.tuple(
+      account,
+      fc.oneof(
+        { arbitrary: fc.constantFrom(...pinned.slice(-3)), weight: 2 },
+        { arbitrary: missDialog, weight: 1 },
+        { arbitrary: junk, weight: 1 },
+      ),
+    ),
     signInWithWebhook: fc.tuple(url),
     startOAuth: fc.tuple(oauth),
     cancelOAuth: fc.constant([]),
@@ -199,6 +208,9 @@ describe('every IPC argument (property)', () => {
           [['setUnread', [acc, 'chat0', true]]],
           [['setUnreadMany', [pinned.slice(0, 3).map((dialogId) => ({ accountId: acc, dialogId })), false]]],
           [['setUnreadMany', [[{ accountId: acc, dialogId: 'chat0' }], false]]],
+          [['unpin', [acc, pinned[pinned.length - 1]]]],
+          [['unpin', [acc, 'chat0']]],
+          [['unpin', [acc, 'chat9999']]],
           [['updateSettings', [{ theme: 'dark' }]]],
           [['updateSettings', [{ theme: 'neon' }]]],
         ],
@@ -209,6 +221,9 @@ describe('every IPC argument (property)', () => {
     expect(outcomes).toContain('setUnread:INVALID_DIALOG_ID');
     expect(outcomes).toContain('setUnreadMany:ok');
     expect(outcomes).toContain('setUnreadMany:INVALID_DIALOG_ID');
+    expect(outcomes).toContain('unpin:ok');
+    expect(outcomes).toContain('unpin:UNKNOWN_DIALOG');
+    expect(outcomes).toContain('unpin:INVALID_DIALOG_ID');
     expect(outcomes).toContain('updateSettings:ok');
     expect(outcomes).toContain('updateSettings:INVALID_ARGUMENT');
 

@@ -4,7 +4,7 @@
  * and a queued toggle of it (`over` changes any field); and the only fields a
  * cached dialog may hold.
  */
-import type { AccountRecord, QueuedAction } from '../../src/main/core/storage/schema';
+import type { AccountRecord, QueuedToggle } from '../../src/main/core/storage/schema';
 
 /** An account record as the store keeps it. */
 export function accountRecord(over: Partial<AccountRecord> = {}): AccountRecord {
@@ -23,9 +23,10 @@ export function accountRecord(over: Partial<AccountRecord> = {}): AccountRecord 
 }
 
 /** A queued "unread" toggle of {@link accountRecord}'s account, due now, never tried. */
-export function queuedAction(over: Partial<QueuedAction> = {}): QueuedAction {
+export function queuedAction(over: Partial<QueuedToggle> = {}): QueuedToggle {
   return {
     id: 'q1',
+    kind: 'unread',
     accountId: accountRecord().id,
     dialogId: 'chat74',
     unread: true,

@@ -1,7 +1,7 @@
 /**
  * The core: a composition of services, each in its own folder —
  * accounts/ (clients, limiters, sign-in lost), pinned/ (load, merge, poll,
- * cache), toggles/ (the durable queue, read/unread, snoozes), signin/
+ * cache), toggles/ (the durable queue, read/unread, unpin, snoozes), signin/
  * (webhook, OAuth, sign-out), settings/ (side effects, hotkeys) — talking
  * through typed methods and the event bus (events/bus.ts). It pushes the
  * ViewState the popup renders as the `state` event on every change. The
@@ -84,6 +84,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       accounts: accounts.store.summaries(),
       account: (id) => accounts.runtimes.get(id),
       pendingFor: (a, d) => queue.pendingFor(a, d),
+      unpinPending: (a, d) => queue.unpinPending(a, d),
       snoozedUntil: (a, d) => snoozes.untilOf(a, d),
       pendingActions: queue.size(),
       notices: notices.list(),
@@ -106,6 +107,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
       openInBitrix({ account: accounts.store.get, opener: deps.opener, lang: ctx.lang }, accountId, dialogId),
     snooze: toggles.snooze,
     unsnooze: toggles.unsnooze,
+    unpin: toggles.unpin,
     signInWithWebhook: signIn.signInWithWebhook,
     startOAuth: signIn.startOAuth,
     cancelOAuth: signIn.cancelOAuth,

@@ -191,3 +191,16 @@ export function unreadCall(
 export function readCalls(dialogId: string): BatchCall[] {
   return [unreadCall(dialogId, false), { method: 'im.dialog.read', params: { DIALOG_ID: dialogId } }];
 }
+
+/**
+ * `im.recent.pin` with `PIN=N`: unpins the dialog for the current user. The
+ * server's REST handler (`CIMRestService::recentPin`, im/classes/general/im_rest.php
+ * in bitrix24 module sources) refuses a malformed DIALOG_ID with 400
+ * DIALOG_ID_EMPTY, lets `ACTION` override `PIN`, and unpins when the value is
+ * exactly `N` (`$arParams['PIN'] != 'N'` pins); `Recent::pin` answers `true`, also
+ * for a dialog that is not pinned (unpinning is idempotent), and `false` when
+ * it cannot resolve the chat (see dev/fake-portal/server.ts `recentPin`).
+ */
+export function unpinCall(dialogId: string): BatchCall & { params: { DIALOG_ID: string; PIN: 'N' } } {
+  return { method: 'im.recent.pin', params: { DIALOG_ID: dialogId, PIN: 'N' } };
+}

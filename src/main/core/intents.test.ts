@@ -26,6 +26,7 @@ function fixture(override: string): string {
     openInBitrix: () => null,
     snooze: () => ({}) as never,
     unsnooze: () => ({}) as never,
+    unpin: () => null,
     signInWithWebhook: () => ({}) as never,
     startOAuth: () => ({}) as never,
     cancelOAuth: () => null,

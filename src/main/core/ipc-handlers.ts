@@ -35,6 +35,8 @@ export interface CoreOps {
   openInBitrix(accountId: string, dialogId: DialogIdText): Promise<void>;
   snooze(accountId: string, dialogId: DialogIdText, until: number): Promise<PinnedDialog> | PinnedDialog;
   unsnooze(accountId: string, dialogId: DialogIdText): Promise<PinnedDialog> | PinnedDialog;
+  /** Queues an unpin; resolves once it is on disk. */
+  unpin(accountId: string, dialogId: DialogIdText): Promise<void> | void;
   signInWithWebhook(url: string): Promise<AccountSummary>;
   startOAuth(input: OAuthStartInput): Promise<OAuthStartResult>;
   cancelOAuth(): void;
@@ -75,6 +77,10 @@ export function createHandlers(core: CoreOps): HandlerTable {
       return core.snooze(knownAccount(accountId, known), id, at);
     },
     unsnooze: (accountId, dialogId) => core.unsnooze(knownAccount(accountId, known), dialogId),
+    unpin: async (accountId, dialogId) => {
+      await core.unpin(knownAccount(accountId, known), dialogId);
+      return null;
+    },
     signInWithWebhook: (url) => core.signInWithWebhook(url),
     startOAuth: (input) =>
       core.startOAuth({

@@ -44,6 +44,7 @@ function view(accounts: AccountSummary[], runtimes: Record<string, AccountView>,
     accounts,
     account: (id) => runtimes[id],
     pendingFor: () => undefined,
+    unpinPending: () => false,
     snoozedUntil: () => null,
     pendingActions: 0,
     notices: [],
@@ -87,6 +88,15 @@ describe('dialogView', () => {
 });
 
 describe('buildViewState', () => {
+  it('leaves out a dialog whose unpin is queued or in flight (it returns when the unpin is gone)', () => {
+    const runtimes = { a: rt([loaded('a', 'chat1'), loaded('a', 'chat2'), loaded('a', '15')], null, 5) };
+    let unpinning = new Set(['a/chat2']);
+    const input = { unpinPending: (acc: string, d: string) => unpinning.has(`${acc}/${d}`) };
+    expect(view([account('a')], runtimes, input).dialogs.map((d) => d.dialogId)).toEqual(['chat1', '15']);
+    unpinning = new Set();
+    expect(view([account('a')], runtimes, input).dialogs.map((d) => d.dialogId)).toEqual(['chat1', 'chat2', '15']);
+  });
+
   it('lists every account’s dialogs in account order with queued intents applied; newest update wins', () => {
     const s = view(
       [account('a'), account('b')],

@@ -1,7 +1,8 @@
 /**
  * The ViewState the popup renders, derived from the accounts, their loaded
- * pinned lists, the queued toggles, the snoozes and the notices. Pure: the
- * core calls {@link buildViewState} on every change and pushes the result.
+ * pinned lists, the queued toggles and unpins, the snoozes and the notices.
+ * Pure: the core calls {@link buildViewState} on every change and pushes the
+ * result.
  */
 import { explain, type Lang } from '../../shared/errors';
 import type { AppError } from '../../shared/result';
@@ -56,6 +57,8 @@ export interface ViewInput {
   account(id: string): AccountView | undefined;
   /** The queued intent of a dialog (the newest), if any. */
   pendingFor(accountId: string, dialogId: string): { unread: boolean } | undefined;
+  /** An unpin of the dialog is queued or in flight: its row is not shown (it returns if the unpin is refused). */
+  unpinPending(accountId: string, dialogId: string): boolean;
   snoozedUntil(accountId: string, dialogId: string): number | null;
   pendingActions: number;
   notices: readonly Notice[];
@@ -83,6 +86,7 @@ export function buildViewState(input: ViewInput): ViewState {
   for (const a of summaries) {
     const r = input.account(a.id);
     for (const d of r?.dialogs ?? []) {
+      if (input.unpinPending(d.accountId, d.dialogId)) continue;
       dialogs.push(
         dialogView(d, input.pendingFor(d.accountId, d.dialogId), input.snoozedUntil(d.accountId, d.dialogId)),
       );

@@ -34,6 +34,11 @@ export function createAppKeys(ctx: AppKeysContext) {
     return store.visible.find((d) => rowKey(d) === store.focusKey) ?? store.visible[0];
   }
 
+  /** The focused row only: unpinning is not undone by a key, so no fallback to the first row. */
+  function focusedRow() {
+    return store.visible.find((d) => rowKey(d) === store.focusKey);
+  }
+
   function openSettings(): void {
     store.screen = store.screen === 'settings' ? 'list' : 'settings';
     if (store.screen === 'list') store.focusRequest++;
@@ -91,6 +96,11 @@ export function createAppKeys(ctx: AppKeysContext) {
       case 'open': {
         const d = currentRow();
         if (d) void store.open(d);
+        return;
+      }
+      case 'unpin': {
+        const d = focusedRow();
+        if (d) void store.unpin(d);
         return;
       }
       case 'refresh':

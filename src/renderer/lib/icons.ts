@@ -12,6 +12,9 @@ export const ICON_PATHS = {
   clock:
     'M8 2.5a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11ZM1 8a7 7 0 1 1 14 0A7 7 0 0 1 1 8Zm7.75-3.5v3.2l2.1 2.1-1.06 1.06-2.54-2.54V4.5h1.5Z',
   open: 'M9 2h5v5h-1.5V4.6L7.3 9.8 6.2 8.7l5.2-5.2H9V2ZM3 4h4v1.5H4.5v6h6V9H12v4H3V4Z',
+  // A push pin struck through.
+  unpin:
+    'M5 1.5h6V3l-1 .6v2.9l2 2V10H8.75v3.4L8 15l-.75-1.6V10H4V8.5l2-2V3.6L5 3V1.5ZM1.9 2.9 3 1.8l11.1 11.1-1.1 1.1L1.9 2.9Z',
 } as const;
 
 /** A glyph's name. */

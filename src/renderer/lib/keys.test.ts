@@ -66,6 +66,18 @@ describe('listCommand', () => {
     expect(listCommand(key({ key: 'Backspace' }), '')).toBeNull();
   });
 
+  it('u unpins the focused row while the filter is empty, and joins a started filter', () => {
+    expect(listCommand(key({ key: 'u', code: 'KeyU' }), '')).toEqual({ kind: 'unpin' });
+    expect(listCommand(key({ key: 'u', code: 'KeyU' }), 'p')).toEqual({ kind: 'filter-append', text: 'u' });
+    // Shift+U starts a filter ("Urgent"), a Cyrillic г (the U key) filters too: only u unpins.
+    expect(listCommand(key({ key: 'U', code: 'KeyU', shiftKey: true }), '')).toEqual({
+      kind: 'filter-append',
+      text: 'U',
+    });
+    expect(listCommand(key({ key: 'г', code: 'KeyU' }), '')).toEqual({ kind: 'filter-append', text: 'г' });
+    expect(listCommand(key({ key: 'u', code: 'KeyU', ctrlKey: true }), '')).toBeNull();
+  });
+
   it('Esc, F5 and Ctrl+, are always commands', () => {
     expect(listCommand(key({ key: 'Escape' }), 'abc')).toEqual({ kind: 'escape' });
     expect(listCommand(key({ key: 'Escape', shiftKey: true }), '')).toEqual({ kind: 'mark-all-read' });

@@ -112,6 +112,7 @@ export type ListCommand =
   | { kind: 'last' }
   | { kind: 'slot'; n: number }
   | { kind: 'open' }
+  | { kind: 'unpin' }
   | { kind: 'refresh' }
   | { kind: 'mark-all-read' }
   | { kind: 'settings' }
@@ -124,7 +125,7 @@ export type ListCommand =
  * Maps a key press on the list to a command, or null to let the browser
  * handle it (Space/Enter reach the focused switch as a click).
  *
- * The letters j, k, o and r are commands only while the filter is empty;
+ * The letters j, k, o, r and u are commands only while the filter is empty;
  * once a filter is being typed every letter goes to it (and `/` focuses the
  * filter box to start a filter with one of those letters).
  */
@@ -151,6 +152,7 @@ export function listCommand(e: KeyLike, filter: string): ListCommand | null {
     if (e.key === 'k') return { kind: 'prev' };
     if (e.key === 'o') return { kind: 'open' };
     if (e.key === 'r') return { kind: 'refresh' };
+    if (e.key === 'u') return { kind: 'unpin' };
     if (e.key === '/') return { kind: 'filter-focus' };
   }
   // A filter starts with a letter; digits and punctuation only continue one ("Release 2.4").

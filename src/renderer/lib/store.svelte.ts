@@ -250,6 +250,23 @@ export class PopupStore {
     this.take(await this.api.unsnooze(d.accountId, d.dialogId), d.title);
   }
 
+  /**
+   * Unpins a row in Bitrix24 (through the core's durable queue). Nothing is hidden here: the
+   * pushed state drops the row (and shows it again, with a notice, if the portal refuses). When
+   * the row has the focus, the focus moves on to its neighbour, as it would after a delete.
+   */
+  async unpin(d: PinnedDialog): Promise<void> {
+    const key = rowKey(d);
+    if (this.focusKey === key) {
+      const rows = this.visible;
+      const at = rows.findIndex((x) => rowKey(x) === key);
+      const next = at < 0 ? undefined : (rows[at + 1] ?? rows[at - 1]);
+      this.focusKey = next ? rowKey(next) : null;
+      this.focusRequest++;
+    }
+    this.take(await this.api.unpin(d.accountId, d.dialogId), d.title);
+  }
+
   async dismissNotice(id: string): Promise<void> {
     if (this.view) this.view = { ...this.view, notices: this.view.notices.filter((n) => n.id !== id) };
     this.take(await this.api.dismissNotice(id));

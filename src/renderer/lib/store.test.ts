@@ -140,3 +140,64 @@ describe('PopupStore: the pushed state is the one answer', () => {
     expect(store.dialogs[0]).toMatchObject({ unread: false, pending: false });
   });
 });
+
+describe('PopupStore.unpin', () => {
+  const three = (): ViewState => ({
+    ...state(row()),
+    dialogs: [
+      row({ dialogId: 'chat1', title: 'One' }),
+      row({ dialogId: 'chat2', title: 'Two' }),
+      row({ dialogId: 'chat3', title: 'Three' }),
+    ],
+  });
+  function unpinApi(reply: { ok: true; data: null } | { ok: false; error: { code: string; message: string } }) {
+    const { api, push } = fakeApi();
+    const calls: string[] = [];
+    const withUnpin = {
+      ...api,
+      getState: async () => ({ ok: true, data: three() }),
+      unpin: async (accountId: string, dialogId: string) => {
+        calls.push(`${accountId}/${dialogId}`);
+        return reply;
+      },
+    } as unknown as Api;
+    return { api: withUnpin, push, calls };
+  }
+
+  it('asks the core and hides nothing itself: the row goes with the push', async () => {
+    const { api, push, calls } = unpinApi({ ok: true, data: null });
+    const store = new PopupStore(api);
+    await store.init();
+    await store.unpin(store.dialogs[1]!);
+    expect(calls).toEqual(['acc/chat2']);
+    expect(store.dialogs.map((d) => d.dialogId)).toEqual(['chat1', 'chat2', 'chat3']);
+    push({ ...three(), dialogs: three().dialogs.filter((d) => d.dialogId !== 'chat2') });
+    expect(store.dialogs.map((d) => d.dialogId)).toEqual(['chat1', 'chat3']);
+  });
+
+  it('moves the focus from the unpinned row to the next one (the previous one at the end)', async () => {
+    const { api } = unpinApi({ ok: true, data: null });
+    const store = new PopupStore(api);
+    await store.init();
+    store.focusKey = 'acc/chat2';
+    const asked = store.focusRequest;
+    await store.unpin(store.dialogs[1]!);
+    expect(store.focusKey).toBe('acc/chat3');
+    expect(store.focusRequest).toBe(asked + 1);
+    store.focusKey = 'acc/chat3';
+    await store.unpin(store.dialogs[2]!);
+    expect(store.focusKey).toBe('acc/chat2');
+    // Another row's unpin (a click) leaves the focus where it is.
+    await store.unpin(store.dialogs[0]!);
+    expect(store.focusKey).toBe('acc/chat2');
+  });
+
+  it('a refused unpin explains itself, naming the dialog', async () => {
+    const { api } = unpinApi({ ok: false, error: { code: 'UNKNOWN_DIALOG', message: 'gone' } });
+    const store = new PopupStore(api);
+    await store.init();
+    await store.unpin(store.dialogs[0]!);
+    expect(store.alerts.at(-1)!.text).toBe('One: That dialog is not among your pinned dialogs.');
+    expect(store.dialogs).toHaveLength(3);
+  });
+});

@@ -43,6 +43,7 @@ export const popup = {
   unsnooze: 'Cancel reminder',
   openInBitrix: 'Open in Bitrix24',
   remindLater: 'Remind me later',
+  unpin: 'Unpin',
   remindIn1h: 'In 1 hour',
   remindEvening: 'This evening, 18:00',
   remindTomorrow: 'Tomorrow, 09:00',
@@ -159,6 +160,7 @@ export const oauthPage = {
 export const core = {
   notMarkedUnread: 'could not be marked unread',
   notMarkedRead: 'could not be marked read',
+  notUnpinned: 'could not be unpinned',
 };
 
 /** What each error code means to a user and what they can do about it. */

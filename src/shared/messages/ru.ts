@@ -44,6 +44,7 @@ export const popup: Messages['popup'] = {
   unsnooze: 'Отменить напоминание',
   openInBitrix: 'Открыть в Bitrix24',
   remindLater: 'Напомнить позже',
+  unpin: 'Открепить',
   remindIn1h: 'Через час',
   remindEvening: 'Сегодня вечером, 18:00',
   remindTomorrow: 'Завтра, 09:00',
@@ -154,6 +155,7 @@ export const oauthPage: Messages['oauthPage'] = {
 export const core: Messages['core'] = {
   notMarkedUnread: 'не удалось отметить непрочитанным',
   notMarkedRead: 'не удалось отметить прочитанным',
+  notUnpinned: 'не удалось открепить',
 };
 
 export const errors: Messages['errors'] = {

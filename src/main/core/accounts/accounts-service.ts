@@ -31,6 +31,8 @@ export interface AccountRuntime {
   updatedAt: number | null;
   /** Dialog key → when an intent for it was confirmed (protects against a load that started earlier). */
   delivered: Map<string, { unread: boolean; at: number }>;
+  /** Dialog key → when its unpin was confirmed (a load that started earlier may still list it pinned). */
+  unpinned: Map<string, number>;
 }
 
 /** Where an OAuth client signs in: an account, or the portal of a sign-in being probed (no account yet). */
@@ -88,6 +90,7 @@ export function createAccountsService(
         lastError: null,
         updatedAt: null,
         delivered: new Map(),
+        unpinned: new Map(),
       };
       runtimes.set(id, r);
     }

@@ -1,8 +1,9 @@
 /**
  * The pinned lists (moved out of app-core.ts): restoring each account's
- * cached list at start, loading and merging a list (a toggle confirmed
- * while a load was under way wins), polling (counters first, a full load
- * when they differ), and saving the cache (at most one write per load).
+ * cached list at start, loading and merging a list (a toggle or an unpin
+ * confirmed while a load was under way wins), polling (counters first, a
+ * full load when they differ), and saving the cache (at most one write per
+ * load, and one per confirmed unpin).
  */
 import { AUTH_LOST_CODES, explain } from '../../../shared/errors';
 import type { AccountsService } from '../accounts/accounts-service';
@@ -25,6 +26,8 @@ export interface PinnedService {
   pollAccount(id: string, kind: PollKind): Promise<PollKind>;
   /** A delivered toggle changes the confirmed dialog the way the portal now has it. */
   applyDelivered(d: LoadedDialog, unread: boolean): void;
+  /** A delivered unpin: the dialog leaves the confirmed list and the cache, as the next load will have it. */
+  applyUnpinned(accountId: string, dialogId: string): void;
   /** The portal answered the account: its error clears, what waited for the network goes. */
   succeeded(id: string): void;
   failed(id: string, err: unknown): void;
@@ -83,8 +86,11 @@ export function createPinnedService(
     r.loading = true;
     push();
     try {
-      const list = await loadPinned(client, id, rec.userId);
+      const loaded = await loadPinned(client, id, rec.userId);
       if (!store.get(id)) return; // signed out meanwhile
+      // An unpin confirmed while this load was under way is newer than the load's "pinned".
+      const list = loaded.filter((d) => (r.unpinned.get(d.dialogId) ?? -Infinity) < startedAt);
+      r.unpinned.clear();
       // A toggle confirmed while this load was under way is newer than what the load saw.
       for (const d of list) {
         const del = r.delivered.get(d.dialogId);
@@ -108,6 +114,16 @@ export function createPinnedService(
     d.unreadMark = unread;
     if (!unread) d.counter = 0;
     d.unread = d.unreadMark || d.counter > 0;
+  }
+
+  function applyUnpinned(id: string, dialogId: string): void {
+    const r = runtimes.get(id);
+    if (!r) return;
+    r.unpinned.set(dialogId, clock.now());
+    if (!r.dialogs?.some((d) => d.dialogId === dialogId)) return;
+    r.dialogs = r.dialogs.filter((d) => d.dialogId !== dialogId);
+    // The next start must not show it from the cache (it is no longer queued then).
+    if (r.updatedAt !== null && store.get(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
   }
 
   function succeeded(id: string): void {
@@ -176,6 +192,7 @@ export function createPinnedService(
     loadAccount,
     pollAccount,
     applyDelivered,
+    applyUnpinned,
     succeeded,
     failed,
     refresh,

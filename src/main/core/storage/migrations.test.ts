@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS, StoreMigrationError, migrate, runMigrations, type Doc } from './migrations';
-import { CURRENT_SCHEMA_VERSION, defaultStoreData, validateStoreData } from './schema';
+import { MIGRATIONS, StoreMigrationError, migrate, migrateV1ToV2, runMigrations, type Doc } from './migrations';
+import { CURRENT_SCHEMA_VERSION, defaultStoreData, isQueuedAction, validateStoreData } from './schema';
 import { DEFAULT_SETTINGS } from './settings';
 
 const v0 = {
@@ -19,11 +19,11 @@ const v0 = {
 };
 
 describe('migrate', () => {
-  it('turns a v0 document (no schemaVersion) into a valid v1 one, keeping what the user had', () => {
+  it('turns a v0 document (no schemaVersion) into a valid current one, keeping what the user had', () => {
     const { data, from, to } = migrate(v0);
     expect(from).toBe(0);
     expect(to).toBe(CURRENT_SCHEMA_VERSION);
-    expect(data.schemaVersion).toBe(1);
+    expect(data.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(data.settings.hotkeys.togglePopup).toBe('Ctrl+Shift+B');
     expect(data.settings.hotkeys.slots).toEqual(DEFAULT_SETTINGS.hotkeys.slots);
     expect(data.settings.pollIntervalSec).toBe(15); // 5 s was below the new minimum
@@ -31,7 +31,7 @@ describe('migrate', () => {
     expect(data.settings.theme).toBe('dark');
     expect(data.settings.notifications).toBe('off');
     expect(data.accounts[0]).toMatchObject({ id: 'aabc123', portal: 'acme.bitrix24.ru', status: 'ok', createdAt: 0 });
-    expect(data.queue[0]).toEqual({ ...v0.queue[0], attempts: 0, nextAttemptAt: 0, lastError: null });
+    expect(data.queue[0]).toEqual({ ...v0.queue[0], attempts: 0, nextAttemptAt: 0, lastError: null, kind: 'unread' });
     expect(data.snoozes).toEqual([]);
     expect(data.seen).toEqual({});
     expect(data.notices).toEqual([]);
@@ -54,7 +54,7 @@ describe('migrate', () => {
     const doc = defaultStoreData();
     doc.seen = { 'a1/chat7': 12 };
     const { data, from } = migrate({ ...doc, notices: undefined });
-    expect(from).toBe(1);
+    expect(from).toBe(CURRENT_SCHEMA_VERSION);
     expect(data).toEqual({ ...doc, notices: [] });
   });
 
@@ -83,18 +83,67 @@ describe('migrate', () => {
   });
 });
 
-describe('runMigrations (the chain a v2 will extend)', () => {
+describe('runMigrations (the chain a later version will extend)', () => {
   it('runs every step in order from the stored version to the target', () => {
-    const v1ToV2 = (d: Readonly<Doc>): Doc => ({ ...d, renamed: d.queue, queue: undefined });
-    const steps = [...MIGRATIONS, v1ToV2];
-    const out = runMigrations(v0, steps, 2, () => ({ schemaVersion: 2, renamed: [] }));
-    expect(out).toMatchObject({ from: 0, to: 2 });
-    expect(out.data.schemaVersion).toBe(2);
-    expect(out.data.renamed).toEqual([{ ...v0.queue[0], attempts: 0, nextAttemptAt: 0, lastError: null }]);
+    const next = CURRENT_SCHEMA_VERSION + 1;
+    const rename = (d: Readonly<Doc>): Doc => ({ ...d, renamed: d.queue, queue: undefined });
+    const steps = [...MIGRATIONS, rename];
+    const out = runMigrations(v0, steps, next, () => ({ schemaVersion: next, renamed: [] }));
+    expect(out).toMatchObject({ from: 0, to: next });
+    expect(out.data.schemaVersion).toBe(next);
+    expect(out.data.renamed).toEqual([
+      { ...v0.queue[0], attempts: 0, nextAttemptAt: 0, lastError: null, kind: 'unread' },
+    ]);
     expect('queue' in out.data).toBe(false);
   });
 
   it('fails loudly when a step is missing', () => {
     expect(() => runMigrations({}, [], 1, () => ({}))).toThrow(/No migration from schema 0 to 1/);
+  });
+});
+
+describe('v1 → v2: queued intents name their kind', () => {
+  const v1 = (queue: unknown[]): Doc => ({ ...defaultStoreData(), schemaVersion: 1, queue });
+  const toggle = {
+    id: 'q1',
+    accountId: 'aabc123',
+    dialogId: 'chat74',
+    unread: false,
+    createdAt: 5,
+    attempts: 2,
+    nextAttemptAt: 9,
+    lastError: { code: 'NETWORK', message: 'offline' },
+  };
+
+  it('every v1 intent is a read/unread toggle, kept as it was', () => {
+    const { data, from } = migrate(v1([toggle, { ...toggle, id: 'q2', dialogId: '15', unread: true }]));
+    expect(from).toBe(1);
+    expect(data.queue).toEqual([
+      { ...toggle, kind: 'unread' },
+      { ...toggle, id: 'q2', dialogId: '15', unread: true, kind: 'unread' },
+    ]);
+    expect(validateStoreData(data)).toBe(true);
+  });
+
+  it('leaves what is not an intent to validation, and is pure', () => {
+    const input = v1([toggle, null, 'x']);
+    const copy = structuredClone(input);
+    expect(migrateV1ToV2(input).queue).toEqual([{ ...toggle, kind: 'unread' }, null, 'x']);
+    expect(input).toEqual(copy);
+    expect(migrateV1ToV2({ schemaVersion: 1 })).toEqual({ schemaVersion: 1 });
+  });
+
+  it('a v1 intent without `kind` no longer validates as a current one (the store migrates it first)', () => {
+    expect(isQueuedAction(toggle)).toBe(false);
+    expect(isQueuedAction({ ...toggle, kind: 'unread' })).toBe(true);
+  });
+
+  it('an unpin never carries `unread` (an older build would salvage it as a read toggle); a toggle always does', () => {
+    const { unread: _u, ...unpin } = { ...toggle, kind: 'unpin' };
+    expect(isQueuedAction(unpin)).toBe(true);
+    expect(isQueuedAction({ ...unpin, unread: false })).toBe(false);
+    const { unread: _v, ...noWay } = { ...toggle, kind: 'unread' };
+    expect(isQueuedAction(noWay)).toBe(false);
+    expect(isQueuedAction({ ...toggle, kind: 'pin' })).toBe(false);
   });
 });

@@ -12,6 +12,9 @@
  *   "queue":    [{ "id", "accountId", "dialogId", "unread", "createdAt" }]     // no retry bookkeeping
  * }
  * ```
+ *
+ * Version 1 queued only read/unread toggles; version 2 queues unpins too and
+ * names each intent's `kind`.
  */
 import { POLL_INTERVAL_LIMITS } from '../../../shared/settings-schema';
 import { DEFAULT_SETTINGS, defaultSettings } from './settings';
@@ -78,8 +81,15 @@ export const migrateV0ToV1: Migration = (doc) => {
   return { ...rest, schemaVersion: 1, settings, accounts, queue };
 };
 
+/** v1 → v2: the queue holds unpins as well as toggles; every v1 intent is a read/unread toggle. */
+export const migrateV1ToV2: Migration = (doc) => {
+  if (!Array.isArray(doc.queue)) return { ...doc };
+  const queue = doc.queue.map((q: unknown) => (isObject(q) && !('kind' in q) ? { ...q, kind: 'unread' } : q));
+  return { ...doc, queue };
+};
+
 /** `MIGRATIONS[n]` turns version n into n+1. Its length is the current version. */
-export const MIGRATIONS: readonly Migration[] = [migrateV0ToV1];
+export const MIGRATIONS: readonly Migration[] = [migrateV0ToV1, migrateV1ToV2];
 
 /** The version a document claims: 0 when it has none. Throws {@link StoreMigrationError}. */
 export function versionOf(data: unknown): number {

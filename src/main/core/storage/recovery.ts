@@ -322,6 +322,13 @@ export function readJournal(journalFile: string): Journal | null {
     return null;
   }
   if (!isObject(parsed)) return null;
+  try {
+    // A journal an older version wrote (schema 1 intents have no `kind`) reads as the current one.
+    if (versionOf(parsed) < CURRENT_SCHEMA_VERSION) parsed = migrate(parsed).data;
+  } catch {
+    // Bad or future version: read its parts as current-version ones (what does not validate is dropped).
+  }
+  if (!isObject(parsed)) return null;
   return {
     accounts: validItems(
       parsed.accounts,

@@ -11,6 +11,7 @@ import { accountRecord, queuedAction } from '../../../../tests/support/store-rec
 import { schemaAt, validateArgs } from '../validate';
 import {
   AccountRecordSchema,
+  CURRENT_SCHEMA_VERSION,
   NoticeSchema,
   QueuedActionSchema,
   STORE_KEYS,
@@ -88,10 +89,10 @@ describe('the store document schema', () => {
     expect(items('notices')).toBe(NoticeSchema);
   });
 
-  // A file as version-1 builds write it (before the schema was built from TypeBox): it still loads.
+  // A file as this build writes it, every part filled (the hand-written schema before TypeBox accepted the same, at v1).
   const acc = accountRecord().id;
   const v1 = {
-    schemaVersion: 1,
+    schemaVersion: CURRENT_SCHEMA_VERSION,
     settings: { ...DEFAULT_SETTINGS, notifications: 'chosen', notifyDialogs: [`${acc}/chat7`, `${acc}/15`] },
     accounts: [
       accountRecord(),
@@ -114,6 +115,7 @@ describe('the store document schema', () => {
         lastError: { code: 'NETWORK', message: 'offline' },
         note: 'a field a later build added',
       },
+      (({ unread: _u, ...rest }) => ({ ...rest, kind: 'unpin' }))(queuedAction({ id: 'q3', dialogId: 'chat9' })),
     ],
     snoozes: [{ accountId: acc, dialogId: 'sg17', until: 5, title: 'Team' }],
     seen: { [`${acc}/chat74`]: 120 },
@@ -133,7 +135,7 @@ describe('the store document schema', () => {
     somethingLater: { kept: true },
   };
 
-  it('accepts a version-1 file with every part filled', () => {
+  it('accepts a file with every part filled, toggles and unpins queued', () => {
     expect(validateStoreData(v1), JSON.stringify(validateStoreData.errors)).toBe(true);
   });
 
@@ -145,9 +147,12 @@ describe('the store document schema', () => {
     ['a queued action without lastError', (d) => delete (d.queue[0] as { lastError?: unknown }).lastError],
     ['a negative seen id', (d) => Object.assign(d.seen, { [`${acc}/15`]: -1 })],
     ['a notice with an unknown code', (d) => Object.assign(d.notices[0]!, { code: 'NOPE' })],
-    ['another schema version', (d) => Object.assign(d, { schemaVersion: 2 })],
+    ['another schema version', (d) => Object.assign(d, { schemaVersion: CURRENT_SCHEMA_VERSION + 1 })],
+    ['a queued toggle without unread', (d) => delete (d.queue[0] as { unread?: unknown }).unread],
+    ['a queued unpin carrying unread', (d) => Object.assign(d.queue[2]!, { unread: false })],
+    ['a queued intent of an unknown kind', (d) => Object.assign(d.queue[0]!, { kind: 'pin' })],
     ['a missing part', (d) => delete (d as { snoozes?: unknown }).snoozes],
-  ])('refuses %s, as version-1 builds did', (_name, damage) => {
+  ])('refuses %s, as earlier builds did', (_name, damage) => {
     const d = structuredClone(v1);
     damage(d);
     expect(validateStoreData(d)).toBe(false);

@@ -10,9 +10,10 @@
  * wrong shape throws instead of corrupting the file. `schemaVersion` drives
  * our own migrations (migrations.ts); conf's semver `migrations` are unused.
  *
- * To add v2: bump {@link CURRENT_SCHEMA_VERSION}, change the part here (a
- * field of a queued action is one line in {@link QueuedActionSchema}), and
- * append a v1→v2 step to `MIGRATIONS` in migrations.ts.
+ * To add a version: bump {@link CURRENT_SCHEMA_VERSION}, change the part
+ * here (a field of a queued intent is one line in {@link QueuedActionBase}),
+ * and append a step to `MIGRATIONS` in migrations.ts (v2: queued intents
+ * carry a `kind`, `unread` or `unpin`).
  *
  * An OPTIONAL top-level key with a default needs no version bump: `cache`
  * (the last pinned list per account) is one. A file without it reads as an
@@ -29,7 +30,7 @@ import type { AccountSummary, Notice, PinnedDialog } from '../../../shared/types
 import { ACCOUNT_ID_PATTERN, defaultSettings } from './settings';
 
 /** The schema version this build writes. Files with a higher one are not understood. */
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 /** Most dialogs cached per account (the rest are shown after the first load). */
 export const MAX_CACHED_DIALOGS = 500;
@@ -90,21 +91,42 @@ export const AccountRecordSchema = Type.Object(
 );
 export type AccountRecord = Static<typeof AccountRecordSchema>;
 
-/**
- * A toggle intent waiting in the durable queue (owned by toggles/actions.ts).
- * Extra fields are allowed, so an older build reads a newer queue.
- */
-export const QueuedActionSchema = Type.Object({
+/** What every intent of the durable queue carries (the queue is toggles/actions.ts). */
+const QueuedActionBase = {
   id: Id(),
   accountId: AccountId(),
   dialogId: DialogId(),
-  unread: Type.Boolean(),
   createdAt: Time(),
   attempts: Count(),
   /** Epoch ms before which it is not retried. */
   nextAttemptAt: Time(),
   lastError: OrNull(Type.Object({ code: Type.String(), message: Type.String() })),
+};
+
+/** Sets (`unread`) or clears (read) a dialog's unread state. Every schema-1 intent was one. */
+export const QueuedToggleSchema = Type.Object({
+  ...QueuedActionBase,
+  kind: Type.Literal('unread'),
+  unread: Type.Boolean(),
 });
+export type QueuedToggle = Static<typeof QueuedToggleSchema>;
+
+/**
+ * Unpins a dialog (`im.recent.pin PIN=N`). Never an `unread`: an older build
+ * (schema 1) salvaging a newer file would send such an item as a toggle.
+ */
+export const QueuedUnpinSchema = Type.Object({
+  ...QueuedActionBase,
+  kind: Type.Literal('unpin'),
+  unread: Type.Optional(Type.Never()),
+});
+export type QueuedUnpin = Static<typeof QueuedUnpinSchema>;
+
+/**
+ * An intent waiting in the durable queue (owned by toggles/actions.ts).
+ * Extra fields are allowed, so an older build reads a newer queue.
+ */
+export const QueuedActionSchema = Type.Union([QueuedToggleSchema, QueuedUnpinSchema]);
 export type QueuedAction = Static<typeof QueuedActionSchema>;
 
 /** A "remind me later": the dialog is set unread again at `until`. */

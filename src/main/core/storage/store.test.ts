@@ -49,7 +49,7 @@ describe('storeOptions', () => {
       clearInvalidConfig: false,
     });
     expect(o.defaults).toEqual(defaultStoreData());
-    expect(o.schema.schemaVersion).toEqual({ type: 'integer', const: 1 });
+    expect(o.schema.schemaVersion).toEqual({ type: 'integer', const: CURRENT_SCHEMA_VERSION });
     expect('migrations' in o).toBe(false);
     expect('projectVersion' in o).toBe(false);
     expect(storeOptions({ name: 'other' })).toMatchObject({ name: 'other', configName: 'other' });
@@ -106,6 +106,22 @@ describe('openStore on a fresh or healthy folder', () => {
 });
 
 describe('openStore migrates by schemaVersion', () => {
+  it('upgrades a v1 file in place: its queued intents become read/unread toggles (kind)', () => {
+    const dir = tempDir();
+    const file = join(dir, 'config.json');
+    const { kind: _k, ...v1Action } = action;
+    writeFileSync(
+      file,
+      JSON.stringify({ ...defaultStoreData(), schemaVersion: 1, accounts: [account], queue: [v1Action] }),
+    );
+    const { store, recovery } = open(dir);
+    expect(recovery).toBeNull();
+    expect(backups(dir)).toEqual([]);
+    expect(store.get('queue')).toEqual([action]);
+    expect(store.get('accounts')).toEqual([account]);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { schemaVersion: number }).schemaVersion).toBe(2);
+  });
+
   it('upgrades a v0 file in place, without calling it damage', () => {
     const dir = tempDir();
     const file = join(dir, 'config.json');
@@ -121,7 +137,7 @@ describe('openStore migrates by schemaVersion', () => {
     const { store, recovery } = open(dir);
     expect(recovery).toBeNull();
     expect(backups(dir)).toEqual([]);
-    expect(store.get('schemaVersion')).toBe(1);
+    expect(store.get('schemaVersion')).toBe(CURRENT_SCHEMA_VERSION);
     expect(store.get('settings')).toMatchObject({ hotkeys: { togglePopup: 'F9' }, pollIntervalSec: 120 });
     expect(store.get('accounts')).toEqual([{ ...account, createdAt: 0 }]);
     expect(store.get('queue')).toEqual([
@@ -131,13 +147,14 @@ describe('openStore migrates by schemaVersion', () => {
         dialogId: 'chat74',
         unread: false,
         createdAt: 5,
+        kind: 'unread',
         attempts: 0,
         nextAttemptAt: 0,
         lastError: null,
       },
     ]);
     const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { schemaVersion: number };
-    expect(onDisk.schemaVersion).toBe(1);
+    expect(onDisk.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(mode(file)).toBe(0o600);
   });
 });
@@ -188,7 +205,9 @@ describe('openStore recovers a damaged file', () => {
     {
       name: 'a future schemaVersion',
       bytes: Buffer.from(JSON.stringify({ ...goodDoc(), schemaVersion: 7, newThing: { x: 1 } })),
-      reason: /newer version of the app \(schema 7; this version understands up to 1\)/,
+      reason: new RegExp(
+        `newer version of the app \\(schema 7; this version understands up to ${CURRENT_SCHEMA_VERSION}\\)`,
+      ),
       keeps: true,
     },
     {
@@ -213,7 +232,7 @@ describe('openStore recovers a damaged file', () => {
     expect(mode(recovery!.backupPath)).toBe(0o600);
     expect(mode(file)).toBe(0o600);
     // The app works: the store reads and writes.
-    expect(store.get('schemaVersion')).toBe(1);
+    expect(store.get('schemaVersion')).toBe(CURRENT_SCHEMA_VERSION);
     store.set('snoozes', [{ accountId: account.id, dialogId: '15', until: NOW + 1000, title: 'Bob' }]);
     if (keeps) {
       expect(store.get('accounts')).toEqual([account]);

@@ -46,6 +46,7 @@ describe('coalesce (pure)', () => {
   const base = { inFlight: new Set<string>(), now: 10, newId: () => 'n' };
   const action = (id: string, dialogId: string, unread: boolean): QueuedAction => ({
     id,
+    kind: 'unread',
     accountId: 'a',
     dialogId,
     unread,
@@ -79,7 +80,7 @@ describe('coalesce (pure)', () => {
       { accountId: 'a', dialogId: 'chat1', unread: false },
       { ...base, inFlight, confirmed: false },
     );
-    expect(r1.queue.map((a) => [a.id, a.unread])).toEqual([
+    expect(r1.queue.map((a) => [a.id, 'unread' in a && a.unread])).toEqual([
       ['1', true],
       ['n', false],
     ]);
@@ -531,6 +532,7 @@ describe('the action queue', () => {
         'x',
         {
           id: 'ok',
+          kind: 'unread',
           accountId: 'a',
           dialogId: 'chat1',
           unread: true,

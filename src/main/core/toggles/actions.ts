@@ -11,12 +11,13 @@
  * unread, see {@link callsFor}); transient failures back off with jitter, permanent ones are dropped
  * and reported, a lost sign-in holds the account's intents until the user
  * signs in again. A new queue over the same store resumes where the last
- * process stopped.
+ * process stopped. Its siblings: queue-types.ts (the contract),
+ * queue-policy.ts (the pure rules), queue-writer.ts (the durable write) and
+ * queue-send.ts (one request per chunk).
  */
-import type { ErrorCode } from '../../../shared/errors';
-import { BitrixError, type BatchCall, type BatchOutcome, type BitrixClient } from '../bitrix/types';
-import type { Clock, KeyValueStore, TimerHandle } from '../ports';
-import { isQueuedAction, type QueuedAction } from '../storage/schema';
+import type { BatchOutcome } from '../bitrix/types';
+import type { TimerHandle } from '../ports';
+import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
 import {
   BACKOFF,
   BATCH_MAX,
@@ -25,14 +26,17 @@ import {
   chunkByCalls,
   classify,
   coalesce,
-  toBitrixError,
+  coalesceUnpin,
 } from './queue-policy';
+import { sendChunk } from './queue-send';
+import type { ActionQueue, ActionQueueOptions } from './queue-types';
+import { createQueueWriter, loadQueue } from './queue-writer';
 
 /** One toggle intent as persisted under the store key `queue` (the schema lives with the store). */
-export type { QueuedAction };
+export type { QueuedAction, QueuedToggle, QueuedUnpin };
 
-/** The store key holding the queue. */
-export const QUEUE_KEY = 'queue';
+export { QUEUE_KEY } from './queue-writer';
+export type { ActionQueue, ActionQueueOptions } from './queue-types';
 
 export {
   BACKOFF,
@@ -40,96 +44,10 @@ export {
   callsFor,
   classify,
   coalesce,
+  coalesceUnpin,
   toBitrixError,
   type CoalesceContext,
 } from './queue-policy';
-
-export interface ActionQueueOptions {
-  store: KeyValueStore;
-  clock: Clock;
-  /** The client of that account, or null when it cannot send now (signed out, secret lost). */
-  clientFor: (accountId: string) => BitrixClient | null;
-  /** Any change of the queue (enqueue, delivery, drop, backoff). */
-  onChange?: () => void;
-  /** An intent was refused for good: tell the user which dialog and why. */
-  onDropped?: (action: QueuedAction, error: BitrixError) => void;
-  /** A transient failure: the intent stays and is retried after a backoff (the core shows "offline" on NETWORK/TIMEOUT). */
-  onRetry?: (action: QueuedAction, error: BitrixError) => void;
-  /** The portal confirmed an intent. */
-  onDelivered?: (action: QueuedAction) => void;
-  /** An unexpected failure (e.g. the queue could not be written); the intents stay queued. */
-  onError?: (err: unknown) => void;
-  /** The account's sign-in was lost: its intents are kept and no longer sent until {@link ActionQueue.release}. */
-  onAuthLost?: (accountId: string, code: ErrorCode) => void;
-  /**
-   * What the portal last confirmed for a dialog (`unreadMark || counter > 0`),
-   * or undefined when unknown. An intent that returns a dialog to it is removed.
-   */
-  confirmedUnread?: (accountId: string, dialogId: string) => boolean | undefined;
-  /**
-   * The unread-message count the portal last confirmed for a dialog, or undefined when unknown.
-   * A "read" intent for a dialog known to have none costs the single `im.recent.unread N`; any
-   * other "read" also sends `im.dialog.read` (see {@link callsFor}).
-   */
-  confirmedCounter?: (accountId: string, dialogId: string) => number | undefined;
-  /** [0, 1) source for jitter (injectable for tests). */
-  random?: () => number;
-  /**
-   * How often the queue looks whether new toggles still arrive before it sends (default 0: the
-   * next macrotask). A lone toggle leaves on the first look; while each look finds new toggles
-   * (a burst, however its toggles arrive: same tick or one IPC message per task) the queue keeps
-   * waiting and sends full batches of 50 at once, the rest when a look finds nothing new.
-   */
-  batchWindowMs?: number;
-  /**
-   * Longest a burst keeps the window open (default 5 s; a burst of new dialogs sends every 50
-   * anyway, so this only bounds a slow trickle of them).
-   */
-  maxBatchWaitMs?: number;
-  /** New ids (injectable for tests). */
-  newId?: () => string;
-  /** Backoff bounds (default {@link BACKOFF}: 1 s doubling up to 5 min); tests shorten them. */
-  backoff?: { baseMs: number; capMs: number };
-}
-
-/** The running queue. */
-export interface ActionQueue {
-  /**
-   * Records an intent and coalesces it with older ones for the dialog. The queue is written once
-   * per tick: at the end of the tick, or, when a drain is about to send, on the turn of the event
-   * loop after the request has left (the write no longer delays it). Await
-   * {@link ActionQueue.persisted} before telling anyone the intent is durable.
-   */
-  enqueue(accountId: string, dialogId: string, unread: boolean): QueuedAction;
-  /** Resolves once every change made so far is written (at once when nothing waits to be written). A failed write is reported through `onError`, never as a rejection. */
-  persisted(): Promise<void>;
-  /** Writes pending changes now (synchronously). */
-  flush(): void;
-  /** The newest intent for a dialog (queued or in flight), if any. */
-  pendingFor(accountId: string, dialogId: string): QueuedAction | undefined;
-  /** Every intent, in enqueue order. */
-  all(): QueuedAction[];
-  /** How many intents wait (cheap). */
-  size(): number;
-  /** Sends what is due. Single-flight: concurrent callers share one run, which repeats while work arrives. */
-  drain(): Promise<void>;
-  /** Drains once new toggles stop arriving (next macrotask for a lone toggle; what a user toggle calls). */
-  requestDrain(): void;
-  /** Makes every backed-off intent (of one account, or all) due now: the network is back. */
-  retryNow(accountId?: string): void;
-  /** Stops sending for an account (sign-in lost). Its intents stay. */
-  hold(accountId: string): void;
-  /** Sends for the account again (signed in again) and drains. */
-  release(accountId: string): void;
-  isHeld(accountId: string): boolean;
-  /** Forgets an account's intents (sign-out). */
-  removeAccount(accountId: string): void;
-  /**
-   * Stops timers, writes pending changes and aborts every request that has not been answered
-   * (one parked in the rate limiter never leaves; the intents stay persisted for the next start).
-   */
-  stop(): void;
-}
 
 let seq = 0;
 function defaultId(): string {
@@ -145,10 +63,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   const batchWindowMs = Math.max(0, opts.batchWindowMs ?? 0);
   const maxBatchWaitMs = opts.maxBatchWaitMs ?? 5_000;
 
-  const stored = store.get(QUEUE_KEY);
-  let items: QueuedAction[] = Array.isArray(stored)
-    ? stored.filter((v): v is QueuedAction => isQueuedAction(v)).map((a) => ({ ...a, lastError: a.lastError ?? null }))
-    : [];
+  let items: QueuedAction[] = loadQueue(store);
   const inFlight = new Set<string>();
   const held = new Set<string>();
   let running: Promise<void> | null = null;
@@ -169,67 +84,20 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   /** Aborted by stop(): a send still waiting (rate limiter) or unanswered gives up. */
   const abort = new AbortController();
 
-  /** Changes not yet written, and who waits for the write. */
-  let dirty = false;
-  let pendingWrite: Promise<void> | null = null;
-  let writeDone: (() => void) | null = null;
-  let lateWrite = false;
+  const writer = createQueueWriter({
+    store,
+    items: () => items,
+    sending: () => kick !== null || running !== null,
+    onError: opts.onError,
+  });
+  const { persist, flush, writeAfterSend } = writer;
 
-  function flush(): void {
-    if (dirty) {
-      dirty = false;
-      try {
-        store.set(QUEUE_KEY, items);
-      } catch (err) {
-        // A failed write (disk full, folder gone at quit) must not break delivery: the intents
-        // are still in memory and the next write saves the whole queue again.
-        opts.onError?.(err);
-      }
-    }
-    const done = writeDone;
-    pendingWrite = null;
-    writeDone = null;
-    done?.();
-  }
-  /**
-   * Writes on the next turn of the event loop: after a request started in this turn has been
-   * handed to its socket (the HTTP client sends from microtasks), so the write overlaps the
-   * request instead of delaying it.
-   */
-  function writeAfterSend(): void {
-    if (lateWrite) return;
-    lateWrite = true;
-    setImmediate(() => {
-      lateWrite = false;
-      flush();
-    });
-  }
-  /**
-   * Marks the queue dirty and writes it once per tick: 200 toggles of one tick (or one batch's
-   * settled intents) cost one write of the whole queue, not 200. When a drain is about to send
-   * (a batch window is open) or is sending, the write follows on the next turn; otherwise it
-   * happens at the end of this tick.
-   */
-  function persist(): void {
-    dirty = true;
-    if (pendingWrite) return;
-    pendingWrite = new Promise<void>((resolve) => {
-      writeDone = resolve;
-    });
-    queueMicrotask(() => {
-      if (!dirty) return flush();
-      // A drain about to send (window open) or sending: its request leaves first; a batch's
-      // settlements are written after the state push that shows them.
-      if (kick !== null || running !== null) writeAfterSend();
-      else flush();
-    });
-  }
   function changed(): void {
     persist();
     opts.onChange?.();
   }
 
-  function enqueue(accountId: string, dialogId: string, unread: boolean): QueuedAction {
+  function enqueue(accountId: string, dialogId: string, unread: boolean): QueuedToggle {
     const r = coalesce(
       items,
       { accountId, dialogId, unread },
@@ -242,57 +110,36 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     return r.action;
   }
 
-  function pendingFor(accountId: string, dialogId: string): QueuedAction | undefined {
-    let last: QueuedAction | undefined;
-    for (const a of items) if (a.accountId === accountId && a.dialogId === dialogId) last = a;
+  function unpin(accountId: string, dialogId: string): QueuedUnpin {
+    const r = coalesceUnpin(items, { accountId, dialogId }, { now: clock.now(), newId });
+    if (r.queue.length > items.length) added += 1;
+    items = r.queue;
+    changed();
+    return r.action;
+  }
+
+  function pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined {
+    let last: QueuedToggle | undefined;
+    for (const a of items) if (a.kind === 'unread' && a.accountId === accountId && a.dialogId === dialogId) last = a;
     return last;
   }
 
-  /** Due intents of one account: the oldest per dialog, not in flight, not backed off. */
+  /**
+   * Due intents of one account: the oldest per dialog and kind, not in flight, not backed off.
+   * A toggle and an unpin of one dialog are independent (a toggle backing off does not hold
+   * the unpin back) and may share a batch, in enqueue order.
+   */
   function dueFor(accountId: string, now: number): QueuedAction[] {
     const blocked = new Set<string>();
     const out: QueuedAction[] = [];
     for (const a of items) {
       if (a.accountId !== accountId) continue;
-      if (blocked.has(a.dialogId)) continue;
-      blocked.add(a.dialogId);
+      const key = `${a.kind}:${a.dialogId}`;
+      if (blocked.has(key)) continue;
+      blocked.add(key);
       if (!inFlight.has(a.id) && a.nextAttemptAt <= now) out.push(a);
     }
     return out;
-  }
-
-  /** Sends one request for the chunk; one outcome per intent (delivered only when all its sub-calls are). */
-  async function send(
-    client: BitrixClient,
-    batch: { action: QueuedAction; calls: BatchCall[] }[],
-  ): Promise<BatchOutcome[]> {
-    const calls = batch.flatMap((b) => b.calls);
-    if (calls.length === 1) {
-      const c = calls[0]!;
-      try {
-        const result = await client.call(c.method, c.params, { retries: 0, signal: abort.signal });
-        return [{ ok: true, result }];
-      } catch (err) {
-        return [{ ok: false, error: toBitrixError(err) }];
-      }
-    }
-    let outcomes: BatchOutcome[];
-    try {
-      outcomes = await client.batch(calls, { retries: 0, signal: abort.signal });
-    } catch (err) {
-      const error = toBitrixError(err);
-      return batch.map(() => ({ ok: false as const, error }));
-    }
-    // A short answer must not count missing sub-calls as delivered.
-    const missing = (): BatchOutcome => ({
-      ok: false,
-      error: new BitrixError('BAD_RESPONSE', 'The portal answered part of a batch.', { transient: true }),
-    });
-    let i = 0;
-    return batch.map((b) => {
-      const mine = b.calls.map(() => outcomes[i++] ?? missing());
-      return mine.find((o) => !o.ok) ?? mine[0]!;
-    });
   }
 
   function settle(action: QueuedAction, outcome: BatchOutcome): void {
@@ -313,8 +160,10 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       if (first) opts.onAuthLost?.(action.accountId, error.code);
       return;
     }
+    // Only a newer intent of the same kind replaces this one: a toggle queued after an unpin
+    // (or the reverse) asks for something else and must not end the failed one's retries.
     const superseded = items.some(
-      (a, i) => i > idx && a.accountId === action.accountId && a.dialogId === action.dialogId,
+      (a, i) => i > idx && a.accountId === action.accountId && a.dialogId === action.dialogId && a.kind === action.kind,
     );
     if (kind === 'permanent') {
       items.splice(idx, 1);
@@ -361,8 +210,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       const chunks = chunkByCalls(planned, (p) => p.calls.length);
       for (const chunk of chunks) {
         if (stopped) break;
-        const sending = send(client, chunk);
-        if (dirty) writeAfterSend();
+        const sending = sendChunk(client, chunk, abort.signal);
+        if (writer.dirty) writeAfterSend();
         const outcomes = await sending;
         // Stopped meanwhile: an aborted send settles nothing (its intents stay as stored).
         chunk.forEach((p, j) => {
@@ -444,9 +293,12 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
 
   return {
     enqueue,
-    persisted: () => pendingWrite ?? Promise.resolve(),
+    unpin,
+    persisted: writer.persisted,
     flush,
     pendingFor,
+    unpinPending: (accountId, dialogId) =>
+      items.some((a) => a.kind === 'unpin' && a.accountId === accountId && a.dialogId === dialogId),
     all: () => items.map((a) => ({ ...a })),
     size: () => items.length,
     drain,

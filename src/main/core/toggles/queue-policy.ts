@@ -3,11 +3,18 @@
  * intent coalesces with the queued ones, how long a failed one waits, which
  * failures are transient, lost sign-ins or permanent, and which sub-calls an
  * intent costs, packed into requests of at most {@link BATCH_MAX} sub-calls.
+ *
+ * Two kinds of intent share the queue: read/unread toggles and unpins. They
+ * coalesce only with their own kind. An unpin never replaces a toggle of the
+ * same dialog, nor a toggle an unpin: they change different things on the
+ * portal (the manual mark and unread messages; the pin), and a user who reads
+ * a dialog and then unpins it ("done with this") expects it read in Bitrix24
+ * too, not only gone from the tray.
  */
 import { AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode } from '../../../shared/errors';
 import { BitrixError, type BatchCall } from '../bitrix/types';
-import { readCalls, unreadCall } from '../dialogs';
-import type { QueuedAction } from '../storage/schema';
+import { readCalls, unpinCall, unreadCall } from '../dialogs';
+import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
 
 /** Sub-calls per `batch` request (Bitrix24's limit). */
 export const BATCH_MAX = 50;
@@ -26,7 +33,8 @@ export interface CoalesceContext {
 }
 
 /**
- * Pure coalescing of one new intent into the queue (the last wins):
+ * Pure coalescing of one new read/unread toggle into the queue (the last
+ * wins), among the toggles of its dialog (an unpin of the dialog is left as it is):
  * - a queued, not-in-flight intent for the dialog takes the new value;
  * - with one in flight, a newer intent waits behind it, unless it asks for
  *   what is already in flight (then nothing more is queued);
@@ -39,12 +47,14 @@ export function coalesce(
   queue: readonly QueuedAction[],
   intent: { accountId: string; dialogId: string; unread: boolean },
   ctx: CoalesceContext,
-): { queue: QueuedAction[]; action: QueuedAction; removed: boolean } {
-  const same = (a: QueuedAction) => a.accountId === intent.accountId && a.dialogId === intent.dialogId;
-  const flying = queue.find((a) => same(a) && ctx.inFlight.has(a.id));
-  const waiting = queue.find((a) => same(a) && !ctx.inFlight.has(a.id));
-  const fresh = (): QueuedAction => ({
+): { queue: QueuedAction[]; action: QueuedToggle; removed: boolean } {
+  const same = (a: QueuedAction): a is QueuedToggle =>
+    a.kind === 'unread' && a.accountId === intent.accountId && a.dialogId === intent.dialogId;
+  const flying = queue.find((a): a is QueuedToggle => same(a) && ctx.inFlight.has(a.id));
+  const waiting = queue.find((a): a is QueuedToggle => same(a) && !ctx.inFlight.has(a.id));
+  const fresh = (): QueuedToggle => ({
     id: ctx.newId(),
+    kind: 'unread',
     accountId: intent.accountId,
     dialogId: intent.dialogId,
     unread: intent.unread,
@@ -78,6 +88,35 @@ export function coalesce(
   }
   const action = fresh();
   return { queue: [...queue, action], action, removed: false };
+}
+
+/**
+ * Pure coalescing of one new unpin into the queue: an unpin of the dialog
+ * already queued or in flight stands for it (unpinning twice is unpinning;
+ * the server answers `true` for a dialog that is no longer pinned), else a
+ * new one goes to the end. Toggles of the dialog stay as they are (see the
+ * module comment).
+ */
+export function coalesceUnpin(
+  queue: readonly QueuedAction[],
+  intent: { accountId: string; dialogId: string },
+  ctx: Pick<CoalesceContext, 'now' | 'newId'>,
+): { queue: QueuedAction[]; action: QueuedUnpin } {
+  const existing = queue.find(
+    (a): a is QueuedUnpin => a.kind === 'unpin' && a.accountId === intent.accountId && a.dialogId === intent.dialogId,
+  );
+  if (existing) return { queue: [...queue], action: existing };
+  const action: QueuedUnpin = {
+    id: ctx.newId(),
+    kind: 'unpin',
+    accountId: intent.accountId,
+    dialogId: intent.dialogId,
+    createdAt: ctx.now,
+    attempts: 0,
+    nextAttemptAt: ctx.now,
+    lastError: null,
+  };
+  return { queue: [...queue, action], action };
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random; never below the portal's own hint. */
@@ -116,9 +155,10 @@ export function classify(error: BitrixError): 'transient' | 'auth-lost' | 'perma
  * The sub-calls one intent costs: "unread" is `im.recent.unread Y`; "read" is
  * `im.recent.unread N` plus `im.dialog.read` unless the dialog is known to hold
  * no unread messages (the server's ACTION=N only removes the mark,
- * bitrix24-api.md §6).
+ * bitrix24-api.md §6); "unpin" is `im.recent.pin PIN=N`.
  */
 export function callsFor(action: QueuedAction, counter: number | undefined): BatchCall[] {
+  if (action.kind === 'unpin') return [unpinCall(action.dialogId)];
   if (action.unread) return [unreadCall(action.dialogId, true)];
   return counter === 0 ? [unreadCall(action.dialogId, false)] : readCalls(action.dialogId);
 }

@@ -3,6 +3,7 @@ import { unreadCalls } from '../../../../tests/core/helpers';
 import { recentChat, signedInContext } from '../../../../tests/core/service-context';
 import { flush } from '../../../../tests/support/fake-clock';
 import type { ViewState } from '../../../shared/types';
+import { BitrixError } from '../bitrix/types';
 import { createPinnedService } from '../pinned/pinned-service';
 import { QUEUE_KEY } from './actions';
 import { createTogglesService } from './toggles-service';
@@ -17,6 +18,74 @@ async function setup(unread = false) {
   await pinned.loadAccount(id);
   return { ctx, accounts, id, client, pinned, toggles, notifications, setState: (s: ViewState) => (state = s) };
 }
+
+describe('toggles service: unpin', () => {
+  it('answers once the unpin is on disk, sends im.recent.pin PIN=N, and drops the dialog from the list and the cache', async () => {
+    const { ctx, toggles, id, client, pinned } = await setup();
+    pinned.saveAll();
+    await toggles.unpin(id, 'chat74');
+    expect(ctx.deps.store.get(QUEUE_KEY)).toEqual([expect.objectContaining({ kind: 'unpin', dialogId: 'chat74' })]);
+    expect(toggles.queue.unpinPending(id, 'chat74')).toBe(true);
+    // Until the portal confirms, the confirmed list keeps it (the view hides it; a refusal shows it again).
+    expect(pinned.confirmedDialog(id, 'chat74')).toBeDefined();
+    await ctx.clock.advance(100);
+    await flush();
+    expect(client.sent.flatMap((r) => r.calls)).toContainEqual({
+      method: 'im.recent.pin',
+      params: { DIALOG_ID: 'chat74', PIN: 'N' },
+    });
+    expect(toggles.queue.size()).toBe(0);
+    expect(pinned.confirmedDialog(id, 'chat74')).toBeUndefined();
+    expect(ctx.deps.store.get('cache')).toMatchObject({ [id]: { dialogs: [] } });
+  });
+
+  it('refuses a dialog that is not in the list, queuing nothing', async () => {
+    const { toggles, id } = await setup();
+    await expect(Promise.resolve().then(() => toggles.unpin(id, 'chat999'))).rejects.toMatchObject({
+      code: 'UNKNOWN_DIALOG',
+    });
+    expect(toggles.queue.size()).toBe(0);
+  });
+
+  it('a refusal for good keeps the dialog and says which one and why', async () => {
+    const { ctx, toggles, id, client, pinned } = await setup();
+    client.respond = (c) =>
+      c.method === 'im.recent.pin' ? new BitrixError('ACCESS_ERROR', "You don't have access", { status: 400 }) : true;
+    await toggles.unpin(id, 'chat74');
+    await ctx.clock.advance(100);
+    await flush();
+    expect(toggles.queue.size()).toBe(0);
+    expect(pinned.confirmedDialog(id, 'chat74')).toBeDefined();
+    expect(ctx.notices.list()).toMatchObject([
+      {
+        level: 'error',
+        code: 'ACCESS_ERROR',
+        dialogId: 'chat74',
+        title: 'Team',
+        message: '«Team» could not be unpinned: You no longer have access to this dialog.',
+      },
+    ]);
+  });
+
+  it('a load that started before the unpin was confirmed does not bring the dialog back', async () => {
+    const { ctx, toggles, id, client, pinned } = await setup();
+    let answer = (): void => {};
+    const listed = structuredClone(client.recent);
+    client.listRecent = () => new Promise((resolve) => (answer = () => resolve(structuredClone(listed))));
+    const loading = pinned.loadAccount(id);
+    await toggles.unpin(id, 'chat74');
+    await ctx.clock.advance(100);
+    await flush();
+    expect(pinned.confirmedDialog(id, 'chat74')).toBeUndefined();
+    answer(); // the portal read its list before the unpin: it still says "pinned"
+    await loading;
+    expect(pinned.confirmedDialog(id, 'chat74')).toBeUndefined();
+    // A load that starts after the unpin is the portal's word again (pinned anew in Bitrix24: shown).
+    client.listRecent = async () => structuredClone(listed);
+    await pinned.loadAccount(id);
+    expect(pinned.confirmedDialog(id, 'chat74')).toBeDefined();
+  });
+});
 
 describe('toggles service', () => {
   it('setUnread answers once the intent is on disk, shows it pending, and delivers it', async () => {

@@ -1,9 +1,16 @@
 /**
  * Toggles (moved out of app-core.ts): the durable queue's wiring (which
  * client sends, what a delivery or a drop changes), read/unread of one or
- * many dialogs, snoozes (a due snooze queues "unread" and reminds), and the
- * tray's and the CLI's flips (slot N, a DIALOG_ID). Replies resolve once
- * the queue holds the intent on disk.
+ * many dialogs, unpin, snoozes (a due snooze queues "unread" and reminds),
+ * and the tray's and the CLI's flips (slot N, a DIALOG_ID). Replies resolve
+ * once the queue holds the intent on disk.
+ *
+ * Unpin: the row leaves the pushed state as soon as the intent is queued
+ * (the view skips dialogs with a pending unpin), stays hidden across a
+ * restart (the intent is in the store), leaves the confirmed list and the
+ * cache once the portal confirms, and comes back with a notice if the portal
+ * refuses for good. A snooze of the dialog is kept: the user asked for that
+ * reminder before, and it still marks the dialog unread in Bitrix24.
  */
 import { messages } from '../../../shared/messages';
 import { AUTH_LOST_CODES, explain, isKnownErrorCode } from '../../../shared/errors';
@@ -34,6 +41,8 @@ export interface TogglesService {
   setUnreadMany(targets: readonly DialogRef[], unread: boolean): Promise<{ queued: number }>;
   snooze(accountId: string, dialogId: string, until: number): Promise<PinnedDialog>;
   unsnooze(accountId: string, dialogId: string): PinnedDialog;
+  /** Queues an unpin of a row of the list; resolves once the queue holds it on disk. */
+  unpin(accountId: string, dialogId: string): Promise<void>;
   /** Flips the Nth (1-based) row of the view (hotkey slots, tray menu). */
   toggleSlot(n: number): Promise<void>;
   /** Flips a dialog by DIALOG_ID (`--toggle chat74`); a bad or unknown id is a notice. */
@@ -51,7 +60,7 @@ export function createTogglesService(
   const { options, lang, push } = ctx;
   const addNotice = ctx.notices.add;
   const { runtimes, runtime, isActive, clientFor } = accounts;
-  const { confirmedDialog, applyDelivered, succeeded } = pinned;
+  const { confirmedDialog, applyDelivered, applyUnpinned, succeeded } = pinned;
 
   const queue: ActionQueue = createActionQueue({
     store: ctx.deps.store,
@@ -69,15 +78,21 @@ export function createTogglesService(
     onDelivered: (action: QueuedAction) => {
       const r = runtimes.get(action.accountId);
       if (!r) return;
-      r.delivered.set(action.dialogId, { unread: action.unread, at: clock.now() });
-      const d = confirmedDialog(action.accountId, action.dialogId);
-      if (d) applyDelivered(d, action.unread);
+      if (action.kind === 'unpin') {
+        applyUnpinned(action.accountId, action.dialogId);
+      } else {
+        r.delivered.set(action.dialogId, { unread: action.unread, at: clock.now() });
+        const d = confirmedDialog(action.accountId, action.dialogId);
+        if (d) applyDelivered(d, action.unread);
+      }
       if (r.lastError && !AUTH_LOST_CODES.has(r.lastError.code)) succeeded(action.accountId);
       push();
     },
     onDropped: (action, error) => {
+      // The row (still in the confirmed list) shows again: the pushed state is what the portal has.
       const title = confirmedDialog(action.accountId, action.dialogId)?.title ?? action.dialogId;
-      const what = action.unread ? messages(lang()).core.notMarkedUnread : messages(lang()).core.notMarkedRead;
+      const m = messages(lang()).core;
+      const what = action.kind === 'unpin' ? m.notUnpinned : action.unread ? m.notMarkedUnread : m.notMarkedRead;
       addNotice({
         level: 'error',
         code: error.code,
@@ -175,6 +190,13 @@ export function createTogglesService(
     return setUnread(accountId, dialogId, false);
   }
 
+  function unpin(accountId: string, dialogId: string): void {
+    requireDialog(accountId, dialogId);
+    queue.unpin(accountId, dialogId);
+    queue.requestDrain();
+    push();
+  }
+
   function unsnooze(accountId: string, dialogId: string): PinnedDialog {
     const d = requireDialog(accountId, dialogId);
     snoozes.remove(accountId, dialogId);
@@ -199,6 +221,10 @@ export function createTogglesService(
       return queue.persisted().then(() => view);
     },
     unsnooze,
+    unpin: (accountId, dialogId) => {
+      unpin(accountId, dialogId);
+      return queue.persisted();
+    },
     toggleSlot,
     toggleDialog,
   };

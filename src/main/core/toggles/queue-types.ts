@@ -1,0 +1,103 @@
+/**
+ * The durable queue's contract (moved out of actions.ts as is): what the
+ * queue is built from ({@link ActionQueueOptions}) and what it offers
+ * ({@link ActionQueue}). The queue itself is toggles/actions.ts.
+ */
+import type { ErrorCode } from '../../../shared/errors';
+import type { BitrixClient, BitrixError } from '../bitrix/types';
+import type { Clock, KeyValueStore } from '../ports';
+import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
+
+export interface ActionQueueOptions {
+  store: KeyValueStore;
+  clock: Clock;
+  /** The client of that account, or null when it cannot send now (signed out, secret lost). */
+  clientFor: (accountId: string) => BitrixClient | null;
+  /** Any change of the queue (enqueue, delivery, drop, backoff). */
+  onChange?: () => void;
+  /** An intent was refused for good: tell the user which dialog and why. */
+  onDropped?: (action: QueuedAction, error: BitrixError) => void;
+  /** A transient failure: the intent stays and is retried after a backoff (the core shows "offline" on NETWORK/TIMEOUT). */
+  onRetry?: (action: QueuedAction, error: BitrixError) => void;
+  /** The portal confirmed an intent. */
+  onDelivered?: (action: QueuedAction) => void;
+  /** An unexpected failure (e.g. the queue could not be written); the intents stay queued. */
+  onError?: (err: unknown) => void;
+  /** The account's sign-in was lost: its intents are kept and no longer sent until {@link ActionQueue.release}. */
+  onAuthLost?: (accountId: string, code: ErrorCode) => void;
+  /**
+   * What the portal last confirmed for a dialog (`unreadMark || counter > 0`),
+   * or undefined when unknown. An intent that returns a dialog to it is removed.
+   */
+  confirmedUnread?: (accountId: string, dialogId: string) => boolean | undefined;
+  /**
+   * The unread-message count the portal last confirmed for a dialog, or undefined when unknown.
+   * A "read" intent for a dialog known to have none costs the single `im.recent.unread N`; any
+   * other "read" also sends `im.dialog.read` (see {@link callsFor}).
+   */
+  confirmedCounter?: (accountId: string, dialogId: string) => number | undefined;
+  /** [0, 1) source for jitter (injectable for tests). */
+  random?: () => number;
+  /**
+   * How often the queue looks whether new toggles still arrive before it sends (default 0: the
+   * next macrotask). A lone toggle leaves on the first look; while each look finds new toggles
+   * (a burst, however its toggles arrive: same tick or one IPC message per task) the queue keeps
+   * waiting and sends full batches of 50 at once, the rest when a look finds nothing new.
+   */
+  batchWindowMs?: number;
+  /**
+   * Longest a burst keeps the window open (default 5 s; a burst of new dialogs sends every 50
+   * anyway, so this only bounds a slow trickle of them).
+   */
+  maxBatchWaitMs?: number;
+  /** New ids (injectable for tests). */
+  newId?: () => string;
+  /** Backoff bounds (default {@link BACKOFF}: 1 s doubling up to 5 min); tests shorten them. */
+  backoff?: { baseMs: number; capMs: number };
+}
+
+/** The running queue. */
+export interface ActionQueue {
+  /**
+   * Records an intent and coalesces it with older ones for the dialog. The queue is written once
+   * per tick: at the end of the tick, or, when a drain is about to send, on the turn of the event
+   * loop after the request has left (the write no longer delays it). Await
+   * {@link ActionQueue.persisted} before telling anyone the intent is durable.
+   */
+  enqueue(accountId: string, dialogId: string, unread: boolean): QueuedToggle;
+  /**
+   * Records an unpin of the dialog (`im.recent.pin PIN=N`), written and sent like a toggle. An
+   * unpin already waiting or in flight for the dialog stands for it; the dialog's toggles stay.
+   */
+  unpin(accountId: string, dialogId: string): QueuedUnpin;
+  /** Resolves once every change made so far is written (at once when nothing waits to be written). A failed write is reported through `onError`, never as a rejection. */
+  persisted(): Promise<void>;
+  /** Writes pending changes now (synchronously). */
+  flush(): void;
+  /** The newest read/unread toggle for a dialog (queued or in flight), if any. */
+  pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined;
+  /** An unpin of the dialog is queued or in flight (its row is hidden until it is refused). */
+  unpinPending(accountId: string, dialogId: string): boolean;
+  /** Every intent, in enqueue order. */
+  all(): QueuedAction[];
+  /** How many intents wait (cheap). */
+  size(): number;
+  /** Sends what is due. Single-flight: concurrent callers share one run, which repeats while work arrives. */
+  drain(): Promise<void>;
+  /** Drains once new toggles stop arriving (next macrotask for a lone toggle; what a user toggle calls). */
+  requestDrain(): void;
+  /** Makes every backed-off intent (of one account, or all) due now: the network is back. */
+  retryNow(accountId?: string): void;
+  /** Stops sending for an account (sign-in lost). Its intents stay. */
+  hold(accountId: string): void;
+  /** Sends for the account again (signed in again) and drains. */
+  release(accountId: string): void;
+  isHeld(accountId: string): boolean;
+  /** Forgets an account's intents (sign-out). */
+  removeAccount(accountId: string): void;
+  /**
+   * Stops timers, writes pending changes and aborts every request that has not been answered
+   * (one parked in the rate limiter never leaves; the intents stay persisted for the next start).
+   */
+  stop(): void;
+}

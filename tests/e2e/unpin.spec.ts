@@ -1,0 +1,76 @@
+import { test, expect } from './fixtures';
+import type { FakePortal } from '../../dev/fake-portal/server';
+
+/** The `im.recent.pin` calls the portal answered, as `DIALOG_ID:PIN`. */
+function pinCalls(portal: FakePortal): string[] {
+  return portal
+    .callsTo('im.recent.pin')
+    .filter((c) => c.status === 200 && !c.errorCode)
+    .map((c) => `${String(c.params.DIALOG_ID)}:${String(c.params.PIN)}`);
+}
+
+test('u unpins the focused dialog: its row goes, the next row takes the focus, one im.recent.pin PIN=N', async ({
+  app,
+  portal,
+}) => {
+  const switches = app.getByRole('switch');
+  const count = await switches.count();
+  await expect(switches.first()).toBeFocused();
+  await app.keyboard.press('ArrowDown');
+  const unpinned = (await switches.nth(1).getAttribute('aria-label'))!;
+  const next = (await switches.nth(2).getAttribute('aria-label'))!;
+  const id = String(portal.dialogs().find((d) => d.title === unpinned)!.id);
+
+  await app.keyboard.press('u');
+  await expect(app.getByRole('switch', { name: unpinned, exact: true })).toHaveCount(0);
+  await expect(switches).toHaveCount(count - 1);
+  await expect(app.getByRole('switch', { name: next, exact: true })).toBeFocused();
+  await expect.poll(() => pinCalls(portal)).toEqual([`${id}:N`]);
+  await expect.poll(() => portal.dialog(id)?.pinned).toBe(false);
+
+  // The reload agrees (the portal no longer lists it pinned); nothing more is sent.
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  await expect(app.getByText(/Updated (just now|\d+ sec\. ago)/)).toBeVisible();
+  await expect(app.getByRole('switch', { name: unpinned, exact: true })).toHaveCount(0);
+  expect(pinCalls(portal)).toEqual([`${id}:N`]);
+});
+
+test('the row’s Unpin button (shown on hover) unpins that dialog', async ({ app, portal }) => {
+  const row = app.locator('[data-key$="/612"]');
+  const button = app.getByRole('button', { name: 'Unpin: John Carter' });
+  await expect(button).toBeHidden();
+  await row.hover();
+  await expect(button).toBeVisible();
+  await expect(button).toHaveAttribute('title', 'Unpin (U)');
+  await button.click();
+  await expect(row).toHaveCount(0);
+  await expect.poll(() => pinCalls(portal)).toEqual(['612:N']);
+  await expect.poll(() => portal.dialog(612)?.pinned).toBe(false);
+});
+
+test('u while a filter is being typed is a letter of the filter, not an unpin', async ({ app, portal }) => {
+  await expect(app.getByRole('switch').first()).toBeFocused();
+  // Typed on the list (not in the filter box): R starts a filter, u continues it.
+  await app.keyboard.type('Ru');
+  await expect(app.getByRole('searchbox')).toHaveValue('Ru');
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('searchbox')).toHaveValue('');
+  expect(portal.callsTo('im.recent.pin')).toEqual([]);
+});
+
+test('a refused unpin brings the row back with a notice naming the dialog', async ({ app, portal }) => {
+  portal.inject({
+    kind: 'error',
+    code: 'ACCESS_ERROR',
+    status: 400,
+    description: "You don't have access to this chat",
+    method: 'im.recent.pin',
+  });
+  await app.locator('[data-key$="/chat1317"]').hover();
+  await app.getByRole('button', { name: 'Unpin: Release 2.4' }).click();
+  // The popup shows a core notice as "title: explanation", as for a refused toggle.
+  const alert = app.getByRole('alert');
+  await expect(alert).toContainText('Release 2.4: You no longer have access to this dialog.');
+  await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeVisible();
+  expect(portal.dialog('chat1317')?.pinned).toBe(true);
+});

@@ -35,7 +35,7 @@ export interface BenchResults {
   date: string;
 }
 
-type Row = [string, string, string, string, string, string];
+export type Row = [string, string, string, string, string, string];
 
 const ok = (pass: boolean) => (pass ? '✓' : '✗');
 const x = (v: number) => `${v.toFixed(2)}×`;
@@ -83,6 +83,52 @@ function wallVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): string
 /** Popup targets of issue 14 (list size → data → painted list). */
 const PAINT_TARGET_MS: Record<number, number> = { 50: 8, 500: 50 };
 
+/** The popup rows of the table (also printed alone by `BENCH_ONLY=popup`). */
+export function popupRows(popup: PopupResult | { error: string }): Row[] {
+  const rows: Row[] = [];
+  if ('error' in popup) {
+    rows.push(['Popup in Chromium', `not measured: ${popup.error}`, '—', '—', '—', '✗']);
+  } else {
+    const p = popup;
+    for (const l of p.lists) {
+      const target = PAINT_TARGET_MS[l.rows] ?? FRAME_MS;
+      rows.push([
+        `Popup: data → painted list, ${l.rows} pinned`,
+        `${ms(l.frameMs)} (rows in DOM ${ms(l.domMs)})`,
+        '—',
+        '—',
+        PAINT_TARGET_MS[l.rows] ? `≤ ${ms(target)}` : `one frame (${ms(FRAME_MS)})`,
+        `${ok(l.frameMs <= target)} median of ${l.repeats}`,
+      ]);
+    }
+    rows.push([
+      'Popup: key press → aria-checked flipped',
+      `p50 ${ms(p.flipP50)}, p95 ${ms(p.flipP95)}`,
+      '—',
+      '—',
+      `one frame (${ms(FRAME_MS)})`,
+      `${ok(p.flipP95 <= FRAME_MS)} ${p.presses} presses`,
+    ]);
+    rows.push([
+      'Popup: key press → next frame',
+      `p50 ${ms(p.frameP50)}, p95 ${ms(p.frameP95)}`,
+      '—',
+      '—',
+      `p95 ≤ one frame (${ms(FRAME_MS)})`,
+      ok(p.frameP95 <= FRAME_MS),
+    ]);
+    rows.push([
+      '`shown` (hotkey) → first row focused and painted',
+      `focused p50 ${ms(p.shownFocusP50)}, p95 ${ms(p.shownFocusP95)}; painted p50 ${ms(p.shownFrameP50)}, p95 ${ms(p.shownFrameP95)}`,
+      '—',
+      '—',
+      `painted p95 ≤ one frame (${ms(FRAME_MS)})`,
+      `${ok(p.shownFrameP95 <= FRAME_MS)} ${p.shows} events`,
+    ]);
+  }
+  return rows;
+}
+
 /** Builds the table rows. */
 export function tableRows(r: BenchResults): Row[] {
   const rows: Row[] = [];
@@ -120,46 +166,7 @@ export function tableRows(r: BenchResults): Row[] {
     '≤ 1.10× bare fetch',
     `${ok(o.ratio <= 1.1)} ${x(o.ratio)} bare; ${x(o.ratioOverTimeout)} fetch+timeout (the timeout alone ${x(o.timeoutRatio)})`,
   ]);
-  if ('error' in r.popup) {
-    rows.push(['Popup in Chromium', `not measured: ${r.popup.error}`, '—', '—', '—', '✗']);
-  } else {
-    const p = r.popup;
-    for (const l of p.lists) {
-      const target = PAINT_TARGET_MS[l.rows] ?? FRAME_MS;
-      rows.push([
-        `Popup: data → painted list, ${l.rows} pinned`,
-        `${ms(l.frameMs)} (rows in DOM ${ms(l.domMs)})`,
-        '—',
-        '—',
-        PAINT_TARGET_MS[l.rows] ? `≤ ${ms(target)}` : `one frame (${ms(FRAME_MS)})`,
-        `${ok(l.frameMs <= target)} median of ${l.repeats}`,
-      ]);
-    }
-    rows.push([
-      'Popup: key press → aria-checked flipped',
-      `p50 ${ms(p.flipP50)}, p95 ${ms(p.flipP95)}`,
-      '—',
-      '—',
-      `one frame (${ms(FRAME_MS)})`,
-      `${ok(p.flipP95 <= FRAME_MS)} ${p.presses} presses`,
-    ]);
-    rows.push([
-      'Popup: key press → next frame',
-      `p50 ${ms(p.frameP50)}, p95 ${ms(p.frameP95)}`,
-      '—',
-      '—',
-      `p95 ≤ one frame (${ms(FRAME_MS)})`,
-      ok(p.frameP95 <= FRAME_MS),
-    ]);
-    rows.push([
-      '`shown` (hotkey) → first row focused and painted',
-      `focused p50 ${ms(p.shownFocusP50)}, p95 ${ms(p.shownFocusP95)}; painted p50 ${ms(p.shownFrameP50)}, p95 ${ms(p.shownFrameP95)}`,
-      '—',
-      '—',
-      `painted p95 ≤ one frame (${ms(FRAME_MS)})`,
-      `${ok(p.shownFrameP95 <= FRAME_MS)} ${p.shows} events`,
-    ]);
-  }
+  rows.push(...popupRows(r.popup));
   const b = r.bundle;
   rows.push([
     'Popup bundle (packaged out/renderer), gzipped',
@@ -204,8 +211,13 @@ const HEADER: Row = ['Row', 'Ours', '@bitrix24/b24jssdk 2.2.0', 'Naive fetch loo
 
 /** The table as Markdown. */
 export function markdownTable(r: BenchResults): string {
+  return markdownRows(tableRows(r));
+}
+
+/** Rows under the table's header, as Markdown. */
+export function markdownRows(rows: Row[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const lines = [HEADER, ['---', '---:', '---:', '---:', '---', '---'] as Row, ...tableRows(r)];
+  const lines = [HEADER, ['---', '---:', '---:', '---:', '---', '---'] as Row, ...rows];
   return lines.map((cells) => `| ${cells.map(esc).join(' | ')} |`).join('\n');
 }
 

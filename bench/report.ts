@@ -110,7 +110,7 @@ export function popupRows(popup: PopupResult | { error: string }): Row[] {
       `${ok(p.flipP95 <= FRAME_MS)} ${p.presses} presses`,
     ]);
     rows.push([
-      'Popup: key press → next frame',
+      'Popup: key press → flip painted',
       `p50 ${ms(p.frameP50)}, p95 ${ms(p.frameP95)}`,
       '—',
       '—',
@@ -280,12 +280,15 @@ ${markdownTable(r)}
 - **Popup**: the built popup (out/renderer, what electron-builder packages) served by the real preview bridge (dev/preview/web-server.ts) in this
   process over the real core and a fake portal (rate limit off). For N pinned, the portal pins N dialogs and
   the core reloads; in the page an init script times from the state event's creation (\`timeStamp\` of the
-  server-sent event, before the bridge parses it) to all N rows in the DOM and to the next
-  \`requestAnimationFrame\` after that (the frame that paints them). Key press: the first row's switch is
+  server-sent event, before the bridge parses it) to the list of N in the DOM (all N rows, or for the windowed
+  list rows of a set of N, \`aria-setsize\`, down to the bottom of the viewport) and to that list painted.
+  Painted means the frame after the change has run its style, layout and paint: a \`requestAnimationFrame\`
+  callback (which runs before them), then a MessageChannel message posted from it (handled after them).
+  Key press: the first row's switch is
   focused (50 pinned); from the Space keydown's \`timeStamp\` to the MutationObserver record of its
-  \`aria-checked\` flip, and to the next frame; each press waits for the previous toggle to be delivered.
+  \`aria-checked\` flip, and to that flip painted; each press waits for the previous toggle to be delivered.
   \`shown\`: the bridge pushes the \`shown\` event the hotkey sends (no row named) while nothing has focus;
-  from its \`timeStamp\` to the first row holding the focus, and to the next frame.
+  from its \`timeStamp\` to the first row holding the focus, and to that painted.
 - **Bundle**: every .js and .css under out/renderer (the folder electron-builder packages, built by \`npm run bench\` first), gzip level 6; minified means no JS file averages under 500 bytes a line.
 - **Memory**: the real core (in-memory store, so 10 000 fsync'd writes do not dominate; portal and client
   rate limits off), toggles one per task in rounds of 50 distinct pinned dialogs, each round drained;

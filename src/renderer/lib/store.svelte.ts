@@ -73,8 +73,11 @@ export class PopupStore {
     });
   });
 
-  /** Lower-cased titles, computed once per list (not per keystroke per row). */
-  readonly #titles = $derived(this.dialogs.map((d) => d.title.toLocaleLowerCase()));
+  /**
+   * Lower-cased titles, computed once per pushed list (not per keystroke per row, nor per flip:
+   * `dialogs` maps `view.dialogs` one to one, in order, and a flip changes no title).
+   */
+  readonly #titles = $derived((this.view?.dialogs ?? []).map((d) => d.title.toLocaleLowerCase()));
 
   /** The dialogs the filter lets through, in list order. */
   readonly visible: PinnedDialog[] = $derived.by(() => {

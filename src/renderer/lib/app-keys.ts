@@ -1,7 +1,7 @@
 /**
  * The popup's keyboard (moved out of App.svelte): moving the focus over the
- * rows, the list's commands (lib/keys.ts listCommand), Escape and Ctrl+,
- * on every screen.
+ * rows (arrows, j/k, Home/End, PageUp/PageDown), the list's commands
+ * (lib/keys.ts listCommand), Escape and Ctrl+, on every screen.
  */
 import type { ViewState } from '../../shared/types';
 import { listCommand } from './keys';
@@ -12,6 +12,8 @@ export interface AppKeysContext {
   view(): ViewState | null | undefined;
   showList(): boolean;
   filterInput(): HTMLInputElement | null;
+  /** Rows one PageUp / PageDown moves the focus (the list's viewport less one row). */
+  pageRows(): number;
   refresh(): Promise<void>;
 }
 
@@ -85,6 +87,10 @@ export function createAppKeys(ctx: AppKeysContext) {
         return move('first');
       case 'last':
         return move('last');
+      case 'page-down':
+        return move(ctx.pageRows());
+      case 'page-up':
+        return move(-ctx.pageRows());
       case 'slot':
         void store.toggleSlot(cmd.n);
         return;

@@ -31,7 +31,11 @@ let alertSeq = 0;
 
 /** The popup's store. One instance per page (see {@link createStore}). */
 export class PopupStore {
-  view = $state<ViewState | null>(null);
+  /**
+   * The last pushed state. Raw (not a deep proxy): a push replaces it whole and nothing mutates it
+   * in place, and proxying hundreds of dialogs cost more than rendering them (issue 14).
+   */
+  view = $state.raw<ViewState | null>(null);
   settingsView = $state<SettingsView | null>(null);
   /** Ticks every second for "updated N s ago". */
   now = $state(Date.now());
@@ -60,7 +64,7 @@ export class PopupStore {
    * the first push that shows the row as wanted, or any push after the
    * acknowledgement, ends it.
    */
-  #flips = $state<Record<string, { unread: boolean; acked: boolean }>>({});
+  #flips = $state.raw<Record<string, { unread: boolean; acked: boolean }>>({});
 
   /** The dialogs as last pushed, with the flips still in flight shown pending. */
   readonly dialogs: PinnedDialog[] = $derived.by(() => {

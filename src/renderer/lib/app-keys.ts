@@ -5,6 +5,7 @@
  */
 import type { ViewState } from '../../shared/types';
 import { listCommand } from './keys';
+import { hasRowKey } from '../../shared/row-key';
 import { rowKey, type createStore } from './store.svelte';
 
 export interface AppKeysContext {
@@ -23,7 +24,8 @@ export function createAppKeys(ctx: AppKeysContext) {
   function move(delta: number | 'first' | 'last'): void {
     const rows = store.visible;
     if (rows.length === 0) return;
-    const at = rows.findIndex((d) => rowKey(d) === store.focusKey);
+    const key = store.focusKey;
+    const at = key === null ? -1 : rows.findIndex((d) => hasRowKey(d, key));
     let next: number;
     if (delta === 'first') next = 0;
     else if (delta === 'last') next = rows.length - 1;
@@ -33,7 +35,8 @@ export function createAppKeys(ctx: AppKeysContext) {
   }
 
   function currentRow() {
-    return store.visible.find((d) => rowKey(d) === store.focusKey) ?? store.visible[0];
+    const key = store.focusKey;
+    return (key === null ? undefined : store.visible.find((d) => hasRowKey(d, key))) ?? store.visible[0];
   }
 
   function openSettings(): void {

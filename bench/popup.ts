@@ -49,6 +49,8 @@ export interface ListPaint {
   domMs: number;
   /** State arrived → the frame showing the rows painted (rAF, then a message after that frame). */
   frameMs: number;
+  /** State arrived → that frame's rAF callback (before its style, layout and paint: the pre-issue-14 "frame"). */
+  rafMs: number;
 }
 
 /** Result of {@link measurePopup}. */
@@ -62,6 +64,9 @@ export interface PopupResult {
   /** Keydown → the frame showing the flip painted. */
   frameP50: number;
   frameP95: number;
+  /** Keydown → that frame's rAF callback (the pre-issue-14 "next frame"). */
+  rafP50: number;
+  rafP95: number;
   /** `shown` events measured (50 pinned). */
   shows: number;
   /** `shown` → first row focused, and → the frame showing it painted (p50 / p95). */
@@ -76,8 +81,16 @@ export const FRAME_MS = 1000 / 60;
 
 interface BenchWindow {
   __bench: {
-    list: null | { n: number; marker: string; t0?: number; dom?: number; frame?: number; done?: boolean };
-    key: null | { el: Element | null; t0?: number; flip?: number; frame?: number; done?: boolean };
+    list: null | {
+      n: number;
+      marker: string;
+      t0?: number;
+      dom?: number;
+      raf?: number;
+      frame?: number;
+      done?: boolean;
+    };
+    key: null | { el: Element | null; t0?: number; flip?: number; raf?: number; frame?: number; done?: boolean };
     shown: null | { t0?: number; focus?: number; frame?: number; done?: boolean };
   };
 }
@@ -97,8 +110,9 @@ const INSTRUMENT = `(() => {
   // a message posted from it is handled once they are done.
   const afterPaint = (done) =>
     requestAnimationFrame(() => {
+      const raf = performance.now();
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => done(performance.now());
+      ch.port1.onmessage = () => done(performance.now(), raf);
       ch.port2.postMessage(null);
     });
   // The list shows n dialogs: all n rows, or (windowed) rows of a set of n filling the viewport.
@@ -145,8 +159,9 @@ const INSTRUMENT = `(() => {
           const check = () => {
             if (!listShows(arm.n)) return void requestAnimationFrame(check);
             if (arm.dom === undefined) arm.dom = performance.now();
-            afterPaint((t) => {
+            afterPaint((t, raf) => {
               arm.frame = t;
+              arm.raf = raf;
               arm.done = true;
             });
           };
@@ -166,8 +181,9 @@ const INSTRUMENT = `(() => {
     if (!arm || arm.t0 === undefined || arm.flip !== undefined) return;
     if (!records.some((r) => r.target === arm.el)) return;
     arm.flip = performance.now();
-    afterPaint((t) => {
+    afterPaint((t, raf) => {
       arm.frame = t;
+      arm.raf = raf;
       arm.done = true;
     });
   });
@@ -227,6 +243,7 @@ export async function measurePopup(
     for (const n of sizes) {
       const dom: number[] = [];
       const frame: number[] = [];
+      const raf: number[] = [];
       for (let r = 0; r < repeats; r++) {
         await pin(0);
         await rowsShown(page, 0);
@@ -244,8 +261,9 @@ export async function measurePopup(
         const t = await page.evaluate(() => (window as unknown as BenchWindow).__bench.list!);
         dom.push(t.dom! - t.t0!);
         frame.push(t.frame! - t.t0!);
+        raf.push(t.raf! - t.t0!);
       }
-      lists.push({ rows: n, repeats, domMs: median(dom), frameMs: median(frame) });
+      lists.push({ rows: n, repeats, domMs: median(dom), frameMs: median(frame), rafMs: median(raf) });
     }
 
     // Key presses on a list of 50 (what a pinned list realistically holds).
@@ -255,6 +273,7 @@ export async function measurePopup(
     await first.focus();
     const flips: number[] = [];
     const frames: number[] = [];
+    const rafs: number[] = [];
     for (let i = 0; i < presses; i++) {
       await page.evaluate(() => {
         const w = window as unknown as BenchWindow;
@@ -270,6 +289,7 @@ export async function measurePopup(
         throw new Error('bench: Space did not flip the switch');
       flips.push(t.flip! - t.t0!);
       frames.push(t.frame! - t.t0!);
+      rafs.push(t.raf! - t.t0!);
       // Let the toggle reach the portal before the next press: each press is measured alone.
       await page.waitForFunction(() => document.querySelector('[data-key] [data-pending]') === null, null, {
         timeout: 10_000,
@@ -300,6 +320,8 @@ export async function measurePopup(
       flipP95: percentile(flips, 95),
       frameP50: percentile(frames, 50),
       frameP95: percentile(frames, 95),
+      rafP50: percentile(rafs, 50),
+      rafP95: percentile(rafs, 95),
       shows,
       shownFocusP50: percentile(focusAt, 50),
       shownFocusP95: percentile(focusAt, 95),

@@ -94,7 +94,7 @@ export function popupRows(popup: PopupResult | { error: string }): Row[] {
       const target = PAINT_TARGET_MS[l.rows] ?? FRAME_MS;
       rows.push([
         `Popup: data → painted list, ${l.rows} pinned`,
-        `${ms(l.frameMs)} (rows in DOM ${ms(l.domMs)})`,
+        `${ms(l.frameMs)} (rows in DOM ${ms(l.domMs)}; the frame's rAF ${ms(l.rafMs)})`,
         '—',
         '—',
         PAINT_TARGET_MS[l.rows] ? `≤ ${ms(target)}` : `one frame (${ms(FRAME_MS)})`,
@@ -111,7 +111,7 @@ export function popupRows(popup: PopupResult | { error: string }): Row[] {
     ]);
     rows.push([
       'Popup: key press → flip painted',
-      `p50 ${ms(p.frameP50)}, p95 ${ms(p.frameP95)}`,
+      `p50 ${ms(p.frameP50)}, p95 ${ms(p.frameP95)} (the frame's rAF p50 ${ms(p.rafP50)}, p95 ${ms(p.rafP95)})`,
       '—',
       '—',
       `p95 ≤ one frame (${ms(FRAME_MS)})`,
@@ -284,6 +284,7 @@ ${markdownTable(r)}
   list rows of a set of N, \`aria-setsize\`, down to the bottom of the viewport) and to that list painted.
   Painted means the frame after the change has run its style, layout and paint: a \`requestAnimationFrame\`
   callback (which runs before them), then a MessageChannel message posted from it (handled after them).
+  "The frame's rAF" is that callback's time: what the rows called "frame" before issue 14's second round.
   Key press: the first row's switch is
   focused (50 pinned); from the Space keydown's \`timeStamp\` to the MutationObserver record of its
   \`aria-checked\` flip, and to that flip painted; each press waits for the previous toggle to be delivered.

@@ -8,19 +8,28 @@
  * core pushes the new state through the bridge (server-sent event). Inside
  * the page, an init script (installed before the bridge) times from that
  * event's creation (`MessageEvent.timeStamp`: the state has arrived, before
- * the bridge parses it) to (a) the DOM holding all N rows (Svelte's flush)
- * and (b) the next `requestAnimationFrame` after that — the frame that
- * paints them.
+ * the bridge parses it) to (a) the DOM showing the list of N (Svelte's
+ * flush): all N rows, or, for a windowed list, rows whose `aria-setsize` is
+ * N down to the bottom of the scrolling viewport, and (b) that list painted.
+ *
+ * Painted: `requestAnimationFrame` callbacks run at the START of a frame's
+ * rendering, before its style, layout and paint; a message posted from the
+ * callback is handled after them (Chromium runs rAF and the lifecycle in one
+ * task). So "painted" is rAF, then a MessageChannel message: the frame that
+ * shows the change has been laid out, painted and committed. (Until issue
+ * 14's second round the bench stopped at the rAF callback, leaving that
+ * frame's style, layout and paint out of every "frame" figure.)
  *
  * Key press to `aria-checked`: the first row's switch has focus; Space is
  * pressed; from the keydown's `timeStamp` to the MutationObserver record
  * that flips the switch's `aria-checked` (the optimistic flip; the toggle
- * itself goes to the core as it would over IPC), and to the next frame.
+ * itself goes to the core as it would over IPC), and to the frame that
+ * shows it painted.
  *
  * `shown` → first row focused: the bridge pushes the `shown` event (what the
  * hotkey sends when it opens the popup, focus on no particular row) while
  * the focus is elsewhere; from that event's `timeStamp` to the first row
- * holding the focus, and to the next frame (the one that paints it).
+ * holding the focus, and to the frame that shows it painted.
  */
 import { randomBytes } from 'node:crypto';
 import { chromium, type Page } from '@playwright/test';
@@ -38,8 +47,10 @@ export interface ListPaint {
   repeats: number;
   /** State arrived → all rows in the DOM. */
   domMs: number;
-  /** State arrived → the next animation frame after the rows exist. */
+  /** State arrived → the frame showing the rows painted (rAF, then a message after that frame). */
   frameMs: number;
+  /** State arrived → that frame's rAF callback (before its style, layout and paint: the pre-issue-14 "frame"). */
+  rafMs: number;
 }
 
 /** Result of {@link measurePopup}. */
@@ -50,12 +61,15 @@ export interface PopupResult {
   /** Keydown → `aria-checked` flipped. */
   flipP50: number;
   flipP95: number;
-  /** Keydown → the next frame after the flip. */
+  /** Keydown → the frame showing the flip painted. */
   frameP50: number;
   frameP95: number;
+  /** Keydown → that frame's rAF callback (the pre-issue-14 "next frame"). */
+  rafP50: number;
+  rafP95: number;
   /** `shown` events measured (50 pinned). */
   shows: number;
-  /** `shown` → first row focused, and → the next frame after that (p50 / p95). */
+  /** `shown` → first row focused, and → the frame showing it painted (p50 / p95). */
   shownFocusP50: number;
   shownFocusP95: number;
   shownFrameP50: number;
@@ -67,8 +81,16 @@ export const FRAME_MS = 1000 / 60;
 
 interface BenchWindow {
   __bench: {
-    list: null | { n: number; marker: string; t0?: number; dom?: number; frame?: number; done?: boolean };
-    key: null | { el: Element | null; t0?: number; flip?: number; frame?: number; done?: boolean };
+    list: null | {
+      n: number;
+      marker: string;
+      t0?: number;
+      dom?: number;
+      raf?: number;
+      frame?: number;
+      done?: boolean;
+    };
+    key: null | { el: Element | null; t0?: number; flip?: number; raf?: number; frame?: number; done?: boolean };
     shown: null | { t0?: number; focus?: number; frame?: number; done?: boolean };
   };
 }
@@ -84,7 +106,24 @@ const INSTRUMENT = `(() => {
     const row = document.querySelector('[data-key]');
     return row !== null && row.contains(document.activeElement);
   };
-  const rowCount = () => document.querySelectorAll('[data-key] [role="switch"]').length;
+  // After the frame that follows now: rAF runs before that frame's style, layout and paint;
+  // a message posted from it is handled once they are done.
+  const afterPaint = (done) =>
+    requestAnimationFrame(() => {
+      const raf = performance.now();
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => done(performance.now(), raf);
+      ch.port2.postMessage(null);
+    });
+  // The list shows n dialogs: all n rows, or (windowed) rows of a set of n filling the viewport.
+  const listShows = (n) => {
+    const rows = document.querySelectorAll('[data-key]');
+    if (rows.length === n) return true;
+    const last = rows[rows.length - 1];
+    if (!last || Number(last.getAttribute('aria-setsize')) !== n) return false;
+    const scroller = document.querySelector('main');
+    return !scroller || last.getBoundingClientRect().bottom >= scroller.getBoundingClientRect().bottom;
+  };
 
   // Time every state push the bridge receives, without touching the bridge itself.
   const add = EventSource.prototype.addEventListener;
@@ -98,8 +137,8 @@ const INSTRUMENT = `(() => {
         const check = () => {
           if (!firstRowFocused()) return void requestAnimationFrame(check);
           arm.focus = performance.now();
-          requestAnimationFrame(() => {
-            arm.frame = performance.now();
+          afterPaint((t) => {
+            arm.frame = t;
             arm.done = true;
           });
         };
@@ -118,10 +157,11 @@ const INSTRUMENT = `(() => {
       queueMicrotask(() =>
         queueMicrotask(() => {
           const check = () => {
-            if (rowCount() < arm.n) return void requestAnimationFrame(check);
+            if (!listShows(arm.n)) return void requestAnimationFrame(check);
             if (arm.dom === undefined) arm.dom = performance.now();
-            requestAnimationFrame(() => {
-              arm.frame = performance.now();
+            afterPaint((t, raf) => {
+              arm.frame = t;
+              arm.raf = raf;
               arm.done = true;
             });
           };
@@ -141,8 +181,9 @@ const INSTRUMENT = `(() => {
     if (!arm || arm.t0 === undefined || arm.flip !== undefined) return;
     if (!records.some((r) => r.target === arm.el)) return;
     arm.flip = performance.now();
-    requestAnimationFrame(() => {
-      arm.frame = performance.now();
+    afterPaint((t, raf) => {
+      arm.frame = t;
+      arm.raf = raf;
       arm.done = true;
     });
   });
@@ -151,10 +192,16 @@ const INSTRUMENT = `(() => {
   );
 })();`;
 
+/** Waits until the list holds `n` dialogs: `n` rows, or (windowed) rows whose `aria-setsize` is `n`. */
 async function rowsShown(page: Page, n: number): Promise<void> {
-  await page.waitForFunction((k) => document.querySelectorAll('[data-key] [role="switch"]').length === k, n, {
-    timeout: 30_000,
-  });
+  await page.waitForFunction(
+    (k) => {
+      const rows = document.querySelectorAll('[data-key]');
+      return rows.length === k || (k > 0 && rows[0]?.getAttribute('aria-setsize') === String(k));
+    },
+    n,
+    { timeout: 30_000 },
+  );
 }
 
 /** Runs the popup rows: list sizes `sizes`, `repeats` each, then `presses` Space presses. */
@@ -196,6 +243,7 @@ export async function measurePopup(
     for (const n of sizes) {
       const dom: number[] = [];
       const frame: number[] = [];
+      const raf: number[] = [];
       for (let r = 0; r < repeats; r++) {
         await pin(0);
         await rowsShown(page, 0);
@@ -213,8 +261,9 @@ export async function measurePopup(
         const t = await page.evaluate(() => (window as unknown as BenchWindow).__bench.list!);
         dom.push(t.dom! - t.t0!);
         frame.push(t.frame! - t.t0!);
+        raf.push(t.raf! - t.t0!);
       }
-      lists.push({ rows: n, repeats, domMs: median(dom), frameMs: median(frame) });
+      lists.push({ rows: n, repeats, domMs: median(dom), frameMs: median(frame), rafMs: median(raf) });
     }
 
     // Key presses on a list of 50 (what a pinned list realistically holds).
@@ -224,6 +273,7 @@ export async function measurePopup(
     await first.focus();
     const flips: number[] = [];
     const frames: number[] = [];
+    const rafs: number[] = [];
     for (let i = 0; i < presses; i++) {
       await page.evaluate(() => {
         const w = window as unknown as BenchWindow;
@@ -239,6 +289,7 @@ export async function measurePopup(
         throw new Error('bench: Space did not flip the switch');
       flips.push(t.flip! - t.t0!);
       frames.push(t.frame! - t.t0!);
+      rafs.push(t.raf! - t.t0!);
       // Let the toggle reach the portal before the next press: each press is measured alone.
       await page.waitForFunction(() => document.querySelector('[data-key] [data-pending]') === null, null, {
         timeout: 10_000,
@@ -269,6 +320,8 @@ export async function measurePopup(
       flipP95: percentile(flips, 95),
       frameP50: percentile(frames, 50),
       frameP95: percentile(frames, 95),
+      rafP50: percentile(rafs, 50),
+      rafP95: percentile(rafs, 95),
       shows,
       shownFocusP50: percentile(focusAt, 50),
       shownFocusP95: percentile(focusAt, 95),

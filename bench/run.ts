@@ -5,6 +5,8 @@
  *
  *   BENCH_REPEATS  runs of each fast workload (default 5; medians reported)
  *   BENCH_SKIP_POPUP=1  skip the Chromium rows (e.g. no /usr/bin/chromium)
+ *   BENCH_ONLY=popup    only the Chromium rows (about a minute): prints them with the
+ *                       load average and leaves bench/results.md (the full run's record) alone
  *
  * The slow rows run once: the naive loop marking 200 dialogs read (~75 s:
  * the portal's bucket lets 50 through, then 2/s — that is the point).
@@ -21,7 +23,7 @@ import { measureMemory, measurePollingMemory } from './memory';
 import { measureOverhead } from './overhead';
 import { runNaive, runSdk } from './peers';
 import { measurePopup, type PopupResult } from './popup';
-import { markdownTable, resultsMarkdown, type BenchResults } from './report';
+import { markdownRows, markdownTable, popupRows, resultsMarkdown, type BenchResults } from './report';
 import { median } from './stats';
 import { WORKLOADS, runOurs, type Impl, type WorkloadResult } from './workloads';
 
@@ -50,6 +52,9 @@ async function main(): Promise<void> {
     say('Building the app (electron-vite build)…');
     buildApp();
   }
+
+  if (process.env.BENCH_ONLY === 'popup') return popupOnly(loadAtStart);
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "popup" is known`);
 
   say('Bundle…');
   const bundle = measureBundle(renderer);
@@ -112,6 +117,18 @@ async function main(): Promise<void> {
   const file = join(ROOT, 'bench', 'results.md');
   writeFileSync(file, resultsMarkdown(results));
   say(`Written to ${file}`);
+}
+
+/** `BENCH_ONLY=popup`: the Chromium rows alone, for iterating on the popup. */
+async function popupOnly(loadAtStart: number): Promise<void> {
+  say('Popup in Chromium…');
+  const popup = await measurePopup();
+  process.stdout.write(`${markdownRows(popupRows(popup))}\n`);
+  const load = loadavg().map((l) => l.toFixed(2));
+  say(
+    `Chromium ${popup.chromium}; 1-minute load average ${loadAtStart.toFixed(2)} at the start, ${load[0]} at the end`,
+  );
+  say('bench/results.md not written (BENCH_ONLY=popup); npm run bench writes the full table.');
 }
 
 main().then(

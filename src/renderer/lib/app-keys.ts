@@ -1,10 +1,11 @@
 /**
  * The popup's keyboard (moved out of App.svelte): moving the focus over the
- * rows, the list's commands (lib/keys.ts listCommand), Escape and Ctrl+,
- * on every screen.
+ * rows (arrows, j/k, Home/End, PageUp/PageDown), the list's commands
+ * (lib/keys.ts listCommand), Escape and Ctrl+, on every screen.
  */
 import type { ViewState } from '../../shared/types';
 import { listCommand } from './keys';
+import { hasRowKey } from '../../shared/row-key';
 import { rowKey, type createStore } from './store.svelte';
 
 export interface AppKeysContext {
@@ -12,6 +13,8 @@ export interface AppKeysContext {
   view(): ViewState | null | undefined;
   showList(): boolean;
   filterInput(): HTMLInputElement | null;
+  /** Rows one PageUp / PageDown moves the focus (the list's viewport less one row). */
+  pageRows(): number;
   refresh(): Promise<void>;
 }
 
@@ -21,7 +24,8 @@ export function createAppKeys(ctx: AppKeysContext) {
   function move(delta: number | 'first' | 'last'): void {
     const rows = store.visible;
     if (rows.length === 0) return;
-    const at = rows.findIndex((d) => rowKey(d) === store.focusKey);
+    const key = store.focusKey;
+    const at = key === null ? -1 : rows.findIndex((d) => hasRowKey(d, key));
     let next: number;
     if (delta === 'first') next = 0;
     else if (delta === 'last') next = rows.length - 1;
@@ -31,7 +35,8 @@ export function createAppKeys(ctx: AppKeysContext) {
   }
 
   function currentRow() {
-    return store.visible.find((d) => rowKey(d) === store.focusKey) ?? store.visible[0];
+    const key = store.focusKey;
+    return (key === null ? undefined : store.visible.find((d) => hasRowKey(d, key))) ?? store.visible[0];
   }
 
   /** The focused row only: unpinning is not undone by a key, so no fallback to the first row. */
@@ -90,6 +95,10 @@ export function createAppKeys(ctx: AppKeysContext) {
         return move('first');
       case 'last':
         return move('last');
+      case 'page-down':
+        return move(ctx.pageRows());
+      case 'page-up':
+        return move(-ctx.pageRows());
       case 'slot':
         void store.toggleSlot(cmd.n);
         return;

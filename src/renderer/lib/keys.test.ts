@@ -46,6 +46,17 @@ describe('listCommand', () => {
     expect(listCommand(key({ key: '0', code: 'Digit0' }), '')).toBeNull();
   });
 
+  it('Home/End jump to the ends, PageUp/PageDown move by a page, with or without a filter', () => {
+    for (const filter of ['', 'rel']) {
+      expect(listCommand(key({ key: 'Home', code: 'Home' }), filter)).toEqual({ kind: 'first' });
+      expect(listCommand(key({ key: 'End', code: 'End' }), filter)).toEqual({ kind: 'last' });
+      expect(listCommand(key({ key: 'PageDown', code: 'PageDown' }), filter)).toEqual({ kind: 'page-down' });
+      expect(listCommand(key({ key: 'PageUp', code: 'PageUp' }), filter)).toEqual({ kind: 'page-up' });
+    }
+    // With a modifier they stay the browser's.
+    expect(listCommand(key({ key: 'PageDown', code: 'PageDown', ctrlKey: true }), '')).toBeNull();
+  });
+
   it('lets Space and Enter reach the focused switch', () => {
     expect(listCommand(key({ key: ' ', code: 'Space' }), '')).toBeNull();
     expect(listCommand(key({ key: 'Enter', code: 'Enter' }), '')).toBeNull();

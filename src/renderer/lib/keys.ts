@@ -110,6 +110,8 @@ export type ListCommand =
   | { kind: 'prev' }
   | { kind: 'first' }
   | { kind: 'last' }
+  | { kind: 'page-down' }
+  | { kind: 'page-up' }
   | { kind: 'slot'; n: number }
   | { kind: 'open' }
   | { kind: 'unpin' }
@@ -142,6 +144,8 @@ export function listCommand(e: KeyLike, filter: string): ListCommand | null {
   if (e.key === 'ArrowUp') return { kind: 'prev' };
   if (e.key === 'Home') return { kind: 'first' };
   if (e.key === 'End') return { kind: 'last' };
+  if (e.key === 'PageDown') return { kind: 'page-down' };
+  if (e.key === 'PageUp') return { kind: 'page-up' };
   if (e.key === 'Backspace') return filter ? { kind: 'filter-backspace' } : null;
   if (/^Digit[1-9]$/.test(e.code) || /^Numpad[1-9]$/.test(e.code)) {
     return { kind: 'slot', n: Number(e.code.slice(-1)) };

@@ -9,7 +9,7 @@ import type { AppError, Result } from '../../shared/result';
 import type { AccountSummary, PinnedDialog, SettingsPatch, SettingsView, ViewState } from '../../shared/types';
 import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
 import { DICTS, pickLang, type Dict } from './i18n';
-import { rowKey } from '../../shared/row-key';
+import { hasRowKey, rowKey } from '../../shared/row-key';
 
 export { rowKey };
 
@@ -31,7 +31,11 @@ let alertSeq = 0;
 
 /** The popup's store. One instance per page (see {@link createStore}). */
 export class PopupStore {
-  view = $state<ViewState | null>(null);
+  /**
+   * The last pushed state. Raw (not a deep proxy): a push replaces it whole and nothing mutates it
+   * in place, and proxying hundreds of dialogs cost more than rendering them (issue 14).
+   */
+  view = $state.raw<ViewState | null>(null);
   settingsView = $state<SettingsView | null>(null);
   /** Ticks every second for "updated N s ago". */
   now = $state(Date.now());
@@ -60,21 +64,28 @@ export class PopupStore {
    * the first push that shows the row as wanted, or any push after the
    * acknowledgement, ends it.
    */
-  #flips = $state<Record<string, { unread: boolean; acked: boolean }>>({});
+  #flips = $state.raw<Record<string, { unread: boolean; acked: boolean }>>({});
 
   /** The dialogs as last pushed, with the flips still in flight shown pending. */
   readonly dialogs: PinnedDialog[] = $derived.by(() => {
     const list = this.view?.dialogs ?? [];
-    const f = this.#flips;
-    if (Object.keys(f).length === 0) return list;
-    return list.map((d) => {
-      const want = f[rowKey(d)];
-      return want === undefined || want.unread === d.unread ? d : { ...d, unread: want.unread, pending: true };
-    });
+    // Per flip in flight (one or a few), find its row: no key string built per row per flip.
+    let out: PinnedDialog[] | null = null;
+    for (const [key, want] of Object.entries(this.#flips)) {
+      const i = list.findIndex((d) => hasRowKey(d, key));
+      const d = list[i];
+      if (d === undefined || want.unread === d.unread) continue;
+      out ??= list.slice();
+      out[i] = { ...d, unread: want.unread, pending: true };
+    }
+    return out ?? list;
   });
 
-  /** Lower-cased titles, computed once per list (not per keystroke per row). */
-  readonly #titles = $derived(this.dialogs.map((d) => d.title.toLocaleLowerCase()));
+  /**
+   * Lower-cased titles, computed once per pushed list (not per keystroke per row, nor per flip:
+   * `dialogs` maps `view.dialogs` one to one, in order, and a flip changes no title).
+   */
+  readonly #titles = $derived((this.view?.dialogs ?? []).map((d) => d.title.toLocaleLowerCase()));
 
   /** The dialogs the filter lets through, in list order. */
   readonly visible: PinnedDialog[] = $derived.by(() => {
@@ -127,10 +138,11 @@ export class PopupStore {
   applyState(s: ViewState): void {
     this.view = s;
     if (Object.keys(this.#flips).length > 0) {
-      const shown: Record<string, boolean> = Object.create(null);
-      for (const d of s.dialogs) shown[rowKey(d)] = d.unread;
       this.#flips = Object.fromEntries(
-        Object.entries(this.#flips).filter(([k, f]) => !f.acked && k in shown && shown[k] !== f.unread),
+        Object.entries(this.#flips).filter(([k, f]) => {
+          const d = f.acked ? undefined : s.dialogs.find((x) => hasRowKey(x, k));
+          return d !== undefined && d.unread !== f.unread;
+        }),
       );
     }
     if (s.accounts.length === 0 && this.screen === 'list') this.screen = 'signin';
@@ -160,7 +172,7 @@ export class PopupStore {
     // A tray click or a notification naming a row brings the list back.
     if ((view === 'list' || focus) && signedIn && this.screen === 'settings') this.screen = 'list';
     if (this.screen !== 'list') return;
-    const target = focus && this.dialogs.some((d) => rowKey(d) === focus) ? focus : null;
+    const target = focus && this.dialogs.some((d) => hasRowKey(d, focus)) ? focus : null;
     if (target) this.filter = '';
     this.focusKey = target ?? (this.visible[0] ? rowKey(this.visible[0]) : null);
     this.focusRequest++;

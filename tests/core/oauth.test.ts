@@ -94,7 +94,9 @@ describe('OAuth sign-in through the core', () => {
     const sent: { body: string; file: string }[] = [];
     let storePath = '';
     const watching: FetchLike = (input, init) => {
-      if (storePath) sent.push({ body: String(init?.body ?? ''), file: readFileSync(storePath, 'utf8') });
+      // The REST client sends its JSON as bytes; the token endpoint gets a form (a string).
+      const body = init?.body instanceof Uint8Array ? new TextDecoder().decode(init.body) : String(init?.body ?? '');
+      if (storePath) sent.push({ body, file: readFileSync(storePath, 'utf8') });
       return globalThis.fetch(input, init);
     };
     const { p, h } = await oauthSetup({ secretBox: gate.box, fetch: watching });

@@ -338,8 +338,9 @@ describe('oauthAuth: renewal', () => {
     const newTokenSentAt: number[] = [];
     let initial = '';
     const spy: FetchLike = async (input, init) => {
-      if (String(input).includes('/rest/') && typeof init?.body === 'string') {
-        const auth = (JSON.parse(init.body) as { auth?: string }).auth;
+      // The client sends its JSON as bytes.
+      if (String(input).includes('/rest/') && init?.body instanceof Uint8Array) {
+        const auth = (JSON.parse(new TextDecoder().decode(init.body)) as { auth?: string }).auth;
         if (auth && auth !== initial) newTokenSentAt.push(Date.now());
       }
       return fetch(input, init);

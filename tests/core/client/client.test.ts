@@ -1,6 +1,7 @@
 /**
  * The REST client against the fake portal over real HTTP on 127.0.0.1.
  */
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { explain, type ErrorCode } from '../../../src/shared/errors';
 import { webhookAuth, parseWebhookUrl } from '../../../src/main/core/auth/webhook';
@@ -239,6 +240,20 @@ describe('call(): envelopes and typed errors', () => {
     const p = client().call('profile', {}, { signal: ac.signal });
     setTimeout(() => ac.abort(new Error('user closed the popup')), 30);
     await expect(p).rejects.toThrow('user closed the popup');
+  });
+
+  it("a long-lived caller signal keeps nothing of a finished call (the action queue's lives as long as the queue)", async () => {
+    const ac = new AbortController();
+    const c = client();
+    for (let i = 0; i < 5; i++) await c.call('profile', {}, { signal: ac.signal });
+    portal.inject({ kind: 'html', status: 502 });
+    await failure(() => c.call('profile', {}, { signal: ac.signal, retries: 0 }));
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    // An already aborted signal sends nothing.
+    ac.abort(new Error('stopped'));
+    portal.resetCalls();
+    await expect(c.call('profile', {}, { signal: ac.signal })).rejects.toThrow('stopped');
+    expect(portal.calls).toHaveLength(0);
   });
 });
 

@@ -76,6 +76,8 @@ export { encodeBatchCommand, errorFromEnvelope, sanitizePortalText } from './env
 
 type Attempt = { kind: 'ok'; result: unknown } | { kind: 'error'; error: BitrixError };
 
+const utf8 = new TextEncoder();
+
 /** Creates a REST client bound to one account. See {@link BitrixClient}. */
 export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
   const auth = opts.auth;
@@ -135,9 +137,12 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
     }
     const url = `${base}${method}.json`;
     const body = token !== null ? { ...params, auth: token } : params;
-    let payload: string;
+    let payload: Uint8Array<ArrayBuffer>;
     try {
-      payload = JSON.stringify(body);
+      // Bytes, not a string: Node's fetch (undici) streams a string body through a ReadableStream
+      // and an async iterator, but writes bytes at once (bench: a batch of 50 left in 0.3 ms
+      // instead of 1 ms, a one-call toggle ~0.5 ms sooner).
+      payload = utf8.encode(JSON.stringify(body));
     } catch {
       return { kind: 'error', error: bitrixError('INVALID_ARGUMENT', { method }, 'REST parameters are not JSON.') };
     }
@@ -149,7 +154,19 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       callOpts.timeoutMs ?? defaultTimeout,
     );
     timer.unref?.();
-    const signal = callOpts.signal ? AbortSignal.any([callOpts.signal, timeout]) : timeout;
+    // The caller's signal (the action queue's lives as long as the queue) aborts this request's
+    // controller through a listener removed when the request ends. Not AbortSignal.any(): on
+    // Node 20 every dependent signal leaves a WeakRef in the long-lived source signal for good
+    // (bench: +2 500 WeakRefs over 10 000 toggles).
+    const callerSignal = callOpts.signal;
+    const onCallerAbort = () => timeoutCtl.abort(callerSignal!.reason);
+    if (callerSignal) {
+      if (callerSignal.aborted) {
+        clearTimeout(timer);
+        throw callerSignal.reason;
+      }
+      callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+    }
     let status: number;
     let text: string;
     try {
@@ -157,7 +174,7 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
         method: 'POST',
         headers,
         body: payload,
-        signal,
+        signal: timeout,
         // A redirect could carry the body (with `auth`) to another host: refuse to follow.
         // 'error' rather than 'manual': undici keeps the body replayable for 'follow'/'manual',
         // which made every call ~12% slower (bench: client overhead per call).
@@ -167,7 +184,8 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       text = await res.text();
     } catch (e) {
       clearTimeout(timer);
-      if (callOpts.signal?.aborted) throw callOpts.signal.reason;
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+      if (callerSignal?.aborted) throw callerSignal.reason;
       if (timeout.aborted)
         return { kind: 'error', error: bitrixError('TIMEOUT', { method, status: null, transient: true }) };
       // The portal answered with a redirect (a moved portal, a login page): retrying will not help.
@@ -176,6 +194,7 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       return { kind: 'error', error: bitrixError('NETWORK', { method, status: null, transient: true }) };
     }
     clearTimeout(timer);
+    callerSignal?.removeEventListener('abort', onCallerAbort);
     return parseEnvelope(method, status, text);
   };
 

@@ -201,8 +201,9 @@ describe('the action queue', () => {
     const clock = fakeClock();
     const reached: string[] = [];
     const fetch: FetchLike = async (_input, init) => {
-      reached.push(String(init?.body));
-      const { cmd } = JSON.parse(String(init?.body)) as { cmd: Record<string, string> };
+      const text = new TextDecoder().decode(init?.body as Uint8Array);
+      reached.push(text);
+      const { cmd } = JSON.parse(text) as { cmd: Record<string, string> };
       const result = Object.fromEntries(Object.keys(cmd).map((k) => [k, true]));
       return new Response(JSON.stringify({ result: { result, result_error: [] } }), {
         headers: { 'content-type': 'application/json' },

@@ -53,6 +53,11 @@ export interface CoreOps {
 /** Builds the handler table over the core's operations (arguments arrive validated by their schema). */
 export function createHandlers(core: CoreOps): HandlerTable {
   const known = (id: string) => core.hasAccount(id);
+  /** `known`, asked once per distinct account of one call (a "Mark all read" names hundreds of rows of a few accounts). */
+  const knownOnce = () => {
+    const seen = new Set<string>();
+    return (id: string) => seen.has(id) || (known(id) && seen.add(id) !== undefined);
+  };
   return {
     getState: () => core.getState(),
     refresh: () => core.refresh(),
@@ -61,11 +66,13 @@ export function createHandlers(core: CoreOps): HandlerTable {
       const id = toggleable(dialogId);
       return core.setUnread(knownAccount(accountId, known), id, unread);
     },
-    setUnreadMany: (targets, unread) =>
-      core.setUnreadMany(
-        targets.map((t) => ({ dialogId: toggleable(t.dialogId), accountId: knownAccount(t.accountId, known) })),
+    setUnreadMany: (targets, unread) => {
+      const isKnown = knownOnce();
+      return core.setUnreadMany(
+        targets.map((t) => ({ dialogId: toggleable(t.dialogId), accountId: knownAccount(t.accountId, isKnown) })),
         unread,
-      ),
+      );
+    },
     openInBitrix: async (accountId, dialogId) => {
       await core.openInBitrix(knownAccount(accountId, known), dialogId);
       return null;

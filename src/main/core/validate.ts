@@ -8,6 +8,7 @@
  */
 import Format from 'typebox/format';
 import Value from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import {
   DIALOG_ID_FORMAT,
@@ -33,6 +34,22 @@ export class CoreError extends Error {
     super(message);
     this.name = 'CoreError';
   }
+}
+
+/**
+ * Each argument schema's compiled check, built on its first use: Value.Check interprets the
+ * schema on every call (0.7 ms for a "Mark all read" of 200 targets, 35× the compiled check).
+ * The compiled check consults the same format registry (DIALOG_ID_FORMAT above).
+ */
+const compiled = new WeakMap<TSchema, (value: unknown) => boolean>();
+function check(schema: TSchema, value: unknown): boolean {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    const validator = Compile(schema);
+    fn = (v) => validator.Check(v);
+    compiled.set(schema, fn);
+  }
+  return fn(value);
 }
 
 /** How far ahead a snooze may be set. */
@@ -95,7 +112,7 @@ export function validateArgs<K extends InvokeName>(intent: K, args: unknown): Ar
   for (let i = 0; i < n; i++) {
     const schema = items[i]!;
     const value: unknown = args[i];
-    if (Value.Check(schema, value)) continue;
+    if (check(schema, value)) continue;
     for (const e of Value.Errors(schema, value)) {
       let pointer = e.instancePath;
       let spot = schemaAt(schema, value, pointer);

@@ -35,7 +35,7 @@ async function coldStart(portals: number, seed: () => ReturnType<typeof generate
   const key = randomBytes(32);
   try {
     // The earlier run: sign in, load, stop (the list is cached on stop).
-    const first = await startCoreRig({ webhooks: bps.map((b) => b.portal.webhookUrl), dir, key });
+    const first = await startCoreRig({ webhooks: bps.map((b) => b.webhookUrl), dir, key });
     const pinned = first.core.state().dialogs.length;
     await first.close();
     const times: number[] = [];

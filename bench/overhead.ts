@@ -44,7 +44,7 @@ export async function measureOverhead(opts: { calls?: number; warmup?: number } 
   const warmup = opts.warmup ?? 200;
   const bp = await startBenchPortal([{ id: 'chat1002', title: 'Bench' }], { rateLimit: false });
   try {
-    const url = bp.portal.webhookUrl;
+    const url = bp.webhookUrl;
     const client = createBitrixClient({
       auth: webhookAuth(parseWebhookUrl(url)),
       // The limiter stays in the path (its cost counts) but never makes a call wait.

@@ -215,7 +215,7 @@ export async function measurePopup(
   const maxN = Math.max(...sizes);
   const seed = generateDialogs(maxN, { pinned: 0 });
   const bp = await startBenchPortal(seed, { rateLimit: false });
-  const rig = await startCoreRig({ webhooks: [bp.portal.webhookUrl] });
+  const rig = await startCoreRig({ webhooks: [bp.webhookUrl] });
   const server = await startPreviewServer({
     core: rig.core,
     staticDir: packagedRendererDir(),
@@ -235,7 +235,7 @@ export async function measurePopup(
     );
 
     const pin = async (n: number) => {
-      for (let i = 0; i < maxN; i++) bp.portal.setDialog(seed[i]!.id, { pinned: i < n });
+      await bp.setDialogs(seed.slice(0, maxN).map((d, i) => [d.id, { pinned: i < n }]));
       await rig.core.refresh();
     };
 

@@ -8,11 +8,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { JS_GZIP_TARGET_BYTES, buildRenderer, measureBundle } from '../bench/bundle';
+import { closePortalHost } from '../bench/portal';
 import { oursIdlePoll, runOurs } from '../bench/workloads';
 
 describe('requests the app spends (bench counts)', () => {
+  // The workloads' portals run in one child process (bench/portal.ts), as in `npm run bench`.
+  afterAll(() => closePortalHost());
+
   it('one toggle costs exactly 1 request', async () => {
     const r = await runOurs('toggle');
     expect(r.requests).toBe(1);

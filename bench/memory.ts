@@ -3,8 +3,13 @@
  * client, dialogs, state pushes) against a fake portal with its rate limit
  * off, toggles arriving one per task as IPC messages do, in rounds of 50
  * distinct pinned dialogs, each round drained before the next. Heap used is
- * read after forced garbage collection, before (after one warm-up round) and
- * after (once the queue has drained).
+ * read after forced garbage collection (and the finalizers it lets run),
+ * before (after warm-up rounds: V8 compiles hot code for a while, which
+ * would count as growth) and after (once the queue has drained), and at the
+ * half-way point: a heap that is bounded grows less in the second half.
+ *
+ * The portals run in their own process (bench/portal.ts), so the heap is
+ * the core's (and this bench's small driver), not the portals' records.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -17,7 +22,11 @@ export const HEAP_GROWTH_BOUND_BYTES = 5 * 1024 * 1024;
 
 /** Result of {@link measureMemory}. */
 export interface MemoryResult {
+  /** Toggles before the first reading (warm-up). */
+  warmupToggles: number;
   toggles: number;
+  /** Heap at half of the toggles. */
+  heapMid: number;
   /** HTTP requests the toggles cost (a batch counts once). */
   requests: number;
   heapBefore: number;
@@ -33,16 +42,28 @@ function exposeGc(): () => void {
   return vm.runInNewContext('gc') as () => void;
 }
 
-function settledHeap(gc: () => void): number {
-  // Several passes: weak maps and finalizers free more on the second and third.
-  for (let i = 0; i < 3; i++) gc();
+/**
+ * Heap used once garbage is gone: several collections, each followed by a turn of the event loop.
+ * A FinalizationRegistry's callbacks run only then — Node's fetch removes each request's abort
+ * listener in one (undici's requestFinalizer), so back-to-back gc() calls counted thousands of
+ * finished requests' signals and listeners as live.
+ */
+async function settledHeap(gc: () => void): Promise<number> {
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  gc();
   return process.memoryUsage().heapUsed;
 }
 
-/** Runs `rounds` rounds of `perRound` toggles (default 200 × 50 = 10 000). */
-export async function measureMemory(opts: { rounds?: number; perRound?: number } = {}): Promise<MemoryResult> {
+/** Runs `rounds` rounds of `perRound` toggles (default 200 × 50 = 10 000) after `warmupRounds` (default 20). */
+export async function measureMemory(
+  opts: { rounds?: number; perRound?: number; warmupRounds?: number } = {},
+): Promise<MemoryResult> {
   const rounds = opts.rounds ?? 200;
   const perRound = opts.perRound ?? 50;
+  const warmupRounds = opts.warmupRounds ?? 20;
   const gc = exposeGc();
   const bp = await startBenchPortal(SEEDS.pinned200unread(), { rateLimit: false });
   const rig = await startCoreRig({
@@ -73,19 +94,25 @@ export async function measureMemory(opts: { rounds?: number; perRound?: number }
     };
 
     let requests = 0;
-    await round(0);
+    for (let r = 0; r < warmupRounds; r++) await round(r);
     requests = 0;
-    const heapBefore = settledHeap(gc);
+    const heapBefore = await settledHeap(gc);
     const t0 = performance.now();
-    for (let r = 1; r <= rounds; r++) await round(r);
+    let heapMid = 0;
+    for (let r = 1; r <= rounds; r++) {
+      await round(warmupRounds + r);
+      if (r === Math.floor(rounds / 2)) heapMid = await settledHeap(gc);
+    }
     const wallMs = performance.now() - t0;
-    const heapAfter = settledHeap(gc);
+    const heapAfter = await settledHeap(gc);
     const onPortal = new Map((await bp.dialogs()).map((d) => [String(d.id), d.unread]));
     for (const [id, unread] of wanted) {
       if (onPortal.get(id) !== unread) throw new Error('bench: the portal disagrees with the toggles');
     }
     return {
+      warmupToggles: warmupRounds * perRound,
       toggles: rounds * perRound,
+      heapMid,
       requests,
       heapBefore,
       heapAfter,
@@ -102,8 +129,12 @@ export async function measureMemory(opts: { rounds?: number; perRound?: number }
 /** Result of {@link measurePollingMemory}. */
 export interface PollingMemoryResult {
   portals: number;
+  /** Simulated hours of polling before the first reading (warm-up). */
+  warmupHours: number;
   /** Simulated hours of polling (the core's clock jumped one poll interval at a time). */
   hours: number;
+  /** Heap at half of the hours. */
+  heapMid: number;
   polls: number;
   requests: number;
   heapBefore: number;
@@ -115,15 +146,17 @@ export interface PollingMemoryResult {
 /**
  * The core's heap over 24 simulated hours of idle polling of 10 portals (45 pinned each): the
  * core's clock is jumped one poll interval (60 s) at a time, and each jump waits until every
- * portal was polled; heap after forced GC after one warm-up cycle and after the last.
+ * portal was polled; heap after forced GC after a warm-up hour, half-way, and after the last.
  */
 export async function measurePollingMemory(
-  opts: { portals?: number; hours?: number } = {},
+  opts: { portals?: number; hours?: number; warmupHours?: number } = {},
 ): Promise<PollingMemoryResult> {
   const portals = opts.portals ?? 10;
   const hours = opts.hours ?? 24;
+  const warmupHours = opts.warmupHours ?? 1;
   const intervalMs = 60_000;
   const cycles = Math.round((hours * 3_600_000) / intervalMs);
+  const warmupCycles = Math.max(1, Math.round((warmupHours * 3_600_000) / intervalMs));
   const gc = exposeGc();
   const bps: BenchPortal[] = [];
   for (let i = 0; i < portals; i++) {
@@ -149,16 +182,22 @@ export async function measurePollingMemory(
   try {
     // Forget the sign-ins' requests: each cycle counts (and forgets) its own.
     await Promise.all(bps.map((b) => b.mark()));
-    await cycle();
+    for (let c = 0; c < warmupCycles; c++) await cycle();
     requests = 0;
-    const heapBefore = settledHeap(gc);
+    const heapBefore = await settledHeap(gc);
     const t0 = performance.now();
-    for (let c = 0; c < cycles; c++) await cycle();
+    let heapMid = 0;
+    for (let c = 1; c <= cycles; c++) {
+      await cycle();
+      if (c === Math.floor(cycles / 2)) heapMid = await settledHeap(gc);
+    }
     const wallMs = performance.now() - t0;
-    const heapAfter = settledHeap(gc);
+    const heapAfter = await settledHeap(gc);
     return {
       portals,
+      warmupHours,
       hours,
+      heapMid,
       polls: cycles * portals,
       requests,
       heapBefore,

@@ -157,6 +157,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     // Toggles delivered since the last load: the next start shows them (one write, and only if changed).
     pinned.saveAll();
     bus.close();
+    // The queue's last write was synchronous; a write still under way only drops its temporary files.
+    await deps.store.idle?.();
   }
 
   pinned.restoreCachedLists();

@@ -38,6 +38,17 @@ export interface KeyValueStore {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
   delete(key: string): void;
+  /**
+   * Optional: stores `value` as {@link set} does (`get` returns it at once) but does the slow part
+   * of the write (the file's bytes and their fsync) off the event loop. Throws at once, changing
+   * nothing, for a value `set` would refuse (schema); resolves once the value, or a later one for
+   * the key, is on disk; rejects when the write failed (the value stays in memory, and the next
+   * write carries it). A synchronous `set` or `delete` writes whatever is still pending first.
+   * Stores without it are written synchronously by `set`.
+   */
+  setAsync?(key: string, value: unknown): Promise<void>;
+  /** With `setAsync`: resolves once no write is under way (its temporary files renamed or removed); for a clean stop. */
+  idle?(): Promise<void>;
   /** The file it persists to. */
   readonly path: string;
 }

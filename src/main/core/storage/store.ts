@@ -9,15 +9,9 @@ import Conf from 'conf';
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock, type KeyValueStore } from '../ports';
-import {
-  CURRENT_SCHEMA_VERSION,
-  STORE_ROOT_SCHEMA,
-  STORE_SCHEMA,
-  defaultStoreData,
-  type JsonSchema,
-  type StoreData,
-} from './schema';
+import { STORE_ROOT_SCHEMA, STORE_SCHEMA, defaultStoreData, type JsonSchema, type StoreData } from './schema';
 import { STORE_FILE_MODE, readOrNull, tightenMode, writeAtomic } from './files';
+import { removeLeftOvers, withJournal, type CachedStore } from './journal';
 import {
   MAX_CORRUPT_BACKUPS,
   backup,
@@ -42,7 +36,6 @@ export const STORE_NAME = 'config';
  * over config.json then costs neither a sign-in nor a queued action.
  */
 export const JOURNAL_SUFFIX = '.journal.json';
-const JOURNAL_KEYS: ReadonlySet<string> = new Set(['accounts', 'queue']);
 /**
  * The pinned-list cache's own file beside the store (`config.cache.json`):
  * the store key `cache` is read from and written to it, never to
@@ -133,6 +126,7 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
   const file = join(opts.cwd, `${name}.json`);
   const journalFile = join(opts.cwd, `${name}${JOURNAL_SUFFIX}`);
   mkdirSync(opts.cwd, { recursive: true, mode: 0o700 });
+  removeLeftOvers(opts.cwd, [`${name}.json`, `${name}${JOURNAL_SUFFIX}`]);
 
   const check = inspect(file);
   let recovery: StoreRecovery | null = null;
@@ -146,7 +140,7 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
 
   const cacheFile = join(opts.cwd, `${name}${CACHE_SUFFIX}`);
   const finish = (inner: KeyValueStore): KeyValueStore =>
-    withCacheFile(withJournal(readCached(inner), journalFile), cacheFile);
+    withCacheFile(withJournal(readCached(inner), file, journalFile), cacheFile);
   try {
     return { store: finish(factory(options)), recovery };
   } catch (error) {
@@ -177,7 +171,7 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
  * through at once, synchronously; values are copied in and out through
  * JSON, as the file would.
  */
-function readCached(inner: KeyValueStore): KeyValueStore {
+function readCached(inner: KeyValueStore): CachedStore {
   const cache = new Map<string, string | undefined>();
   const thaw = (text: string | undefined): unknown => (text === undefined ? undefined : JSON.parse(text));
   return {
@@ -197,38 +191,7 @@ function readCached(inner: KeyValueStore): KeyValueStore {
       inner.delete(key);
       cache.delete(key);
     },
-    get path() {
-      return inner.path;
-    },
-  };
-}
-
-/** Wraps the library store so every change of `accounts` or `queue` also rewrites the journal. */
-function withJournal(inner: KeyValueStore, journalFile: string): KeyValueStore {
-  const write = (): void => {
-    const doc = {
-      schemaVersion: CURRENT_SCHEMA_VERSION,
-      accounts: inner.get('accounts') ?? [],
-      queue: inner.get('queue') ?? [],
-    };
-    try {
-      writeAtomic(journalFile, JSON.stringify(doc));
-    } catch {
-      // The main file already holds this; a journal that cannot be written only weakens recovery.
-    }
-  };
-  // In step with the main file from the start (no stale copy of a signed-out account lingers).
-  write();
-  return {
-    get: (key) => inner.get(key),
-    set: (key, value) => {
-      inner.set(key, value);
-      if (JOURNAL_KEYS.has(key)) write();
-    },
-    delete: (key) => {
-      inner.delete(key);
-      if (JOURNAL_KEYS.has(key)) write();
-    },
+    remember: (key, text) => void cache.set(key, text),
     get path() {
       return inner.path;
     },
@@ -286,6 +249,12 @@ function withCacheFile(inner: KeyValueStore, cacheFile: string): KeyValueStore {
       if (key !== CACHE_KEY) return inner.delete(key);
       removeCache();
     },
+    setAsync(key, value) {
+      if (key !== CACHE_KEY && inner.setAsync) return inner.setAsync(key, value);
+      this.set(key, value);
+      return Promise.resolve();
+    },
+    idle: () => inner.idle?.() ?? Promise.resolve(),
     get path() {
       return inner.path;
     },

@@ -9,6 +9,8 @@
  *   BENCH_SKIP_POPUP=1  skip the Chromium rows (e.g. no /usr/bin/chromium)
  *   BENCH_ONLY=popup    only the Chromium rows (about a minute): prints them with the
  *                       load average and leaves bench/results.md (the full run's record) alone
+ *   BENCH_ONLY=wall     only the wall-time rows against the SDK (toggle, mark 200 read), no
+ *                       naive side, for iterating on the queue; bench/results.md left alone
  *
  * The slow rows run once: the naive loop marking 200 dialogs read (~75 s:
  * the portal's bucket lets 50 through, then 2/s — that is the point).
@@ -79,7 +81,8 @@ async function main(): Promise<void> {
   }
 
   if (process.env.BENCH_ONLY === 'popup') return popupOnly(loadAtStart);
-  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "popup" is known`);
+  if (process.env.BENCH_ONLY === 'wall') return wallOnly(repeats, loadAtStart);
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "popup" and "wall" are known`);
 
   say('Bundle…');
   const bundle = measureBundle(renderer);
@@ -162,6 +165,19 @@ async function popupOnly(loadAtStart: number): Promise<void> {
     `Chromium ${popup.chromium}; 1-minute load average ${loadAtStart.toFixed(2)} at the start, ${load[0]} at the end`,
   );
   say('bench/results.md not written (BENCH_ONLY=popup); npm run bench writes the full table.');
+}
+
+/** `BENCH_ONLY=wall`: ours against the SDK on the rows that write the queue, for iterating on it. */
+async function wallOnly(repeats: number, loadAtStart: number): Promise<void> {
+  for (const w of ['toggle', 'read200', 'read200mark'] as const) {
+    const byImpl = await interleaved(w, repeats, [
+      ['ours', () => runOurs(w)],
+      ['sdk', () => runSdk(w)],
+    ]);
+    say(`  ${w}: ours/sdk ${(byImpl.ours!.wallMs / byImpl.sdk!.wallMs).toFixed(2)}×`);
+  }
+  say(`1-minute load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end`);
+  await closePortalHost();
 }
 
 main().then(

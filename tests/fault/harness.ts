@@ -179,8 +179,11 @@ export function formatTable(rows: Row[]): string {
 /**
  * Toggles every pinned dialog of `accountId` (or the first `limit`) to the
  * opposite of what the popup shows, through the IPC dispatch; returns the
- * intents. `pauseEvery` > 0 sleeps `pauseMs` after that many toggles so a
- * burst goes out as several requests.
+ * intents once every reply (the intent is on disk) has come. The toggles
+ * arrive as key presses in the popup do: one IPC message per task, none
+ * waiting for the previous one's reply. `pauseEvery` > 0 waits for the
+ * replies and sleeps `pauseMs` after that many toggles so a burst goes out
+ * as several requests.
  */
 export async function toggleAll(
   h: CoreHandle,
@@ -193,14 +196,30 @@ export async function toggleAll(
     .dialogs.filter((d) => d.accountId === accountId)
     .slice(opts.skip ?? 0, (opts.skip ?? 0) + (opts.limit ?? Infinity));
   const intents: Intent[] = [];
+  let replies: Promise<void>[] = [];
+  let refused: Error | null = null;
+  const replied = async () => {
+    await Promise.all(replies);
+    replies = [];
+    if (refused) throw refused;
+  };
   let n = 0;
   for (const d of dialogs) {
     const unread = !d.unread;
-    const r = await h.core.dispatch('setUnread', [accountId, d.dialogId, unread]);
-    if (!r.ok) throw new Error(`setUnread ${d.dialogId} failed: ${JSON.stringify(r.error)}`);
+    replies.push(
+      h.core.dispatch('setUnread', [accountId, d.dialogId, unread]).then((r) => {
+        if (!r.ok) refused ??= new Error(`setUnread ${d.dialogId} failed: ${JSON.stringify(r.error)}`);
+      }),
+    );
     intents.push({ portal, accountId, dialogId: d.dialogId, unread });
     n += 1;
-    if (opts.pauseEvery && n % opts.pauseEvery === 0) await sleep(opts.pauseMs ?? 30);
+    if (opts.pauseEvery && n % opts.pauseEvery === 0) {
+      await replied();
+      await sleep(opts.pauseMs ?? 30);
+    } else {
+      await new Promise<void>((r) => setImmediate(r));
+    }
   }
+  await replied();
   return intents;
 }

@@ -3,9 +3,9 @@
  *
  *   node --import tsx tests/fault/queue-worker.ts toggle <dataDir> <portalUrl>
  *     opens the store in <dataDir> (signed in earlier), starts the real core,
- *     waits for the pinned list, toggles every pinned dialog, prints
- *     `ENQUEUED <n>` once the intents are persisted, then keeps draining
- *     until the parent SIGKILLs it.
+ *     waits for the pinned list, toggles every pinned dialog (one per task, as
+ *     key presses arrive), prints `ENQUEUED <n>` once every reply said the
+ *     intent is persisted, then keeps draining until the parent SIGKILLs it.
  *   node --import tsx tests/fault/queue-worker.ts sendkill <dataDir> <portalUrl>
  *     starts the core (batch window 0, as the app), waits for the pinned list,
  *     marks every pinned dialog unread with one "Mark all" (setUnreadMany) and
@@ -87,12 +87,19 @@ async function main(): Promise<void> {
     await until(() => h.core.state().dialogs.length > 0, 10_000, 'the pinned list');
     const dialogs = h.core.state().dialogs.filter((d) => d.accountId === account.id);
     const out: string[] = [];
+    const replies: Promise<void>[] = [];
+    // As key presses arrive: one IPC message per task, none waiting for the previous reply.
     for (const d of dialogs) {
-      const r = await h.core.dispatch('setUnread', [account.id, d.dialogId, !d.unread]);
-      if (!r.ok) throw new Error(`setUnread failed: ${r.error.code}`);
+      replies.push(
+        h.core.dispatch('setUnread', [account.id, d.dialogId, !d.unread]).then((r) => {
+          if (!r.ok) throw new Error(`setUnread failed: ${r.error.code}`);
+        }),
+      );
       out.push(`${d.dialogId}:${d.unread ? 'N' : 'Y'}`);
+      await new Promise<void>((r) => setImmediate(r));
     }
-    // enqueue() persists before it returns: everything printed here survives a kill.
+    await Promise.all(replies);
+    // Each reply comes once its intent is on disk: everything printed here survives a kill.
     process.stdout.write(`ENQUEUED ${out.length} ${out.join(',')}\n`);
     // Keeps draining (kept alive by `alive`) until the parent kills it.
   } else {

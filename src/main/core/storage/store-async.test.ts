@@ -24,6 +24,7 @@ const account: AccountRecord = {
 };
 const action = (id: string, dialogId: string): QueuedAction => ({
   id,
+  kind: 'unread',
   accountId: account.id,
   dialogId,
   unread: true,

@@ -196,6 +196,62 @@ describe('the action queue', () => {
     expect(store.get(QUEUE_KEY)).toEqual([]);
   });
 
+  it('with a store that writes asynchronously: the request leaves first; safe() waits for the write or the confirmation, whichever first; stop() writes at once', async () => {
+    const store = memoryStore();
+    const log: string[] = [];
+    const landed: (() => void)[] = [];
+    store.setAsync = (key: string, value: unknown) => {
+      log.push(`write ${(value as unknown[]).length}`);
+      store.data.set(key, JSON.parse(JSON.stringify(value)));
+      return new Promise<void>((r) => landed.push(r));
+    };
+    const realSet = store.set.bind(store);
+    store.set = (key: string, value: unknown) => {
+      log.push(`sync write ${(value as unknown[]).length}`);
+      realSet(key, value);
+    };
+    const client = scriptedClient();
+    const realCall = client.call.bind(client);
+    client.call = (method, params, o) => {
+      log.push('send 1');
+      return realCall(method, params, o);
+    };
+    let answer = (): void => {};
+    client.gate = new Promise<void>((r) => (answer = r));
+    const queue = createActionQueue({
+      store,
+      clock: systemClock,
+      clientFor: () => client,
+      random: () => 0.5,
+      confirmedCounter: () => 0,
+    });
+    const wish = queue.enqueue('a', 'chat99', false);
+    queue.requestDrain();
+    let onDisk = false;
+    let safe = false;
+    void queue.persisted().then(() => (onDisk = true));
+    void queue.safe([wish]).then(() => (safe = true));
+    await until(() => log.length === 2);
+    expect(log).toEqual(['send 1', 'write 1']);
+    await flush();
+    expect(safe).toBe(false);
+    // The portal confirms before the write has landed: the wish is safe (the portal has it), not yet on disk.
+    client.gate = null;
+    answer();
+    await until(() => queue.size() === 0);
+    await until(() => safe);
+    expect(onDisk).toBe(false);
+    landed.shift()!();
+    await until(() => onDisk);
+    // The delivery's write is asynchronous too; a change at stop() is written synchronously.
+    await until(() => log.length === 3);
+    expect(log[2]).toBe('write 0');
+    queue.enqueue('a', 'chat98', true);
+    queue.stop();
+    expect(log[3]).toBe('sync write 1');
+    expect(store.get(QUEUE_KEY)).toMatchObject([{ dialogId: 'chat98', unread: true }]);
+  });
+
   it('stop() cancels a send still parked in the rate limiter: it never reaches the portal, and the intent stays', async () => {
     // The real client and limiter (burst 1, one request per 10 s): the second chunk's request waits in the limiter.
     const clock = fakeClock();

@@ -4,7 +4,9 @@
  * wire instead of holding it back (issue 14: `im.recent.unread` Y/N and
  * `im.dialog.read` are idempotent, so a crash in between finds the intent on
  * disk or the portal already holding the change), and the reply that says
- * "your toggle is safe" ({@link ActionQueue.persisted}) waits for the write; intents for
+ * "your toggle is safe" ({@link ActionQueue.safe}) waits for the write, or
+ * for the portal's confirmation when that comes first; the write itself
+ * (file bytes and fsync) runs off the event loop where the store can; intents for
  * one dialog coalesce (the last wins); the queue drains per account in
  * enqueue order, batched when several are due ("unread" is one
  * `im.recent.unread Y`; "read" adds `im.dialog.read` when messages are
@@ -149,6 +151,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     if (outcome.ok) {
       items.splice(idx, 1);
       opts.onDelivered?.(action);
+      writer.delivered(action.id);
       return;
     }
     const error = outcome.error;
@@ -295,6 +298,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     enqueue,
     unpin,
     persisted: writer.persisted,
+    safe: (actions) => writer.safe(actions.map((a) => a.id)),
     flush,
     pendingFor,
     unpinPending: (accountId, dialogId) =>

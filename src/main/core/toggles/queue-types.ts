@@ -61,8 +61,9 @@ export interface ActionQueue {
   /**
    * Records an intent and coalesces it with older ones for the dialog. The queue is written once
    * per tick: at the end of the tick, or, when a drain is about to send, on the turn of the event
-   * loop after the request has left (the write no longer delays it). Await
-   * {@link ActionQueue.persisted} before telling anyone the intent is durable.
+   * loop after the request has left (the write no longer delays it); with a store that has
+   * `setAsync`, the file's bytes and fsync then run off the event loop (nor does the write delay
+   * the answer). Await {@link ActionQueue.safe} before telling anyone the intent cannot be lost.
    */
   enqueue(accountId: string, dialogId: string, unread: boolean): QueuedToggle;
   /**
@@ -70,9 +71,16 @@ export interface ActionQueue {
    * unpin already waiting or in flight for the dialog stands for it; the dialog's toggles stay.
    */
   unpin(accountId: string, dialogId: string): QueuedUnpin;
-  /** Resolves once every change made so far is written (at once when nothing waits to be written). A failed write is reported through `onError`, never as a rejection. */
+  /** Resolves once every change made so far is on disk (at once when nothing waits to be written). A failed write is reported through `onError`, never as a rejection. */
   persisted(): Promise<void>;
-  /** Writes pending changes now (synchronously). */
+  /**
+   * Resolves once the user's wishes `actions` (what {@link ActionQueue.enqueue} or
+   * {@link ActionQueue.unpin} returned) cannot be lost: every change made so far is on disk
+   * ({@link ActionQueue.persisted}), or the portal has confirmed every one of them, whichever
+   * comes first. Never rejects.
+   */
+  safe(actions: readonly QueuedAction[]): Promise<void>;
+  /** Writes pending changes now (synchronously, with whatever an asynchronous write still had pending). */
   flush(): void;
   /** The newest read/unread toggle for a dialog (queued or in flight), if any. */
   pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined;

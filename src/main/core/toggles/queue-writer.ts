@@ -3,7 +3,10 @@
  * what an earlier process left under the store key `queue`, and writing the
  * queue at most once per tick, after a request that is about to leave has
  * left (issue 14: the write follows its request onto the wire), with a
- * promise for whoever must wait until the intents are on disk.
+ * promise for whoever must wait until the intents are on disk. Where the
+ * store can (`setAsync`), the file's bytes and their fsync run off the event
+ * loop, so an answer arriving meanwhile is taken in at once; `flush` (at
+ * stop) writes before it returns.
  */
 import type { KeyValueStore } from '../ports';
 import { isQueuedAction, type QueuedAction } from '../storage/schema';
@@ -23,12 +26,20 @@ export function loadQueue(store: KeyValueStore): QueuedAction[] {
 export interface QueueWriter {
   /** Marks the queue dirty and schedules its write (see {@link createQueueWriter}). */
   persist(): void;
-  /** Writes pending changes now (synchronously). */
+  /** Writes pending changes now (synchronously, with whatever an asynchronous write still had pending). */
   flush(): void;
   /** Writes on the next turn of the event loop, after a request started in this turn has left. */
   writeAfterSend(): void;
-  /** Resolves once every change made so far is written (at once when nothing waits to be written). */
+  /** Resolves once every change made so far is on disk (never rejects: a failed write goes to `onError`). */
   persisted(): Promise<void>;
+  /**
+   * Resolves once the intents `ids` cannot be lost: every change made so far is on disk, or the
+   * portal has confirmed every one of them ({@link QueueWriter.delivered}), whichever comes first.
+   * Never rejects.
+   */
+  safe(ids: readonly string[]): Promise<void>;
+  /** The portal confirmed the intent `id`: whoever waits in {@link QueueWriter.safe} for it is told. */
+  delivered(id: string): void;
   /** Changes not yet written. */
   readonly dirty: boolean;
 }
@@ -49,22 +60,34 @@ export function createQueueWriter(opts: {
   let writeDone: (() => void) | null = null;
   let lateWrite = false;
 
-  function flush(): void {
+  /** The last write started (settles once it is on disk, or failed and was reported; never rejects). */
+  let lastWrite: Promise<void> = Promise.resolve();
+
+  /** Writes the queue if it changed: off the event loop where the store can, unless `sync`. */
+  function write(sync: boolean): void {
     if (dirty) {
       dirty = false;
+      // A failed write (disk full, folder gone at quit) must not break delivery: the intents
+      // are still in memory and the next write saves the whole queue again.
+      const failed = (err: unknown): void => opts.onError?.(err);
       try {
-        store.set(QUEUE_KEY, opts.items());
+        if (!sync && store.setAsync) {
+          lastWrite = store.setAsync(QUEUE_KEY, opts.items()).catch(failed);
+        } else {
+          // Writes whatever an asynchronous write still had pending too (the store's contract).
+          store.set(QUEUE_KEY, opts.items());
+          lastWrite = Promise.resolve();
+        }
       } catch (err) {
-        // A failed write (disk full, folder gone at quit) must not break delivery: the intents
-        // are still in memory and the next write saves the whole queue again.
-        opts.onError?.(err);
+        failed(err);
       }
     }
     const done = writeDone;
     pendingWrite = null;
     writeDone = null;
-    done?.();
+    if (done) void lastWrite.then(done);
   }
+  const flush = (): void => write(true);
   /**
    * Writes on the next turn of the event loop: after a request started in this turn has been
    * handed to its socket (the HTTP client sends from microtasks), so the write overlaps the
@@ -75,7 +98,7 @@ export function createQueueWriter(opts: {
     lateWrite = true;
     setImmediate(() => {
       lateWrite = false;
-      flush();
+      write(false);
     });
   }
   /**
@@ -91,19 +114,59 @@ export function createQueueWriter(opts: {
       writeDone = resolve;
     });
     queueMicrotask(() => {
-      if (!dirty) return flush();
+      if (!dirty) return write(false);
       // A drain about to send (window open) or sending: its request leaves first; a batch's
       // settlements are written after the state push that shows them.
       if (opts.sending()) writeAfterSend();
-      else flush();
+      else write(false);
     });
+  }
+
+  function persisted(): Promise<void> {
+    return pendingWrite ?? lastWrite;
+  }
+
+  /** Who waits for an intent's delivery ({@link QueueWriter.safe}), by intent id. */
+  const deliveryWaiters = new Map<string, (() => void)[]>();
+
+  function safe(ids: readonly string[]): Promise<void> {
+    const written = persisted();
+    const queued = new Set(opts.items().map((a) => a.id));
+    const waiting = [...new Set(ids)].filter((id) => queued.has(id));
+    // Nothing left to deliver (coalesced away, back to what the portal has): the write decides.
+    if (waiting.length === 0) return written;
+    let left = waiting.length;
+    let confirmed = (): void => {};
+    const allDelivered = new Promise<void>((resolve) => (confirmed = resolve));
+    const one = (): void => {
+      left -= 1;
+      if (left === 0) confirmed();
+    };
+    for (const id of waiting) deliveryWaiters.set(id, [...(deliveryWaiters.get(id) ?? []), one]);
+    // The write lands in any case (a dropped or superseded intent is never delivered): forget the waiters then.
+    return Promise.race([written, allDelivered]).then(() => {
+      for (const id of waiting) {
+        const list = deliveryWaiters.get(id)?.filter((w) => w !== one);
+        if (list && list.length > 0) deliveryWaiters.set(id, list);
+        else deliveryWaiters.delete(id);
+      }
+    });
+  }
+
+  function delivered(id: string): void {
+    const waiting = deliveryWaiters.get(id);
+    if (!waiting) return;
+    deliveryWaiters.delete(id);
+    for (const w of waiting) w();
   }
 
   return {
     persist,
+    safe,
+    delivered,
     flush,
     writeAfterSend,
-    persisted: () => pendingWrite ?? Promise.resolve(),
+    persisted,
     get dirty() {
       return dirty;
     },

@@ -3,7 +3,7 @@
  * client sends, what a delivery or a drop changes), read/unread of one or
  * many dialogs, unpin, snoozes (a due snooze queues "unread" and reminds),
  * and the tray's and the CLI's flips (slot N, a DIALOG_ID). Replies resolve
- * once the queue holds the intent on disk.
+ * once the queue holds the intent on disk or the portal has confirmed it.
  *
  * Unpin: the row leaves the pushed state as soon as the intent is queued
  * (the view skips dialogs with a pending unpin), stays hidden across a
@@ -30,18 +30,24 @@ import { CoreError } from '../validate';
 import { dialogView } from '../view';
 import { createActionQueue, type ActionQueue, type QueuedAction } from './actions';
 
+/** What an intent queued: the reply's value, and the intents the reply waits for (see ActionQueue.safe). */
+interface Queued<T> {
+  value: T;
+  actions: QueuedAction[];
+}
+
 export interface TogglesService {
   readonly queue: ActionQueue;
   readonly snoozes: SnoozeSchedule;
   /** The dialog's row as the popup shows it (its pending intent and snooze applied). */
   viewOf(d: LoadedDialog): PinnedDialog;
-  /** Queues the intent; resolves with the row once the queue holds it on disk. */
+  /** Queues the intent; resolves with the row once the queue holds it on disk or the portal confirmed it. */
   setUnread(accountId: string, dialogId: string, unread: boolean): Promise<PinnedDialog>;
   /** Queues every target at once (one durable write, then batches); resolves with how many rows. */
   setUnreadMany(targets: readonly DialogRef[], unread: boolean): Promise<{ queued: number }>;
   snooze(accountId: string, dialogId: string, until: number): Promise<PinnedDialog>;
   unsnooze(accountId: string, dialogId: string): PinnedDialog;
-  /** Queues an unpin of a row of the list; resolves once the queue holds it on disk. */
+  /** Queues an unpin of a row of the list; resolves once the queue holds it on disk or the portal confirmed it. */
   unpin(accountId: string, dialogId: string): Promise<void>;
   /** Flips the Nth (1-based) row of the view (hotkey slots, tray menu). */
   toggleSlot(n: number): Promise<void>;
@@ -141,16 +147,20 @@ export function createTogglesService(
    * queues nothing), then enqueued in one tick so the queue stores them in one write and
    * the drain sends them as batches; the optimistic view is pushed once.
    */
-  function queueToggles(targets: readonly DialogRef[], unread: boolean): LoadedDialog[] {
+  function queueToggles(
+    targets: readonly DialogRef[],
+    unread: boolean,
+  ): { found: LoadedDialog[]; actions: QueuedAction[] } {
     const found = targets.map((t) => requireDialog(t.accountId, t.dialogId));
-    for (const t of targets) queue.enqueue(t.accountId, t.dialogId, unread);
+    const actions = targets.map((t) => queue.enqueue(t.accountId, t.dialogId, unread));
     queue.requestDrain();
     push();
-    return found;
+    return { found, actions };
   }
 
-  function setUnread(accountId: string, dialogId: string, unread: boolean): PinnedDialog {
-    return viewOf(queueToggles([{ accountId, dialogId }], unread)[0]!);
+  function setUnread(accountId: string, dialogId: string, unread: boolean): Queued<PinnedDialog> {
+    const { found, actions } = queueToggles([{ accountId, dialogId }], unread);
+    return { value: viewOf(found[0]!), actions };
   }
 
   async function toggleSlot(n: number): Promise<void> {
@@ -184,17 +194,18 @@ export function createTogglesService(
     setUnread(d.accountId, d.dialogId, !d.unread);
   }
 
-  function snooze(accountId: string, dialogId: string, until: number): PinnedDialog {
+  function snooze(accountId: string, dialogId: string, until: number): Queued<PinnedDialog> {
     const d = requireDialog(accountId, dialogId);
     snoozes.set({ accountId, dialogId, until, title: d.title });
     return setUnread(accountId, dialogId, false);
   }
 
-  function unpin(accountId: string, dialogId: string): void {
+  function unpin(accountId: string, dialogId: string): Queued<void> {
     requireDialog(accountId, dialogId);
-    queue.unpin(accountId, dialogId);
+    const action = queue.unpin(accountId, dialogId);
     queue.requestDrain();
     push();
+    return { value: undefined, actions: [action] };
   }
 
   function unsnooze(accountId: string, dialogId: string): PinnedDialog {
@@ -203,28 +214,25 @@ export function createTogglesService(
     return viewOf(d);
   }
 
+  /** Resolves with `q.value` once the intents `q.actions` cannot be lost (see ActionQueue.safe). */
+  function whenSafe<T>(q: Queued<T>): Promise<T> {
+    return queue.safe(q.actions).then(() => q.value);
+  }
+
   return {
     queue,
     snoozes,
     viewOf,
-    // The reply tells the popup its toggle is safe: only once the queue holds it on disk.
-    setUnread: (accountId, dialogId, unread) => {
-      const view = setUnread(accountId, dialogId, unread);
-      return queue.persisted().then(() => view);
-    },
+    // The reply tells the popup its toggle is safe: once the queue holds it on disk, or the portal
+    // has confirmed it, whichever comes first (the request left before the write began).
+    setUnread: (accountId, dialogId, unread) => whenSafe(setUnread(accountId, dialogId, unread)),
     setUnreadMany: (targets, unread) => {
-      const queued = new Set(queueToggles(targets, unread).map(rowKey)).size;
-      return queue.persisted().then(() => ({ queued }));
+      const { found, actions } = queueToggles(targets, unread);
+      return whenSafe({ value: { queued: new Set(found.map(rowKey)).size }, actions });
     },
-    snooze: (accountId, dialogId, until) => {
-      const view = snooze(accountId, dialogId, until);
-      return queue.persisted().then(() => view);
-    },
+    snooze: (accountId, dialogId, until) => whenSafe(snooze(accountId, dialogId, until)),
     unsnooze,
-    unpin: (accountId, dialogId) => {
-      unpin(accountId, dialogId);
-      return queue.persisted();
-    },
+    unpin: (accountId, dialogId) => whenSafe(unpin(accountId, dialogId)),
     toggleSlot,
     toggleDialog,
   };

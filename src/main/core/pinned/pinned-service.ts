@@ -72,8 +72,22 @@ export function createPinnedService(
     }
   }
 
+  /**
+   * Each loaded list's dialogs by DIALOG_ID, built on its first lookup (a list is replaced whole,
+   * never changed in place): a "Mark all read" of 200 rows looks dialogs up several times per row.
+   */
+  const listIndex = new WeakMap<readonly LoadedDialog[], Map<string, LoadedDialog>>();
   function confirmedDialog(accountId: string, dialogId: string): LoadedDialog | undefined {
-    return runtimes.get(accountId)?.dialogs?.find((d) => d.dialogId === dialogId);
+    const list = runtimes.get(accountId)?.dialogs;
+    if (!list) return undefined;
+    let index = listIndex.get(list);
+    if (!index) {
+      index = new Map();
+      // The first of a DIALOG_ID wins, as find() would.
+      for (const d of list) if (!index.has(d.dialogId)) index.set(d.dialogId, d);
+      listIndex.set(list, index);
+    }
+    return index.get(dialogId);
   }
 
   async function loadAccount(id: string): Promise<void> {

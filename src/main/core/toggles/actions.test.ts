@@ -111,6 +111,25 @@ describe('backoffDelay', () => {
 });
 
 describe('the action queue', () => {
+  it('enqueueMany is enqueue for each target in order: new rows appended, queued rows coalesced, a row named twice takes the last wish', async () => {
+    const many = setup({ confirmed: { 'a/chat3': false } });
+    const one = setup({ confirmed: { 'a/chat3': false } });
+    for (const q of [many.queue, one.queue]) q.enqueue('a', 'chat2', true);
+    const targets = ['chat1', 'chat2', 'chat3', 'chat4', 'chat1'].map((dialogId) => ({ accountId: 'a', dialogId }));
+    const got = many.queue.enqueueMany(targets, false);
+    const want = targets.map((t) => one.queue.enqueue(t.accountId, t.dialogId, false));
+    expect(got).toEqual(want);
+    expect(many.queue.all()).toEqual(one.queue.all());
+    // chat2 was queued "unread" and now says "read"; chat3 is already read on the portal: nothing for it.
+    expect(many.queue.all().map((a) => `${a.dialogId}:${a.unread}`)).toEqual([
+      'chat2:false',
+      'chat1:false',
+      'chat4:false',
+    ]);
+    await many.queue.persisted();
+    expect(many.store.get(QUEUE_KEY)).toEqual(many.queue.all());
+  });
+
   it('persists an intent that is not being sent at the end of its tick', async () => {
     const { queue, store, clients } = setup();
     queue.enqueue('a', 'chat74', true);
@@ -462,6 +481,73 @@ describe('the action queue', () => {
     queue.enqueue('a', 'chat1', true);
     await queue.drain();
     expect(queue.all()[0]!.nextAttemptAt - clock.now()).toBe(120_000);
+  });
+
+  /** 150 "read" toggles (mark only: one sub-call each, three batches of 50), each batch answered on cue. */
+  function threeBatches() {
+    const t = setup({ confirmed: {} });
+    const answers: (() => void)[] = [];
+    /** How many intents were delivered when each batch left. */
+    const deliveredAtSend: number[] = [];
+    const batch = t.clients.a.batch.bind(t.clients.a);
+    t.clients.a.batch = async (calls, o) => {
+      deliveredAtSend.push(t.delivered.length);
+      await new Promise<void>((r) => answers.push(r));
+      return batch(calls, o);
+    };
+    t.queue.enqueueMany(
+      Array.from({ length: 150 }, (_, i) => ({ accountId: 'a', dialogId: `chat${i + 1}` })),
+      false,
+    );
+    const drained = t.queue.drain();
+    return { ...t, answers, deliveredAtSend, drained };
+  }
+
+  it('Mark all read: the next batch leaves as soon as the last one answers, before its answer is taken in', async () => {
+    const { answers, deliveredAtSend, delivered, drained, queue } = threeBatches();
+    await until(() => answers.length === 1);
+    answers.shift()!();
+    await until(() => answers.length === 1);
+    // Batch 2 left before batch 1's 50 deliveries were settled.
+    expect(deliveredAtSend).toEqual([0, 0]);
+    await until(() => delivered.length === 50);
+    answers.shift()!();
+    await until(() => answers.length === 1);
+    expect(deliveredAtSend).toEqual([0, 0, 50]);
+    answers.shift()!();
+    await drained;
+    expect(delivered).toHaveLength(150);
+    expect(queue.size()).toBe(0);
+  });
+
+  it('a sign-in lost on one batch: the batch already out settles, no further batch leaves, nothing is lost', async () => {
+    const { answers, clients, drained, queue, authLost } = threeBatches();
+    await until(() => answers.length === 1);
+    clients.a.failRequest = new BitrixError('NO_AUTH_FOUND', 'signed out');
+    answers.shift()!();
+    await until(() => answers.length === 1);
+    answers.shift()!();
+    await drained;
+    expect(authLost).toEqual(['a:NO_AUTH_FOUND']);
+    // Batch 1 and the pipelined batch 2 went out; batch 3 waits for the user to sign in again.
+    expect(clients.a.sent).toHaveLength(2);
+    expect(queue.size()).toBe(150);
+    expect(queue.isHeld('a')).toBe(true);
+  });
+
+  it('lookup() answers pendingFor and unpinPending for every row from one pass', () => {
+    const { queue } = setup();
+    queue.enqueue('a', 'chat1', true);
+    queue.unpin('a', 'chat2');
+    queue.enqueue('b', 'chat1', false);
+    queue.enqueue('a', 'chat1', false);
+    const l = queue.lookup();
+    for (const [acc, d] of [['a', 'chat1'], ['a', 'chat2'], ['b', 'chat1'], ['b', 'chat9']] as const) {
+      expect(l.pendingFor(acc, d)).toEqual(queue.pendingFor(acc, d));
+      expect(l.unpinPending(acc, d)).toBe(queue.unpinPending(acc, d));
+    }
+    expect(l.pendingFor('a', 'chat1')).toMatchObject({ unread: false });
+    expect(l.unpinPending('a', 'chat2')).toBe(true);
   });
 
   it('OVERLOAD_LIMIT (a portal-wide block) keeps the toggle and retries it minutes later, never drops it', async () => {

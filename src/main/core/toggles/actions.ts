@@ -28,7 +28,10 @@ import {
   chunkByCalls,
   classify,
   coalesce,
+  coalesceMany,
   coalesceUnpin,
+  lookupIn,
+  pendingIn,
 } from './queue-policy';
 import { sendChunk } from './queue-send';
 import type { ActionQueue, ActionQueueOptions } from './queue-types';
@@ -112,18 +115,26 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     return r.action;
   }
 
+  function enqueueMany(targets: readonly { accountId: string; dialogId: string }[], unread: boolean): QueuedToggle[] {
+    const now = clock.now();
+    const r = coalesceMany(items, targets, unread, (t) => ({
+      inFlight,
+      confirmed: opts.confirmedUnread?.(t.accountId, t.dialogId),
+      now,
+      newId,
+    }));
+    added += r.added;
+    items = r.queue;
+    changed();
+    return r.actions;
+  }
+
   function unpin(accountId: string, dialogId: string): QueuedUnpin {
     const r = coalesceUnpin(items, { accountId, dialogId }, { now: clock.now(), newId });
     if (r.queue.length > items.length) added += 1;
     items = r.queue;
     changed();
     return r.action;
-  }
-
-  function pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined {
-    let last: QueuedToggle | undefined;
-    for (const a of items) if (a.kind === 'unread' && a.accountId === accountId && a.dialogId === dialogId) last = a;
-    return last;
   }
 
   /**
@@ -201,23 +212,28 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     }
     if (due.length === 0) return false;
     for (const a of due) inFlight.add(a.id);
-    opts.onChange?.();
-    // One batch request per chunk, settled as soon as it answers. What is not yet on disk (the
-    // intents of this tick, the previous chunk's settlements) is written right after the request
-    // has left: a crash in between finds the intent on disk or the portal holding the change.
+    // One batch request per chunk, one after another, each settled as soon as it answers — after
+    // the next chunk's request has left, so taking in an answer (settling, the state push, the
+    // write) never holds up the next request. What is not yet on disk (the intents of this tick,
+    // the previous chunk's settlements) is written right after a request has left: a crash in
+    // between finds the intent on disk or the portal holding the change.
     try {
       const planned = due.map((action) => ({
         action,
         calls: callsFor(action, opts.confirmedCounter?.(accountId, action.dialogId)),
       }));
       const chunks = chunkByCalls(planned, (p) => p.calls.length);
-      for (const chunk of chunks) {
-        if (stopped) break;
-        const sending = sendChunk(client, chunk, abort.signal);
-        if (writer.dirty) writeAfterSend();
+      let sending = stopped ? null : sendChunk(client, chunks[0]!, abort.signal);
+      // Told after the request is on its way: the push this causes does not hold it up.
+      opts.onChange?.();
+      if (writer.dirty) writeAfterSend();
+      for (let k = 0; sending !== null; k++) {
         const outcomes = await sending;
+        // A sign-in lost on an earlier chunk holds the rest (the chunk already out settles as usual).
+        const next = !stopped && !held.has(accountId) ? chunks[k + 1] : undefined;
+        sending = next ? sendChunk(client, next, abort.signal) : null;
         // Stopped meanwhile: an aborted send settles nothing (its intents stay as stored).
-        chunk.forEach((p, j) => {
+        chunks[k]!.forEach((p, j) => {
           const o = outcomes[j]!;
           if (!stopped || o.ok) settle(p.action, o);
         });
@@ -296,11 +312,13 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
 
   return {
     enqueue,
+    enqueueMany,
     unpin,
+    lookup: () => lookupIn(items),
     persisted: writer.persisted,
     safe: (actions) => writer.safe(actions.map((a) => a.id)),
     flush,
-    pendingFor,
+    pendingFor: (accountId, dialogId) => pendingIn(items, accountId, dialogId),
     unpinPending: (accountId, dialogId) =>
       items.some((a) => a.kind === 'unpin' && a.accountId === accountId && a.dialogId === dialogId),
     all: () => items.map((a) => ({ ...a })),

@@ -91,6 +91,65 @@ export function coalesce(
 }
 
 /**
+ * {@link coalesce} of one toggle per target, in order, in one pass ("Mark all read"): a target
+ * with no toggle queued (most rows) coalesces with an empty queue, the same rule without a scan
+ * and a copy of the growing queue per row; one that has a toggle, or is named twice, takes the
+ * usual path. `added`: how many new intents joined the queue.
+ */
+export function coalesceMany(
+  queue: readonly QueuedAction[],
+  targets: readonly { accountId: string; dialogId: string }[],
+  unread: boolean,
+  ctx: (target: { accountId: string; dialogId: string }) => CoalesceContext,
+): { queue: QueuedAction[]; actions: QueuedToggle[]; added: number } {
+  const key = (a: { accountId: string; dialogId: string }): string => `${a.accountId}\u0000${a.dialogId}`;
+  const present = new Set(queue.filter((a) => a.kind === 'unread').map(key));
+  let out: QueuedAction[] = [...queue];
+  const actions: QueuedToggle[] = [];
+  let added = 0;
+  for (const t of targets) {
+    const intent = { accountId: t.accountId, dialogId: t.dialogId, unread };
+    const k = key(t);
+    const r = coalesce(present.has(k) ? out : [], intent, ctx(t));
+    if (present.has(k)) {
+      added += Math.max(0, r.queue.length - out.length);
+      out = r.queue;
+    } else {
+      present.add(k);
+      added += r.queue.length;
+      out.push(...r.queue);
+    }
+    actions.push(r.action);
+  }
+  return { queue: out, actions, added };
+}
+
+/** The newest read/unread toggle of a dialog in `queue` (queued or in flight), if any. */
+export function pendingIn(queue: readonly QueuedAction[], accountId: string, dialogId: string): QueuedToggle | undefined {
+  let last: QueuedToggle | undefined;
+  for (const a of queue) if (a.kind === 'unread' && a.accountId === accountId && a.dialogId === dialogId) last = a;
+  return last;
+}
+
+/** {@link pendingIn} and "an unpin is pending" for many rows: one pass over `queue`, then lookups. */
+export function lookupIn(queue: readonly QueuedAction[]): {
+  pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined;
+  unpinPending(accountId: string, dialogId: string): boolean;
+} {
+  const toggles = new Map<string, QueuedToggle>();
+  const unpins = new Set<string>();
+  const key = (accountId: string, dialogId: string): string => `${accountId}\u0000${dialogId}`;
+  for (const a of queue) {
+    if (a.kind === 'unread') toggles.set(key(a.accountId, a.dialogId), a);
+    else unpins.add(key(a.accountId, a.dialogId));
+  }
+  return {
+    pendingFor: (accountId, dialogId) => toggles.get(key(accountId, dialogId)),
+    unpinPending: (accountId, dialogId) => unpins.has(key(accountId, dialogId)),
+  };
+}
+
+/**
  * Pure coalescing of one new unpin into the queue: an unpin of the dialog
  * already queued or in flight stands for it (unpinning twice is unpinning;
  * the server answers `true` for a dialog that is no longer pinned), else a

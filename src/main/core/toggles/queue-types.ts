@@ -67,6 +67,11 @@ export interface ActionQueue {
    */
   enqueue(accountId: string, dialogId: string, unread: boolean): QueuedToggle;
   /**
+   * {@link ActionQueue.enqueue} for each target in order, in one pass over the queue ("Mark all
+   * read": 200 separate enqueues would cost 200 scans and copies of a growing queue).
+   */
+  enqueueMany(targets: readonly { accountId: string; dialogId: string }[], unread: boolean): QueuedToggle[];
+  /**
    * Records an unpin of the dialog (`im.recent.pin PIN=N`), written and sent like a toggle. An
    * unpin already waiting or in flight for the dialog stands for it; the dialog's toggles stay.
    */
@@ -86,6 +91,14 @@ export interface ActionQueue {
   pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined;
   /** An unpin of the dialog is queued or in flight (its row is hidden until it is refused). */
   unpinPending(accountId: string, dialogId: string): boolean;
+  /**
+   * {@link ActionQueue.pendingFor} and {@link ActionQueue.unpinPending} for many rows at once:
+   * one pass over the queue now, then lookups (a state of 200 rows), valid until the queue changes.
+   */
+  lookup(): {
+    pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined;
+    unpinPending(accountId: string, dialogId: string): boolean;
+  };
   /** Every intent, in enqueue order. */
   all(): QueuedAction[];
   /** How many intents wait (cheap). */

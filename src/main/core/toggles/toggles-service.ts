@@ -152,7 +152,7 @@ export function createTogglesService(
     unread: boolean,
   ): { found: LoadedDialog[]; actions: QueuedAction[] } {
     const found = targets.map((t) => requireDialog(t.accountId, t.dialogId));
-    const actions = targets.map((t) => queue.enqueue(t.accountId, t.dialogId, unread));
+    const actions = queue.enqueueMany(targets, unread);
     queue.requestDrain();
     push();
     return { found, actions };

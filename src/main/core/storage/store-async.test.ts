@@ -9,30 +9,10 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { confFactory, openStore } from './store';
-import type { AccountRecord, QueuedAction } from './schema';
+import { accountRecord, queuedAction } from '../../../../tests/support/store-records';
 
-const account: AccountRecord = {
-  id: 'a0123456789abcdef0123',
-  kind: 'webhook',
-  origin: 'https://acme.bitrix24.ru',
-  portal: 'acme.bitrix24.ru',
-  userId: 7,
-  userName: 'Anna',
-  status: 'ok',
-  createdAt: 1_700_000_000_000,
-  secret: { storage: 'encrypted', cipher: 'Y2lwaGVydGV4dA==' },
-};
-const action = (id: string, dialogId: string): QueuedAction => ({
-  id,
-  kind: 'unread',
-  accountId: account.id,
-  dialogId,
-  unread: true,
-  createdAt: 1_700_000_000_000,
-  attempts: 0,
-  nextAttemptAt: 1_700_000_000_000,
-  lastError: null,
-});
+const account = accountRecord();
+const action = (id: string, dialogId: string) => queuedAction({ id, dialogId });
 
 function open() {
   const dir = mkdtempSync(join(tmpdir(), 'b24-store-async-'));

@@ -42,6 +42,33 @@ function setup(
   return { clock, store, clients, queue, dropped, delivered, authLost };
 }
 
+/**
+ * A queue on the real clock (the batch window closes on the next turn of the event loop, issue
+ * 14) over `store`, whose client logs each request into `log` ("send N": N sub-calls). Its
+ * dialogs carry only the mark: one sub-call per "read".
+ */
+function loggedQueue(store: ReturnType<typeof memoryStore>, log: string[]) {
+  const client = scriptedClient();
+  const realBatch = client.batch.bind(client);
+  client.batch = (calls, o) => {
+    log.push(`send ${calls.length}`);
+    return realBatch(calls, o);
+  };
+  const realCall = client.call.bind(client);
+  client.call = (method, params, o) => {
+    log.push('send 1');
+    return realCall(method, params, o);
+  };
+  const queue = createActionQueue({
+    store,
+    clock: systemClock,
+    clientFor: () => client,
+    random: () => 0.5,
+    confirmedCounter: () => 0,
+  });
+  return { client, queue };
+}
+
 describe('coalesce (pure)', () => {
   const base = { inFlight: new Set<string>(), now: 10, newId: () => 'n' };
   const action = (id: string, dialogId: string, unread: boolean): QueuedAction => ({
@@ -151,26 +178,7 @@ describe('the action queue', () => {
       log.push(`write ${(value as unknown[]).length}`);
       realSet(key, value);
     };
-    const client = scriptedClient();
-    const realBatch = client.batch.bind(client);
-    client.batch = (calls, o) => {
-      log.push(`send ${calls.length}`);
-      return realBatch(calls, o);
-    };
-    const realCall = client.call.bind(client);
-    client.call = (method, params, o) => {
-      log.push('send 1');
-      return realCall(method, params, o);
-    };
-    // The real clock: the batch window closes on the next turn of the event loop (issue 14).
-    // Dialogs carrying only the mark: one sub-call per "read".
-    const queue = createActionQueue({
-      store,
-      clock: systemClock,
-      clientFor: () => client,
-      random: () => 0.5,
-      confirmedCounter: () => 0,
-    });
+    const { client, queue } = loggedQueue(store, log);
     // A lone toggle: its request leaves on the next turn, the write right after it; the reply
     // ("your toggle is safe") waits for the write.
     let answer = (): void => {};
@@ -229,21 +237,9 @@ describe('the action queue', () => {
       log.push(`sync write ${(value as unknown[]).length}`);
       realSet(key, value);
     };
-    const client = scriptedClient();
-    const realCall = client.call.bind(client);
-    client.call = (method, params, o) => {
-      log.push('send 1');
-      return realCall(method, params, o);
-    };
+    const { client, queue } = loggedQueue(store, log);
     let answer = (): void => {};
     client.gate = new Promise<void>((r) => (answer = r));
-    const queue = createActionQueue({
-      store,
-      clock: systemClock,
-      clientFor: () => client,
-      random: () => 0.5,
-      confirmedCounter: () => 0,
-    });
     const wish = queue.enqueue('a', 'chat99', false);
     queue.requestDrain();
     let onDisk = false;

@@ -10,6 +10,7 @@ import type { AccountSummary, PinnedDialog, SettingsPatch, SettingsView, ViewSta
 import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
 import { DICTS, pickLang, type Dict } from './i18n';
 import { hasRowKey, rowKey } from '../../shared/row-key';
+import { afterNextPaint } from './after-paint';
 
 export { rowKey };
 
@@ -112,7 +113,15 @@ export class PopupStore {
     return groups;
   });
 
-  constructor(private readonly api: Api) {}
+  /**
+   * @param whenFlipShown Awaited between a switch's optimistic flip and sending its intent (the
+   *   popup passes {@link afterNextPaint}, so the flip is painted before the send's work starts);
+   *   without it the intent goes at once, in the same task.
+   */
+  constructor(
+    private readonly api: Api,
+    private readonly whenFlipShown?: () => Promise<void>,
+  ) {}
 
   /** Loads state and settings and subscribes to pushes. Returns the unsubscribe function. */
   async init(): Promise<() => void> {
@@ -203,6 +212,7 @@ export class PopupStore {
     const key = rowKey(d);
     const unread = !d.unread;
     this.#flips = { ...this.#flips, [key]: { unread, acked: false } };
+    if (this.whenFlipShown) await this.whenFlipShown();
     const r = await this.api.setUnread(d.accountId, d.dialogId, unread);
     // The reply only acknowledges: the flip stays until a push shows the row (or is dropped if refused).
     const f = this.#flips[key];
@@ -323,7 +333,7 @@ export class PopupStore {
   }
 }
 
-/** Creates the store for `window.api`. */
+/** Creates the popup's store for `window.api`: a switch's intent is sent once its flip is painted. */
 export function createStore(api: Api): PopupStore {
-  return new PopupStore(api);
+  return new PopupStore(api, afterNextPaint);
 }

@@ -67,33 +67,53 @@ export class PopupStore {
    */
   #flips = $state.raw<Record<string, { unread: boolean; acked: boolean }>>({});
 
+  /**
+   * The rows a flip in flight changes: each row as pushed, and as shown (`unread` as wanted,
+   * pending). One or a few: each found by a scan that builds no key string per row.
+   */
+  readonly #flipped: { pushed: PinnedDialog; shown: PinnedDialog }[] = $derived.by(() => {
+    const list = this.view?.dialogs ?? [];
+    const out: { pushed: PinnedDialog; shown: PinnedDialog }[] = [];
+    for (const [key, want] of Object.entries(this.#flips)) {
+      const d = list.find((x) => hasRowKey(x, key));
+      if (d === undefined || want.unread === d.unread) continue;
+      out.push({ pushed: d, shown: { ...d, unread: want.unread, pending: true } });
+    }
+    return out;
+  });
+
+  /**
+   * Row `d` as the popup shows it: as pushed, or with its flip in flight (pending). The list,
+   * filter and groups below hold the rows as pushed, so a flip changes one row's object here and
+   * nothing of the list's shape: the list does not regroup or re-window on a key press.
+   */
+  withFlip(d: PinnedDialog): PinnedDialog {
+    for (const f of this.#flipped) if (f.pushed === d) return f.shown;
+    return d;
+  }
+
   /** The dialogs as last pushed, with the flips still in flight shown pending. */
   readonly dialogs: PinnedDialog[] = $derived.by(() => {
     const list = this.view?.dialogs ?? [];
-    // Per flip in flight (one or a few), find its row: no key string built per row per flip.
-    let out: PinnedDialog[] | null = null;
-    for (const [key, want] of Object.entries(this.#flips)) {
-      const i = list.findIndex((d) => hasRowKey(d, key));
-      const d = list[i];
-      if (d === undefined || want.unread === d.unread) continue;
-      out ??= list.slice();
-      out[i] = { ...d, unread: want.unread, pending: true };
-    }
-    return out ?? list;
+    return this.#flipped.length === 0 ? list : list.map((d) => this.withFlip(d));
   });
 
   /**
    * Lower-cased titles, computed once per pushed list (not per keystroke per row, nor per flip:
-   * `dialogs` maps `view.dialogs` one to one, in order, and a flip changes no title).
+   * a flip changes no title).
    */
   readonly #titles = $derived((this.view?.dialogs ?? []).map((d) => d.title.toLocaleLowerCase()));
 
-  /** The dialogs the filter lets through, in list order. */
+  /**
+   * The dialogs the filter lets through, in list order, as pushed: a row's flip in flight is
+   * {@link withFlip}'s to show.
+   */
   readonly visible: PinnedDialog[] = $derived.by(() => {
+    const list = this.view?.dialogs ?? [];
     const q = this.filter.trim().toLocaleLowerCase();
-    if (!q) return this.dialogs;
+    if (!q) return list;
     const titles = this.#titles;
-    return this.dialogs.filter((_, i) => titles[i]!.includes(q));
+    return list.filter((_, i) => titles[i]!.includes(q));
   });
 
   /** Visible dialogs grouped by portal, in account order. */
@@ -210,7 +230,7 @@ export class PopupStore {
 
   async toggle(d: PinnedDialog): Promise<void> {
     const key = rowKey(d);
-    const unread = !d.unread;
+    const unread = !this.withFlip(d).unread;
     this.#flips = { ...this.#flips, [key]: { unread, acked: false } };
     if (this.whenFlipShown) await this.whenFlipShown();
     const r = await this.api.setUnread(d.accountId, d.dialogId, unread);
@@ -226,8 +246,8 @@ export class PopupStore {
     this.take(r, d.title);
   }
 
-  /** The visible (filtered) rows that are unread: what "Mark all read" would mark. */
-  readonly visibleUnread: PinnedDialog[] = $derived(this.visible.filter((d) => d.unread));
+  /** The visible (filtered) rows that are unread, flips in flight included: what "Mark all read" would mark. */
+  readonly visibleUnread: PinnedDialog[] = $derived(this.visible.filter((d) => this.withFlip(d).unread));
 
   /** Marks every visible unread row read as one intent per {@link MAX_UNREAD_TARGETS} rows. */
   async markAllRead(): Promise<void> {

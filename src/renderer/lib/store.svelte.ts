@@ -11,6 +11,7 @@ import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
 import { DICTS, pickLang, type Dict } from './i18n';
 import { hasRowKey, rowKey } from '../../shared/row-key';
 import { afterNextPaint } from './after-paint';
+import { reuseRows } from './reuse-rows';
 
 export { rowKey };
 
@@ -165,7 +166,9 @@ export class PopupStore {
   }
 
   applyState(s: ViewState): void {
-    this.view = s;
+    // Rows unchanged since the last push keep their objects, so the list re-renders changed rows only.
+    const dialogs = reuseRows(this.view?.dialogs, s.dialogs);
+    this.view = dialogs === s.dialogs ? s : { ...s, dialogs };
     if (Object.keys(this.#flips).length > 0) {
       this.#flips = Object.fromEntries(
         Object.entries(this.#flips).filter(([k, f]) => {

@@ -294,7 +294,9 @@ ${markdownTable(r)}
   "The frame's rAF" is that callback's time: what the rows called "frame" before issue 14's second round.
   Key press: the first row's switch is
   focused (50 pinned); from the Space keydown's \`timeStamp\` to the MutationObserver record of its
-  \`aria-checked\` flip, and to that flip painted; each press waits for the previous toggle to be delivered.
+  \`aria-checked\` flip, and to that flip painted; the key goes up after that, as a held key does (a keyup
+  a millisecond after the keydown, as \`keyboard.press\` sends it, made Chromium defer the probe to a later
+  frame); each press waits for the previous toggle to be delivered.
   \`shown\`: the bridge pushes the \`shown\` event the hotkey sends (no row named) while nothing has focus;
   from its \`timeStamp\` to the first row holding the focus, and to that painted.
 - **Bundle**: every .js and .css under out/renderer (the folder electron-builder packages, built by \`npm run bench\` first), gzip level 6; minified means no JS file averages under 500 bytes a line.

@@ -10,6 +10,8 @@ import type { AccountSummary, PinnedDialog, SettingsPatch, SettingsView, ViewSta
 import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
 import { DICTS, pickLang, type Dict } from './i18n';
 import { hasRowKey, rowKey } from '../../shared/row-key';
+import { afterNextPaint } from './after-paint';
+import { reuseRows } from './reuse-rows';
 
 export { rowKey };
 
@@ -66,33 +68,53 @@ export class PopupStore {
    */
   #flips = $state.raw<Record<string, { unread: boolean; acked: boolean }>>({});
 
+  /**
+   * The rows a flip in flight changes: each row as pushed, and as shown (`unread` as wanted,
+   * pending). One or a few: each found by a scan that builds no key string per row.
+   */
+  readonly #flipped: { pushed: PinnedDialog; shown: PinnedDialog }[] = $derived.by(() => {
+    const list = this.view?.dialogs ?? [];
+    const out: { pushed: PinnedDialog; shown: PinnedDialog }[] = [];
+    for (const [key, want] of Object.entries(this.#flips)) {
+      const d = list.find((x) => hasRowKey(x, key));
+      if (d === undefined || want.unread === d.unread) continue;
+      out.push({ pushed: d, shown: { ...d, unread: want.unread, pending: true } });
+    }
+    return out;
+  });
+
+  /**
+   * Row `d` as the popup shows it: as pushed, or with its flip in flight (pending). The list,
+   * filter and groups below hold the rows as pushed, so a flip changes one row's object here and
+   * nothing of the list's shape: the list does not regroup or re-window on a key press.
+   */
+  withFlip(d: PinnedDialog): PinnedDialog {
+    for (const f of this.#flipped) if (f.pushed === d) return f.shown;
+    return d;
+  }
+
   /** The dialogs as last pushed, with the flips still in flight shown pending. */
   readonly dialogs: PinnedDialog[] = $derived.by(() => {
     const list = this.view?.dialogs ?? [];
-    // Per flip in flight (one or a few), find its row: no key string built per row per flip.
-    let out: PinnedDialog[] | null = null;
-    for (const [key, want] of Object.entries(this.#flips)) {
-      const i = list.findIndex((d) => hasRowKey(d, key));
-      const d = list[i];
-      if (d === undefined || want.unread === d.unread) continue;
-      out ??= list.slice();
-      out[i] = { ...d, unread: want.unread, pending: true };
-    }
-    return out ?? list;
+    return this.#flipped.length === 0 ? list : list.map((d) => this.withFlip(d));
   });
 
   /**
    * Lower-cased titles, computed once per pushed list (not per keystroke per row, nor per flip:
-   * `dialogs` maps `view.dialogs` one to one, in order, and a flip changes no title).
+   * a flip changes no title).
    */
   readonly #titles = $derived((this.view?.dialogs ?? []).map((d) => d.title.toLocaleLowerCase()));
 
-  /** The dialogs the filter lets through, in list order. */
+  /**
+   * The dialogs the filter lets through, in list order, as pushed: a row's flip in flight is
+   * {@link withFlip}'s to show.
+   */
   readonly visible: PinnedDialog[] = $derived.by(() => {
+    const list = this.view?.dialogs ?? [];
     const q = this.filter.trim().toLocaleLowerCase();
-    if (!q) return this.dialogs;
+    if (!q) return list;
     const titles = this.#titles;
-    return this.dialogs.filter((_, i) => titles[i]!.includes(q));
+    return list.filter((_, i) => titles[i]!.includes(q));
   });
 
   /** Visible dialogs grouped by portal, in account order. */
@@ -112,7 +134,15 @@ export class PopupStore {
     return groups;
   });
 
-  constructor(private readonly api: Api) {}
+  /**
+   * @param whenFlipShown Awaited between a switch's optimistic flip and sending its intent (the
+   *   popup passes {@link afterNextPaint}, so the flip is painted before the send's work starts);
+   *   without it the intent goes at once, in the same task.
+   */
+  constructor(
+    private readonly api: Api,
+    private readonly whenFlipShown?: () => Promise<void>,
+  ) {}
 
   /** Loads state and settings and subscribes to pushes. Returns the unsubscribe function. */
   async init(): Promise<() => void> {
@@ -136,7 +166,9 @@ export class PopupStore {
   }
 
   applyState(s: ViewState): void {
-    this.view = s;
+    // Rows unchanged since the last push keep their objects, so the list re-renders changed rows only.
+    const dialogs = reuseRows(this.view?.dialogs, s.dialogs);
+    this.view = dialogs === s.dialogs ? s : { ...s, dialogs };
     if (Object.keys(this.#flips).length > 0) {
       this.#flips = Object.fromEntries(
         Object.entries(this.#flips).filter(([k, f]) => {
@@ -201,8 +233,9 @@ export class PopupStore {
 
   async toggle(d: PinnedDialog): Promise<void> {
     const key = rowKey(d);
-    const unread = !d.unread;
+    const unread = !this.withFlip(d).unread;
     this.#flips = { ...this.#flips, [key]: { unread, acked: false } };
+    if (this.whenFlipShown) await this.whenFlipShown();
     const r = await this.api.setUnread(d.accountId, d.dialogId, unread);
     // The reply only acknowledges: the flip stays until a push shows the row (or is dropped if refused).
     const f = this.#flips[key];
@@ -216,8 +249,8 @@ export class PopupStore {
     this.take(r, d.title);
   }
 
-  /** The visible (filtered) rows that are unread: what "Mark all read" would mark. */
-  readonly visibleUnread: PinnedDialog[] = $derived(this.visible.filter((d) => d.unread));
+  /** The visible (filtered) rows that are unread, flips in flight included: what "Mark all read" would mark. */
+  readonly visibleUnread: PinnedDialog[] = $derived(this.visible.filter((d) => this.withFlip(d).unread));
 
   /** Marks every visible unread row read as one intent per {@link MAX_UNREAD_TARGETS} rows. */
   async markAllRead(): Promise<void> {
@@ -323,7 +356,7 @@ export class PopupStore {
   }
 }
 
-/** Creates the store for `window.api`. */
+/** Creates the popup's store for `window.api`: a switch's intent is sent once its flip is painted. */
 export function createStore(api: Api): PopupStore {
-  return new PopupStore(api);
+  return new PopupStore(api, afterNextPaint);
 }

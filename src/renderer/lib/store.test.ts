@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Api, EventMap, EventName } from '../../shared/ipc';
 import type { PinnedDialog, ViewState } from '../../shared/types';
 import { PopupStore } from './store.svelte';
@@ -138,6 +138,67 @@ describe('PopupStore: the pushed state is the one answer', () => {
     // The portal (another device) says read again: the push wins, no flip lingers.
     push(state(row({ unread: false })));
     expect(store.dialogs[0]).toMatchObject({ unread: false, pending: false });
+  });
+});
+
+describe('PopupStore: a flip in flight is shown per row', () => {
+  it('changes the row as shown, not the list: visible and groups keep the pushed rows', async () => {
+    const { api } = fakeApi('ok-no-push');
+    const store = new PopupStore(api);
+    await store.init();
+    const pushed = store.visible[0]!;
+    void store.toggle(pushed);
+    expect(store.visible[0]).toBe(pushed);
+    expect(store.groups[0]!.dialogs[0]).toBe(pushed);
+    expect(store.withFlip(pushed)).toMatchObject({ unread: true, pending: true });
+    expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true });
+    expect(store.visibleUnread).toEqual([pushed]);
+  });
+
+  it('a second press before any push flips the switch back (the intent says read again)', async () => {
+    const { api } = fakeApi('ok-no-push');
+    const sent: boolean[] = [];
+    const store = new PopupStore({
+      ...api,
+      setUnread: (a: string, d: string, unread: boolean) => {
+        sent.push(unread);
+        return api.setUnread(a, d, unread);
+      },
+    } as Api);
+    await store.init();
+    void store.toggle(store.visible[0]!);
+    void store.toggle(store.visible[0]!);
+    expect(sent).toEqual([true, false]);
+    expect(store.withFlip(store.visible[0]!)).toMatchObject({ unread: false });
+  });
+});
+
+describe('PopupStore: the intent waits for the flip to be shown', () => {
+  it('flips at once and sends setUnread only once whenFlipShown resolves', async () => {
+    const { api, release } = fakeApi();
+    const sent: boolean[] = [];
+    const setUnread = api.setUnread;
+    let shown: () => void = () => {};
+    const store = new PopupStore(
+      {
+        ...api,
+        setUnread: (a: string, d: string, unread: boolean) => {
+          sent.push(unread);
+          return setUnread(a, d, unread);
+        },
+      } as Api,
+      () => new Promise<void>((resolve) => (shown = resolve)),
+    );
+    await store.init();
+    const toggling = store.toggle(store.dialogs[0]!);
+    expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true });
+    await Promise.resolve();
+    expect(sent).toEqual([]);
+    shown();
+    await vi.waitFor(() => expect(sent).toEqual([true]));
+    release();
+    await toggling;
+    expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true, title: 'Release 2.4' });
   });
 });
 

@@ -30,7 +30,7 @@ import { closePortalHost } from './portal';
 import { measurePopup, type PopupResult } from './popup';
 import { markdownRows, markdownTable, popupRows, resultsMarkdown, type BenchResults } from './report';
 import { median } from './stats';
-import { WORKLOADS, runOurs, type Impl, type WorkloadResult } from './workloads';
+import { WORKLOADS, oursToggle, runOurs, type Impl, type WorkloadResult } from './workloads';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -82,7 +82,8 @@ async function main(): Promise<void> {
 
   if (process.env.BENCH_ONLY === 'popup') return popupOnly(loadAtStart);
   if (process.env.BENCH_ONLY === 'wall') return wallOnly(repeats, loadAtStart);
-  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "popup" and "wall" are known`);
+  if (process.env.BENCH_ONLY)
+    throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "popup" and "wall" are known`);
 
   say('Bundle…');
   const bundle = measureBundle(renderer);
@@ -106,6 +107,9 @@ async function main(): Promise<void> {
     }
     workloads[w] = byImpl;
   }
+
+  say('What the durable write costs a toggle (the store on disk, then in memory, run by run)…');
+  const durability = await measureDurability(repeats);
 
   say('Client overhead per call…');
   const overhead = await measureOverhead();
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
 
   const results: BenchResults = {
     workloads,
+    durability,
     overhead,
     popup,
     bundle,
@@ -153,6 +158,21 @@ async function main(): Promise<void> {
   writeFileSync(file, resultsMarkdown(results));
   say(`Written to ${file}`);
   await closePortalHost();
+}
+
+/** One toggle with the store on disk and in memory, `runs` times each, alternating; medians. */
+async function measureDurability(runs: number): Promise<BenchResults['durability']> {
+  await oursToggle('conf');
+  await oursToggle('memory');
+  const disk: number[] = [];
+  const memory: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    disk.push((await oursToggle('conf')).wallMs);
+    memory.push((await oursToggle('memory')).wallMs);
+  }
+  const r = { diskMs: median(disk), memoryMs: median(memory), runs };
+  say(`  on disk ${r.diskMs.toFixed(2)} ms, in memory ${r.memoryMs.toFixed(2)} ms (medians of ${runs})`);
+  return r;
 }
 
 /** `BENCH_ONLY=popup`: the Chromium rows alone, for iterating on the popup. */

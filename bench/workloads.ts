@@ -109,9 +109,13 @@ export async function allRead(bp: BenchPortal, ids: string[]): Promise<boolean> 
 
 const idle = (s: ViewState) => s.pendingActions === 0 && s.dialogs.every((d) => !d.pending);
 
-async function oursToggle(): Promise<WorkloadResult> {
+/**
+ * One toggle through the real core. `store: 'memory'` keeps the store in memory (no file, no
+ * fsync): the same work without the durable write, to show what durability costs.
+ */
+export async function oursToggle(store: 'conf' | 'memory' = 'conf'): Promise<WorkloadResult> {
   const bp = await startBenchPortal(SEEDS.recent300pinned40());
-  const rig = await startCoreRig({ webhooks: [bp.webhookUrl] });
+  const rig = await startCoreRig({ webhooks: [bp.webhookUrl], store });
   try {
     const id = (await pinnedIds(bp))[0]!;
     await bp.freshBucket();

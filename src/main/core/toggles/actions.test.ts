@@ -538,7 +538,12 @@ describe('the action queue', () => {
     queue.enqueue('b', 'chat1', false);
     queue.enqueue('a', 'chat1', false);
     const l = queue.lookup();
-    for (const [acc, d] of [['a', 'chat1'], ['a', 'chat2'], ['b', 'chat1'], ['b', 'chat9']] as const) {
+    for (const [acc, d] of [
+      ['a', 'chat1'],
+      ['a', 'chat2'],
+      ['b', 'chat1'],
+      ['b', 'chat9'],
+    ] as const) {
       expect(l.pendingFor(acc, d)).toEqual(queue.pendingFor(acc, d));
       expect(l.unpinPending(acc, d)).toBe(queue.unpinPending(acc, d));
     }

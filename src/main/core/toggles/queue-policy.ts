@@ -125,7 +125,11 @@ export function coalesceMany(
 }
 
 /** The newest read/unread toggle of a dialog in `queue` (queued or in flight), if any. */
-export function pendingIn(queue: readonly QueuedAction[], accountId: string, dialogId: string): QueuedToggle | undefined {
+export function pendingIn(
+  queue: readonly QueuedAction[],
+  accountId: string,
+  dialogId: string,
+): QueuedToggle | undefined {
   let last: QueuedToggle | undefined;
   for (const a of queue) if (a.kind === 'unread' && a.accountId === accountId && a.dialogId === dialogId) last = a;
   return last;

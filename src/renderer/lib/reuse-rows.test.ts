@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PinnedDialog } from '../../shared/types';
 import { reuseRows } from './reuse-rows';
+import { pinnedRow } from '../../../tests/support/pinned-row';
 
-const row = (dialogId: string, over: Partial<PinnedDialog> = {}): PinnedDialog => ({
-  accountId: 'acc',
-  dialogId,
-  kind: 'chat',
-  title: dialogId,
-  avatarUrl: null,
-  color: '#336699',
-  initials: 'R',
-  snippet: '',
-  counter: 0,
-  unreadMark: false,
-  unread: false,
-  pending: false,
-  muted: false,
-  snoozedUntil: null,
-  lastActivity: null,
-  ...over,
-});
+const row = (dialogId: string, over: Partial<PinnedDialog> = {}): PinnedDialog =>
+  pinnedRow({ dialogId, title: dialogId, initials: 'R', ...over });
 
 describe('reuseRows', () => {
   it('keeps the previous array when every pushed row is equal and in order', () => {

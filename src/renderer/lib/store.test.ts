@@ -2,25 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Api, EventMap, EventName } from '../../shared/ipc';
 import type { PinnedDialog, ViewState } from '../../shared/types';
 import { PopupStore } from './store.svelte';
+import { pinnedRow } from '../../../tests/support/pinned-row';
 
-const row = (over: Partial<PinnedDialog> = {}): PinnedDialog => ({
-  accountId: 'acc',
-  dialogId: 'chat74',
-  kind: 'chat',
-  title: 'Release 2.4',
-  avatarUrl: null,
-  color: '#336699',
-  initials: 'R2',
-  snippet: '',
-  counter: 0,
-  unreadMark: false,
-  unread: false,
-  pending: false,
-  muted: false,
-  snoozedUntil: null,
-  lastActivity: null,
-  ...over,
-});
+const row = pinnedRow;
 const state = (d: PinnedDialog): ViewState => ({
   status: 'ready',
   accounts: [

@@ -3,23 +3,17 @@ import type { AppError } from '../../shared/result';
 import type { AccountSummary } from '../../shared/types';
 import type { LoadedDialog } from './dialogs';
 import { buildViewState, dialogView, type AccountView, type ViewInput } from './view';
+import { pinnedRow } from '../../../tests/support/pinned-row';
 
 const loaded = (accountId: string, dialogId: string, over: Partial<LoadedDialog> = {}): LoadedDialog => ({
-  accountId,
-  dialogId,
-  kind: dialogId.startsWith('chat') ? 'chat' : 'user',
-  title: dialogId,
-  avatarUrl: null,
-  color: '#1eb4aa',
-  initials: 'C',
-  snippet: '',
-  counter: 0,
-  unreadMark: false,
-  unread: false,
-  pending: false,
-  muted: false,
-  snoozedUntil: null,
-  lastActivity: null,
+  ...pinnedRow({
+    accountId,
+    dialogId,
+    kind: dialogId.startsWith('chat') ? 'chat' : 'user',
+    title: dialogId,
+    color: '#1eb4aa',
+    initials: 'C',
+  }),
   chatId: null,
   lastMessageId: null,
   ...over,

@@ -100,11 +100,15 @@ const keyText = (key: string, plain: string): KeyText => ({
  * whole file per toggle.
  */
 export function withJournal(inner: CachedStore, mainFile: string, journalFile: string): KeyValueStore {
-  const journalText = (accounts: unknown, queue: unknown): string =>
-    JSON.stringify({ schemaVersion: CURRENT_SCHEMA_VERSION, accounts: accounts ?? [], queue: queue ?? [] });
+  /** The journal's document from the JSON texts of the two lists (either write builds it here). */
+  const journalDoc = (accounts: string, queue: string): string =>
+    `{"schemaVersion":${CURRENT_SCHEMA_VERSION},"accounts":${accounts},"queue":${queue}}`;
   const write = (): void => {
     try {
-      writeAtomic(journalFile, journalText(inner.get('accounts'), inner.get('queue')));
+      writeAtomic(
+        journalFile,
+        journalDoc(JSON.stringify(inner.get('accounts') ?? []), JSON.stringify(inner.get('queue') ?? [])),
+      );
     } catch {
       // The main file already holds this; a journal that cannot be written only weakens recovery.
     }
@@ -148,7 +152,7 @@ export function withJournal(inner: CachedStore, mainFile: string, journalFile: s
     for (const t of doc.values()) entries.push(t.entry);
     const main = writeTempDurable(mainFile, entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n}`);
     const journalText = [...values.keys()].some((k) => JOURNAL_KEYS.has(k))
-      ? `{"schemaVersion":${CURRENT_SCHEMA_VERSION},"accounts":${doc.get('accounts')?.plain ?? '[]'},"queue":${doc.get('queue')?.plain ?? '[]'}}`
+      ? journalDoc(doc.get('accounts')?.plain ?? '[]', doc.get('queue')?.plain ?? '[]')
       : null;
     // The journal's file after the main one's, not beside it: two fsync chains at once took two
     // thread-pool threads and the disk together while a request was out (bench: a toggle's wall

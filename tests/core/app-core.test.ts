@@ -101,6 +101,27 @@ describe('AppCore over a real fake portal', () => {
     expect(p.dialog('chat74')!.unread).toBe(false);
   });
 
+  it('a lone toggle leaves before its state is built and pushed; that one push shows it under way', async () => {
+    const p = await portal([{ id: 'chat74', title: 'Sales', pinned: true }]);
+    const seen: string[] = [];
+    const h = core({
+      options: { batchWindowMs: 0 },
+      fetch: (input, init) => {
+        if (String(input).includes('im.recent.unread')) seen.push('request');
+        return fetch(input, init);
+      },
+    });
+    const acc = await signIn(h, p);
+    h.core.on('state', (s) => {
+      const d = s.dialogs[0]!;
+      seen.push(`state ${d.unread ? 'unread' : 'read'}${d.pending ? ' pending' : ''}`);
+    });
+    const reply = await h.core.dispatch('setUnread', [acc, 'chat74', true]);
+    expect(reply.ok).toBe(true);
+    await until(() => h.core.state().pendingActions === 0);
+    expect(seen).toEqual(['request', 'state unread pending', 'state unread']);
+  });
+
   it('bad input is refused before anything is sent', async () => {
     const p = await portal(base);
     const h = core();

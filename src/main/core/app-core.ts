@@ -36,7 +36,7 @@ export interface AppCoreInternals extends AppCore {
 /** Builds the core. Nothing runs until {@link AppCore.start}. */
 export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): AppCoreInternals {
   const { clock, logger } = deps;
-  const bus = createEventBus({ logger, state: () => computeState() });
+  const bus = createEventBus({ logger, state: () => computeState(), sendsNextTurn: () => queue.sendsNextTurn() });
   const { push } = bus;
   const notices = createNotices({ store: deps.store, clock, changed: () => push() });
   let offline = false;

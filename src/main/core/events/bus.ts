@@ -21,7 +21,16 @@ export interface EventBus {
   close(): void;
 }
 
-export function createEventBus(deps: { logger: Logger; state: () => ViewState }): EventBus {
+export function createEventBus(deps: {
+  logger: Logger;
+  state: () => ViewState;
+  /**
+   * A request leaves on the next turn of the event loop (the queue's batch window closes then):
+   * the push waits for it, so building and sending the state does not hold up a toggle's request,
+   * and the one push shows the request under way.
+   */
+  sendsNextTurn?: () => boolean;
+}): EventBus {
   const { logger } = deps;
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   let pushQueued = false;
@@ -41,10 +50,11 @@ export function createEventBus(deps: { logger: Logger; state: () => ViewState })
   function push(): void {
     if (pushQueued || closed) return;
     pushQueued = true;
-    queueMicrotask(() => {
+    const pushNow = (): void => {
       pushQueued = false;
       if (!closed) emit('state', deps.state());
-    });
+    };
+    queueMicrotask(() => (deps.sendsNextTurn?.() ? setImmediate(pushNow) : pushNow()));
   }
 
   return {

@@ -151,14 +151,27 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
   // Decrypted secrets of this run: the only copy for memory-only accounts, a cache for the others.
   const secrets = new Map<string, AccountSecret>();
   const { announce, useMemory, place, serial, decrypt } = createSecretHandling(deps);
-  const read = (): AccountRecord[] => {
-    const raw = store.get('accounts');
+  /**
+   * The stored records, read and checked once per write (a toggle and each state push ask for an
+   * account several times; issue 14). Only this store writes the key (single-instance lock).
+   * Never handed out: callers get copies.
+   */
+  let known: readonly AccountRecord[] | null = null;
+  const stored = (): readonly AccountRecord[] => {
     // The store validates on write, but a port may be a plain map in tests: trust nothing.
-    return Array.isArray(raw)
+    const raw = known ? null : store.get('accounts');
+    known ??= Array.isArray(raw)
       ? raw.filter((r): r is AccountRecord => isAccountRecord(r)).map((r) => structuredClone(r))
       : [];
+    return known;
   };
-  const write = (records: AccountRecord[]): void => store.set('accounts', records);
+  const find = (id: string): AccountRecord | undefined => stored().find((r) => r.id === id);
+  /** Copies to change and {@link write} back. */
+  const read = (): AccountRecord[] => stored().map((r) => structuredClone(r));
+  const write = (list: AccountRecord[]): void => {
+    store.set('accounts', list);
+    known = null; // after the write: a schema violation throws and changes nothing
+  };
 
   const update = (id: string, change: (r: AccountRecord) => void): void => {
     const records = read();
@@ -180,7 +193,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
   ): Promise<void> =>
     serial(id, async () => {
       const secret = given ?? secrets.get(id);
-      if (!secret || !read().some((r) => r.id === id && still(r))) return;
+      if (!secret || !stored().some((r) => r.id === id && still(r))) return;
       const ref = await place(secret);
       // Read after the await; removed (signed out) while encrypting: nothing of it may come back.
       const records = read();
@@ -194,7 +207,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
   let opening: Promise<void> | null = null;
   const unlock = async (): Promise<void> => {
     await Promise.all(
-      read().map(async (r) => {
+      stored().map(async (r) => {
         if (r.secret.storage !== 'encrypted' || secrets.has(r.id)) return;
         const cipher = r.secret.cipher;
         const got = await decrypt(cipher);
@@ -250,7 +263,10 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
 
     list: read,
 
-    get: (id) => read().find((r) => r.id === id),
+    get: (id) => {
+      const rec = find(id);
+      return rec && structuredClone(rec);
+    },
 
     async add(input) {
       if (typeof input !== 'object' || input === null) throw invalid('the sign-in details are missing');
@@ -304,7 +320,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
     },
 
     secret(id) {
-      const rec = read().find((r) => r.id === id);
+      const rec = find(id);
       if (!rec) return null;
       const cached = secrets.get(id);
       if (cached) return structuredClone(cached);
@@ -320,7 +336,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
     async setSecret(id, secret) {
       const problem = secretProblem(secret);
       if (problem) throw invalid(problem);
-      const rec = read().find((r) => r.id === id);
+      const rec = find(id);
       if (!rec) throw unknownAccount();
       if (secret.kind !== rec.kind) throw invalid(`${kindName(rec.kind)} account needs ${kindName(rec.kind)} secret`);
       const clean = cleanSecret(secret);
@@ -347,19 +363,19 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
     },
 
     summary(id) {
-      const rec = read().find((r) => r.id === id);
+      const rec = find(id);
       if (!rec) throw unknownAccount();
       return toSummary(rec);
     },
 
-    summaries: () => read().map(toSummary),
+    summaries: () => stored().map(toSummary),
 
     async reconcileStorage() {
       await api.open();
       await Promise.all(
-        read().map((r) =>
+        stored().map((r) =>
           serial(r.id, async () => {
-            const rec = read().find((x) => x.id === r.id);
+            const rec = find(r.id);
             if (!rec || !secrets.has(rec.id)) return;
             const wantMemory = useMemory();
             if (wantMemory && rec.secret.storage === 'encrypted') {

@@ -352,6 +352,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
         void run();
       }
     },
+    sendsNextTurn: () => kick !== null && batchWindowMs === 0 && running === null,
     retryNow(accountId) {
       const now = clock.now();
       let touched = false;

@@ -107,6 +107,8 @@ export interface ActionQueue {
   drain(): Promise<void>;
   /** Drains once new toggles stop arriving (next macrotask for a lone toggle; what a user toggle calls). */
   requestDrain(): void;
+  /** A drain opened by {@link requestDrain} sends on the next turn of the event loop (a zero batch window, nothing sending). */
+  sendsNextTurn(): boolean;
   /** Makes every backed-off intent (of one account, or all) due now: the network is back. */
   retryNow(accountId?: string): void;
   /** Stops sending for an account (sign-in lost). Its intents stay. */

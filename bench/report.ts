@@ -66,11 +66,11 @@ function requestVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): str
 /** Why ours takes longer where it does: what the peers skip. */
 const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
   toggle:
-    "the request leaves first; its intent is then written to two files and fsync'd on libuv's thread pool while the request is out; against this local portal that write competes with the portal process for the 2 cores and the disk; the peers persist nothing",
+    "the request leaves first; its intent is then appended to the queue log and fdatasync'd on libuv's thread pool while the request is out, and its delivery after the answer; against this local portal those writes compete with the portal process for the 2 cores and the disk; the peers persist nothing",
   read200:
-    "8 batches one after another (each leaves as soon as the last one answers), the 200 intents and each chunk's settlements written and fsync'd on the thread pool while a request is out; the peers persist nothing",
+    "8 batches one after another (each leaves as soon as the last one answers), the 200 intents and each chunk's settlements appended to the queue log and fdatasync'd on the thread pool while a request is out; the peers persist nothing",
   read200mark:
-    "4 batches one after another (each leaves as soon as the last one answers), the 200 intents and each chunk's settlements written and fsync'd on the thread pool while a request is out; the peers persist nothing",
+    "4 batches one after another (each leaves as soon as the last one answers), the 200 intents and each chunk's settlements appended to the queue log and fdatasync'd on the thread pool while a request is out; the peers persist nothing",
 };
 
 /** The issue's wall-time goal: at most the best peer (1.00×). */
@@ -265,8 +265,8 @@ ${markdownTable(r)}
   from the first action until the work is confirmed. Each workload checks the portal's state afterwards
   (all 200 dialogs read, the 40 pinned found, ...), so a fast wrong answer cannot pass.
   - **Ours** is the real core (\`createAppCore\`) driven through its intents, as the popup drives it:
-    \`setUnread\` through the durable queue (the request leaves first; right after it, the intent is written
-    to the store file and its journal, fsync'd on libuv's thread pool; the reply waits until the intent is on
+    \`setUnread\` through the durable queue (the request leaves first; right after it, the intent is appended
+    to the queue log (one line, fdatasync'd on libuv's thread pool); the reply waits until the intent is on
     disk or the portal has confirmed it),
     \`refresh\` through the dialogs service, the idle poll fired by the poller's own timer (the core's
     clock is jumped 60 s). Mark 200 read = one \`setUnreadMany\` intent ("Mark all read"): 200 toggles
@@ -285,8 +285,9 @@ ${markdownTable(r)}
   ratio is only shown where the bucket sets a floor. "× best peer" compares ours with the faster peer.
   **CPU** is the CPU time (user + system, every thread) the client's process spent over the same span,
   the portals' own excluded: much less moved by the machine's other load than the wall time.
-  Ours pays for durability: each change of the queue is written, fsync'd, to the store file and its journal
-  (the bytes and fsync on libuv's thread pool, the renames on the event loop). The request leaves first and
+  Ours pays for durability: each change of the queue is a whole snapshot of it appended to the queue log
+  (\`config.queue.log\`) and fdatasync'd on libuv's thread pool; the store file and its journal are its
+  checkpoint, rewritten at stop and when the log passes 256 KB. The request leaves first and
   the write follows; against a remote portal it overlaps the round trip, against this local one it competes with
   the portal's process for the machine's CPU and disk. The batch window costs no fixed wait (a toggle
   leaves on the next turn, and a burst still leaves as batches of 50); the peers persist nothing. The row

@@ -10,7 +10,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
@@ -29,6 +29,7 @@ import {
   type Row,
 } from './harness';
 import { until } from '../support/wait';
+import { queueOnDisk } from '../support/queue-on-disk';
 
 const rows: Row[] = [];
 const portals: FakePortal[] = [];
@@ -118,21 +119,15 @@ describe('fault injection: never lose an action, never send one twice', () => {
       return { portal: p, accountId: acc, dialogId, unread: action === 'Y' };
     });
     expect(intents).toHaveLength(120);
-    const queueOnDisk = (): number => {
-      try {
-        const doc = JSON.parse(readFileSync(join(first.dir, 'config.json'), 'utf8')) as { queue?: unknown[] };
-        return doc.queue?.length ?? -1;
-      } catch {
-        return -1;
-      }
-    };
+    // What a restart would load: the queue log's newest line, else the store file's checkpoint.
+    const queueLength = (): number => queueOnDisk(first.dir)?.length ?? -1;
     // Kill only once the first chunk's confirmation is on disk and the second request hangs on the portal.
-    await until(() => p.callsTo('batch').length === 1 && queueOnDisk() === 70, 15_000, 'the first chunk');
+    await until(() => p.callsTo('batch').length === 1 && queueLength() === 70, 15_000, 'the first chunk');
     // …and the second chunk's request has reached the portal, where a 1.5 s delay holds it.
     await until(() => p.inFlightRequests() === 1, 15_000, 'the second chunk to hang on the portal');
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    expect(queueOnDisk()).toBe(70);
+    expect(queueLength()).toBe(70);
     expect(p.calls.filter(isAppliedUnread)).toHaveLength(50);
     p.clearFaults();
 

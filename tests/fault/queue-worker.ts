@@ -12,7 +12,7 @@
  *     SIGKILLs itself the moment the request's body has been handed to the
  *     socket (undici's `undici:request:bodySent` diagnostics channel), before
  *     the queue's write; it first prints `SENT <queue length on disk>
- *     <dialog:action,...>` (the queue as the store file holds it then).
+ *     <dialog:action,...>` (the queue as a restart would load it then).
  *   node --import tsx tests/fault/queue-worker.ts drain <dataDir> <portalUrl>
  *     a restart: opens the same store, starts the core, waits until the queue
  *     is empty and prints `DRAINED <pendingBefore>`.
@@ -21,11 +21,11 @@
  * command line or in a file.
  */
 import { channel } from 'node:diagnostics_channel';
-import { readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeSync } from 'node:fs';
 import type { AccountSummary } from '../../src/shared/types';
 import { openCore } from './harness';
 import { until } from '../support/wait';
+import { queueOnDisk } from '../support/queue-on-disk';
 
 async function main(): Promise<void> {
   const [mode, dir, portalUrl] = process.argv.slice(2);
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       if (!/\/(batch|im\.recent\.unread)(\.json)?$/.test(path)) return;
       let onDisk = -1;
       try {
-        onDisk = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { queue: unknown[] }).queue.length;
+        onDisk = queueOnDisk(dir)?.length ?? -1;
       } catch {
         // unreadable: reported as -1
       }

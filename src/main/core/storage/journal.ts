@@ -52,7 +52,7 @@ const LIST_ITEMS: Record<string, ValidateFunction | undefined> = {
  * list `key`: checked item by item with the validators compiled once in schema.ts (compiling a key's
  * schema again on the first write would stall that write).
  */
-function assertValidList(key: string, item: ValidateFunction, value: unknown): void {
+export function assertValidList(key: string, item: ValidateFunction, value: unknown): void {
   if (!Array.isArray(value)) throw new Error(`Config schema violation: \`${key}\` must be array`);
   value.forEach((v, i) => {
     if (!item(v)) {

@@ -1,8 +1,9 @@
 /**
- * The store's asynchronous write (KeyValueStore.setAsync, used by the action
- * queue): served from memory at once, on disk (main file and journal, mode
- * 0600) when it resolves, never renamed over a newer synchronous write, and
- * written through by a synchronous write that comes first.
+ * The store's asynchronous write of a list (KeyValueStore.setAsync; the
+ * queue's own goes to its log, queue-log.test.ts): served from memory at
+ * once, on disk (main file and journal, mode 0600) when it resolves, never
+ * renamed over a newer synchronous write, and written through by a
+ * synchronous write that comes first.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { accountRecord, queuedAction } from '../../../../tests/support/store-rec
 
 const account = accountRecord();
 const action = (id: string, dialogId: string) => queuedAction({ id, dialogId });
+/** Another account (the journalled list these tests write asynchronously). */
+const other = (n: number) => accountRecord({ id: `a${String(n).padStart(20, '0')}`, userId: n });
 
 function open() {
   const dir = mkdtempSync(join(tmpdir(), 'b24-store-async-'));
@@ -25,13 +28,13 @@ function open() {
 describe('store: setAsync', () => {
   it('serves the value at once and has it in the main file and the journal (0600) when it resolves', async () => {
     const { dir, store, onDisk, temps } = open();
-    store.set('accounts', [account]);
-    const written = store.setAsync!('queue', [action('q1', 'chat1')]);
-    expect(store.get('queue')).toEqual([action('q1', 'chat1')]);
+    store.set('queue', [action('q1', 'chat1')]);
+    const written = store.setAsync!('accounts', [account]);
+    expect(store.get('accounts')).toEqual([account]);
     await written;
-    expect(onDisk()['queue']).toEqual([action('q1', 'chat1')]);
-    // The rest of the document is untouched, in the library's format.
     expect(onDisk()['accounts']).toEqual([account]);
+    // The rest of the document is untouched, in the library's format.
+    expect(onDisk()['queue']).toEqual([action('q1', 'chat1')]);
     const text = readFileSync(join(dir, 'config.json'), 'utf8');
     expect(text).toBe(JSON.stringify(JSON.parse(text), undefined, '\t'));
     expect(onDisk('config.journal.json')).toMatchObject({ accounts: [account], queue: [{ id: 'q1' }] });
@@ -41,30 +44,30 @@ describe('store: setAsync', () => {
     }
     expect(temps()).toEqual([]);
     // A new store over the folder (a restart) reads it.
-    expect(openStore(confFactory, { cwd: dir }).store.get('queue')).toEqual([action('q1', 'chat1')]);
+    expect(openStore(confFactory, { cwd: dir }).store.get('accounts')).toEqual([account]);
   });
 
   it('values set while a write is under way go in the next one; every promise resolves, the last value wins', async () => {
     const { store, onDisk, temps } = open();
     const all = [
-      store.setAsync!('queue', [action('q1', 'chat1')]),
-      store.setAsync!('queue', [action('q1', 'chat1'), action('q2', 'chat2')]),
-      store.setAsync!('queue', [action('q2', 'chat2')]),
+      store.setAsync!('accounts', [other(1)]),
+      store.setAsync!('accounts', [other(1), other(2)]),
+      store.setAsync!('accounts', [other(2)]),
     ];
     await Promise.all(all);
-    expect(onDisk()['queue']).toEqual([action('q2', 'chat2')]);
-    expect(onDisk('config.journal.json')['queue']).toEqual([action('q2', 'chat2')]);
+    expect(onDisk()['accounts']).toEqual([other(2)]);
+    expect(onDisk('config.journal.json')['accounts']).toEqual([other(2)]);
     await store.idle!();
     expect(temps()).toEqual([]);
   });
 
   it('a synchronous write meanwhile writes the pending value first, and the write under way does not rename over it', async () => {
     const { store, onDisk, temps } = open();
-    const pending = store.setAsync!('queue', [action('q1', 'chat1')]);
-    // Before the asynchronous write can land: a setting and an account, synchronously.
+    const pending = store.setAsync!('accounts', [account]);
+    // Before the asynchronous write can land: a setting and the queue, synchronously.
     store.set('seen', { 'a/chat1': 5 });
-    expect(onDisk()['queue']).toEqual([action('q1', 'chat1')]);
-    store.set('accounts', [account]);
+    expect(onDisk()['accounts']).toEqual([account]);
+    store.set('queue', [action('q1', 'chat1')]);
     await pending;
     await store.idle!();
     const doc = onDisk();
@@ -77,12 +80,12 @@ describe('store: setAsync', () => {
 
   it('a synchronous write of the same key wins over the value still pending', async () => {
     const { store, onDisk } = open();
-    const pending = store.setAsync!('queue', [action('q1', 'chat1')]);
-    store.set('queue', []);
+    const pending = store.setAsync!('accounts', [account]);
+    store.set('accounts', []);
     await pending;
     await store.idle!();
-    expect(onDisk()['queue']).toEqual([]);
-    expect(store.get('queue')).toEqual([]);
+    expect(onDisk()['accounts']).toEqual([]);
+    expect(store.get('accounts')).toEqual([]);
   });
 
   it('refuses a value the schema refuses at once, as set does, and changes nothing', () => {

@@ -12,6 +12,7 @@ import { systemClock, type Clock, type KeyValueStore } from '../ports';
 import { STORE_ROOT_SCHEMA, STORE_SCHEMA, defaultStoreData, type JsonSchema, type StoreData } from './schema';
 import { STORE_FILE_MODE, readOrNull, tightenMode, writeAtomic } from './files';
 import { removeLeftOvers, withJournal, type CachedStore } from './journal';
+import { withQueueLog } from './queue-log';
 import {
   MAX_CORRUPT_BACKUPS,
   backup,
@@ -31,7 +32,9 @@ export const STORE_NAME = 'config';
  * The journal beside the store file (`config.journal.json`): a second copy
  * of the two things the user must never lose to a damaged file, the
  * accounts (secrets only as the same ciphertext the main file holds) and the
- * queued toggles. Rewritten atomically (mode 0600) whenever either changes;
+ * queued toggles (as checkpointed: each change of the queue between
+ * checkpoints is a line of the queue log, queue-log.ts). Rewritten
+ * atomically (mode 0600) whenever either is written to the main file;
  * read only when the main file is damaged and lost them. Garbage written
  * over config.json then costs neither a sign-in nor a queued action.
  */
@@ -46,6 +49,8 @@ export const JOURNAL_SUFFIX = '.journal.json';
  * there when the store opens. An unreadable file reads as no cache.
  */
 export const CACHE_SUFFIX = '.cache.json';
+/** The queue's write-ahead log beside the store (`config.queue.log`; see queue-log.ts). */
+export const QUEUE_LOG_SUFFIX = '.queue.log';
 const CACHE_KEY = 'cache';
 
 /**
@@ -139,8 +144,9 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
   }
 
   const cacheFile = join(opts.cwd, `${name}${CACHE_SUFFIX}`);
+  const logFile = join(opts.cwd, `${name}${QUEUE_LOG_SUFFIX}`);
   const finish = (inner: KeyValueStore): KeyValueStore =>
-    withCacheFile(withJournal(readCached(inner), file, journalFile), cacheFile);
+    withQueueLog(withCacheFile(withJournal(readCached(inner), file, journalFile), cacheFile), logFile);
   try {
     return { store: finish(factory(options)), recovery };
   } catch (error) {

@@ -4,7 +4,8 @@
  * queue at most once per tick, after a request that is about to leave has
  * left (issue 14: the write follows its request onto the wire), with a
  * promise for whoever must wait until the intents are on disk. Where the
- * store can (`setAsync`), the file's bytes and their fsync run off the event
+ * store can (`setAsync`: the store appends the queue to its queue log,
+ * storage/queue-log.ts), the bytes and their fdatasync run off the event
  * loop, so an answer arriving meanwhile is taken in at once; `flush` (at
  * stop) writes before it returns.
  */

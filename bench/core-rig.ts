@@ -1,5 +1,5 @@
 /**
- * The real main-process core, built by createNodeCore as the browser preview
+ * The real main-process core, as shipped (bench/shipped-core.ts), built by createNodeCore as the browser preview
  * builds it (dev/preview/web.ts): real storage (conf in a temp dir), an AES secret box,
  * the real REST client over HTTP, and the preview's stand-ins for the
  * Electron-only ports. Signed in to a fake portal with its webhook, through
@@ -10,12 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppCoreInternals, AppCoreOptions } from '../src/main/core/app-core';
-import { createNodeCore } from '../src/main/core/create-node-core';
-import { createAesSecretBox } from '../dev/aes-secret-box';
 import type { KeyValueStore } from '../src/main/core/ports';
-import { silentLogger } from '../src/main/core/redact';
 import type { ViewState } from '../src/shared/types';
-import { createPreviewPorts } from '../dev/preview/web-ports';
+import { shipped } from './shipped-core';
 import { steerableClock, type SteerableClock } from '../tests/support/fake-clock';
 
 /** A running core and what the bench needs to drive it. */
@@ -56,11 +53,11 @@ export function buildRigCore(opts: {
   store?: 'conf' | 'memory';
   options?: AppCoreOptions;
 }): AppCoreInternals {
-  const ports = createPreviewPorts({ onShown: () => {}, say: () => {} });
-  return createNodeCore({
-    ports: { ...ports, logger: silentLogger },
+  const ports = shipped.createPreviewPorts({ onShown: () => {}, say: () => {} });
+  return shipped.createNodeCore({
+    ports: { ...ports, logger: shipped.silentLogger },
     dir: opts.dir,
-    secretBox: createAesSecretBox(opts.key),
+    secretBox: shipped.createAesSecretBox(opts.key),
     store: opts.store === 'memory' ? jsonMemoryStore() : undefined,
     fetch: (input, init) => fetch(input, init),
     clock: opts.clock,

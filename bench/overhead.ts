@@ -10,9 +10,7 @@
  * alike; medians are compared.
  */
 import { performance } from 'node:perf_hooks';
-import { webhookAuth, parseWebhookUrl } from '../src/main/core/auth/webhook';
-import { createBitrixClient } from '../src/main/core/bitrix/client';
-import { createLeakyBucket } from '../src/main/core/bitrix/limiter';
+import { shipped } from './shipped-core';
 import { startBenchPortal } from './portal';
 import { median, percentile } from './stats';
 
@@ -45,10 +43,10 @@ export async function measureOverhead(opts: { calls?: number; warmup?: number } 
   const bp = await startBenchPortal([{ id: 'chat1002', title: 'Bench' }], { rateLimit: false });
   try {
     const url = bp.webhookUrl;
-    const client = createBitrixClient({
-      auth: webhookAuth(parseWebhookUrl(url)),
+    const client = shipped.createBitrixClient({
+      auth: shipped.webhookAuth(shipped.parseWebhookUrl(url)),
       // The limiter stays in the path (its cost counts) but never makes a call wait.
-      limiter: createLeakyBucket({ ratePerSec: 1e9, burst: 1e9 }),
+      limiter: shipped.createLeakyBucket({ ratePerSec: 1e9, burst: 1e9 }),
       userAgent: 'B24UnreadTray/bench',
     });
     const endpoint = `${url}${METHOD}.json`;

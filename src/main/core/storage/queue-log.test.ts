@@ -98,6 +98,26 @@ describe('queue log', () => {
     expect(text('config.queue.log')).toBe('');
   });
 
+  it('an intent changed (a new object) is written as changed; one written before cannot be edited in place', async () => {
+    const { dir, store, text } = open();
+    const first = action('q1');
+    await store.setAsync!('queue', [first, action('q2', '15')]);
+    const retried = { ...first, attempts: 1, lastError: { code: 'NETWORK', message: 'offline' } };
+    await store.setAsync!('queue', [retried, action('q2', '15')]);
+    expect(newestLoggedQueue(text('config.queue.log'))?.queue[0]).toEqual(retried);
+    expect(() => {
+      (first as { attempts: number }).attempts = 5;
+    }).toThrow(TypeError);
+    expect(() => {
+      retried.lastError.message = 'changed';
+    }).toThrow(TypeError);
+    // Past intents unchanged, an invalid new one is named by its place in the queue.
+    expect(() => store.setAsync!('queue', [retried, { ...action('q3'), dialogId: 'chat 74' }])).toThrow(
+      /`queue\/1\/dialogId`/,
+    );
+    expect(open(dir).store.get('queue')).toEqual([retried, action('q2', '15')]);
+  });
+
   it('refuses a queue the schema refuses at once, and keeps only valid intents of a line', () => {
     const { store } = open();
     expect(() => store.setAsync!('queue', [{ ...action('q1'), dialogId: 'chat 74' }])).toThrow(

@@ -52,6 +52,31 @@ export function newestLoggedQueue(text: string): { seq: number; queue: QueuedAct
   return best;
 }
 
+/**
+ * Each intent's JSON text, by object, once it passed the schema: the queue replaces an intent it
+ * changes (never edits one in place; frozen here to hold it to that), so a write checks and
+ * serialises only the intents that are new since the last one, not all 200 of a "Mark all read"
+ * again for each of its batches.
+ */
+const intentTexts = new WeakMap<object, string>();
+
+/** The queue as JSON text; throws as the store does ("Config schema violation: …") for an invalid intent, changing nothing. */
+function queueText(value: unknown): string {
+  if (!Array.isArray(value)) assertValidList(QUEUE_KEY, isQueuedAction, value);
+  const items = value as unknown[];
+  const parts = items.map((item) => (typeof item === 'object' && item !== null ? intentTexts.get(item) : undefined));
+  const fresh = parts.flatMap((text, i) => (text === undefined ? [i] : []));
+  // The whole list is checked when one is invalid, so the error names its place in the queue.
+  if (fresh.some((i) => !isQueuedAction(items[i]))) assertValidList(QUEUE_KEY, isQueuedAction, items);
+  for (const i of fresh) {
+    const item = items[i] as QueuedAction;
+    parts[i] = JSON.stringify(item);
+    if (item.lastError) Object.freeze(item.lastError);
+    intentTexts.set(Object.freeze(item), parts[i]);
+  }
+  return `[${parts.join(',')}]`;
+}
+
 interface Waiter {
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -170,8 +195,7 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
     get: (key) => (key === QUEUE_KEY ? JSON.parse(current) : inner.get(key)),
     set(key, value) {
       if (key !== QUEUE_KEY) return inner.set(key, value);
-      assertValidList(QUEUE_KEY, isQueuedAction, value);
-      setNow(JSON.stringify(value));
+      setNow(queueText(value));
     },
     delete(key) {
       if (key !== QUEUE_KEY) return inner.delete(key);
@@ -180,8 +204,7 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
     setAsync(key, value) {
       if (key !== QUEUE_KEY)
         return inner.setAsync ? inner.setAsync(key, value) : Promise.resolve(inner.set(key, value));
-      assertValidList(QUEUE_KEY, isQueuedAction, value);
-      current = pending = JSON.stringify(value);
+      current = pending = queueText(value);
       const done = new Promise<void>((resolve, reject) => pendingWaiters.push({ resolve, reject }));
       writing ??= drain();
       return done;

@@ -54,11 +54,10 @@ export {
   type CoalesceContext,
 } from './queue-policy';
 
+/** Intent ids: this process's start time and a random part, then a counter (unique across restarts). */
+const idPrefix = `a${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.`;
 let seq = 0;
-function defaultId(): string {
-  seq = (seq + 1) % 1_000_000;
-  return `a${Date.now().toString(36)}${seq.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-}
+const defaultId = (): string => idPrefix + (++seq).toString(36);
 
 /** Creates the queue over `store` (key `queue`), resuming what an earlier process left. */
 export function createActionQueue(opts: ActionQueueOptions): ActionQueue {

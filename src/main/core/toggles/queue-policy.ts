@@ -140,16 +140,23 @@ export function lookupIn(queue: readonly QueuedAction[]): {
   pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined;
   unpinPending(accountId: string, dialogId: string): boolean;
 } {
-  const toggles = new Map<string, QueuedToggle>();
-  const unpins = new Set<string>();
-  const key = (accountId: string, dialogId: string): string => `${accountId}\u0000${dialogId}`;
+  // By account, then dialog: no key string built (and hashed) per row and lookup.
+  const toggles = new Map<string, Map<string, QueuedToggle>>();
+  const unpins = new Map<string, Set<string>>();
   for (const a of queue) {
-    if (a.kind === 'unread') toggles.set(key(a.accountId, a.dialogId), a);
-    else unpins.add(key(a.accountId, a.dialogId));
+    if (a.kind === 'unread') {
+      let byDialog = toggles.get(a.accountId);
+      if (!byDialog) toggles.set(a.accountId, (byDialog = new Map()));
+      byDialog.set(a.dialogId, a);
+    } else {
+      let byDialog = unpins.get(a.accountId);
+      if (!byDialog) unpins.set(a.accountId, (byDialog = new Set()));
+      byDialog.add(a.dialogId);
+    }
   }
   return {
-    pendingFor: (accountId, dialogId) => toggles.get(key(accountId, dialogId)),
-    unpinPending: (accountId, dialogId) => unpins.has(key(accountId, dialogId)),
+    pendingFor: (accountId, dialogId) => toggles.get(accountId)?.get(dialogId),
+    unpinPending: (accountId, dialogId) => unpins.get(accountId)?.has(dialogId) ?? false,
   };
 }
 

@@ -118,7 +118,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     updateSettings: settings.update,
     dismissNotice: (id) => void notices.dismiss(id),
     hidePopup: () => deps.popup.hide(),
-    hasAccount: (id) => accounts.store.get(id) !== undefined,
+    hasAccount: (id) => accounts.store.has(id),
     now: () => clock.now(),
   };
   const handlers = createHandlers(ops);

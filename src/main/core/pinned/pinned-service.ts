@@ -101,7 +101,7 @@ export function createPinnedService(
     push();
     try {
       const loaded = await loadPinned(client, id, rec.userId);
-      if (!store.get(id)) return; // signed out meanwhile
+      if (!store.has(id)) return; // signed out meanwhile
       // An unpin confirmed while this load was under way is newer than the load's "pinned".
       const list = loaded.filter((d) => (r.unpinned.get(d.dialogId) ?? -Infinity) < startedAt);
       r.unpinned.clear();
@@ -137,7 +137,7 @@ export function createPinnedService(
     if (!r.dialogs?.some((d) => d.dialogId === dialogId)) return;
     r.dialogs = r.dialogs.filter((d) => d.dialogId !== dialogId);
     // The next start must not show it from the cache (it is no longer queued then).
-    if (r.updatedAt !== null && store.get(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
+    if (r.updatedAt !== null && store.has(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
   }
 
   function succeeded(id: string): void {
@@ -212,7 +212,7 @@ export function createPinnedService(
     refresh,
     saveAll() {
       for (const [id, r] of runtimes) {
-        if (r.dialogs && r.updatedAt !== null && store.get(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
+        if (r.dialogs && r.updatedAt !== null && store.has(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
       }
     },
     remove: (id) => pinnedCache.remove(id),

@@ -61,6 +61,8 @@ export interface AccountStore {
   /** All accounts, in sign-in order (copies). */
   list(): AccountRecord[];
   get(id: string): AccountRecord | undefined;
+  /** Whether `id` is signed in (no copy of the record: asked on every toggle). */
+  has(id: string): boolean;
   /**
    * Adds an account, or replaces the one with the same portal and user,
    * keeping its id (so queued actions still match) and its `createdAt`;
@@ -151,11 +153,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
   // Decrypted secrets of this run: the only copy for memory-only accounts, a cache for the others.
   const secrets = new Map<string, AccountSecret>();
   const { announce, useMemory, place, serial, decrypt } = createSecretHandling(deps);
-  /**
-   * The stored records, read and checked once per write (a toggle and each state push ask for an
-   * account several times; issue 14). Only this store writes the key (single-instance lock).
-   * Never handed out: callers get copies.
-   */
+  /** The stored records, read and checked once per write (issue 14); only this store writes them. Never handed out. */
   let known: readonly AccountRecord[] | null = null;
   const stored = (): readonly AccountRecord[] => {
     // The store validates on write, but a port may be a plain map in tests: trust nothing.
@@ -267,6 +265,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
       const rec = find(id);
       return rec && structuredClone(rec);
     },
+    has: (id) => find(id) !== undefined,
 
     async add(input) {
       if (typeof input !== 'object' || input === null) throw invalid('the sign-in details are missing');

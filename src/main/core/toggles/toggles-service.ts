@@ -123,7 +123,7 @@ export function createTogglesService(
     clock,
     onDue: (due) => {
       for (const s of due) {
-        if (!accounts.store.get(s.accountId)) continue;
+        if (!accounts.store.has(s.accountId)) continue;
         queue.enqueue(s.accountId, s.dialogId, true);
         notifications.reminder(s);
       }

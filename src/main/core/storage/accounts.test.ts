@@ -212,34 +212,38 @@ describe('account store with encryption', () => {
     expect((await restart(dir)).accounts.list()).toEqual([]);
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).not.toContain('cipher');
   });
-});
 
-it('reads the list once per write, and what it hands out is a copy: changing it changes nothing stored', async () => {
-  const { accounts, store } = setup();
-  const w = await accounts.add(anna);
-  let reads = 0;
-  const get = store.get.bind(store);
-  store.get = (key) => {
-    if (key === 'accounts') reads += 1;
-    return get(key);
-  };
-  for (let i = 0; i < 5; i++) {
-    accounts.get(w.id);
-    accounts.summaries();
-    accounts.summary(w.id);
-  }
-  // Read once after add()'s write, then served from memory.
-  expect(reads).toBe(1);
-  const copy = accounts.get(w.id)!;
-  copy.status = 'needs-sign-in';
-  copy.userName = 'Mallory';
-  accounts.list()[0]!.userName = 'Mallory';
-  expect(accounts.get(w.id)).toMatchObject({ status: 'ok', userName: 'Anna' });
-  expect(accounts.summary(w.id)).toMatchObject({ status: 'ok', userName: 'Anna' });
-  // A write is seen by the next read.
-  accounts.setStatus(w.id, 'needs-sign-in');
-  expect(accounts.summaries()[0]!.status).toBe('needs-sign-in');
-  expect(reads).toBe(2);
+  it('reads the list once per write, and what it hands out is a copy: changing it changes nothing stored', async () => {
+    const { accounts, store } = setup();
+    const w = await accounts.add(anna);
+    let reads = 0;
+    const get = store.get.bind(store);
+    store.get = (key) => {
+      if (key === 'accounts') reads += 1;
+      return get(key);
+    };
+    for (let i = 0; i < 5; i++) {
+      expect(accounts.has(w.id)).toBe(true);
+      expect(accounts.has('a-nobody')).toBe(false);
+      accounts.get(w.id);
+      accounts.summaries();
+      accounts.summary(w.id);
+    }
+    // Read once after add()'s write, then served from memory.
+    expect(reads).toBe(1);
+    const copy = accounts.get(w.id)!;
+    copy.status = 'needs-sign-in';
+    copy.userName = 'Mallory';
+    accounts.list()[0]!.userName = 'Mallory';
+    expect(accounts.get(w.id)).toMatchObject({ status: 'ok', userName: 'Anna' });
+    expect(accounts.summary(w.id)).toMatchObject({ status: 'ok', userName: 'Anna' });
+    // A write is seen by the next read.
+    accounts.setStatus(w.id, 'needs-sign-in');
+    expect(accounts.summaries()[0]!.status).toBe('needs-sign-in');
+    expect(reads).toBe(2);
+    accounts.remove(w.id);
+    expect(accounts.has(w.id)).toBe(false);
+  });
 });
 
 /** Lets started promise chains run (the box's encrypt calls begin); not a wait for "nothing happened". */

@@ -4,7 +4,7 @@
  * process (bench/portal.ts) — and prints one table, which it also writes to
  * bench/results.md with the machine and the versions.
  *
- *   BENCH_REPEATS  timed runs of each fast workload per side (default 9, after one untimed
+ *   BENCH_REPEATS  timed runs of each fast workload per side (default 15, after one untimed
  *                  warm-up run each; sides interleaved; medians reported)
  *   BENCH_SKIP_POPUP=1  skip the Chromium rows (e.g. no /usr/bin/chromium)
  *   BENCH_ONLY=popup    only the Chromium rows (about a minute): prints them with the
@@ -73,7 +73,7 @@ async function interleaved(
 async function main(): Promise<void> {
   const t0 = performance.now();
   const loadAtStart = loadavg()[0] ?? 0;
-  const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 9) || 9);
+  const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 15) || 15);
   const renderer = packagedRendererDir();
   if (!existsSync(join(renderer, 'index.html'))) {
     say('Building the app (electron-vite build)…');

@@ -4,7 +4,9 @@
  * coalesced so that many changes in one tick are one push (a burst of 200
  * toggles is one render). The push is queued as a microtask: a request that
  * changes the view (a toggle) has its `state` pushed before its reply,
- * which awaits a disk write, so the popup shows the change at once.
+ * which awaits a disk write or the portal's answer. When the queue sends on
+ * the next turn (a lone toggle), the push follows that send instead: the
+ * popup has flipped the switch itself, and the request leaves first.
  */
 import type { EventMap, EventName } from '../../../shared/ipc';
 import type { ViewState } from '../../../shared/types';

@@ -30,6 +30,8 @@ import { assertValidList } from './journal';
 const QUEUE_KEY = 'queue';
 /** Appended bytes after which the next quiet moment checkpoints the queue and empties the log. */
 export const QUEUE_LOG_COMPACT_BYTES = 256 * 1024;
+/** After a failed append, the queue is written again this much later if nothing else wrote it. */
+const RETRY_MS = 1_000;
 
 /** The newest whole queue in the log's text, or null when it holds none. Items that fail the schema are dropped. */
 export function newestLoggedQueue(text: string): { seq: number; queue: QueuedAction[] } | null {
@@ -150,9 +152,10 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
         await append(text);
         settle(waiters);
       } catch (error) {
-        // Still in memory: the next write (a later change, or the flush at stop) carries it.
+        // Still in memory: the next change carries it, or this retry (disk full, a folder gone).
         pending ??= text;
         settle(waiters, error);
+        setTimeout(() => void (pending !== null && (writing ??= drain())), RETRY_MS).unref();
         break;
       }
     }

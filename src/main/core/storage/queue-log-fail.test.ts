@@ -7,12 +7,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as Fs from 'node:fs';
 import { queuedAction } from '../../../../tests/support/store-records';
 
 /** Appends that fail with ENOSPC, counted down. */
 const failing = vi.hoisted(() => ({ appends: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
+  const fs = await importOriginal<typeof Fs>();
   const write = (...args: unknown[]): void => {
     if (failing.appends > 0) {
       failing.appends -= 1;

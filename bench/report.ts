@@ -66,11 +66,11 @@ function requestVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): str
 /** Why ours takes longer where it does: what the peers skip. */
 const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
   toggle:
-    "the request leaves first; its intent is then appended to the queue log and fdatasync'd on libuv's thread pool while the request is out, and its delivery after the answer; against this local portal those writes compete with the portal process for the 2 cores and the disk; the peers persist nothing",
+    "the request leaves first; its intent is then appended to the queue log and fdatasync'd on libuv's thread pool while the request is out, and its delivery (appended, not synced: a removal) after the answer; against this local portal those writes compete with the portal process for the 2 cores and the disk; the peers persist nothing",
   read200:
-    "8 batches one after another (each leaves as soon as the last one answers), the 200 intents and each chunk's settlements appended to the queue log and fdatasync'd on the thread pool while a request is out; the peers persist nothing",
+    "8 batches one after another (each leaves as soon as the last one answers), the 200 intents appended to the queue log and fdatasync'd on the thread pool while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
   read200mark:
-    "4 batches one after another (each leaves as soon as the last one answers), the 200 intents and each chunk's settlements appended to the queue log and fdatasync'd on the thread pool while a request is out; the peers persist nothing",
+    "4 batches one after another (each leaves as soon as the last one answers), the 200 intents appended to the queue log and fdatasync'd on the thread pool while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
 };
 
 /** The issue's wall-time goal: at most the best peer (1.00×). */
@@ -286,7 +286,8 @@ ${markdownTable(r)}
   **CPU** is the CPU time (user + system, every thread) the client's process spent over the same span,
   the portals' own excluded: much less moved by the machine's other load than the wall time.
   Ours pays for durability: each change of the queue is a whole snapshot of it appended to the queue log
-  (\`config.queue.log\`) and fdatasync'd on libuv's thread pool; the store file and its journal are its
+  (\`config.queue.log\`), fdatasync'd on libuv's thread pool when it adds or changes an intent (a line that only
+  removes confirmed ones is not synced); the store file and its journal are its
   checkpoint, rewritten at stop and when the log passes 256 KB. The request leaves first and
   the write follows; against a remote portal it overlaps the round trip, against this local one it competes with
   the portal's process for the machine's CPU and disk. The batch window costs no fixed wait (a toggle

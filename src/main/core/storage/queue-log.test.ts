@@ -5,7 +5,7 @@
  * one losing to a newer number) and folds it into the store file.
  */
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { confFactory, openStore } from './store';
@@ -116,6 +116,16 @@ describe('queue log', () => {
       /`queue\/1\/dialogId`/,
     );
     expect(open(dir).store.get('queue')).toEqual([retried, action('q2', '15')]);
+  });
+
+  it('a log that cannot be opened leaves the queue to the store file: the store still opens and keeps it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'b24-queue-log-'));
+    mkdirSync(join(dir, 'config.queue.log'));
+    const { store, doc } = open(dir);
+    await store.setAsync!('queue', [action('q1')]);
+    expect(store.get('queue')).toEqual([action('q1')]);
+    expect(doc()['queue']).toEqual([action('q1')]);
+    expect(open(dir).store.get('queue')).toEqual([action('q1')]);
   });
 
   it('refuses a queue the schema refuses at once, and keeps only valid intents of a line', () => {

@@ -100,8 +100,11 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
   const line = (text: string): Buffer =>
     Buffer.from(`{"n":${++seq},"v":${CURRENT_SCHEMA_VERSION},"q":${text}}\n`, 'utf8');
 
-  // Fold what an earlier process left: its newest whole queue becomes the checkpoint.
-  {
+  // Fold what an earlier process left: its newest whole queue becomes the checkpoint. A log that
+  // cannot be opened (a read-only folder, a name taken by a directory) leaves the queue to the
+  // store file, as before the log: slower, never a failed start.
+  let usable = true;
+  try {
     const bytes = readOrNull(logFile);
     if (bytes && bytes.length > 0) {
       const logged = newestLoggedQueue(bytes.toString('utf8'));
@@ -113,6 +116,8 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
     }
     // Created, opened and synced now, at start: a toggle's first append does not pay for a new file.
     fdatasyncSync(log());
+  } catch {
+    usable = false;
   }
 
   /** The newest value not yet appended, and who waits for it (or a later one) to be on disk. */
@@ -213,19 +218,19 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
   }
 
   return {
-    get: (key) => (key === QUEUE_KEY ? JSON.parse(current) : inner.get(key)),
+    get: (key) => (key === QUEUE_KEY && usable ? JSON.parse(current) : inner.get(key)),
     set(key, value) {
-      if (key !== QUEUE_KEY) return inner.set(key, value);
+      if (key !== QUEUE_KEY || !usable) return inner.set(key, value);
       setNow(queueText(value));
       known = new Set(value as unknown[]);
     },
     delete(key) {
-      if (key !== QUEUE_KEY) return inner.delete(key);
+      if (key !== QUEUE_KEY || !usable) return inner.delete(key);
       setNow('[]');
       known = new Set();
     },
     setAsync(key, value) {
-      if (key !== QUEUE_KEY)
+      if (key !== QUEUE_KEY || !usable)
         return inner.setAsync ? inner.setAsync(key, value) : Promise.resolve(inner.set(key, value));
       current = pending = queueText(value);
       pendingAdds ||= !onlyRemoves(value as unknown[]);

@@ -121,7 +121,8 @@ describe('fault injection: never lose an action, never send one twice', () => {
     expect(intents).toHaveLength(120);
     // What a restart would load: the queue log's newest line, else the store file's checkpoint.
     const queueLength = (): number => queueOnDisk(first.dir)?.length ?? -1;
-    // Kill only once the first chunk's confirmation is on disk and the second request hangs on the portal.
+    // Kill only once the first chunk's confirmation is in the log (a removal: written, not fdatasync'd; what a
+    // killed process wrote survives it) and the second request hangs on the portal.
     await until(() => p.callsTo('batch').length === 1 && queueLength() === 70, 15_000, 'the first chunk');
     // …and the second chunk's request has reached the portal, where a 1.5 s delay holds it.
     await until(() => p.inFlightRequests() === 1, 15_000, 'the second chunk to hang on the portal');

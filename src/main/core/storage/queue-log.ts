@@ -97,6 +97,9 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
   let logBytes = 0;
 
   const log = (): number => (fd ??= openSync(logFile, 'a', STORE_FILE_MODE));
+  /** `inner.setAsync`, or its synchronous `set` where it has none. */
+  const setLater = (key: string, value: unknown): Promise<void> =>
+    inner.setAsync ? inner.setAsync(key, value) : Promise.resolve(inner.set(key, value));
   const line = (text: string): Buffer =>
     Buffer.from(`{"n":${++seq},"v":${CURRENT_SCHEMA_VERSION},"q":${text}}\n`, 'utf8');
 
@@ -114,8 +117,10 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
       }
       ftruncateSync(log(), 0);
     }
-    // Created, opened and synced now, at start: a toggle's first append does not pay for a new file.
-    fdatasyncSync(log());
+    // Opened now (a log that cannot be opened is found at start); a new or emptied file is synced
+    // on the thread pool, so a toggle's first append does not pay for the file's creation.
+    const fd = log();
+    if (!bytes || bytes.length > 0) fdatasync(fd, () => {});
   } catch {
     usable = false;
   }
@@ -190,7 +195,7 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
     if (compacting || writing || pending !== null) return;
     const at = seq;
     const value = JSON.parse(current) as unknown;
-    const checkpoint = inner.setAsync ? inner.setAsync(QUEUE_KEY, value) : Promise.resolve(inner.set(QUEUE_KEY, value));
+    const checkpoint = setLater(QUEUE_KEY, value);
     compacting = checkpoint
       .then(() => {
         if (seq === at && !writing && pending === null && fd !== null) {
@@ -230,8 +235,7 @@ export function withQueueLog(inner: KeyValueStore, logFile: string): KeyValueSto
       known = new Set();
     },
     setAsync(key, value) {
-      if (key !== QUEUE_KEY || !usable)
-        return inner.setAsync ? inner.setAsync(key, value) : Promise.resolve(inner.set(key, value));
+      if (key !== QUEUE_KEY || !usable) return setLater(key, value);
       current = pending = queueText(value);
       pendingAdds ||= !onlyRemoves(value as unknown[]);
       known = new Set(value as unknown[]);

@@ -290,8 +290,9 @@ ${markdownTable(r)}
   removes confirmed ones is not synced); the store file and its journal are its
   checkpoint, rewritten at stop and when the log passes 256 KB. The request leaves first and
   the write follows; against a remote portal it overlaps the round trip, against this local one it competes with
-  the portal's process for the machine's CPU and disk. The batch window costs no fixed wait (a toggle
-  leaves on the next turn, and a burst still leaves as batches of 50); the peers persist nothing. The row
+  the portal's process for the machine's CPU and disk. The batch window costs no wait (a toggle
+  leaves once the task that queued it has run, with no timer; a burst still leaves as batches of 50);
+  the peers persist nothing. The row
   "the store kept in memory" runs the same toggle through the same core with an in-memory store (no file,
   no fsync), alternating with the store on disk: the difference is what the durable write costs here.
 - **Client overhead**: ${r.overhead.calls} calls each of our \`createBitrixClient().call('im.recent.unread')\`

@@ -122,6 +122,35 @@ describe('AppCore over a real fake portal', () => {
     expect(seen).toEqual(['request', 'state unread pending', 'state unread']);
   });
 
+  it('Mark all read: each batch after the first is on its way before the state push of the one before it', async () => {
+    // 60 marked dialogs, no unread messages: one call each, so two batches (50 + 10), one after another.
+    const p = await portal(generateDialogs(60, { pinned: 60, unread: 60 }).map((d) => ({ ...d, counter: 0 })));
+    const seen: string[] = [];
+    const h = core({
+      options: { batchWindowMs: 0 },
+      // As undici's fetch does: the request reaches its socket a few microtasks after fetch()
+      // returns (measured on Node 20: ~0.2 ms later), not in the call itself.
+      fetch: async (input, init) => {
+        const batch = String(input).includes('/batch');
+        if (batch) seen.push('request');
+        for (let i = 0; i < 3; i++) await Promise.resolve();
+        if (batch) seen.push('on its way');
+        return fetch(input, init);
+      },
+    });
+    const acc = await signIn(h, p);
+    const targets = h.core.state().dialogs.map((d) => ({ accountId: acc, dialogId: d.dialogId }));
+    expect(targets).toHaveLength(60);
+    h.core.on('state', (s) => seen.push(`state ${s.pendingActions}`));
+    const reply = await h.core.dispatch('setUnreadMany', [targets, false]);
+    expect(reply.ok).toBe(true);
+    await until(() => h.core.state().pendingActions === 0);
+    expect(seen.filter((e) => !e.startsWith('state')).join(', ')).toBe('request, on its way, request, on its way');
+    // Nothing is pushed between a request and its leaving.
+    expect(seen[seen.indexOf('request', 1) + 1]).toBe('on its way');
+    expect(seen.at(-1)).toBe('state 0');
+  });
+
   it('bad input is refused before anything is sent', async () => {
     const p = await portal(base);
     const h = core();

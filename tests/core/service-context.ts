@@ -49,7 +49,9 @@ export function serviceContext(over: Partial<AppCoreDeps> = {}): CoreContext & {
   const push = () => void pushes++;
   return {
     deps,
-    options: {},
+    // As in the core harness (tests/core/harness.ts): a toggle's batch window is open until the
+    // fake clock moves, so a test sees the intent queued before it is sent.
+    options: { batchWindowMs: 20 },
     random: () => 0,
     settings: () => settings,
     lang: () => 'en',

@@ -97,7 +97,8 @@ describe('fault injection: never lose an action, never send one twice', () => {
     const acc = await signInWebhook(first, p);
     await first.core.stop();
     p.resetCalls();
-    // The first batch (50) is answered; the second one hangs, and the process dies while it waits.
+    // The first batch (50) is answered; the second and third (two are out at once: SEND_DEPTH) hang,
+    // and the process dies while they wait.
     p.inject({ kind: 'delay', ms: 200, method: 'batch' });
     p.inject({ kind: 'delay', ms: 1_500, method: 'batch', times: 5 });
     const worker = fileURLToPath(new URL('./queue-worker.ts', import.meta.url));
@@ -122,10 +123,10 @@ describe('fault injection: never lose an action, never send one twice', () => {
     // What a restart would load: the queue log's newest line, else the store file's checkpoint.
     const queueLength = (): number => queueOnDisk(first.dir)?.length ?? -1;
     // Kill only once the first chunk's confirmation is in the log (a removal: written, not fdatasync'd; what a
-    // killed process wrote survives it) and the second request hangs on the portal.
+    // killed process wrote survives it) and the other requests hang on the portal.
     await until(() => p.callsTo('batch').length === 1 && queueLength() === 70, 15_000, 'the first chunk');
-    // …and the second chunk's request has reached the portal, where a 1.5 s delay holds it.
-    await until(() => p.inFlightRequests() === 1, 15_000, 'the second chunk to hang on the portal');
+    // …and the second and third chunks' requests have reached the portal, where a 1.5 s delay holds them.
+    await until(() => p.inFlightRequests() === 2, 15_000, 'the other chunks to hang on the portal');
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(queueLength()).toBe(70);

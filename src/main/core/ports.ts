@@ -68,6 +68,22 @@ class NextTurn {
   constructor(readonly immediate: ReturnType<typeof setImmediate>) {}
 }
 
+/**
+ * A window of 0 ms that closes once the current task's code has run: `fn` runs in a microtask
+ * (no turn of the event loop), unless cancelled first. The action queue's default batch window.
+ */
+export class EndOfTask {
+  #cancelled = false;
+  constructor(fn: () => void) {
+    queueMicrotask(() => {
+      if (!this.#cancelled) fn();
+    });
+  }
+  cancel(): void {
+    this.#cancelled = true;
+  }
+}
+
 /** The real clock. */
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -4,9 +4,10 @@
  * coalesced so that many changes in one tick are one push (a burst of 200
  * toggles is one render). The push is queued as a microtask: a request that
  * changes the view (a toggle) has its `state` pushed before its reply,
- * which awaits a disk write or the portal's answer. When the queue sends on
- * the next turn (a lone toggle), the push follows that send instead: the
- * popup has flipped the switch itself, and the request leaves first.
+ * which awaits a disk write or the portal's answer. While a request of the
+ * queue is leaving (a lone toggle, the next batch of a Mark all read), the
+ * push follows on the next turn instead: the popup has flipped the switch
+ * itself, and the request reaches its socket first.
  */
 import type { EventMap, EventName } from '../../../shared/ipc';
 import type { ViewState } from '../../../shared/types';
@@ -27,9 +28,9 @@ export function createEventBus(deps: {
   logger: Logger;
   state: () => ViewState;
   /**
-   * A request leaves on the next turn of the event loop (the queue's batch window closes then):
-   * the push waits for it, so building and sending the state does not hold up a toggle's request,
-   * and the one push shows the request under way.
+   * A request of the queue leaves in this task's microtasks (its batch window closes, or it was
+   * just started): the push waits for the next turn, so building and sending the state does not
+   * hold up the request, and the one push shows the request under way.
    */
   sendsNextTurn?: () => boolean;
 }): EventBus {

@@ -179,7 +179,7 @@ describe('the action queue', () => {
       realSet(key, value);
     };
     const { client, queue } = loggedQueue(store, log);
-    // A lone toggle: its request leaves on the next turn, the write right after it; the reply
+    // A lone toggle: its request leaves at the end of the task, the write right after it; the reply
     // ("your toggle is safe") waits for the write.
     let answer = (): void => {};
     client.gate = new Promise<void>((r) => (answer = r));
@@ -194,17 +194,21 @@ describe('the action queue', () => {
     await queue.persisted();
     expect(log).toEqual(['send 1', 'write 1', 'write 0']);
 
-    // A burst of one tick: one write of all 30, one request.
+    // A burst of one tick: one write of all 30 while its one request is out.
     log.length = 0;
+    client.gate = new Promise<void>((r) => (answer = r));
     for (let i = 1; i <= 30; i++) {
       queue.enqueue('a', `chat${i}`, false);
       queue.requestDrain();
     }
     expect(log).toEqual([]);
     await queue.persisted();
+    expect(log).toEqual(['send 30', 'write 30']);
+    client.gate = null;
+    answer();
     await until(() => queue.size() === 0);
     await queue.persisted();
-    expect(log.toSorted()).toEqual(['send 30', 'write 0', 'write 30']);
+    expect(log).toEqual(['send 30', 'write 30', 'write 0']);
 
     // A full batch leaves in the same tick; it is written right after.
     log.length = 0;
@@ -499,33 +503,35 @@ describe('the action queue', () => {
     return { ...t, answers, deliveredAtSend, drained };
   }
 
-  it('Mark all read: the next batch leaves as soon as the last one answers, before its answer is taken in', async () => {
+  it('Mark all read: two batches are out at once, and the third leaves as soon as the first answers, before its answer is taken in', async () => {
     const { answers, deliveredAtSend, delivered, drained, queue } = threeBatches();
-    await until(() => answers.length === 1);
-    answers.shift()!();
-    await until(() => answers.length === 1);
-    // Batch 2 left before batch 1's 50 deliveries were settled.
+    await until(() => answers.length === 2);
     expect(deliveredAtSend).toEqual([0, 0]);
+    answers.shift()!();
+    await until(() => answers.length === 2);
+    // Batch 3 left before batch 1's 50 deliveries were settled.
+    expect(deliveredAtSend).toEqual([0, 0, 0]);
     await until(() => delivered.length === 50);
     answers.shift()!();
-    await until(() => answers.length === 1);
-    expect(deliveredAtSend).toEqual([0, 0, 50]);
+    await until(() => delivered.length === 100);
+    expect(answers).toHaveLength(1);
     answers.shift()!();
     await drained;
     expect(delivered).toHaveLength(150);
     expect(queue.size()).toBe(0);
   });
 
-  it('a sign-in lost on one batch: the batch already out settles, no further batch leaves, nothing is lost', async () => {
+  it('a sign-in lost on one batch: the batches already out settle, no further batch leaves, nothing is lost', async () => {
     const { answers, clients, drained, queue, authLost } = threeBatches();
-    await until(() => answers.length === 1);
+    await until(() => answers.length === 2);
     clients.a.failRequest = new BitrixError('NO_AUTH_FOUND', 'signed out');
     answers.shift()!();
-    await until(() => answers.length === 1);
+    await until(() => authLost.length === 1);
+    expect(answers).toHaveLength(1);
     answers.shift()!();
     await drained;
     expect(authLost).toEqual(['a:NO_AUTH_FOUND']);
-    // Batch 1 and the pipelined batch 2 went out; batch 3 waits for the user to sign in again.
+    // Batches 1 and 2 went out together; batch 3 waits for the user to sign in again.
     expect(clients.a.sent).toHaveLength(2);
     expect(queue.size()).toBe(150);
     expect(queue.isHeld('a')).toBe(true);
@@ -700,14 +706,15 @@ describe('the action queue', () => {
     expect(queue.all().map((a) => a.accountId)).toEqual(['b']);
   });
 
-  it('a same-tick burst goes out as one batch on the next macrotask', async () => {
-    const { queue, clients, clock } = setup();
+  it('a same-task burst goes out as one batch once that task has run, with no timer', async () => {
+    const { queue, clients } = setup();
     for (let i = 1; i <= 30; i++) {
       queue.enqueue('a', `chat${i}`, true);
       queue.requestDrain();
     }
     expect(clients.a.sent).toHaveLength(0);
-    await clock.advance(0);
+    // The fake clock never moves: the window of 0 ms closes in a microtask, not on a timer.
+    await flush();
     expect(clients.a.sent).toHaveLength(1);
     expect(clients.a.sent[0]!.calls).toHaveLength(30);
   });
@@ -725,8 +732,8 @@ describe('the action queue', () => {
     expect(queue.size()).toBe(0);
   });
 
-  it('toggles arriving while a batch is on its way wait for their own window, not the end of that request', async () => {
-    const { queue, clients, clock } = setup();
+  it('with a batch window, toggles arriving while a batch is on its way wait for their own window, not the end of that request', async () => {
+    const { queue, clients, clock } = setup({ batchWindowMs: 5 });
     let open!: () => void;
     clients.a.gate = new Promise<void>((r) => (open = r));
     queue.enqueue('a', 'chat1', true);
@@ -749,13 +756,37 @@ describe('the action queue', () => {
     expect(clients.a.sent.map((r) => r.calls.length)).toEqual([2, 4]);
   });
 
-  it('a lone toggle goes out on the next macrotask, not after a fixed window', async () => {
-    const { queue, clients, clock } = setup();
+  it('a lone toggle goes out in the task that queued it, not on a later turn of the event loop', async () => {
+    const { queue, clients } = setup();
     queue.enqueue('a', 'chat1', true);
     queue.requestDrain();
     expect(clients.a.sent).toHaveLength(0);
-    await clock.advance(0);
+    // Microtasks only (the fake clock never moves; a setImmediate would not have run either).
+    await Promise.resolve();
+    await Promise.resolve();
     expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat1', ACTION: 'Y' }]);
+  });
+
+  it('toggles that arrive while a lone one is on its way go out together when it answers', async () => {
+    const { queue, clients } = setup();
+    let open!: () => void;
+    clients.a.gate = new Promise<void>((r) => (open = r));
+    queue.enqueue('a', 'chat1', true);
+    queue.requestDrain();
+    await flush();
+    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([1]);
+    // One per task, as IPC messages arrive.
+    for (let i = 2; i <= 4; i++) {
+      queue.enqueue('a', `chat${i}`, true);
+      queue.requestDrain();
+      await flush();
+    }
+    expect(clients.a.sent).toHaveLength(1);
+    clients.a.gate = null;
+    open();
+    await flush();
+    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([1, 3]);
+    expect(queue.size()).toBe(0);
   });
 
   it('a key held on one row does not hold the window open', async () => {

@@ -18,7 +18,7 @@
  * queue-send.ts (one request per chunk).
  */
 import type { BatchOutcome } from '../bitrix/types';
-import type { TimerHandle } from '../ports';
+import { EndOfTask, type TimerHandle } from '../ports';
 import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
 import {
   BACKOFF,
@@ -26,6 +26,7 @@ import {
   backoffDelay,
   callsFor,
   chunkByCalls,
+  dueFor,
   classify,
   coalesce,
   coalesceMany,
@@ -33,7 +34,7 @@ import {
   lookupIn,
   pendingIn,
 } from './queue-policy';
-import { sendChunk } from './queue-send';
+import { sendChunks } from './queue-send';
 import type { ActionQueue, ActionQueueOptions } from './queue-types';
 import { createQueueWriter, loadQueue } from './queue-writer';
 
@@ -74,7 +75,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let again = false;
   let timer: TimerHandle | null = null;
   let timerAt = Infinity;
-  let kick: TimerHandle | null = null;
+  let kick: TimerHandle | EndOfTask | null = null;
   let windowOpenedAt = 0;
   /** New intents enqueued so far, and the count the window's last look saw. */
   let added = 0;
@@ -136,24 +137,6 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     return r.action;
   }
 
-  /**
-   * Due intents of one account: the oldest per dialog and kind, not in flight, not backed off.
-   * A toggle and an unpin of one dialog are independent (a toggle backing off does not hold
-   * the unpin back) and may share a batch, in enqueue order.
-   */
-  function dueFor(accountId: string, now: number): QueuedAction[] {
-    const blocked = new Set<string>();
-    const out: QueuedAction[] = [];
-    for (const a of items) {
-      if (a.accountId !== accountId) continue;
-      const key = `${a.kind}:${a.dialogId}`;
-      if (blocked.has(key)) continue;
-      blocked.add(key);
-      if (!inFlight.has(a.id) && a.nextAttemptAt <= now) out.push(a);
-    }
-    return out;
-  }
-
   function settle(action: QueuedAction, outcome: BatchOutcome): void {
     inFlight.delete(action.id);
     const idx = items.findIndex((a) => a.id === action.id);
@@ -203,7 +186,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     if (stopped || held.has(accountId)) return false;
     const client = opts.clientFor(accountId);
     if (!client) return false;
-    let due = dueFor(accountId, clock.now());
+    let due = dueFor(items, accountId, clock.now(), inFlight);
     // A burst is still arriving (this run was started by a full batch, or new toggles opened a
     // window while it was sending): send only full batches now, the rest when the window closes.
     if (fullBatchesOnly || (kick !== null && windowSeq > drainedUpTo)) {
@@ -211,33 +194,38 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     }
     if (due.length === 0) return false;
     for (const a of due) inFlight.add(a.id);
-    // One batch request per chunk, one after another, each settled as soon as it answers — after
-    // the next chunk's request has left, so taking in an answer (settling, the state push, the
-    // write) never holds up the next request. What is not yet on disk (the intents of this tick,
-    // the previous chunk's settlements) is written right after a request has left: a crash in
-    // between finds the intent on disk or the portal holding the change.
+    // The chunks go out as batch requests, at most SEND_DEPTH at once, each settled as soon as it
+    // answers — after the next chunk's request has left (queue-send.ts). What is not yet on disk
+    // (the intents of this tick, the previous chunk's settlements) is written right after a
+    // request has left: a crash in between finds the intent on disk or the portal holding the change.
     try {
       const planned = due.map((action) => ({
         action,
         calls: callsFor(action, opts.confirmedCounter?.(accountId, action.dialogId)),
       }));
-      const chunks = chunkByCalls(planned, (p) => p.calls.length);
-      let sending = stopped ? null : sendChunk(client, chunks[0]!, abort.signal);
-      // Told after the request is on its way: the push this causes does not hold it up.
-      opts.onChange?.();
-      if (writer.dirty) writeAfterSend();
-      for (let k = 0; sending !== null; k++) {
-        const outcomes = await sending;
-        // A sign-in lost on an earlier chunk holds the rest (the chunk already out settles as usual).
-        const next = !stopped && !held.has(accountId) ? chunks[k + 1] : undefined;
-        sending = next ? sendChunk(client, next, abort.signal) : null;
-        // Stopped meanwhile: an aborted send settles nothing (its intents stay as stored).
-        chunks[k]!.forEach((p, j) => {
-          const o = outcomes[j]!;
-          if (!stopped || o.ok) settle(p.action, o);
-        });
-        changed();
-      }
+      await sendChunks(
+        client,
+        chunkByCalls(planned, (p) => p.calls.length),
+        abort.signal,
+        {
+          mayStart: (answered) =>
+            !stopped && !held.has(accountId) && !answered?.some((o) => !o.ok && classify(o.error) === 'auth-lost'),
+          started: sent,
+          allOut() {
+            // Told after the requests are on their way: the push this causes does not hold them up.
+            opts.onChange?.();
+            if (writer.dirty) writeAfterSend();
+          },
+          settle(chunk, outcomes) {
+            // Stopped meanwhile: an aborted send settles nothing (its intents stay as stored).
+            chunk.forEach((p, j) => {
+              const o = outcomes[j]!;
+              if (!stopped || o.ok) settle(p.action, o);
+            });
+            changed();
+          },
+        },
+      );
     } finally {
       // Whatever went wrong, nothing stays marked in flight: an unsettled intent is sent again.
       for (const a of due) inFlight.delete(a.id);
@@ -274,6 +262,17 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       },
       Math.max(0, next - now),
     );
+  }
+
+  /**
+   * A request was started in this task: the HTTP client hands it to its socket from this task's
+   * microtasks, so until the next turn a state push waits (see `sendsNextTurn`).
+   */
+  let sendTurn = false;
+  function sent(): void {
+    if (sendTurn) return;
+    sendTurn = true;
+    setImmediate(() => (sendTurn = false));
   }
 
   /** Sends everything that is due (retries, the window closing, the network back, start-up). */
@@ -326,9 +325,12 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     requestDrain() {
       if (stopped) return;
       if (kick === null) {
-        // Open the window: it closes at the first look (next macrotask by default) that finds no
-        // new intent since the one before, so a lone toggle leaves at once and a burst stays
-        // together; a merged toggle (a key held on one row) adds no intent and holds nothing open.
+        // Open the window. Of 0 ms (the default) it closes once this task's code has run: a lone
+        // toggle leaves at once, everything queued in the same task goes with it, and toggles
+        // arriving in later tasks while it is out go together when it answers (no turn of the
+        // event loop on a toggle's path: issue 14). Of more, it closes at the first look that
+        // finds no new intent since the one before, so a burst across tasks stays together; a
+        // merged toggle (a key held on one row) adds no intent and holds nothing open.
         windowOpenedAt = clock.now();
         windowSeq += 1;
         addedSeen = added;
@@ -336,14 +338,14 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
           kick = null;
           const now = clock.now();
           const limit = windowOpenedAt + maxBatchWaitMs;
-          if (added !== addedSeen && now < limit) {
+          if (batchWindowMs > 0 && added !== addedSeen && now < limit) {
             addedSeen = added;
             kick = clock.setTimeout(look, Math.min(batchWindowMs, limit - now));
             return;
           }
           void drain();
         };
-        kick = clock.setTimeout(look, batchWindowMs);
+        kick = batchWindowMs === 0 ? new EndOfTask(look) : clock.setTimeout(look, batchWindowMs);
       }
       // A full batch has nothing to wait for; the rest of the burst keeps waiting for the window.
       if (items.length - inFlight.size >= BATCH_MAX) {
@@ -351,7 +353,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
         void run();
       }
     },
-    sendsNextTurn: () => kick !== null && batchWindowMs === 0 && running === null,
+    sendsNextTurn: () => (kick !== null && batchWindowMs === 0) || sendTurn,
     retryNow(accountId) {
       const now = clock.now();
       let touched = false;
@@ -387,7 +389,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       // Nothing changed in this tick may be lost at quit.
       flush();
       if (timer !== null) clock.clearTimeout(timer);
-      if (kick !== null) clock.clearTimeout(kick);
+      if (kick instanceof EndOfTask) kick.cancel();
+      else if (kick !== null) clock.clearTimeout(kick);
       timer = kick = null;
       timerAt = Infinity;
     },

@@ -19,6 +19,15 @@ import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema'
 /** Sub-calls per `batch` request (Bitrix24's limit). */
 export const BATCH_MAX = 50;
 
+/**
+ * Batch requests of one account out at once: the next leaves as soon as the oldest answers, so the
+ * portal works on one while the answer of another is taken in and a round trip is never waited
+ * out alone (Mark all read of 200: 8 requests in about 4 round trips). Two, not eight: the
+ * portal's bucket (2 req/s, burst 50: bitrix24-api.md §3) charges them the same either way, and a
+ * lost sign-in stops all but the two already out.
+ */
+export const SEND_DEPTH = 2;
+
 /** Backoff bounds for transient failures. */
 export const BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 } as const;
 
@@ -122,6 +131,29 @@ export function coalesceMany(
     actions.push(r.action);
   }
   return { queue: out, actions, added };
+}
+
+/**
+ * Due intents of one account: the oldest per dialog and kind, not in flight, not backed off.
+ * A toggle and an unpin of one dialog are independent (a toggle backing off does not hold
+ * the unpin back) and may share a batch, in enqueue order.
+ */
+export function dueFor(
+  queue: readonly QueuedAction[],
+  accountId: string,
+  now: number,
+  inFlight: ReadonlySet<string>,
+): QueuedAction[] {
+  const blocked = new Set<string>();
+  const out: QueuedAction[] = [];
+  for (const a of queue) {
+    if (a.accountId !== accountId) continue;
+    const key = `${a.kind}:${a.dialogId}`;
+    if (blocked.has(key)) continue;
+    blocked.add(key);
+    if (!inFlight.has(a.id) && a.nextAttemptAt <= now) out.push(a);
+  }
+  return out;
 }
 
 /** The newest read/unread toggle of a dialog in `queue` (queued or in flight), if any. */

@@ -1,18 +1,57 @@
 /**
- * The durable queue's request (moved out of actions.ts as is): one chunk of
- * due intents goes out as one request (a single call when the chunk holds one
- * sub-call, else one `batch`), and comes back as one outcome per intent.
+ * The durable queue's requests (moved out of actions.ts): one chunk of due
+ * intents goes out as one request (a single call when the chunk holds one
+ * sub-call, else one `batch`), and comes back as one outcome per intent; the
+ * chunks of one drain go out at most {@link SEND_DEPTH} at a time.
  */
 import { BitrixError, type BatchCall, type BatchOutcome, type BitrixClient } from '../bitrix/types';
 import type { QueuedAction } from '../storage/schema';
-import { toBitrixError } from './queue-policy';
+import { SEND_DEPTH, toBitrixError } from './queue-policy';
+
+/** One chunk of a drain: its intents and the sub-calls each costs. */
+export type Chunk = { action: QueuedAction; calls: BatchCall[] }[];
+
+/**
+ * Sends the chunks of one account's drain, at most {@link SEND_DEPTH} requests out at once (the
+ * next leaves as soon as the oldest answers), and hands each chunk's outcomes to `settle` in
+ * order, once the request that replaces it has left: taking in an answer never holds one up.
+ * `mayStart` is asked before each request, with the outcomes of the chunk that just answered
+ * (stopped, a sign-in lost — on that chunk or before —: the chunks already out settle as usual,
+ * the rest are not sent); `started` is told after each one is on its way and `allOut` once the
+ * first ones are.
+ */
+export async function sendChunks(
+  client: BitrixClient,
+  chunks: readonly Chunk[],
+  signal: AbortSignal,
+  hooks: {
+    mayStart(answered?: readonly BatchOutcome[]): boolean;
+    started(): void;
+    allOut(): void;
+    settle(chunk: Chunk, outcomes: BatchOutcome[]): void;
+  },
+): Promise<void> {
+  let next = 0;
+  const out: { chunk: Chunk; outcomes: Promise<BatchOutcome[]> }[] = [];
+  const start = (answered?: readonly BatchOutcome[]): boolean => {
+    if (next >= chunks.length || !hooks.mayStart(answered)) return false;
+    const chunk = chunks[next++]!;
+    out.push({ chunk, outcomes: sendChunk(client, chunk, signal) });
+    hooks.started();
+    return true;
+  };
+  while (out.length < SEND_DEPTH && start());
+  hooks.allOut();
+  while (out.length > 0) {
+    const { chunk, outcomes } = out.shift()!;
+    const answered = await outcomes;
+    start(answered);
+    hooks.settle(chunk, answered);
+  }
+}
 
 /** Sends one request for the chunk; one outcome per intent (delivered only when all its sub-calls are). */
-export async function sendChunk(
-  client: BitrixClient,
-  batch: { action: QueuedAction; calls: BatchCall[] }[],
-  signal: AbortSignal,
-): Promise<BatchOutcome[]> {
+export async function sendChunk(client: BitrixClient, batch: Chunk, signal: AbortSignal): Promise<BatchOutcome[]> {
   const calls = batch.flatMap((b) => b.calls);
   if (calls.length === 1) {
     const c = calls[0]!;

@@ -39,10 +39,12 @@ export interface ActionQueueOptions {
   /** [0, 1) source for jitter (injectable for tests). */
   random?: () => number;
   /**
-   * How often the queue looks whether new toggles still arrive before it sends (default 0: the
-   * next macrotask). A lone toggle leaves on the first look; while each look finds new toggles
-   * (a burst, however its toggles arrive: same tick or one IPC message per task) the queue keeps
-   * waiting and sends full batches of 50 at once, the rest when a look finds nothing new.
+   * How often the queue looks whether new toggles still arrive before it sends. Default 0: no
+   * timer; the window closes once the task that queued a toggle has run (a microtask), so a lone
+   * toggle leaves at once with whatever that task queued, and toggles of later tasks (one IPC
+   * message each) that arrive while it is out go together when it answers. More than 0: while
+   * each look finds new toggles (a burst, however its toggles arrive) the queue keeps waiting and
+   * sends full batches of 50 at once, the rest when a look finds nothing new.
    */
   batchWindowMs?: number;
   /**
@@ -105,9 +107,13 @@ export interface ActionQueue {
   size(): number;
   /** Sends what is due. Single-flight: concurrent callers share one run, which repeats while work arrives. */
   drain(): Promise<void>;
-  /** Drains once new toggles stop arriving (next macrotask for a lone toggle; what a user toggle calls). */
+  /** Drains once new toggles stop arriving (at the end of this task for a lone toggle; what a user toggle calls). */
   requestDrain(): void;
-  /** A drain opened by {@link requestDrain} sends on the next turn of the event loop (a zero batch window, nothing sending). */
+  /**
+   * A request leaves in this task's microtasks: a zero batch window is open, or a request was just
+   * started (the HTTP client hands it to its socket from microtasks). A state push waits for the
+   * next turn of the event loop then, so building it does not hold the request up.
+   */
   sendsNextTurn(): boolean;
   /** Makes every backed-off intent (of one account, or all) due now: the network is back. */
   retryNow(accountId?: string): void;

@@ -1,3 +1,4 @@
+import { generateDialogs } from '../../dev/fake-portal/server';
 import { test, expect, unreadCalls, pinnedState } from './fixtures';
 
 test('shows every pinned dialog as a switch named by its title, checked when unread', async ({ app, portal }) => {
@@ -162,4 +163,26 @@ test('a `shown` event naming a row focuses it', async ({ app, preview }) => {
   const key = await app.locator('[data-key$="/612"]').getAttribute('data-key');
   await preview.show(app, key);
   await expect(app.getByRole('switch', { name: 'John Carter' })).toBeFocused();
+});
+
+test.describe('nothing pinned', () => {
+  test.use({ portalOptions: { seed: generateDialogs(3, { pinned: 0 }), rateLimit: false } });
+
+  test('no filter box while there is nothing to filter; it comes with the first pinned dialog', async ({
+    page,
+    preview,
+    portal,
+  }) => {
+    await page.goto(preview.url);
+    await expect(page.getByText('No pinned dialogs')).toBeVisible();
+    // Not shown, not in the Tab order, not announced.
+    await expect(page.getByRole('searchbox')).toHaveCount(0);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).not.toBe('search');
+    const first = portal.dialogs()[0]!;
+    portal.setDialog(first.id, { pinned: true });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByRole('switch', { name: first.title })).toBeVisible();
+    await expect(page.getByRole('searchbox', { name: 'Filter dialogs by title' })).toBeVisible();
+  });
 });

@@ -68,9 +68,9 @@ const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
   toggle:
     "the request leaves first; its intent is then appended to the queue log and fdatasync'd on libuv's thread pool while the request is out, and its delivery (appended, not synced: a removal) after the answer; against this local portal those writes compete with the portal process for the 2 cores and the disk; the peers persist nothing",
   read200:
-    "8 batches one after another (each leaves as soon as the last one answers), the 200 intents appended to the queue log and fdatasync'd on the thread pool while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
+    "8 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log and fdatasync'd on the thread pool while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
   read200mark:
-    "4 batches one after another (each leaves as soon as the last one answers), the 200 intents appended to the queue log and fdatasync'd on the thread pool while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
+    "4 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log and fdatasync'd on the thread pool while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
 };
 
 /** The issue's wall-time goal: at most the best peer (1.00×). */
@@ -271,8 +271,8 @@ ${markdownTable(r)}
     \`refresh\` through the dialogs service, the idle poll fired by the poller's own timer (the core's
     clock is jumped 60 s). Mark 200 read = one \`setUnreadMany\` intent ("Mark all read"): 200 toggles
     queued and stored in one write, then sent as batches of 50 calls (8 when every dialog has unread
-    messages: \`im.recent.unread N\` + \`im.dialog.read\` each; 4 when they carry only the mark). Its client
-    keeps its own limiter (2/s, burst 45).
+    messages: \`im.recent.unread N\` + \`im.dialog.read\` each; 4 when they carry only the mark), two
+    requests out at once. Its client keeps its own limiter (2/s, burst 45).
   - **SDK**: \`B24OAuth\` with an http \`client_endpoint\` on the fake portal, the natural way: one
     \`actions.v2.call\` for a toggle, \`actions.v2.batchByChunk\` for 200 (the same calls as ours: the mark
     removed, plus \`im.dialog.read\` where messages are unread), \`im.recent.list\` paged by

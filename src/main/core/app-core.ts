@@ -36,7 +36,7 @@ export interface AppCoreInternals extends AppCore {
 /** Builds the core. Nothing runs until {@link AppCore.start}. */
 export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): AppCoreInternals {
   const { clock, logger } = deps;
-  const bus = createEventBus({ logger, state: () => computeState(), sendsNextTurn: () => queue.sendsNextTurn() });
+  const bus = createEventBus({ logger, state: () => computeState(), requestLeaving: () => queue.requestLeaving() });
   const { push } = bus;
   const notices = createNotices({ store: deps.store, clock, changed: () => push() });
   let offline = false;

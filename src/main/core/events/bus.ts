@@ -32,7 +32,7 @@ export function createEventBus(deps: {
    * just started): the push waits for the next turn, so building and sending the state does not
    * hold up the request, and the one push shows the request under way.
    */
-  sendsNextTurn?: () => boolean;
+  requestLeaving?: () => boolean;
 }): EventBus {
   const { logger } = deps;
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
@@ -57,7 +57,7 @@ export function createEventBus(deps: {
       pushQueued = false;
       if (!closed) emit('state', deps.state());
     };
-    queueMicrotask(() => (deps.sendsNextTurn?.() ? setImmediate(pushNow) : pushNow()));
+    queueMicrotask(() => (deps.requestLeaving?.() ? setImmediate(pushNow) : pushNow()));
   }
 
   return {

@@ -266,7 +266,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
 
   /**
    * A request was started in this task: the HTTP client hands it to its socket from this task's
-   * microtasks, so until the next turn a state push waits (see `sendsNextTurn`).
+   * microtasks, so until the next turn a state push waits (see `requestLeaving`).
    */
   let sendTurn = false;
   function sent(): void {
@@ -353,7 +353,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
         void run();
       }
     },
-    sendsNextTurn: () => (kick !== null && batchWindowMs === 0) || sendTurn,
+    requestLeaving: () => (kick !== null && batchWindowMs === 0) || sendTurn,
     retryNow(accountId) {
       const now = clock.now();
       let touched = false;

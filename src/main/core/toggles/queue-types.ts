@@ -114,7 +114,7 @@ export interface ActionQueue {
    * started (the HTTP client hands it to its socket from microtasks). A state push waits for the
    * next turn of the event loop then, so building it does not hold the request up.
    */
-  sendsNextTurn(): boolean;
+  requestLeaving(): boolean;
   /** Makes every backed-off intent (of one account, or all) due now: the network is back. */
   retryNow(accountId?: string): void;
   /** Stops sending for an account (sign-in lost). Its intents stay. */

@@ -25,6 +25,18 @@ describe('accounts service', () => {
     expect(accounts.clientFor('nobody')).toBeNull();
   });
 
+  it('hands out the built client without copying the account record (asked for every request the queue sends)', async () => {
+    const { accounts } = setup();
+    const rec = await accounts.store.add(ANNA);
+    const client = accounts.clientFor(rec.id);
+    const get = vi.spyOn(accounts.store, 'get');
+    for (let i = 0; i < 10; i++) expect(accounts.clientFor(rec.id)).toBe(client);
+    expect(get).not.toHaveBeenCalled();
+    // Signed out: no client, even one built before.
+    accounts.store.remove(rec.id);
+    expect(accounts.clientFor(rec.id)).toBeNull();
+  });
+
   it('a lost sign-in holds the account (hook), drops its client and tells the user once', async () => {
     const { ctx, onLost, accounts } = setup();
     const rec = await accounts.store.add(ANNA);

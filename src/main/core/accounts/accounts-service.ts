@@ -169,10 +169,11 @@ export function createAccountsService(
 
   /** The account's client, built on first use; null when it cannot send (signed out, secret lost). */
   function clientFor(id: string): BitrixClient | null {
-    const rec = accounts.get(id);
-    if (!rec) return null;
+    // Asked for every request the queue sends: the built client needs no copy of the record.
+    if (!accounts.has(id)) return null;
     const r = runtime(id);
     if (r.client) return r.client;
+    const rec = accounts.get(id)!;
     const secret = accounts.secret(id);
     if (!secret) return null;
     try {

@@ -185,4 +185,33 @@ test.describe('nothing pinned', () => {
     await expect(page.getByRole('switch', { name: first.title })).toBeVisible();
     await expect(page.getByRole('searchbox', { name: 'Filter dialogs by title' })).toBeVisible();
   });
+
+  test('the list that arrives puts the focus on its first row, unless a key moved it first', async ({
+    page,
+    preview,
+    portal,
+  }) => {
+    await page.goto(preview.url);
+    await expect(page.getByText('No pinned dialogs')).toBeVisible();
+    for (const d of portal.dialogs()) portal.setDialog(d.id, { pinned: true });
+    // ArrowDown twice (first row, then the second) the moment the rows are in the DOM, before
+    // their first frame is painted.
+    await page.evaluate(() => {
+      const seen = new MutationObserver(() => {
+        if (!document.querySelector('[data-key]')) return;
+        seen.disconnect();
+        for (let i = 0; i < 2; i++)
+          window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+      });
+      seen.observe(document.body, { childList: true, subtree: true });
+    });
+    await page.keyboard.press('r');
+    const switches = page.getByRole('switch');
+    await expect(switches).toHaveCount(3);
+    await expect(switches.nth(1)).toBeFocused();
+    // Still there once the list's first frames are painted.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForTimeout(150);
+    await expect(switches.nth(1)).toBeFocused();
+  });
 });

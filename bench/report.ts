@@ -24,7 +24,7 @@ import {
 /** Everything one run measured. */
 export interface BenchResults {
   workloads: Record<WorkloadName, Record<Impl, WorkloadResult & { runs: number }>>;
-  /** One toggle through our core with the store on disk and in memory, alternating (medians). */
+  /** One toggle through our core with the store on disk and in memory, and the naive toggle, in turn (medians). */
   durability: { diskMs: number; memoryMs: number; naiveMs: number; runs: number };
   overhead: OverheadResult;
   popup: PopupResult | { error: string };

@@ -123,7 +123,7 @@ describe('AppCore over a real fake portal', () => {
   });
 
   it('Mark all read: each batch after the first is on its way before the state push of the one before it', async () => {
-    // 60 marked dialogs, no unread messages: one call each, so two batches (50 + 10), one after another.
+    // 60 marked dialogs, no unread messages: one call each, so two batch requests (50 + 10).
     const p = await portal(generateDialogs(60, { pinned: 60, unread: 60 }).map((d) => ({ ...d, counter: 0 })));
     const seen: string[] = [];
     const h = core({

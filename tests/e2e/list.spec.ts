@@ -167,14 +167,15 @@ test('a `shown` event naming a row focuses it', async ({ app, preview }) => {
 
 test.describe('nothing pinned', () => {
   test.use({ portalOptions: { seed: generateDialogs(3, { pinned: 0 }), rateLimit: false } });
+  test.beforeEach(async ({ page, preview }) => {
+    await page.goto(preview.url);
+    await expect(page.getByText('No pinned dialogs')).toBeVisible();
+  });
 
   test('no filter box while there is nothing to filter; it comes with the first pinned dialog', async ({
     page,
-    preview,
     portal,
   }) => {
-    await page.goto(preview.url);
-    await expect(page.getByText('No pinned dialogs')).toBeVisible();
     // Not shown, not in the Tab order, not announced.
     await expect(page.getByRole('searchbox')).toHaveCount(0);
     await page.keyboard.press('Tab');
@@ -188,11 +189,8 @@ test.describe('nothing pinned', () => {
 
   test('the list that arrives puts the focus on its first row, unless a key moved it first', async ({
     page,
-    preview,
     portal,
   }) => {
-    await page.goto(preview.url);
-    await expect(page.getByText('No pinned dialogs')).toBeVisible();
     for (const d of portal.dialogs()) portal.setDialog(d.id, { pinned: true });
     // ArrowDown twice (first row, then the second) the moment the rows are in the DOM, before
     // their first frame is painted.

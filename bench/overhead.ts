@@ -4,8 +4,10 @@
  * `fetch` of the same request to the same endpoint, on a fake portal with
  * its rate limit off. A third side is the bare fetch plus the one thing a
  * robust client cannot drop, a per-call timeout (an AbortController and a
- * timer, as ours uses): Node's fetch charges every request that carries a
- * signal, so that is the floor for any client with timeouts. The sides
+ * timer; ours has a controller per call and one timer for the calls in
+ * flight, src/main/core/bitrix/request-guard.ts): Node's fetch charges every
+ * request that carries a signal, so that is the floor for any client with
+ * timeouts. The sides
  * rotate call by call (A B C, C B A, …) so drift in machine load hits all
  * alike; medians are compared.
  */

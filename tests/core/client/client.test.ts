@@ -2,7 +2,7 @@
  * The REST client against the fake portal over real HTTP on 127.0.0.1.
  */
 import { getEventListeners } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { explain, type ErrorCode } from '../../../src/shared/errors';
 import { webhookAuth, parseWebhookUrl } from '../../../src/main/core/auth/webhook';
 import type { AuthStrategy } from '../../../src/main/core/auth/types';
@@ -242,13 +242,39 @@ describe('call(): envelopes and typed errors', () => {
     await expect(p).rejects.toThrow('user closed the popup');
   });
 
-  it("a long-lived caller signal keeps nothing of a finished call (the action queue's lives as long as the queue)", async () => {
+  it('a caller abort ends every call in flight on its signal', async () => {
+    portal.inject({ kind: 'delay', ms: 1000, times: 2 });
+    const ac = new AbortController();
+    let sent = 0;
+    const c = client({ fetch: (input, init) => ((sent += 1), fetch(input, init)) });
+    const calls = [c.call('profile', {}, { signal: ac.signal }), c.call('profile', {}, { signal: ac.signal })];
+    // Both requests are out (fetch called with their signals) before the caller aborts.
+    await vi.waitFor(() => expect(sent).toBe(2));
+    ac.abort(new Error('queue stopped'));
+    for (const p of calls) await expect(p).rejects.toThrow('queue stopped');
+  });
+
+  it('a shorter timeout is kept while a longer call is in flight', async () => {
+    portal.inject({ kind: 'delay', ms: 2000, times: 2 });
+    const c = client({ retries: 0 });
+    let longEnded = false;
+    const long = failure(() => c.call('profile', {}, { timeoutMs: 1000 })).finally(() => (longEnded = true));
+    expect((await failure(() => c.call('profile', {}, { timeoutMs: 100 }))).code).toBe('TIMEOUT');
+    // Well after the short one timed out, the long one is still waiting for its own deadline.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(longEnded).toBe(false);
+    expect((await long).code).toBe('TIMEOUT');
+  });
+
+  it("a long-lived caller signal keeps one listener however many calls follow it (the action queue's lives as long as the queue)", async () => {
     const ac = new AbortController();
     const c = client();
+    await c.call('profile', {}, { signal: ac.signal });
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
     for (let i = 0; i < 5; i++) await c.call('profile', {}, { signal: ac.signal });
     portal.inject({ kind: 'html', status: 502 });
     await failure(() => c.call('profile', {}, { signal: ac.signal, retries: 0 }));
-    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
     // An already aborted signal sends nothing.
     ac.abort(new Error('stopped'));
     portal.resetCalls();

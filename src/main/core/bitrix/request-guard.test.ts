@@ -61,6 +61,16 @@ describe('createRequestGuards', () => {
     expect(done.signal.aborted).toBe(false);
   });
 
+  it("shares the caller's one listener between clients: a rebuilt client adds none", () => {
+    const caller = new AbortController();
+    const a = guards().begin(caller.signal, 1000);
+    const b = guards().begin(caller.signal, 1000);
+    guards().begin(caller.signal, 1000).end();
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
+    caller.abort(new Error('queue stopped'));
+    expect(a.signal.aborted && b.signal.aborted).toBe(true);
+  });
+
   it("throws the caller's reason when its signal is already aborted, and starts nothing", () => {
     const g = guards();
     const caller = new AbortController();

@@ -10,7 +10,8 @@
  * (CPU profiles of the bench's toggle). Here a caller's signal gets one
  * listener for as long as it lives, however many requests follow it, and one
  * timer serves every request in flight, armed for the earliest deadline: a
- * request costs a set entry, not a listener and a timer.
+ * request costs a set entry, not a listener and a timer. The listener is shared by every client
+ * (one per account, rebuilt when it signs in again) that the signal is passed to.
  *
  * Not `AbortSignal.any()`: on Node 20 every dependent signal leaves a WeakRef
  * in the long-lived source signal for good (bench: +2 500 WeakRefs over
@@ -35,32 +36,36 @@ export interface RequestGuards {
   readonly inFlight: number;
 }
 
+/**
+ * The requests in flight by the caller's signal, across every client (a client is rebuilt when its
+ * account signs in again; the queue's signal outlives it): what the signal's one listener aborts.
+ */
+const followers = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function followersOf(signal: AbortSignal): Set<AbortController> {
+  let set = followers.get(signal);
+  if (set === undefined) {
+    const mine = new Set<AbortController>();
+    followers.set(signal, mine);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const ctl of mine) ctl.abort(signal.reason);
+        mine.clear();
+      },
+      { once: true },
+    );
+    set = mine;
+  }
+  return set;
+}
+
 export function createRequestGuards(now: () => number = () => performance.now()): RequestGuards {
-  /** The requests in flight by the caller's signal: what its one listener aborts. */
-  const followers = new WeakMap<AbortSignal, Set<AbortController>>();
   /** Each request in flight and its deadline (`now()` time). */
   const deadlines = new Map<AbortController, number>();
   const timedOut = new WeakSet<AbortController>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerAt = Infinity;
-
-  function followersOf(signal: AbortSignal): Set<AbortController> {
-    let set = followers.get(signal);
-    if (set === undefined) {
-      const mine = new Set<AbortController>();
-      followers.set(signal, mine);
-      signal.addEventListener(
-        'abort',
-        () => {
-          for (const ctl of mine) ctl.abort(signal.reason);
-          mine.clear();
-        },
-        { once: true },
-      );
-      set = mine;
-    }
-    return set;
-  }
 
   function arm(at: number): void {
     if (timer !== null) clearTimeout(timer);

@@ -314,7 +314,8 @@ ${markdownTable(r)}
   a WeakRef and a finalizer per request); that part is the "fetch+timeout" floor.
 - **Popup**: the built popup (out/renderer, what electron-builder packages) served by the real preview bridge (dev/preview/web-server.ts) in this
   process over the real core and a fake portal (rate limit off). For N pinned, the portal pins N dialogs and
-  the core reloads; in the page an init script times from the state event's creation (\`timeStamp\` of the
+  the core reloads (timed after three untimed rounds of every size: the renderer's code is compiled and
+  optimised over its first runs, which otherwise the size timed first pays for); in the page an init script times from the state event's creation (\`timeStamp\` of the
   server-sent event, before the bridge parses it) to the list of N in the DOM (all N rows, or for the windowed
   list rows of a set of N, \`aria-setsize\`, down to the bottom of the viewport) and to that list painted.
   Painted means the frame after the change has run its style, layout and paint: a \`requestAnimationFrame\`

@@ -8,10 +8,10 @@
  * path that code runs cold (a person toggles now and then), and those steps
  * were ~0.1 ms of the ~0.4 ms between the toggle and its request leaving
  * (CPU profiles of the bench's toggle). Here a caller's signal gets one
- * listener for as long as it lives, however many requests follow it, and one
- * timer serves every request in flight, armed for the earliest deadline: a
- * request costs a set entry, not a listener and a timer. The listener is shared by every client
- * (one per account, rebuilt when it signs in again) that the signal is passed to.
+ * listener for as long as it lives, however many requests follow it (and
+ * however many clients: one per account, rebuilt when it signs in again),
+ * and one timer serves every request in flight, armed for the earliest
+ * deadline: a request costs a set entry, not a listener and a timer.
  *
  * Not `AbortSignal.any()`: on Node 20 every dependent signal leaves a WeakRef
  * in the long-lived source signal for good (bench: +2 500 WeakRefs over

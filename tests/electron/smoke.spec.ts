@@ -26,7 +26,7 @@ const skipReason = electronSkipReason();
 // Conditional on purpose: these specs need the Electron binary (downloaded from GitHub, which this
 // workplace cannot reach) and a display. Where either is missing they skip and say which; on a
 // machine that has both they run (`npm run test:electron`, or `xvfb-run -a` on Linux).
-test.skip(skipReason !== null, skipReason ?? '');
+test.skip(skipReason !== null, skipReason ?? ''); // no Electron binary or no display here: see above
 test.describe.configure({ mode: 'serial' });
 
 let app: ElectronApplication;

@@ -63,7 +63,6 @@ function followersOf(signal: AbortSignal): Set<AbortController> {
 export function createRequestGuards(now: () => number = () => performance.now()): RequestGuards {
   /** Each request in flight and its deadline (`now()` time). */
   const deadlines = new Map<AbortController, number>();
-  const timedOut = new WeakSet<AbortController>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerAt = Infinity;
 
@@ -84,7 +83,6 @@ export function createRequestGuards(now: () => number = () => performance.now())
     for (const [ctl, at] of deadlines) {
       if (at <= t) {
         deadlines.delete(ctl);
-        timedOut.add(ctl);
         ctl.abort(new DOMException('The request timed out.', 'TimeoutError'));
       } else if (at < next) {
         next = at;
@@ -105,7 +103,8 @@ export function createRequestGuards(now: () => number = () => performance.now())
       if (at < timerAt) arm(at);
       return {
         signal: ctl.signal,
-        timedOut: () => timedOut.has(ctl),
+        // Aborted, and not by the caller (whose abort reaches the request with the caller's reason).
+        timedOut: () => ctl.signal.aborted && callerSignal?.aborted !== true,
         end() {
           deadlines.delete(ctl);
           group?.delete(ctl);

@@ -23,4 +23,10 @@ test('Settings can force the dark theme and Russian, overriding the OS', async (
   await app.keyboard.press('Escape');
   await expect(app.getByRole('button', { name: 'Обновить' })).toBeVisible();
   await expect(app.locator('html')).toHaveAttribute('lang', 'ru');
+  // The time of the last update, in the header's tooltip, follows the chosen language too (the
+  // browser's locale here is en-US): "1 дек. 2026 г., 13:09:05".
+  await expect(app.locator('header .updated')).toHaveAttribute(
+    'title',
+    /^\d{1,2} [а-я]+\. \d{4} г\., \d{2}:\d{2}:\d{2}$/,
+  );
 });

@@ -49,3 +49,11 @@ export function clockTime(lang: Lang, d: Date): string {
 export function shortDate(lang: Lang, d: Date): string {
   return cached(`d:${lang}`, () => new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short' })).format(d);
 }
+
+/** A full local date and time: "Dec 1, 2026, 13:09:05", "1 дек. 2026 г., 13:09:05". */
+export function dateTime(lang: Lang, d: Date): string {
+  return cached(
+    `f:${lang}`,
+    () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' }),
+  ).format(d);
+}

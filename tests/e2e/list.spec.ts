@@ -130,6 +130,36 @@ test('the Refresh button reloads what changed on the portal', async ({ app, port
   await expect(app.locator('[data-key$="/612"]')).toContainText('4');
 });
 
+test("a dialog's picture covers its initials; one that does not load leaves the initials", async ({ app, portal }) => {
+  // The portal's pictures come from its CDN over https; this test serves them: one picture, one 404.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  await app.route('https://cdn.example.test/**', (route) =>
+    route.request().url().endsWith('/john.png')
+      ? route.fulfill({ contentType: 'image/png', body: png })
+      : route.fulfill({ status: 404, body: '' }),
+  );
+  const other = portal.dialogs().find((d) => d.pinned && d.id !== 612)!;
+  portal.setDialog(612, { avatarUrl: 'https://cdn.example.test/john.png' });
+  portal.setDialog(other.id, { avatarUrl: 'https://cdn.example.test/gone.png' });
+  await app.getByRole('button', { name: 'Refresh' }).click();
+
+  /** What a person sees at the middle of a row's avatar: the picture (IMG) or the initials (SPAN). */
+  const seenAt = (key: string) =>
+    app.locator(`[data-key$="/${key}"] .avatar`).evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      return top instanceof HTMLImageElement ? `IMG ${top.naturalWidth}` : `${top?.tagName} ${top?.textContent}`;
+    });
+  await expect.poll(() => seenAt('612')).toBe('IMG 1');
+  const initials = (await app.locator(`[data-key$="/${String(other.id)}"] .avatar`).textContent())!;
+  expect(initials).toMatch(/^\S{1,2}$/);
+  await expect(app.locator(`[data-key$="/${String(other.id)}"] .avatar img`)).toHaveCount(0);
+  await expect.poll(() => seenAt(String(other.id))).toBe(`SPAN ${initials}`);
+});
+
 test('open in Bitrix24 (button and `o`) goes through the core to the portal URL', async ({ app, portal, preview }) => {
   await app.getByRole('switch', { name: 'Release 2.4' }).focus();
   await app.keyboard.press('o');

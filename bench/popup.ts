@@ -85,14 +85,17 @@ export interface PopupResult {
   shownFrameP50: number;
   shownFrameP95: number;
   /**
-   * The browser's floor for the 50-row list: the first screen the list showed, copied as static
-   * HTML and put into the page at once (parse, style, layout and paint, no script of ours) in place
-   * of the popup's own handling of the same pushed state, arriving the same way after the same
-   * quiet (see {@link QUIET_MS}); to painted, median of the same repeats. What the list's own work
-   * costs is the difference.
+   * The browser's floor for the 50-row list: the list's first screen as `main` held it once painted,
+   * copied as static HTML and put into the page at once (parse, style, layout and paint, no script
+   * of ours) in place of the popup's own handling of the same pushed state, arriving the same way
+   * after the same quiet (see {@link QUIET_MS}), its rounds taking turns with the list's; to
+   * painted, median of the same repeats. What the list's own work costs is the difference.
    */
   floor: { rows: number; frameMs: number };
 }
+
+/** The list size whose first screen is timed as static HTML too (the browser's floor). */
+const FLOOR_ROWS = 50;
 
 /** Untimed rounds of every list size before any is timed (see `measurePopup`). */
 const WARMUP_ROUNDS = 3;
@@ -104,8 +107,8 @@ const WARMUP_ROUNDS = 3;
  * equal quiet both before the list and before the floor, each figure (and their difference)
  * depended on how long the previous step happened to take. Until issue 14's ninth round the list's
  * state came some milliseconds after the previous frame, and the floor was put in by a timer 20 ms
- * after one, not by a pushed state: on the same code the list read 3.8 ms above the floor where,
- * both arriving alike, it is under 1 ms above it.
+ * after one, not by a pushed state, minutes later: the difference between them was mostly the
+ * difference between those conditions.
  */
 const QUIET_MS = 50;
 
@@ -119,6 +122,8 @@ interface BenchWindow {
      * carries `marker`, once `html` is set, puts `html` into `main` instead, timed like the list.
      */
     floor: null | { marker: string; html: string | null; t0?: number; frame?: number; done?: boolean };
+    /** The popup's own nodes of `main`, set aside while the floor's copy is in their place. */
+    saved: Node[];
     /** Resolves `ms` after the frame that follows now is painted. */
     quiet(ms: number): Promise<void>;
     list: null | {
@@ -129,6 +134,8 @@ interface BenchWindow {
       raf?: number;
       frame?: number;
       done?: boolean;
+      /** What `main` held once the list was painted (its first screen, before any later work). */
+      html?: string;
     };
     key: null | { el: Element | null; t0?: number; flip?: number; raf?: number; frame?: number; done?: boolean };
     shown: null | { t0?: number; focus?: number; frame?: number; done?: boolean };
@@ -143,7 +150,7 @@ interface BenchWindow {
  */
 const INSTRUMENT = `(() => {
   'use strict';
-  const B = (window.__bench = { list: null, key: null, shown: null, floor: null });
+  const B = (window.__bench = { list: null, key: null, shown: null, floor: null, saved: [] });
   const firstRowFocused = () => {
     const row = document.querySelector('[data-key]');
     return row !== null && row.contains(document.activeElement);
@@ -217,6 +224,7 @@ const INSTRUMENT = `(() => {
             afterPaint((t, raf) => {
               arm.frame = t;
               arm.raf = raf;
+              arm.html = document.querySelector('main').innerHTML;
               arm.done = true;
             });
           };
@@ -260,42 +268,46 @@ async function rowsShown(page: Page, n: number): Promise<void> {
 }
 
 /**
- * The list's first screen as static HTML: what `main` shows now, put back at once from its copy in
- * place of the popup's handling of the same pushed state (the core reloads `n` pinned dialogs, as
- * for the list), after the same quiet; timed from that state's arrival to the frame that paints it.
- * `repeats` times after one untimed pass. The popup sees no state from here on.
+ * One round of the browser's floor: `html` (the list's first screen, as `main` held it once
+ * painted) put into `main` at once in place of the popup's handling of the same pushed state (the
+ * core reloads `n` pinned dialogs after `pin(0)`, as for the list), after the same quiet; timed from
+ * that state's arrival to the frame that paints it. The popup sees neither state, and gets its own
+ * nodes back afterwards, as they were: the rounds interleave with the list's.
  */
-async function staticFloor(
+async function floorRound(
   page: Page,
-  n: number,
+  html: string,
   marker: string,
+  n: number,
   pin: (k: number) => Promise<void>,
-  repeats: number,
-): Promise<number[]> {
-  const html = await page.evaluate(() => document.querySelector('main')!.innerHTML);
-  const times: number[] = [];
-  for (let r = -1; r < repeats; r++) {
-    await page.evaluate((m) => {
-      (window as unknown as BenchWindow).__bench.floor = { marker: m, html: null };
-    }, marker);
-    await pin(0);
-    await page.evaluate(
-      async ([h, q]) => {
-        const b = (window as unknown as BenchWindow).__bench;
-        document.querySelector('main')!.replaceChildren();
-        await b.quiet(q);
-        b.floor!.html = h;
-      },
-      [html, QUIET_MS] as const,
-    );
-    await pin(n);
-    await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.floor?.done === true, null, {
-      timeout: 30_000,
-    });
-    const t = await page.evaluate(() => (window as unknown as BenchWindow).__bench.floor!);
-    if (r >= 0) times.push(t.frame! - t.t0!);
-  }
-  return times;
+): Promise<number> {
+  await page.evaluate((m) => {
+    (window as unknown as BenchWindow).__bench.floor = { marker: m, html: null };
+  }, marker);
+  await pin(0);
+  await page.evaluate(
+    async ([h, q]) => {
+      const b = (window as unknown as BenchWindow).__bench;
+      const main = document.querySelector('main')!;
+      b.saved = [...main.childNodes];
+      main.replaceChildren();
+      await b.quiet(q);
+      b.floor!.html = h;
+    },
+    [html, QUIET_MS] as const,
+  );
+  await pin(n);
+  await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.floor?.done === true, null, {
+    timeout: 30_000,
+  });
+  return page.evaluate(() => {
+    const b = (window as unknown as BenchWindow).__bench;
+    const t = b.floor!;
+    document.querySelector('main')!.replaceChildren(...b.saved);
+    b.saved = [];
+    b.floor = null;
+    return t.frame! - t.t0!;
+  });
 }
 
 /** Runs the popup rows: list sizes `sizes`, `repeats` each, then `presses` Space presses. */
@@ -304,9 +316,9 @@ export async function measurePopup(
 ): Promise<PopupResult> {
   const shows = opts.shows ?? 20;
   const sizes = opts.sizes ?? [10, 50, 500];
-  const repeats = opts.repeats ?? 9;
+  const repeats = opts.repeats ?? 15;
   const presses = opts.presses ?? 50;
-  const maxN = Math.max(...sizes);
+  const maxN = Math.max(...sizes, FLOOR_ROWS);
   const seed = generateDialogs(maxN, { pinned: 0 });
   const bp = await startBenchPortal(seed, { rateLimit: false });
   const rig = await startCoreRig({ webhooks: [bp.webhookUrl] });
@@ -333,8 +345,11 @@ export async function measurePopup(
       await rig.core.refresh();
     };
 
-    /** Pins `n` (from none) and returns the page's timings of that list, in ms after the state arrived. */
-    const paint = async (n: number): Promise<{ dom: number; frame: number; raf: number }> => {
+    /**
+     * Pins `n` (from none) and returns the page's timings of that list, in ms after the state
+     * arrived, and its first screen as `main` held it once painted.
+     */
+    const paint = async (n: number): Promise<{ dom: number; frame: number; raf: number; html: string }> => {
       await pin(0);
       await rowsShown(page, 0);
       const marker = `"dialogId":"${String(seed[n - 1]!.id)}"`;
@@ -350,18 +365,33 @@ export async function measurePopup(
         timeout: 30_000,
       });
       const t = await page.evaluate(() => (window as unknown as BenchWindow).__bench.list!);
-      return { dom: t.dom! - t.t0!, frame: t.frame! - t.t0!, raf: t.raf! - t.t0! };
+      return { dom: t.dom! - t.t0!, frame: t.frame! - t.t0!, raf: t.raf! - t.t0!, html: t.html! };
     };
 
     // Untimed rounds of every size first, as the wall rows warm each side up: the renderer's code
     // is compiled and optimised over its first runs, and with one untimed pass per size the size
     // timed first paid for it (50 rows timed first: 14.2–17.2 ms; timed after 10 rows: 9.6–11.0 ms;
     // and the 10-row row read 32.9 ms once when it came first with no untimed pass at all).
-    for (let round = 0; round < WARMUP_ROUNDS; round++) for (const n of sizes) await paint(n);
+    let floorHtml = '';
+    for (let round = 0; round < WARMUP_ROUNDS; round++)
+      for (const n of sizes) {
+        const p = await paint(n);
+        if (n === FLOOR_ROWS) floorHtml = p.html;
+      }
+    if (floorHtml === '') floorHtml = (await paint(FLOOR_ROWS)).html;
+    const floorMarker = `"dialogId":"${String(seed[FLOOR_ROWS - 1]!.id)}"`;
+    const floorTimes: number[] = [];
+    const timeFloor = async () => floorTimes.push(await floorRound(page, floorHtml, floorMarker, FLOOR_ROWS, pin));
     const lists: ListPaint[] = [];
     for (const n of sizes) {
       const runs: { dom: number; frame: number; raf: number }[] = [];
-      for (let r = 0; r < repeats; r++) runs.push(await paint(n));
+      for (let r = 0; r < repeats; r++) {
+        // The floor's rounds take turns with the list's of the same size, first one then the other,
+        // so both are timed under the same load on the machine.
+        if (n === FLOOR_ROWS && r % 2 === 1) await timeFloor();
+        runs.push(await paint(n));
+        if (n === FLOOR_ROWS && r % 2 === 0) await timeFloor();
+      }
       lists.push({
         rows: n,
         repeats,
@@ -418,10 +448,9 @@ export async function measurePopup(
       focusAt.push(t.focus! - t.t0!);
       shownFrames.push(t.frame! - t.t0!);
     }
+    if (floorTimes.length === 0) for (let r = 0; r < repeats; r++) await timeFloor();
     if (errors.length > 0) throw new Error(`bench: the popup raised ${errors[0]}`);
-    // Last: the copy takes the list's DOM out of the popup's hands (50 are pinned now, as above).
-    const floorMarker = `"dialogId":"${String(seed[49]!.id)}"`;
-    const floor = { rows: 50, frameMs: median(await staticFloor(page, 50, floorMarker, pin, repeats)) };
+    const floor = { rows: FLOOR_ROWS, frameMs: median(floorTimes) };
     return {
       chromium: browser.version(),
       lists,

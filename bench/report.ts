@@ -329,12 +329,14 @@ ${markdownTable(r)}
   frame); each press waits for the previous toggle to be delivered.
   \`shown\`: the bridge pushes the \`shown\` event the hotkey sends (no row named) while nothing has focus;
   from its \`timeStamp\` to the first row holding the focus, and to that painted.
-  The browser's floor: last, the list's first screen of 50 as the DOM held it, copied as static HTML; the
-  list area is emptied, and when the same state arrives the same way (the core reloads 50 pinned after the
-  same 50 ms without a frame) the copy is put back at once instead of the popup handling it, timed from that
-  state's \`timeStamp\` to painted as above: parse, style, layout and paint of the same rows with no script
-  of ours. (Until issue 14's ninth round the copy went in from a timer 20 ms after a frame, and the list's
-  state came some milliseconds after the previous frame: the two were timed under different conditions.)
+  The browser's floor: the list's first screen of 50 as \`main\` held it once painted, copied as static
+  HTML; its rounds take turns with the 50-row list's: the popup's nodes are set aside, and when the same
+  state arrives the same way (the core reloads 50 pinned after the same 50 ms without a frame) the copy goes
+  in at once instead of the popup handling it, timed from that state's \`timeStamp\` to painted as above
+  (parse, style, layout and paint of the same rows with no script of ours); then the popup's nodes are put
+  back. (Until issue 14's ninth round the copy went in last, from a timer 20 ms after a frame, and the
+  list's state came some milliseconds after the previous frame: the two were timed under different
+  conditions, minutes apart.)
 - **Bundle**: every .js and .css under out/renderer (the folder electron-builder packages, built by \`npm run bench\` first), gzip level 6; minified means no JS file averages under 500 bytes a line.
 - **Memory**: the real core (in-memory store, so 10 000 fsync'd writes do not dominate; portal and client
   rate limits off), toggles one per task in rounds of 50 distinct pinned dialogs, each round drained;

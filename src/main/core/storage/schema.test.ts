@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ArgsOf } from '../../../shared/intents';
 import { INTENTS } from '../../../shared/intents';
 import {
@@ -13,8 +14,10 @@ import {
   AccountRecordSchema,
   CURRENT_SCHEMA_VERSION,
   NoticeSchema,
+  PinnedCacheEntrySchema,
   QueuedActionSchema,
   STORE_KEYS,
+  STORE_ROOT_SCHEMA,
   STORE_SCHEMA,
   SnoozeSchema,
   StoreDataSchema,
@@ -87,6 +90,25 @@ describe('the store document schema', () => {
     expect(items('queue')).toBe(QueuedActionSchema);
     expect(items('snoozes')).toBe(SnoozeSchema);
     expect(items('notices')).toBe(NoticeSchema);
+  });
+
+  // The app compiles these at every start without checking them against the meta-schema
+  // (STORE_AJV_OPTIONS): this is where they are checked.
+  it('is valid JSON Schema 2020-12, as is every part the store checks on its own', () => {
+    const meta = new Ajv2020({ strict: true });
+    const schemas = {
+      document: { ...STORE_ROOT_SCHEMA, type: 'object', properties: STORE_SCHEMA },
+      account: AccountRecordSchema,
+      queued: QueuedActionSchema,
+      snooze: SnoozeSchema,
+      notice: NoticeSchema,
+      cache: PinnedCacheEntrySchema,
+    };
+    for (const [name, schema] of Object.entries(schemas)) {
+      expect(meta.validateSchema(schema), `${name}: ${meta.errorsText(meta.errors)}`).toBe(true);
+    }
+    // What the check catches: a keyword given a value of the wrong kind.
+    expect(meta.validateSchema({ ...schemas.document, required: 'accounts' })).toBe(false);
   });
 
   // A file as this build writes it, every part filled (the hand-written schema before TypeBox accepted the same, at v1).

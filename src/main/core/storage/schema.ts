@@ -257,8 +257,20 @@ const sameAccountKind: Same<
 > = true;
 void [sameNotice, sameCachedDialog, sameAccountKind];
 
+/**
+ * What every ajv that compiles the store's schemas is given (this module's, and conf's or
+ * electron-store's through their `ajvOptions`, see store.ts): they compile at every start of the
+ * app, before its first state. By default ajv first compiles the draft 2020-12 meta-schema and
+ * checks each schema against it, then optimises the code it generates; that was 10–15 ms of the
+ * 20–25 ms conf spent in its constructor here, for schemas that are constants of this build. The
+ * meta-schema check runs in the tests instead (schema.test.ts); the unoptimised code validates the
+ * same documents, as fast (measured: 26–31 µs for a whole document either way). `strict` stays:
+ * an unknown keyword still throws when a schema is compiled.
+ */
+export const STORE_AJV_OPTIONS = { validateSchema: false, code: { optimize: false } } as const;
+
 // The same validator conf builds (Ajv 2020, allErrors), so what passes here passes there.
-const ajv = new Ajv2020({ allErrors: true, strict: true });
+const ajv = new Ajv2020({ allErrors: true, strict: true, ...STORE_AJV_OPTIONS });
 
 /** Validates a whole document exactly as conf does (`rootSchema` + `type: object` + `properties: schema`). */
 export const validateStoreData: ValidateFunction<StoreData> = ajv.compile<StoreData>({

@@ -47,6 +47,8 @@ describe('storeOptions', () => {
       cwd: '/abs/dir',
       configFileMode: 0o600,
       clearInvalidConfig: false,
+      // Compiled at every start: no meta-schema pass (schema.test.ts checks the schema), no optimiser.
+      ajvOptions: { validateSchema: false, code: { optimize: false } },
     });
     expect(o.defaults).toEqual(defaultStoreData());
     expect(o.schema.schemaVersion).toEqual({ type: 'integer', const: CURRENT_SCHEMA_VERSION });

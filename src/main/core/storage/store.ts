@@ -9,7 +9,14 @@ import Conf from 'conf';
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock, type KeyValueStore } from '../ports';
-import { STORE_ROOT_SCHEMA, STORE_SCHEMA, defaultStoreData, type JsonSchema, type StoreData } from './schema';
+import {
+  STORE_AJV_OPTIONS,
+  STORE_ROOT_SCHEMA,
+  STORE_SCHEMA,
+  defaultStoreData,
+  type JsonSchema,
+  type StoreData,
+} from './schema';
 import { STORE_FILE_MODE, readOrNull, tightenMode, writeAtomic } from './files';
 import { removeLeftOvers, withJournal, type CachedStore } from './journal';
 import { withQueueLog } from './queue-log';
@@ -71,6 +78,8 @@ export interface StoreOptions {
   clearInvalidConfig: false;
   /** Conf would otherwise watch the file; we are the only writer. */
   watch: false;
+  /** How conf's ajv compiles the schema at every start ({@link STORE_AJV_OPTIONS}). */
+  ajvOptions: typeof STORE_AJV_OPTIONS;
 }
 
 /**
@@ -90,6 +99,7 @@ export function storeOptions(opts: { cwd?: string; name?: string } = {}): StoreO
     configFileMode: STORE_FILE_MODE,
     clearInvalidConfig: false,
     watch: false,
+    ajvOptions: STORE_AJV_OPTIONS,
   };
 }
 

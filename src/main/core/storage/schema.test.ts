@@ -111,6 +111,11 @@ describe('the store document schema', () => {
     expect(meta.validateSchema({ ...schemas.document, required: 'accounts' })).toBe(false);
   });
 
+  it('checks each top-level key on its own: the root only requires them (confAsPort checks a write of one key so)', () => {
+    expect(STORE_ROOT_SCHEMA).toEqual({ required: [...STORE_KEYS] });
+    expect(Object.keys(StoreDataSchema).filter((k) => !['type', 'properties', 'required'].includes(k))).toEqual([]);
+  });
+
   // A file as this build writes it, every part filled (the hand-written schema before TypeBox accepted the same, at v1).
   const acc = accountRecord().id;
   const v1 = {

@@ -1,13 +1,16 @@
 /**
  * The persisted document (config.json): its parts, declared once as TypeBox
  * schemas (JSON Schema), from which come both its TypeScript types
- * (`Static<>`) and the ajv schema conf / electron-store check it against.
+ * (`Static<>`) and the ajv validator every write is checked with.
  * The `settings` part is src/shared/settings-schema.ts, the same schema the
  * `updateSettings` intent validates patches with.
  *
- * conf / electron-store validate the whole document against this schema on
- * every read and write (ajv, JSON Schema draft 2020-12), so a write of the
- * wrong shape throws instead of corrupting the file. `schemaVersion` drives
+ * Every write through the store is checked against this schema (ajv, JSON
+ * Schema draft 2020-12; `confAsPort` in store.ts, and the lists' own checks
+ * in journal.ts and queue-log.ts), and {@link openStore} checks the file it
+ * opens, so a write of the wrong shape throws instead of corrupting the
+ * file. conf / electron-store are not given the schema (they would compile
+ * it again at every start). `schemaVersion` drives
  * our own migrations (migrations.ts); conf's semver `migrations` are unused.
  *
  * To add a version: bump {@link CURRENT_SCHEMA_VERSION}, change the part
@@ -232,16 +235,14 @@ export function defaultStoreData(): StoreData {
 /** A JSON schema object (ajv draft 2020-12); every TypeBox schema is one. */
 export type JsonSchema = TSchema;
 
-/**
- * The `schema` option of conf / electron-store: the `properties` of the
- * root object, one schema per top-level key (those of {@link StoreDataSchema}).
- */
+/** The `properties` of the document: one schema per top-level key (those of {@link StoreDataSchema}). */
 export const STORE_SCHEMA: Record<keyof StoreData, JsonSchema> = StoreDataSchema.properties;
 
 /**
- * The `rootSchema` option: every key must be present (conf fills them from
+ * The document's root: every key must be present (conf fills them from
  * `defaults`), and other top-level keys are allowed so a later feature can
- * add one without a schema version bump.
+ * add one without a schema version bump. Nothing here relates one key to
+ * another: `confAsPort` (store.ts) checks a write of one key on its own.
  */
 export const STORE_ROOT_SCHEMA: JsonSchema = {
   required: [...STORE_KEYS],
@@ -258,21 +259,17 @@ const sameAccountKind: Same<
 void [sameNotice, sameCachedDialog, sameAccountKind];
 
 /**
- * What every ajv that compiles the store's schemas is given (this module's, and conf's or
- * electron-store's through their `ajvOptions`, see store.ts): they compile at every start of the
- * app, before its first state. By default ajv first compiles the draft 2020-12 meta-schema and
- * checks each schema against it, then optimises the code it generates; that was 10–15 ms of the
- * 20–25 ms conf spent in its constructor here, for schemas that are constants of this build. The
- * meta-schema check runs in the tests instead (schema.test.ts); the unoptimised code validates the
- * same documents, as fast (measured: 26–31 µs for a whole document either way). `strict` stays:
- * an unknown keyword still throws when a schema is compiled.
+ * The store's validators are compiled when this module loads, at every start of the app, before its
+ * first state. By default ajv first compiles the draft 2020-12 meta-schema and checks each schema
+ * against it, then optimises the code it generates: 10–15 ms of the 20–25 ms one compile of the
+ * document took here, for schemas that are constants of this build. The meta-schema check runs in
+ * the tests instead (schema.test.ts); the unoptimised code validates the same documents as fast
+ * (measured: 26–31 µs for a whole document either way). `strict` stays: an unknown keyword still
+ * throws when a schema is compiled.
  */
-export const STORE_AJV_OPTIONS = { validateSchema: false, code: { optimize: false } } as const;
+const ajv = new Ajv2020({ allErrors: true, strict: true, validateSchema: false, code: { optimize: false } });
 
-// The same validator conf builds (Ajv 2020, allErrors), so what passes here passes there.
-const ajv = new Ajv2020({ allErrors: true, strict: true, ...STORE_AJV_OPTIONS });
-
-/** Validates a whole document exactly as conf does (`rootSchema` + `type: object` + `properties: schema`). */
+/** Validates a whole document as conf would with the `schema` option (`rootSchema` + `type: object` + `properties`). */
 export const validateStoreData: ValidateFunction<StoreData> = ajv.compile<StoreData>({
   ...STORE_ROOT_SCHEMA,
   type: 'object',

@@ -9,14 +9,7 @@ import Conf from 'conf';
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock, type KeyValueStore } from '../ports';
-import {
-  STORE_AJV_OPTIONS,
-  STORE_ROOT_SCHEMA,
-  STORE_SCHEMA,
-  defaultStoreData,
-  type JsonSchema,
-  type StoreData,
-} from './schema';
+import { defaultStoreData, validateStoreData, type StoreData } from './schema';
 import { STORE_FILE_MODE, readOrNull, tightenMode, writeAtomic } from './files';
 import { removeLeftOvers, withJournal, type CachedStore } from './journal';
 import { withQueueLog } from './queue-log';
@@ -71,15 +64,11 @@ export interface StoreOptions {
   /** Absolute folder; electron-store defaults to `app.getPath('userData')` when omitted. */
   cwd?: string;
   defaults: StoreData;
-  schema: Record<keyof StoreData, JsonSchema>;
-  rootSchema: JsonSchema;
   configFileMode: number;
   /** false: a damaged file throws; {@link openStore} handles damage itself, keeping a copy. */
   clearInvalidConfig: false;
   /** Conf would otherwise watch the file; we are the only writer. */
   watch: false;
-  /** How conf's ajv compiles the schema at every start ({@link STORE_AJV_OPTIONS}). */
-  ajvOptions: typeof STORE_AJV_OPTIONS;
 }
 
 /**
@@ -94,12 +83,9 @@ export function storeOptions(opts: { cwd?: string; name?: string } = {}): StoreO
     configName: name,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     defaults: defaultStoreData(),
-    schema: STORE_SCHEMA,
-    rootSchema: STORE_ROOT_SCHEMA,
     configFileMode: STORE_FILE_MODE,
     clearInvalidConfig: false,
     watch: false,
-    ajvOptions: STORE_AJV_OPTIONS,
   };
 }
 
@@ -160,9 +146,9 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
   try {
     return { store: finish(factory(options)), recovery };
   } catch (error) {
-    // Our checks mirror the library's, so this is a last resort (e.g. a bug
-    // in a migration): keep a copy, start fresh (with what the journal
-    // holds), and say so.
+    // The file passed our checks above, so this is a last resort (e.g. a
+    // bug in a migration, a file gone unreadable): keep a copy, start fresh
+    // (with what the journal holds), and say so.
     const bytes = readOrNull(file);
     const backupPath = bytes ? backup(file, bytes, clock, name) : '';
     const fresh = defaultStoreData();
@@ -178,8 +164,8 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
 }
 
 /**
- * Serves reads from memory. conf and electron-store re-read, parse and
- * schema-check the whole file on every `get` (and the journal reads the
+ * Serves reads from memory. conf and electron-store re-read and parse the
+ * whole file on every `get` (and the journal reads the
  * accounts and the queue after every write), which made each toggle cost
  * several full reads of a file that grows with the queue (bench/results.md:
  * 200 toggles). Only this process writes the file (single-instance lock),
@@ -289,6 +275,14 @@ function withCacheFile(inner: KeyValueStore, cacheFile: string): KeyValueStore {
 /**
  * Wraps a conf instance as the port (conf's typed `get` overloads do not match the port's). An
  * electron-store is a conf: the app's adapter (src/main/electron/store.ts) wraps it here too.
+ *
+ * Each `set` and `delete` is checked here, as conf checks a store it was given a `schema` for: the
+ * document after the change against the document's schema, refused with conf's own words
+ * ("Config schema violation: `settings/theme` must be …"), nothing written. The validator is the one
+ * schema.ts compiled once; given the schema, conf compiled it again at every start (10 ms of a 17 ms
+ * cold start, issue 14). The schema checks each top-level key on its own (the root only requires
+ * them, see schema.test.ts), so the document checked is the defaults with the key changed: the other
+ * keys on disk passed this check when they were written, or {@link openStore}'s when it opened them.
  */
 export function confAsPort<T extends Record<string, unknown>>(conf: Conf<T>): KeyValueStore {
   const c = conf as unknown as {
@@ -296,10 +290,24 @@ export function confAsPort<T extends Record<string, unknown>>(conf: Conf<T>): Ke
     set(key: string, value: unknown): void;
     delete(key: string): void;
   };
+  const check = (doc: Record<string, unknown>): void => {
+    if (validateStoreData(doc)) return;
+    const errors = (validateStoreData.errors ?? []).map(
+      ({ instancePath, message = '' }) => `\`${instancePath.slice(1)}\` ${message}`,
+    );
+    throw new Error(`Config schema violation: ${errors.join('; ')}`);
+  };
   return {
     get: (key) => c.get(key),
-    set: (key, value) => c.set(key, value),
-    delete: (key) => c.delete(key),
+    set: (key, value) => {
+      check({ ...defaultStoreData(), [key]: value });
+      c.set(key, value);
+    },
+    delete: (key) => {
+      const { [key]: _deleted, ...rest } = defaultStoreData() as unknown as Record<string, unknown>;
+      check(rest);
+      c.delete(key);
+    },
     get path() {
       return conf.path;
     },

@@ -80,6 +80,21 @@ describe('store journal', () => {
     expect(store.get('accounts')).toEqual([account]);
   });
 
+  it('is left as it is by a start when it already holds what the main file does, and rewritten when it does not', () => {
+    const d = dir();
+    openStore(confFactory, { cwd: d }).store.set('accounts', [account]);
+    const file = join(d, 'config.journal.json');
+    const ino = statSync(file).ino;
+    openStore(confFactory, { cwd: d });
+    expect(statSync(file).ino).toBe(ino); // not replaced: a start with nothing new writes no file
+    // The same lists, another text (an older build's): rewritten, as a stale one is.
+    writeFileSync(file, JSON.stringify(journalOf(d), undefined, 2), { mode: 0o644 });
+    openStore(confFactory, { cwd: d });
+    expect(statSync(file).ino).not.toBe(ino);
+    expect(journalOf(d)['accounts']).toEqual([account]);
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it('ignores a damaged journal and rewrites it from a healthy main file', () => {
     const d = dir();
     const first = openStore(confFactory, { cwd: d }).store;

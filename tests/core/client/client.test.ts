@@ -12,6 +12,7 @@ import { createLogger } from '../../../src/main/core/redact';
 import { BitrixError, type BitrixClient } from '../../../src/main/core/bitrix/types';
 import type { FetchLike } from '../../../src/main/core/ports';
 import { startFakePortal, generateDialogs, type FakePortal } from '../../../dev/fake-portal/server';
+import { steerableClock } from '../../support/fake-clock';
 
 let portal: FakePortal;
 let code: string;
@@ -458,6 +459,57 @@ describe('batch()', () => {
     ]);
     const sub = portal.calls.find((c) => c.inBatch)!;
     expect(sub.params).toEqual({ FILTER: { TYPE: ['chat', 'user'], ONLY: '1' }, NOTE: 'a&b=c ü' });
+  });
+
+  it('a sub-call the operating-time limit blocks waits for its method’s reset; until then that method’s sub-calls go unsent', async () => {
+    const clock = steerableClock();
+    const c = client({ clock });
+    const unread = (action: 'Y' | 'N') => ({
+      method: 'im.recent.unread',
+      params: { DIALOG_ID: 'chat1002', ACTION: action },
+    });
+    // A good sub-call: its result_time says when im.recent.unread's window resets (bitrix24-api.md §6).
+    expect((await c.batch([unread('Y')]))[0]!.ok).toBe(true);
+    portal.inject({ kind: 'error', method: 'im.recent.unread', code: 'OPERATION_TIME_LIMIT', status: 429 });
+    const [blocked, other] = await c.batch([unread('N'), { method: 'profile' }]);
+    expect(!blocked!.ok && blocked!.error.code).toBe('OPERATION_TIME_LIMIT');
+    const wait = !blocked!.ok ? blocked!.error.opts.retryAfterMs : undefined;
+    // The fake's window is 600 s from its start: the action queue schedules the retry by this.
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(600_000);
+    expect(other!.ok).toBe(true);
+
+    // Until the reset: answered here, not sent (the portal would refuse it the same way); other methods still go.
+    const sent = portal.calls.filter((x) => x.inBatch).length;
+    const [again, profile] = await c.batch([unread('N'), { method: 'profile' }]);
+    expect(!again!.ok && again!.error.code).toBe('OPERATION_TIME_LIMIT');
+    expect(!again!.ok && again!.error.opts.retryAfterMs).toBeLessThanOrEqual(wait!);
+    expect(profile!.ok).toBe(true);
+    expect(
+      portal.calls
+        .filter((x) => x.inBatch)
+        .slice(sent)
+        .map((x) => x.method),
+    ).toEqual(['profile']);
+    expect(await c.batch([unread('N')])).toHaveLength(1);
+    expect(portal.callsTo('batch')).toHaveLength(3); // the batch of the blocked method alone was not sent
+
+    // Once the window has reset, it goes again.
+    clock.advance(wait! + 1);
+    expect((await c.batch([unread('N')]))[0]!.ok).toBe(true);
+    expect(portal.dialog('chat1002')?.unread).toBe(false);
+  });
+
+  it('a blocked sub-call whose reset no good response told keeps no hint: the queue backs off on its own', async () => {
+    portal.inject({ kind: 'error', method: 'im.recent.unread', code: 'OPERATION_TIME_LIMIT', status: 429 });
+    const c = client();
+    const [o] = await c.batch([{ method: 'im.recent.unread', params: { DIALOG_ID: 'chat1002', ACTION: 'Y' } }]);
+    expect(!o!.ok && o!.error.code).toBe('OPERATION_TIME_LIMIT');
+    expect(!o!.ok && o!.error.opts.retryAfterMs).toBeUndefined();
+    // Not held as blocked either: the next one is sent.
+    expect(
+      (await c.batch([{ method: 'im.recent.unread', params: { DIALOG_ID: 'chat1002', ACTION: 'Y' } }]))[0]!.ok,
+    ).toBe(true);
   });
 
   it('a failed batch request fails its calls and stops sending the rest while offline', async () => {

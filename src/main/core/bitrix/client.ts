@@ -9,6 +9,7 @@ import type { AuthStrategy } from '../auth/types';
 import { systemClock, type Clock, type FetchLike, type Logger } from '../ports';
 import { silentLogger } from '../redact';
 import { createLeakyBucket, type Limiter } from './limiter';
+import { createOperatingLimits } from './operating';
 import { createRequestGuards } from './request-guard';
 import {
   BitrixError,
@@ -18,7 +19,6 @@ import {
   type CallOptions,
   type Params,
   type RecentItem,
-  type ResponseTime,
 } from './types';
 import { assertSecureUrl } from './url';
 import {
@@ -93,22 +93,11 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
   const baseBackoff = opts.baseBackoffMs ?? 500;
   const maxWait = opts.maxWaitMs ?? 60_000;
   const random = opts.random ?? Math.random;
-  // Per method: local epoch ms when the operating-time window resets (429 OPERATION_TIME_LIMIT).
-  const operatingResetAt = new Map<string, number>();
+  const operating = createOperatingLimits(clock);
   const headers = { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': userAgent };
   const guards = createRequestGuards();
   // The last REST base that passed assertSecureUrl.
   let checkedBase: string | null = null;
-
-  const rememberTime = (method: string, time: unknown): void => {
-    if (!isPlainObject(time)) return;
-    const t = time as ResponseTime;
-    if (typeof t.operating_reset_at !== 'number' || !Number.isFinite(t.operating_reset_at)) return;
-    // Measured against the portal's own `finish` so a skewed local clock does not matter.
-    const ref = typeof t.finish === 'number' ? t.finish : typeof t.start === 'number' ? t.start : null;
-    const at = ref !== null ? clock.now() + (t.operating_reset_at - ref) * 1000 : t.operating_reset_at * 1000;
-    operatingResetAt.set(method, at);
-  };
 
   const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -195,7 +184,7 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
     }
     // HTML error pages on limits and 5xx (fast_bitrix24#216, b24-rest-docs#377), empty bodies, redirects.
     if (!isPlainObject(json)) return fail(bitrixError('BAD_RESPONSE', { method, status, transient: retryable }));
-    rememberTime(method, json.time);
+    operating.remember(method, json.time);
     if (json.error !== undefined && json.error !== null && json.error !== '') {
       return fail(errorFromEnvelope(json, status, method));
     }
@@ -208,11 +197,7 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
 
   const backoffFor = (err: BitrixError, method: string, n: number): number => {
     const jitter = Math.floor(random() * Math.min(maxBackoff, baseBackoff * 2 ** n));
-    if (err.code === 'OPERATION_TIME_LIMIT') {
-      const at = operatingResetAt.get(method);
-      const until = at !== undefined ? at - clock.now() : 0;
-      return Math.max(until + 250, jitter);
-    }
+    if (err.code === 'OPERATION_TIME_LIMIT') return Math.max(operating.untilReset(method) + 250, jitter);
     // The portal drains 2 req/s; under a second of pause rarely frees a slot for a retry.
     if (err.code === 'QUERY_LIMIT_EXCEEDED') return Math.max(Math.min(1000, maxBackoff), jitter);
     return Math.max(err.opts.retryAfterMs ?? 0, jitter);
@@ -259,13 +244,7 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       }
       if (!error.transient || failures >= retries) {
         logger.warn(`${method} failed: ${error.code}`, { status: error.status, attempts: failures + 1 });
-        if (error.code === 'OPERATION_TIME_LIMIT' && error.opts.retryAfterMs === undefined) {
-          const at = operatingResetAt.get(method);
-          if (at !== undefined && at > clock.now()) {
-            throw bitrixError('OPERATION_TIME_LIMIT', { ...error.opts, retryAfterMs: at - clock.now() });
-          }
-        }
-        throw error;
+        throw operating.withResetHint(error, method);
       }
       const delay = backoffFor(error, method, failures);
       if (delay > maxWait) {
@@ -298,7 +277,12 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
     });
     let stopWith: BitrixError | null = null;
     for (let i = 0; i < valid.length; i += BATCH_LIMIT) {
-      const chunk = valid.slice(i, i + BATCH_LIMIT);
+      const chunk = valid.slice(i, i + BATCH_LIMIT).filter((c) => {
+        const blocked = operating.blocked(c.method);
+        if (blocked) outcomes[c.index] = { ok: false, error: blocked };
+        return blocked === null;
+      });
+      if (chunk.length === 0) continue;
       if (stopWith) {
         for (const c of chunk) outcomes[c.index] = { ok: false, error: stopWith };
         continue;
@@ -317,11 +301,19 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       }
       const results = isPlainObject(res) && isPlainObject(res.result) ? res.result : {};
       const errors = isPlainObject(res) && isPlainObject(res.result_error) ? res.result_error : {};
+      // Each sub-call counts against its method's operating-time limit, and its `result_time` says
+      // when that method's window resets (bitrix24-api.md §6), as a call's `time` does.
+      const times = isPlainObject(res) && isPlainObject(res.result_time) ? res.result_time : {};
+      for (const c of chunk) operating.remember(c.method, times[`c${c.index}`]);
       for (const c of chunk) {
         const key = `c${c.index}`;
         const subError = errors[key];
         if (isPlainObject(subError)) {
-          outcomes[c.index] = { ok: false, error: errorFromEnvelope(subError, null, c.method) };
+          // A blocked method's sub-call: the queue waits for the reset instead of retrying into the block.
+          outcomes[c.index] = {
+            ok: false,
+            error: operating.withResetHint(errorFromEnvelope(subError, null, c.method), c.method),
+          };
         } else if (!(key in results)) {
           outcomes[c.index] = { ok: false, error: bitrixError('BAD_RESPONSE', { method: c.method }) };
         } else if (results[key] === false) {

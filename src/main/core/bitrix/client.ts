@@ -302,7 +302,10 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       const results = isPlainObject(res) && isPlainObject(res.result) ? res.result : {};
       const errors = isPlainObject(res) && isPlainObject(res.result_error) ? res.result_error : {};
       // Each sub-call counts against its method's operating-time limit, and its `result_time` says
-      // when that method's window resets (bitrix24-api.md §6), as a call's `time` does.
+      // when that method's window resets (bitrix24-api.md §6), as a call's `time` does. The vendor's
+      // SDK reads it so too (@bitrix24/b24jssdk 2.2.0: batch/processing/v2/abstract-processing.mjs
+      // feeds each sub-call's result_time to limiters/operating-limiter.mjs, which takes
+      // `operating_reset_at`). A portal that leaves it out leaves no hint: the queue backs off itself.
       const times = isPlainObject(res) && isPlainObject(res.result_time) ? res.result_time : {};
       for (const c of chunk) operating.remember(c.method, times[`c${c.index}`]);
       for (const c of chunk) {

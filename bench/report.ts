@@ -76,11 +76,11 @@ const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
 /** The issue's wall-time goal: at most the best peer (1.00×). */
 const WALL_GOAL = 1.0;
 
-function wallVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): string {
+function wallVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult & { runs: number }>): string {
   const peer = Math.min(res.sdk.wallMs, res.naive.wallMs);
   const ratio = res.ours.wallMs / peer;
-  const note = ratio > WALL_GOAL && WALL_NOTES[w] ? ` (${WALL_NOTES[w]})` : '';
-  return `${ok(ratio <= WALL_GOAL)} ${x(ratio)} best peer${note}`;
+  const note = ratio > WALL_GOAL && WALL_NOTES[w] ? `; ${WALL_NOTES[w]}` : '';
+  return `${ok(ratio <= WALL_GOAL)} ${x(ratio)} best peer (medians of ${res.ours.runs}${note})`;
 }
 
 /** Popup targets of issue 14 (list size → data → painted list). */

@@ -92,8 +92,8 @@ describe('the store document schema', () => {
     expect(items('notices')).toBe(NoticeSchema);
   });
 
-  // The app compiles these at every start without checking them against the meta-schema
-  // (STORE_AJV_OPTIONS): this is where they are checked.
+  // schema.ts compiles these at every start without checking them against the meta-schema
+  // (`validateSchema: false`): this is where they are checked.
   it('is valid JSON Schema 2020-12, as is every part the store checks on its own', () => {
     const meta = new Ajv2020({ strict: true });
     const schemas = {

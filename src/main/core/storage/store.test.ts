@@ -127,6 +127,9 @@ describe('openStore on a fresh or healthy folder', () => {
     // A key the schema does not know is any later build's to add.
     store.set('later', { kept: true });
     expect(createConfStore(dir).get('later')).toEqual({ kept: true });
+    // A key is a key, not a path into one: `settings.theme` cannot slip past the check of `settings`.
+    store.set('settings.theme', 'pink');
+    expect(createConfStore(dir).get('settings')).toEqual(defaultStoreData().settings);
   });
 });
 

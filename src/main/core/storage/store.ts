@@ -69,6 +69,8 @@ export interface StoreOptions {
   clearInvalidConfig: false;
   /** Conf would otherwise watch the file; we are the only writer. */
   watch: false;
+  /** A key is a top-level key, never a path into one: what `confAsPort` checks is what is written. */
+  accessPropertiesByDotNotation: false;
 }
 
 /**
@@ -86,6 +88,7 @@ export function storeOptions(opts: { cwd?: string; name?: string } = {}): StoreO
     configFileMode: STORE_FILE_MODE,
     clearInvalidConfig: false,
     watch: false,
+    accessPropertiesByDotNotation: false,
   };
 }
 

@@ -129,7 +129,9 @@ describe('openStore on a fresh or healthy folder', () => {
     expect(createConfStore(dir).get('later')).toEqual({ kept: true });
     // A key is a key, not a path into one: `settings.theme` cannot slip past the check of `settings`.
     store.set('settings.theme', 'pink');
-    expect(createConfStore(dir).get('settings')).toEqual(defaultStoreData().settings);
+    const onDisk = JSON.parse(readFileSync(store.path, 'utf8')) as Record<string, unknown>;
+    expect(onDisk['settings']).toEqual(defaultStoreData().settings);
+    expect(onDisk['settings.theme']).toBe('pink');
   });
 });
 

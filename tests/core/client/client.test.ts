@@ -352,6 +352,25 @@ describe('call(): retries', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
   });
 
+  it('while a method is blocked, a call of it sends nothing until the reset; other methods still go', async () => {
+    const clock = steerableClock();
+    const c = client({ retries: 3, maxWaitMs: 5_000, clock });
+    await c.call('profile'); // a good response: its operating_reset_at is remembered
+    portal.inject({ kind: 'error', code: 'OPERATION_TIME_LIMIT', status: 429, method: 'profile' });
+    const first = await failure(() => c.call('profile'));
+    const wait = first.opts.retryAfterMs!;
+    expect(wait).toBeGreaterThan(5_000);
+    expect(portal.callsTo('profile')).toHaveLength(2);
+    const again = await failure(() => c.call('profile'));
+    expect(again.code).toBe('OPERATION_TIME_LIMIT');
+    expect(again.opts.retryAfterMs).toBeLessThanOrEqual(wait);
+    expect(portal.callsTo('profile')).toHaveLength(2); // not sent
+    await c.call('im.recent.unread', { DIALOG_ID: 'chat1002', ACTION: 'Y' });
+    clock.advance(wait + 1);
+    await c.call('profile');
+    expect(portal.callsTo('profile')).toHaveLength(3);
+  });
+
   it('a long operating-time block fails at once with retryAfterMs for the queue', async () => {
     const c = client({ retries: 3, maxWaitMs: 5_000 });
     await c.call('profile'); // a good response: its operating_reset_at is remembered

@@ -215,6 +215,10 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
         // Awaited only when there is something to wait for: each await costs the call µs (bench/results.md).
         if (auth.beforeCall) await auth.beforeCall();
         if (callOpts.signal?.aborted) throw callOpts.signal.reason;
+        // A method the portal blocks (OPERATION_TIME_LIMIT, its reset known) gets no request before
+        // the reset: handled below as that answer (waited out when short, else thrown with the wait).
+        const blocked = operating.blocked(method);
+        if (blocked) throw blocked;
         if (!limiter.tryTake?.()) await limiter.take(callOpts.signal);
         token = auth.accessToken();
         const a = await attempt(method, params, token, callOpts);
@@ -248,6 +252,9 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       }
       const delay = backoffFor(error, method, failures);
       if (delay > maxWait) {
+        // A block longer than the call may wait: the caller schedules by the reset (and the method
+        // is held as blocked until then).
+        if (error.code === 'OPERATION_TIME_LIMIT') throw operating.withResetHint(error, method);
         throw bitrixError(error.code, { ...error.opts, retryAfterMs: delay }, error.message);
       }
       if (error.code === 'QUERY_LIMIT_EXCEEDED') limiter.penalize(delay);

@@ -322,6 +322,9 @@ ${markdownTable(r)}
   Painted means the frame after the change has run its style, layout and paint: a \`requestAnimationFrame\`
   callback (which runs before them), then a MessageChannel message posted from it (handled after them).
   "The frame's rAF" is that callback's time: what the rows called "frame" before issue 14's second round.
+  The page reports each timing complete through an exposed binding; nothing of Playwright's polls it while
+  a round is timed (until issue 14's tenth round, \`waitForFunction\`'s own task landed between the frame's
+  commit and the "painted" message in some list rounds).
   Key press: the first row's switch is
   focused (50 pinned); from the Space keydown's \`timeStamp\` to the MutationObserver record of its
   \`aria-checked\` flip, and to that flip painted; the key goes up after that, as a held key does (a keyup

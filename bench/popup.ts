@@ -347,8 +347,9 @@ export async function measurePopup(
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     // The page says when a timing is complete. Until issue 14's tenth round the bench polled for it
-    // with waitForFunction, whose own task (a CDP call that sets up its polling) a trace found
-    // between the frame's commit and the "painted" message in list rounds, 0.1–1.6 ms of it.
+    // with waitForFunction; a trace found a task of 0.1–1.6 ms with no script of the page's in it
+    // (most likely that call's own, issued as the core's reload returned) between the frame's
+    // commit and the "painted" message in list rounds.
     const waiting = new Map<Timing, () => void>();
     await page.exposeFunction('__benchDone', (kind: Timing) => {
       waiting.get(kind)?.();

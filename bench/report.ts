@@ -323,8 +323,8 @@ ${markdownTable(r)}
   callback (which runs before them), then a MessageChannel message posted from it (handled after them).
   "The frame's rAF" is that callback's time: what the rows called "frame" before issue 14's second round.
   The page reports each timing complete through an exposed binding; nothing of Playwright's polls it while
-  a round is timed (until issue 14's tenth round, \`waitForFunction\`'s own task landed between the frame's
-  commit and the "painted" message in some list rounds).
+  a round is timed (until issue 14's tenth round a trace found a task with no script of the page's, most
+  likely \`waitForFunction\`'s own, between the frame's commit and the "painted" message in some list rounds).
   Key press: the first row's switch is
   focused (50 pinned); from the Space keydown's \`timeStamp\` to the MutationObserver record of its
   \`aria-checked\` flip, and to that flip painted; the key goes up after that, as a held key does (a keyup

@@ -121,7 +121,7 @@ interface BenchWindow {
      * Armed for the floor: every state the bridge receives is kept from the popup; the one that
      * carries `marker`, once `html` is set, puts `html` into `main` instead, timed like the list.
      */
-    floor: null | { marker: string; html: string | null; t0?: number; frame?: number; done?: boolean };
+    floor: null | { marker: string; html: string | null; t0?: number; frame?: number };
     /** The popup's own nodes of `main`, set aside while the floor's copy is in their place. */
     saved: Node[];
     /** Resolves `ms` after the frame that follows now is painted. */
@@ -133,14 +133,11 @@ interface BenchWindow {
       dom?: number;
       raf?: number;
       frame?: number;
-      done?: boolean;
       /** What `main` held once the list was painted (its first screen, before any later work). */
       html?: string;
     };
-    key: null | { el: Element | null; t0?: number; flip?: number; raf?: number; frame?: number; done?: boolean };
-    shown: null | { t0?: number; focus?: number; frame?: number; done?: boolean };
-    /** Calls `done(painted, raf)` once the frame after now is painted (rAF, then a message). */
-    afterPaint(done: (painted: number, raf: number) => void): void;
+    key: null | { el: Element | null; t0?: number; flip?: number; raf?: number; frame?: number };
+    shown: null | { t0?: number; focus?: number; frame?: number };
   };
 }
 
@@ -167,7 +164,6 @@ const INSTRUMENT = `(() => {
       ch.port1.onmessage = () => done(performance.now(), raf);
       ch.port2.postMessage(null);
     });
-  B.afterPaint = afterPaint;
   B.quiet = (ms) => new Promise((resolve) => afterPaint(() => setTimeout(resolve, ms)));
   // The list shows n dialogs: all n rows, or (windowed) rows of a set of n filling the viewport.
   const listShows = (n) => {
@@ -193,7 +189,6 @@ const INSTRUMENT = `(() => {
           arm.focus = performance.now();
           afterPaint((t) => {
             arm.frame = t;
-            arm.done = true;
             told('shown');
           });
         };
@@ -210,7 +205,6 @@ const INSTRUMENT = `(() => {
         document.querySelector('main').innerHTML = floor.html;
         afterPaint((t) => {
           floor.frame = t;
-          floor.done = true;
           told('floor');
         });
         return;
@@ -230,7 +224,6 @@ const INSTRUMENT = `(() => {
               arm.frame = t;
               arm.raf = raf;
               arm.html = document.querySelector('main').innerHTML;
-              arm.done = true;
               told('list');
             });
           };
@@ -253,7 +246,6 @@ const INSTRUMENT = `(() => {
     afterPaint((t, raf) => {
       arm.frame = t;
       arm.raf = raf;
-      arm.done = true;
       told('key');
     });
   });

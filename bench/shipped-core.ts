@@ -11,11 +11,19 @@
  * `npm run bench` builds bench/core-entry.ts to out/bench/core.mjs once per
  * run and imports it. Under vitest (the counts test: counts, not times) and
  * with BENCH_CORE=source, the sources are imported as they are.
+ *
+ * What it bundles follows electron-vite's rule for out/main (its
+ * `externalizeDeps`, node_modules/electron-vite/dist/chunks/lib-*.js): the
+ * package.json `dependencies` load from node_modules, everything else is
+ * bundled in. The bench's store is conf itself, which the app loads through
+ * electron-store, so a package the dependencies depend on loads from
+ * node_modules too: what the packaged app's node_modules holds.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './bundle';
+import { packageOf, shippedPackages } from '../scripts/shipped-packages';
 import type * as CoreEntry from './core-entry';
 
 export type ShippedCore = typeof CoreEntry;
@@ -32,8 +40,18 @@ async function load(): Promise<ShippedCore> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    // Dependencies load from node_modules, as in the app (electron-vite keeps them external too).
-    packages: 'external',
+    // What the app loads from node_modules loads from there; the rest is bundled, as electron-vite bundles it.
+    plugins: [
+      {
+        name: 'shipped-packages-external',
+        setup(b) {
+          const shipped = shippedPackages();
+          b.onResolve({ filter: /^[^./]/ }, (a) =>
+            a.path.startsWith('node:') || shipped.has(packageOf(a.path)) ? { external: true } : null,
+          );
+        },
+      },
+    ],
     keepNames: false,
     logLevel: 'warning',
   });

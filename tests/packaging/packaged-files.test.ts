@@ -20,6 +20,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageOf } from '../../scripts/shipped-packages';
 import { ROOT } from './helpers';
 
 const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
@@ -156,6 +157,33 @@ describe('the packaged app (electron-builder --linux dir, stub Electron)', () =>
     ]) {
       expect(top.has(dev), dev).toBe(false);
     }
+  });
+
+  it('holds every package its main process imports, and loads nothing from node_modules it could bundle', () => {
+    const asarPath = join(appDir, 'resources', 'app.asar');
+    const mainFiles = entries.filter((p) => /^\/out\/main\/.+\.[cm]?js$/.test(p));
+    expect(mainFiles).toContain('/out/main/index.js');
+    const imported = new Set<string>();
+    for (const file of mainFiles) {
+      const code = asar.extractFile(asarPath, file.slice(1)).toString();
+      // Static imports (rolldown writes them at the start of a line), import() and require() calls.
+      const specifiers = code.matchAll(
+        /^import\b[^;]*?["']([^"']+)["'];?$|\bimport\(\s*["']([^"']+)["']\s*\)|\brequire\(\s*["']([^"']+)["']\s*\)/gm,
+      );
+      for (const m of specifiers) {
+        const spec = m[1] ?? m[2] ?? m[3]!;
+        if (!/^[./]/.test(spec) && !spec.startsWith('node:') && spec !== 'electron') imported.add(packageOf(spec));
+      }
+    }
+    // electron-vite leaves external what package.json's `dependencies` name (its `externalizeDeps`):
+    // each of them is loaded, and nothing else is (a package main could bundle ships as a devDependency).
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect([...imported].sort()).toEqual(Object.keys(pkg.dependencies).sort());
+    for (const pkg of imported) expect(entries, pkg).toContain(`/node_modules/${pkg}/package.json`);
+    // Bundled into out/main: 700-odd files fewer for the main process to load at every start.
+    expect(entries.some((p) => p.startsWith('/node_modules/typebox/'))).toBe(false);
   });
 
   it('declares the desktop name Electron uses as WM_CLASS', () => {

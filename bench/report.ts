@@ -6,6 +6,7 @@ import type { BundleSizes } from './bundle';
 import { JS_GZIP_TARGET_BYTES } from './bundle';
 import type { BenchEnv } from './env';
 import type { ColdStart } from './coldstart';
+import type { MainLoad } from './mainload';
 import { HEAP_GROWTH_BOUND_BYTES, type MemoryResult, type PollingMemoryResult } from './memory';
 import type { OverheadResult } from './overhead';
 import { PORTAL_BUCKET } from './portal';
@@ -32,6 +33,7 @@ export interface BenchResults {
   memory: MemoryResult;
   pollingMemory: PollingMemoryResult;
   coldStart: ColdStart[];
+  mainLoad: MainLoad;
   env: BenchEnv;
   totalMs: number;
   date: string;
@@ -227,6 +229,15 @@ export function tableRows(r: BenchResults): Row[] {
       `median of ${c.repeats}`,
     ]);
   }
+  const ml = r.mainLoad;
+  rows.push([
+    `Main process: loading its code (out/main, and the ${ml.packages} packages it loads from node_modules), a fresh process`,
+    `${ms(ml.medianMs)} (max ${ms(ml.maxMs)})`,
+    '—',
+    '—',
+    'stated (before the cold start above)',
+    `median of ${ml.runs}, on Node (Electron reads the same files from app.asar)`,
+  ]);
   return rows;
 }
 
@@ -359,6 +370,14 @@ ${markdownTable(r)}
   core took 460–560 ms here, most of it loading its dependencies). Until issue 14's tenth round conf compiled
   the document's schema again at every open, inside this row (20–25 ms), and every open rewrote and fsync'd
   the store's journal.
+- **Loading the main process's code** (bench/mainload.ts): a scratch folder laid out as the package is
+  (out/main; a node_modules of the packages the app loads from there: package.json's \`dependencies\` and
+  theirs, scripts/shipped-packages.ts; an \`electron\` module of do-nothing stand-ins whose
+  \`app.whenReady()\` never settles), and in each of ${r.mainLoad.runs} fresh Node processes \`import()\` of
+  out/main/index.js timed: resolving, reading and compiling every module and running their top-level code,
+  none of the app's start. Electron reads these files from app.asar through its own fs layer, which could not
+  be run here (no Electron binary). Until issue 14's eleventh round typebox was loaded from node_modules too
+  (700-odd module files): 509–517 ms here, against 255–259 ms with it bundled into out/main (two runs of each).
 - Regression check: tests/bench-counts.test.ts fails CI on counts only (requests, bytes), never on times.
 `;
 }

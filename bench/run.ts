@@ -24,6 +24,7 @@ import { ROOT, measureBundle } from './bundle';
 import { buildApp, packagedRendererDir } from '../scripts/renderer-out';
 import { benchEnv } from './env';
 import { measureColdStart } from './coldstart';
+import { measureMainLoad } from './mainload';
 import { measureMemory, measurePollingMemory } from './memory';
 import { measureOverhead } from './overhead';
 import { runNaive, runSdk } from './peers';
@@ -136,6 +137,10 @@ async function main(): Promise<void> {
   const coldStart = await measureColdStart();
   for (const c of coldStart) say(`  ${c.portals} portal(s), ${c.pinned} pinned: ${c.medianMs.toFixed(1)} ms`);
 
+  say("Loading the main process's code…");
+  const mainLoad = measureMainLoad();
+  say(`  ${mainLoad.medianMs.toFixed(1)} ms`);
+
   let popup: PopupResult | { error: string };
   if (process.env.BENCH_SKIP_POPUP === '1') {
     popup = { error: 'skipped (BENCH_SKIP_POPUP=1)' };
@@ -158,6 +163,7 @@ async function main(): Promise<void> {
     memory,
     pollingMemory,
     coldStart,
+    mainLoad,
     env: benchEnv('error' in popup ? null : popup.chromium, loadAtStart),
     totalMs: performance.now() - t0,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),

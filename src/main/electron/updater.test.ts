@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AppUpdater } from 'electron-updater';
 import type { Logger } from '../core/ports';
 import { fakeClock as createFakeClock } from '../../../tests/support/fake-clock';
 
@@ -94,8 +95,10 @@ describe('setupUpdater', () => {
     const clock = createFakeClock();
     const log = logger();
     const onReady = vi.fn();
-    const u = setupUpdater({ onReady, logger: log, clock, resourcesPath: resources, platform: 'win32', env: {} });
+    const load = vi.fn(() => Promise.resolve(updater.auto as unknown as AppUpdater));
+    const u = setupUpdater({ onReady, logger: log, clock, resourcesPath: resources, platform: 'win32', env: {}, load });
     await clock.advance(24 * 3600_000);
+    expect(load).not.toHaveBeenCalled();
     expect(updater.auto.checks).toBe(0);
     expect(updater.auto.listenerCount('update-downloaded')).toBe(0);
     expect(u.getState()).toMatchObject({ phase: 'disabled', detail: 'not a packaged build' });
@@ -158,13 +161,13 @@ describe('setupUpdater', () => {
       initialDelayMs: 1000,
       intervalMs: 10_000,
     });
+    expect(updater.auto.checks).toBe(0);
+    await clock.advance(1000);
+    expect(updater.auto.checks).toBe(1);
     expect(updater.auto.autoDownload).toBe(true);
     expect(updater.auto.autoInstallOnAppQuit).toBe(true);
     // The baked app-update.yml is used as is.
     expect(updater.auto.feeds).toEqual([]);
-    expect(updater.auto.checks).toBe(0);
-    await clock.advance(1000);
-    expect(updater.auto.checks).toBe(1);
     await vi.waitFor(() => expect(onReady).toHaveBeenCalledWith('1.3.0'));
     expect(u.getState().phase).toBe('ready');
     // Nothing was installed or quit on its own.
@@ -194,9 +197,9 @@ describe('setupUpdater', () => {
       initialDelayMs: 10,
       intervalMs: 1000,
     });
+    await clock.advance(10);
     expect(updater.auto.feeds).toEqual([{ provider: 'generic', url: 'https://staging.example.com/feed/' }]);
     expect(updater.auto.forceDevUpdateConfig).toBe(true);
-    await clock.advance(10);
     expect(u.getState()).toMatchObject({ phase: 'error', detail: 'net::ERR_INTERNET_DISCONNECTED' });
     // It retries at the next interval.
     await clock.advance(1000);
@@ -207,7 +210,65 @@ describe('setupUpdater', () => {
     u.dispose();
   });
 
-  it('a settings feed wins over the environment', () => {
+  it('loads electron-updater only when the first check is due, once, and not after dispose', async () => {
+    fake.app.isPackaged = true;
+    signedBuild();
+    bake('https://updates.example.com/');
+    updater.auto.onCheck = (a) => Promise.resolve(void a.emit('update-not-available', {}));
+    const clock = createFakeClock();
+    const load = vi.fn(() => Promise.resolve(updater.auto as unknown as AppUpdater));
+    const opts = { onReady: vi.fn(), logger: logger(), clock, resourcesPath: resources, platform: 'win32' as const };
+    const u = setupUpdater({ ...opts, env: {}, initialDelayMs: 60_000, intervalMs: 3600_000, load });
+    // The start pays nothing for it: not loaded, nothing set on it, nothing listening.
+    await clock.advance(59_000);
+    expect(load).not.toHaveBeenCalled();
+    expect(updater.auto.autoDownload).toBe(false);
+    expect(updater.auto.listenerCount('update-downloaded')).toBe(0);
+    await clock.advance(1_000);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(updater.auto.checks).toBe(1);
+    await clock.advance(3600_000);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(updater.auto.checks).toBe(2);
+    u.dispose();
+    // Disposed before its first check: never loaded.
+    const later = vi.fn(() => Promise.resolve(updater.auto as unknown as AppUpdater));
+    setupUpdater({ ...opts, env: {}, initialDelayMs: 10, load: later }).dispose();
+    await clock.advance(3600_000);
+    expect(later).not.toHaveBeenCalled();
+  });
+
+  it('an updater that fails to load is logged and tried again at the next check', async () => {
+    fake.app.isPackaged = true;
+    bake('https://updates.example.com/');
+    const clock = createFakeClock();
+    const log = logger();
+    const load = vi
+      .fn<() => Promise<AppUpdater>>()
+      .mockRejectedValueOnce(new Error('Cannot find module semver'))
+      .mockResolvedValue(updater.auto as unknown as AppUpdater);
+    const u = setupUpdater({
+      onReady: vi.fn(),
+      logger: log,
+      clock,
+      resourcesPath: resources,
+      platform: 'win32',
+      env: {},
+      initialDelayMs: 10,
+      intervalMs: 1000,
+      load,
+    });
+    await clock.advance(10);
+    expect(u.getState()).toMatchObject({ phase: 'error', detail: 'Cannot find module semver' });
+    expect(log.lines.some((l) => l.startsWith('error Could not load the updater'))).toBe(true);
+    expect(updater.auto.checks).toBe(0);
+    await clock.advance(1000);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(updater.auto.checks).toBe(1);
+    u.dispose();
+  });
+
+  it('a settings feed wins over the environment', async () => {
     fake.app.isPackaged = true;
     const u = setupUpdater({
       onReady: vi.fn(),
@@ -218,6 +279,7 @@ describe('setupUpdater', () => {
       env: { B24UT_UPDATE_URL: 'https://env.example.com/' },
       feedUrl: 'https://settings.example.com/',
     });
+    await u.checkNow();
     expect(updater.auto.feeds).toEqual([{ provider: 'generic', url: 'https://settings.example.com/' }]);
     u.dispose();
   });
@@ -235,6 +297,8 @@ describe('setupUpdater', () => {
       env: {},
       initialDelayMs: 10,
     });
+    await clock.advance(10);
+    expect(updater.auto.checks).toBe(1);
     expect(updater.auto.listenerCount('update-downloaded')).toBe(1);
     u.dispose();
     u.dispose();
@@ -248,10 +312,10 @@ describe('setupUpdater', () => {
       expect(updater.auto.listenerCount(ev)).toBe(0);
     }
     await clock.advance(3600_000);
-    expect(updater.auto.checks).toBe(0);
+    expect(updater.auto.checks).toBe(1);
   });
 
-  it('a throwing onReady callback is logged, not fatal', () => {
+  it('a throwing onReady callback is logged, not fatal', async () => {
     fake.app.isPackaged = true;
     bake('https://updates.example.com/');
     const log = logger();
@@ -265,6 +329,7 @@ describe('setupUpdater', () => {
       platform: 'win32',
       env: {},
     });
+    await u.checkNow();
     updater.auto.emit('update-downloaded', { version: '5.0.0' });
     expect(u.getState().phase).toBe('ready');
     expect(log.lines.some((l) => l.includes('tray gone'))).toBe(true);
@@ -272,7 +337,7 @@ describe('setupUpdater', () => {
   });
 
   // Issue 12 (security review): B24UT_UPDATE_URL used to override the feed of packaged builds too.
-  it('a packaged build ignores B24UT_UPDATE_URL', () => {
+  it('a packaged build ignores B24UT_UPDATE_URL', async () => {
     fake.app.isPackaged = true;
     signedBuild();
     bake('https://updates.example.com/');
@@ -284,6 +349,8 @@ describe('setupUpdater', () => {
       platform: 'win32',
       env: { B24UT_UPDATE_URL: 'https://attacker.example.com/' },
     });
+    await u.checkNow();
+    expect(updater.auto.checks).toBe(1);
     expect(updater.auto.feeds).toEqual([]);
     expect(updater.auto.forceDevUpdateConfig).toBe(false);
     u.dispose();
@@ -310,9 +377,9 @@ describe('setupUpdater', () => {
       env: {},
       initialDelayMs: 10,
     });
+    await clock.advance(10);
     expect(updater.auto.autoDownload).toBe(false);
     expect(updater.auto.autoInstallOnAppQuit).toBe(false);
-    await clock.advance(10);
     expect(onAvailable).toHaveBeenCalledTimes(1);
     expect(onAvailable.mock.calls[0]![0]).toBe('1.3.0');
     onAvailable.mock.calls[0]![1]();
@@ -325,7 +392,7 @@ describe('setupUpdater', () => {
     u.dispose();
   });
 
-  it('AppImage: restart installs without running the new image at once, and relaunches it after this one exits', () => {
+  it('AppImage: restart installs without running the new image at once, and relaunches it after this one exits', async () => {
     fake.app.isPackaged = true;
     signedBuild();
     bake('https://updates.example.com/');
@@ -338,6 +405,7 @@ describe('setupUpdater', () => {
       platform: 'linux',
       env: { APPIMAGE: '/home/me/Apps/B24 Unread Tray-1.2.0-x86_64.AppImage' },
     });
+    await u.checkNow();
     updater.auto.emit('update-downloaded', { version: '1.3.0' });
     u.restartToUpdate();
     // isForceRunAfter=false: electron-updater would otherwise spawn the new image while we hold the single-instance lock.

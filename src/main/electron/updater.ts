@@ -13,6 +13,11 @@
  * installs anything by itself (only TLS would vouch for it): it calls
  * `onAvailable` with a function that opens the version's release page.
  *
+ * electron-updater itself (and what it loads: semver, js-yaml, fs-extra,
+ * builder-util-runtime; ~100 ms of module loading at every start, measured
+ * in a fresh Node process) is imported when the first check is due, not when
+ * the main process loads: a build with updates off never loads it.
+ *
  * Usage (composition root, after `app` is ready):
  * ```ts
  * const updater = setupUpdater({
@@ -24,8 +29,7 @@
  * ```
  */
 import { app } from 'electron';
-import electronUpdater from 'electron-updater';
-import type { UpdateDownloadedEvent, UpdateInfo } from 'electron-updater';
+import type { AppUpdater, UpdateDownloadedEvent, UpdateInfo } from 'electron-updater';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock, type Logger } from '../core/ports';
@@ -62,7 +66,12 @@ export interface UpdaterOptions {
   /** `process.resourcesPath` (tests pass their own). */
   resourcesPath?: string;
   platform?: NodeJS.Platform;
+  /** Loads electron-updater's `autoUpdater` (default: imports the package; tests count the loads). */
+  load?: () => Promise<AppUpdater>;
 }
+
+/** electron-updater's `autoUpdater`, imported on demand (a CommonJS module: its exports are the default). */
+const loadElectronUpdater = async (): Promise<AppUpdater> => (await import('electron-updater')).default.autoUpdater;
 
 /** What {@link setupUpdater} returns. */
 export interface UpdaterHandle {
@@ -161,20 +170,22 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
   const build = readBuildInfo(app.getAppPath());
   const signed = opts.signed ?? build.signed;
   const install = detectInstall(platform, env, resourcesPath);
-  const { autoUpdater } = electronUpdater;
-  // Unsigned: nothing but TLS vouches for a download, so never fetch or install one silently.
-  autoUpdater.autoDownload = signed;
-  autoUpdater.autoInstallOnAppQuit = signed;
-  // An unpackaged run with B24UT_UPDATE_URL (staging): electron-updater skips dev runs unless forced.
-  if (!app.isPackaged) autoUpdater.forceDevUpdateConfig = true;
-  autoUpdater.logger = {
-    info: (m?: unknown) => logger.debug(`updater: ${String(m)}`),
-    warn: (m?: unknown) => logger.warn(`updater: ${String(m)}`),
-    error: (m?: unknown) => logger.warn(`updater: ${String(m)}`),
-    debug: (m: string) => logger.debug(`updater: ${m}`),
+  /** Sets electron-updater up for this build, once it is loaded (see {@link UpdaterHandle.checkNow}). */
+  const configure = (autoUpdater: AppUpdater): void => {
+    // Unsigned: nothing but TLS vouches for a download, so never fetch or install one silently.
+    autoUpdater.autoDownload = signed;
+    autoUpdater.autoInstallOnAppQuit = signed;
+    // An unpackaged run with B24UT_UPDATE_URL (staging): electron-updater skips dev runs unless forced.
+    if (!app.isPackaged) autoUpdater.forceDevUpdateConfig = true;
+    autoUpdater.logger = {
+      info: (m?: unknown) => logger.debug(`updater: ${String(m)}`),
+      warn: (m?: unknown) => logger.warn(`updater: ${String(m)}`),
+      error: (m?: unknown) => logger.warn(`updater: ${String(m)}`),
+      debug: (m: string) => logger.debug(`updater: ${m}`),
+    };
+    // The baked app-update.yml is read by electron-updater itself; an override replaces it.
+    if (feed.source !== 'baked') autoUpdater.setFeedURL({ provider: 'generic', url: feed.url });
   };
-  // The baked app-update.yml is read by electron-updater itself; an override replaces it.
-  if (feed.source !== 'baked') autoUpdater.setFeedURL({ provider: 'generic', url: feed.url });
   logger.info(signed ? 'Automatic updates are on' : 'Update checks are on (unsigned build: never installed silently)', {
     feed: feed.url,
     source: feed.source,
@@ -222,16 +233,35 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
     'update-downloaded': (info: UpdateDownloadedEvent) => apply({ type: 'downloaded', version: info.version }),
     error: (err: Error) => apply({ type: 'error', message: err?.message ?? String(err) }),
   };
-  autoUpdater.on('checking-for-update', listeners['checking-for-update']);
-  autoUpdater.on('update-available', listeners['update-available']);
-  autoUpdater.on('update-not-available', listeners['update-not-available']);
-  autoUpdater.on('update-downloaded', listeners['update-downloaded']);
-  autoUpdater.on('error', listeners.error);
+  const events = Object.keys(listeners) as (keyof typeof listeners)[];
+
+  let disposed = false;
+  /** electron-updater, set up and listened to; null until the first check loads it. */
+  let autoUpdater: AppUpdater | null = null;
+  let loading: Promise<AppUpdater | null> | null = null;
+  /** Loads electron-updater once (again after a failed load), unless disposed meanwhile. */
+  const loaded = (): Promise<AppUpdater | null> =>
+    (loading ??= (opts.load ?? loadElectronUpdater)().then(
+      (u) => {
+        if (disposed) return null;
+        configure(u);
+        for (const ev of events) u.on(ev, listeners[ev]);
+        return (autoUpdater = u);
+      },
+      (e: unknown) => {
+        loading = null;
+        logger.error('Could not load the updater', { error: (e as Error)?.message ?? String(e) });
+        apply({ type: 'error', message: (e as Error)?.message ?? String(e) });
+        return null;
+      },
+    ));
 
   const checkNow = async (): Promise<void> => {
     if (!shouldCheck(state)) return;
+    const u = await loaded();
+    if (!u) return;
     try {
-      await autoUpdater.checkForUpdates();
+      await u.checkForUpdates();
     } catch (e) {
       // Offline or a broken feed: log and retry at the next tick; the user is never bothered.
       apply({ type: 'error', message: (e as Error)?.message ?? String(e) });
@@ -245,10 +275,9 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
   });
   scheduler.start();
 
-  let disposed = false;
   return {
     restartToUpdate() {
-      if (state.phase !== 'ready') {
+      if (state.phase !== 'ready' || !autoUpdater) {
         logger.warn('Restart to update requested with no update downloaded');
         return;
       }
@@ -256,6 +285,7 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
         logger.warn('Restart to update refused: unsigned builds are updated from the release page');
         return;
       }
+      const u = autoUpdater;
       if (install === 'appimage') {
         // electron-updater's AppImageUpdater.doInstall (node_modules/electron-updater/out/AppImageUpdater.js;
         // electron-userland/electron-builder packages/electron-updater/src/AppImageUpdater.ts) spawns the
@@ -268,27 +298,24 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
         const onRenamed = (path: string): void => {
           destination = path;
         };
-        autoUpdater.on('appimage-filename-updated', onRenamed);
+        u.on('appimage-filename-updated', onRenamed);
         try {
-          void autoUpdater.quitAndInstall(true, false);
+          void u.quitAndInstall(true, false);
         } finally {
-          autoUpdater.off('appimage-filename-updated', onRenamed);
+          u.off('appimage-filename-updated', onRenamed);
         }
         if (destination) app.relaunch({ execPath: destination, args: [] });
         return;
       }
       // Silent (no NSIS wizard: the user already chose to update) and relaunch afterwards.
-      void autoUpdater.quitAndInstall(true, true);
+      void u.quitAndInstall(true, true);
     },
     dispose() {
       if (disposed) return;
       disposed = true;
       scheduler.stop();
-      autoUpdater.off('checking-for-update', listeners['checking-for-update']);
-      autoUpdater.off('update-available', listeners['update-available']);
-      autoUpdater.off('update-not-available', listeners['update-not-available']);
-      autoUpdater.off('update-downloaded', listeners['update-downloaded']);
-      autoUpdater.off('error', listeners.error);
+      const u = autoUpdater;
+      if (u) for (const ev of events) u.off(ev, listeners[ev]);
     },
     checkNow,
     getState: () => state,

@@ -377,7 +377,9 @@ ${markdownTable(r)}
   out/main/index.js timed: resolving, reading and compiling every module and running their top-level code,
   none of the app's start. Electron reads these files from app.asar through its own fs layer, which could not
   be run here (no Electron binary). Until issue 14's eleventh round typebox was loaded from node_modules too
-  (700-odd module files): 509–517 ms here, against 255–259 ms with it bundled into out/main (two runs of each).
+  (700-odd module files), and electron-updater with it at every start: 509–517 ms here (two runs of 9);
+  typebox bundled into out/main, 255–259 ms; electron-updater imported when the first update check is due
+  (a minute after start), 206–213 ms.
 - Regression check: tests/bench-counts.test.ts fails CI on counts only (requests, bytes), never on times.
 `;
 }

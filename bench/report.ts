@@ -366,8 +366,8 @@ ${markdownTable(r)}
 - **Cold start**: a data directory left by an earlier run (signed in, list loaded, core stopped, so the list
   is cached); from opening the store and creating the core to the first \`state\` it pushes that shows the
   cached list (no request needed; the reload runs after it). The store's validators are compiled when the
-  core's module loads, once per process, before anything is timed (in a fresh process, importing the built
-  core took 460–560 ms here, most of it loading its dependencies). Until issue 14's tenth round conf compiled
+  core's module loads, once per process, before anything is timed (the row "loading the main process's code"
+  states what a fresh process spends there). Until issue 14's tenth round conf compiled
   the document's schema again at every open, inside this row (20–25 ms), and every open rewrote and fsync'd
   the store's journal.
 - **Loading the main process's code** (bench/mainload.ts): a scratch folder laid out as the package is

@@ -10,13 +10,8 @@
  */
 import type { PinnedDialog } from '../../shared/types';
 import type { KeyValueStore, Logger } from './ports';
-import {
-  CACHED_TEXT_LIMITS,
-  MAX_CACHED_DIALOGS,
-  isPinnedCacheEntry,
-  type CachedDialog,
-  type PinnedCacheEntry,
-} from './storage/schema';
+import { CACHED_TEXT_LIMITS, MAX_CACHED_DIALOGS, type CachedDialog, type PinnedCacheEntry } from './storage/schema';
+import { isPinnedCacheEntry } from './storage/validators';
 import { ACCOUNT_ID_PATTERN } from './storage/settings';
 
 /**

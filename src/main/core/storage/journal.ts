@@ -5,11 +5,11 @@
  * main file, and writes the lists off the event loop for
  * {@link KeyValueStore.setAsync}.
  */
-import type { ValidateFunction } from 'ajv';
 import { readFileSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyValueStore } from '../ports';
-import { CURRENT_SCHEMA_VERSION, isAccountRecord, isNotice, isQueuedAction, isSnooze } from './schema';
+import { CURRENT_SCHEMA_VERSION } from './schema';
+import { isAccountRecord, isNotice, isQueuedAction, isSnooze, type Validator } from './validators';
 import { dropTemp, isLeftOverOld, keepOld, readOrNull, tightenMode, writeAtomic, writeTempDurable } from './files';
 
 /** The keys the journal copies. */
@@ -40,7 +40,7 @@ export function removeLeftOvers(dir: string, bases: string[]): void {
 }
 
 /** The keys whose value is a list, with the validator of one item (the schema of the key is "an array of those"). */
-const LIST_ITEMS: Record<string, ValidateFunction | undefined> = {
+const LIST_ITEMS: Record<string, Validator | undefined> = {
   queue: isQueuedAction,
   accounts: isAccountRecord,
   snoozes: isSnooze,
@@ -52,7 +52,7 @@ const LIST_ITEMS: Record<string, ValidateFunction | undefined> = {
  * `value` does not fit the schema of the list `key`: checked item by item with the validators
  * compiled once in schema.ts (compiling a key's schema again on the first write would stall that write).
  */
-export function assertValidList(key: string, item: ValidateFunction, value: unknown): void {
+export function assertValidList(key: string, item: Validator, value: unknown): void {
   if (!Array.isArray(value)) throw new Error(`Config schema violation: \`${key}\` must be array`);
   value.forEach((v, i) => {
     if (!item(v)) {

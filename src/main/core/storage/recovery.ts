@@ -7,17 +7,15 @@ import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, 
 import { join } from 'node:path';
 import { type Clock } from '../ports';
 import { StoreMigrationError, migrate, versionOf } from './migrations';
+import { CURRENT_SCHEMA_VERSION, defaultStoreData, type StoreData } from './schema';
 import {
-  CURRENT_SCHEMA_VERSION,
-  defaultStoreData,
   describeSchemaErrors,
   isAccountRecord,
   isNotice,
   isQueuedAction,
   isSnooze,
   validateStoreData,
-  type StoreData,
-} from './schema';
+} from './validators';
 import { sanitizeSettings } from './settings';
 import { STORE_FILE_MODE, readOrNull, tightenMode, writeAtomic } from './files';
 import type { StoreRecovery } from './store';

@@ -6,25 +6,24 @@
  * `updateSettings` intent validates patches with.
  *
  * Every write through the store is checked against this schema (ajv, JSON
- * Schema draft 2020-12; `confAsPort` in store.ts, and the lists' own checks
- * in journal.ts and queue-log.ts), and {@link openStore} checks the file it
- * opens, so a write of the wrong shape throws instead of corrupting the
- * file. conf / electron-store are not given the schema (they would compile
+ * Schema draft 2020-12, with the validators of validators.ts; `confAsPort`
+ * in store.ts, and the lists' own checks in journal.ts and queue-log.ts),
+ * and {@link openStore} checks the file it opens, so a write of the wrong
+ * shape throws instead of corrupting the file. conf / electron-store are not given the schema (they would compile
  * it again at every start). `schemaVersion` drives
  * our own migrations (migrations.ts); conf's semver `migrations` are unused.
  *
  * To add a version: bump {@link CURRENT_SCHEMA_VERSION}, change the part
  * here (a field of a queued intent is one line in {@link QueuedActionBase}),
- * and append a step to `MIGRATIONS` in migrations.ts (v2: queued intents
- * carry a `kind`, `unread` or `unpin`).
+ * append a step to `MIGRATIONS` in migrations.ts (v2: queued intents carry a
+ * `kind`, `unread` or `unpin`), and run `npm run gen:validators` (any change
+ * of a schema here needs it: validators.test.ts fails until it has run).
  *
  * An OPTIONAL top-level key with a default needs no version bump: `cache`
  * (the last pinned list per account) is one. A file without it reads as an
  * empty cache, and an older v1 build reading a file with it keeps working,
  * because the root schema allows keys it does not know.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
 import Type, { type Static, type TSchema } from 'typebox';
 import { APP_ERROR_CODES, BITRIX_ERROR_CODES } from '../../../shared/errors';
 import { DIALOG_ID_PATTERN } from '../../../shared/dialog-id';
@@ -257,40 +256,3 @@ const sameAccountKind: Same<
   AccountSummary['kind'] | AccountSummary['status']
 > = true;
 void [sameNotice, sameCachedDialog, sameAccountKind];
-
-/**
- * The store's validators are compiled when this module loads, at every start of the app, before its
- * first state. By default ajv first compiles the draft 2020-12 meta-schema and checks each schema
- * against it, then optimises the code it generates: 10–15 ms of the 20–25 ms one compile of the
- * document took here, for schemas that are constants of this build. The meta-schema check runs in
- * the tests instead (schema.test.ts); the unoptimised code validates the same documents as fast
- * (measured: 26–31 µs for a whole document either way). `strict` stays: an unknown keyword still
- * throws when a schema is compiled.
- */
-const ajv = new Ajv2020({ allErrors: true, strict: true, validateSchema: false, code: { optimize: false } });
-
-/** Validates a whole document as conf would with the `schema` option (`rootSchema` + `type: object` + `properties`). */
-export const validateStoreData: ValidateFunction<StoreData> = ajv.compile<StoreData>({
-  ...STORE_ROOT_SCHEMA,
-  type: 'object',
-  properties: STORE_SCHEMA,
-});
-/** Validates one account record. */
-export const isAccountRecord: ValidateFunction<AccountRecord> = ajv.compile<AccountRecord>(AccountRecordSchema);
-/** Validates one queued action. */
-export const isQueuedAction: ValidateFunction<QueuedAction> = ajv.compile<QueuedAction>(QueuedActionSchema);
-/** Validates one snooze. */
-export const isSnooze: ValidateFunction<Snooze> = ajv.compile<Snooze>(SnoozeSchema);
-/** Validates one notice. */
-export const isNotice: ValidateFunction<Notice> = ajv.compile<Notice>(NoticeSchema);
-/** Validates one pinned-list cache entry (an account's cached list). */
-export const isPinnedCacheEntry: ValidateFunction<PinnedCacheEntry> =
-  ajv.compile<PinnedCacheEntry>(PinnedCacheEntrySchema);
-
-/** ajv's errors of the last failed validation as one short line, e.g. "`/settings/theme` must be equal to one of the allowed values". */
-export function describeSchemaErrors(validate: ValidateFunction): string {
-  const errors = validate.errors ?? [];
-  const lines = errors.slice(0, 5).map((e) => `\`${e.instancePath || '/'}\` ${e.message ?? 'is invalid'}`);
-  if (errors.length > 5) lines.push(`and ${errors.length - 5} more`);
-  return lines.join('; ');
-}

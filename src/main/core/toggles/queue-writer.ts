@@ -10,7 +10,8 @@
  * stop) writes before it returns.
  */
 import type { KeyValueStore } from '../ports';
-import { isQueuedAction, type QueuedAction } from '../storage/schema';
+import { type QueuedAction } from '../storage/schema';
+import { isQueuedAction } from '../storage/validators';
 
 /** The store key holding the queue. */
 export const QUEUE_KEY = 'queue';

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { VALIDATORS_FILE, validatorsSource } from '../../../../scripts/gen-validators';
+import { queuedAction } from '../../../../tests/support/store-records';
+import { defaultStoreData } from './schema';
+import { describeSchemaErrors, isQueuedAction, validateStoreData } from './validators';
+
+describe('the generated validators', () => {
+  it('are what the schemas of schema.ts and this ajv generate (else: npm run gen:validators)', () => {
+    expect(readFileSync(VALIDATORS_FILE, 'utf8') === validatorsSource(), 'run npm run gen:validators').toBe(true);
+  });
+
+  it('check what the schemas say, naming every wrong field', () => {
+    expect(validateStoreData(defaultStoreData())).toBe(true);
+    expect(isQueuedAction(queuedAction())).toBe(true);
+    const bad = {
+      ...defaultStoreData(),
+      schemaVersion: 'two',
+      settings: { ...defaultStoreData().settings, theme: 'plaid' },
+    };
+    expect(validateStoreData(bad)).toBe(false);
+    const said = describeSchemaErrors(validateStoreData);
+    expect(said).toContain('`/schemaVersion` must be integer');
+    expect(said).toContain('`/settings/theme` must be equal to one of the allowed values');
+  });
+
+  it('count a maximum length in characters, as the cache cuts text (ucs2length, imported, not required)', () => {
+    // An intent's id holds at most 100 characters: 100 emoji (200 UTF-16 units) pass, 101 do not.
+    expect(isQueuedAction(queuedAction({ id: '😀'.repeat(100) }))).toBe(true);
+    expect(isQueuedAction(queuedAction({ id: '😀'.repeat(101) }))).toBe(false);
+  });
+});

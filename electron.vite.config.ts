@@ -1,9 +1,18 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { CONF_UNUSED } from './scripts/shipped-packages';
 
 export default defineConfig({
   main: {
+    // Left out of the bundle: what conf loads for features the app does not use (scripts/shipped-packages.ts).
+    resolve: {
+      alias: Object.entries(CONF_UNUSED).map(([spec, replacement]) => ({
+        // The exact specifier only (a string would also catch `semver/…`).
+        find: new RegExp(`^${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+        replacement,
+      })),
+    },
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve('src/main/index.ts') } },

@@ -381,7 +381,8 @@ ${markdownTable(r)}
   (700-odd module files), and electron-updater with it at every start: 509–517 ms here (two runs of 9);
   typebox bundled into out/main, 255–259 ms; electron-updater imported when the first update check is due
   (a minute after start), 206–213 ms; the store's validators generated ahead (scripts/gen-validators.ts)
-  instead of compiled by ajv at every start, 161–163 ms.
+  instead of compiled by ajv at every start, 161–163 ms; electron-store and conf bundled, without the ajv and
+  semver conf loads for options the app does not use (src/main/core/storage/conf-unused.ts), 84–88 ms.
 - Regression check: tests/bench-counts.test.ts fails CI on counts only (requests, bytes), never on times.
 `;
 }

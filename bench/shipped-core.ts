@@ -14,16 +14,16 @@
  *
  * What it bundles follows electron-vite's rule for out/main (its
  * `externalizeDeps`, node_modules/electron-vite/dist/chunks/lib-*.js): the
- * package.json `dependencies` load from node_modules, everything else is
- * bundled in. The bench's store is conf itself, which the app loads through
- * electron-store, so a package the dependencies depend on loads from
- * node_modules too: what the packaged app's node_modules holds.
+ * package.json `dependencies` (and theirs) load from node_modules, everything
+ * else is bundled in, with what conf loads for options the app does not use
+ * left out as the app's build leaves it out (scripts/shipped-packages.ts
+ * `CONF_UNUSED`).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './bundle';
-import { packageOf, shippedPackages } from '../scripts/shipped-packages';
+import { CONF_UNUSED, packageOf, shippedPackages } from '../scripts/shipped-packages';
 import type * as CoreEntry from './core-entry';
 
 export type ShippedCore = typeof CoreEntry;
@@ -46,9 +46,11 @@ async function load(): Promise<ShippedCore> {
         name: 'shipped-packages-external',
         setup(b) {
           const shipped = shippedPackages();
-          b.onResolve({ filter: /^[^./]/ }, (a) =>
-            a.path.startsWith('node:') || shipped.has(packageOf(a.path)) ? { external: true } : null,
-          );
+          b.onResolve({ filter: /^[^./]/ }, (a) => {
+            const stub = CONF_UNUSED[a.path];
+            if (stub !== undefined) return { path: stub };
+            return a.path.startsWith('node:') || shipped.has(packageOf(a.path)) ? { external: true } : null;
+          });
         },
       },
     ],

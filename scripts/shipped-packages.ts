@@ -13,6 +13,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './renderer-out';
 
+/**
+ * Imports the main process's build (electron.vite.config.ts) and the bench's
+ * build of our core (bench/shipped-core.ts) resolve to
+ * src/main/core/storage/conf-unused.ts: what conf loads for its schema and
+ * migrations options, which the app does not use (see that file).
+ */
+export const CONF_UNUSED: Readonly<Record<string, string>> = Object.fromEntries(
+  ['ajv/dist/2020.js', 'ajv-formats', 'semver'].map((spec) => [
+    spec,
+    join(ROOT, 'src', 'main', 'core', 'storage', 'conf-unused.ts'),
+  ]),
+);
+
 /** The package name of a bare import (`ajv/dist/2020.js` → `ajv`, `@scope/x/y` → `@scope/x`). */
 export function packageOf(specifier: string): string {
   const parts = specifier.split('/');

@@ -49,7 +49,8 @@ describe('storeOptions', () => {
       clearInvalidConfig: false,
     });
     expect(o.defaults).toEqual(defaultStoreData());
-    // The library would compile it again at every start: confAsPort checks each write instead.
+    // The library would compile it again at every start: confAsPort checks each write instead. And the
+    // app's build leaves out what conf loads for these options (conf-unused.ts): given one, it throws.
     expect('schema' in o || 'rootSchema' in o || 'ajvOptions' in o).toBe(false);
     expect('migrations' in o).toBe(false);
     expect('projectVersion' in o).toBe(false);

@@ -2,9 +2,11 @@
  * Loading the main process's code: what a start costs before any of it runs.
  * Electron loads out/main/index.js and, from the package's node_modules, what
  * it imports (electron-vite leaves the package.json `dependencies` out of the
- * bundle; scripts/shipped-packages.ts). Until issue 14's eleventh round
- * typebox was one of them: 700-odd module files, read and compiled one by one
- * at every start.
+ * bundle; scripts/shipped-packages.ts). Until issue 14's eleventh round that
+ * was typebox (700-odd module files, read and compiled one by one at every
+ * start), ajv, electron-store with conf, and electron-updater; now out/main
+ * imports none of them as it loads (electron-updater is imported at the first
+ * update check).
  *
  * Measured in fresh Node processes over the package's layout: a scratch
  * folder holding out/main and a node_modules of the shipped packages, copied,
@@ -18,11 +20,11 @@
  * the files' count and size, not for Electron's exact time.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { shippedPackages } from '../scripts/shipped-packages';
+import { importedPackages, shippedPackages } from '../scripts/shipped-packages';
 import { OUT_DIR, ROOT } from '../scripts/renderer-out';
 import { median } from './stats';
 
@@ -32,8 +34,10 @@ export interface MainLoad {
   /** `import()` of out/main/index.js in a fresh process, ms. */
   medianMs: number;
   maxMs: number;
-  /** Packages loaded from node_modules (the shipped ones; what out/main does not bundle). */
+  /** Packages in the package's node_modules (what out/main does not bundle). */
   packages: number;
+  /** Of those, the ones out/main imports as it loads (the rest: by `import()` later, when needed). */
+  loadedAtStart: string[];
 }
 
 /** Electron's main-process exports (electron/electron docs/api), each a do-nothing stand-in. */
@@ -118,7 +122,9 @@ export function measureMainLoad(runs = 9, outDir = OUT_DIR): MainLoad {
       });
       times.push((JSON.parse(out) as { ms: number }).ms);
     }
-    return { runs, medianMs: median(times), maxMs: Math.max(...times), packages: packages.size };
+    const main = readFileSync(join(outDir, 'main', 'index.js'), 'utf8');
+    const loadedAtStart = [...importedPackages(main, { dynamic: false })].sort();
+    return { runs, medianMs: median(times), maxMs: Math.max(...times), packages: packages.size, loadedAtStart };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

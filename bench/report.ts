@@ -231,7 +231,7 @@ export function tableRows(r: BenchResults): Row[] {
   }
   const ml = r.mainLoad;
   rows.push([
-    `Main process: loading its code (out/main, and the ${ml.packages} packages it loads from node_modules), a fresh process`,
+    `Main process: loading its code (out/main, importing ${ml.loadedAtStart.length === 0 ? 'none' : ml.loadedAtStart.join(', ')} of the ${ml.packages} packages in node_modules as it loads), a fresh process`,
     `${ms(ml.medianMs)} (max ${ms(ml.maxMs)})`,
     '—',
     '—',
@@ -377,8 +377,9 @@ ${markdownTable(r)}
   \`app.whenReady()\` never settles), and in each of ${r.mainLoad.runs} fresh Node processes \`import()\` of
   out/main/index.js timed: resolving, reading and compiling every module and running their top-level code,
   none of the app's start. Electron reads these files from app.asar through its own fs layer, which could not
-  be run here (no Electron binary). Until issue 14's eleventh round typebox was loaded from node_modules too
-  (700-odd module files), and electron-updater with it at every start: 509–517 ms here (two runs of 9);
+  be run here (no Electron binary). Until issue 14's eleventh round out/main imported typebox (700-odd module
+  files), ajv, electron-store (with conf) and electron-updater from node_modules as it loaded: 509–517 ms here
+  (two runs of 9);
   typebox bundled into out/main, 255–259 ms; electron-updater imported when the first update check is due
   (a minute after start), 206–213 ms; the store's validators generated ahead (scripts/gen-validators.ts)
   instead of compiled by ajv at every start, 161–163 ms; electron-store and conf bundled, without the ajv and

@@ -32,6 +32,22 @@ export function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
+/**
+ * The packages a built module imports (`electron` and Node's own modules left out): its static
+ * imports (rolldown writes them at the start of a line) and, with `dynamic`, its `import()` and
+ * `require()` calls too.
+ */
+export function importedPackages(code: string, opts: { dynamic: boolean }): Set<string> {
+  const found = new Set<string>();
+  const statics = /^import\b[^;]*?["']([^"']+)["'];?$/gm;
+  const dynamics = /\bimport\(\s*["']([^"']+)["']\s*\)|\brequire\(\s*["']([^"']+)["']\s*\)/g;
+  const specs = [...code.matchAll(statics)].map((m) => m[1]!);
+  if (opts.dynamic) specs.push(...[...code.matchAll(dynamics)].map((m) => (m[1] ?? m[2])!));
+  for (const spec of specs)
+    if (!/^[./]/.test(spec) && !spec.startsWith('node:') && spec !== 'electron') found.add(packageOf(spec));
+  return found;
+}
+
 /** The package.json `dependencies` and, transitively, theirs: what the packaged app's node_modules holds. */
 export function shippedPackages(root = ROOT): Set<string> {
   const deps = (dir: string): string[] =>

@@ -20,7 +20,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageOf } from '../../scripts/shipped-packages';
+import { importedPackages } from '../../scripts/shipped-packages';
 import { ROOT } from './helpers';
 
 const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
@@ -166,14 +166,7 @@ describe('the packaged app (electron-builder --linux dir, stub Electron)', () =>
     const imported = new Set<string>();
     for (const file of mainFiles) {
       const code = asar.extractFile(asarPath, file.slice(1)).toString();
-      // Static imports (rolldown writes them at the start of a line), import() and require() calls.
-      const specifiers = code.matchAll(
-        /^import\b[^;]*?["']([^"']+)["'];?$|\bimport\(\s*["']([^"']+)["']\s*\)|\brequire\(\s*["']([^"']+)["']\s*\)/gm,
-      );
-      for (const m of specifiers) {
-        const spec = m[1] ?? m[2] ?? m[3]!;
-        if (!/^[./]/.test(spec) && !spec.startsWith('node:') && spec !== 'electron') imported.add(packageOf(spec));
-      }
+      for (const pkg of importedPackages(code, { dynamic: true })) imported.add(pkg);
     }
     // electron-vite leaves external what package.json's `dependencies` name (its `externalizeDeps`):
     // each of them is loaded, and nothing else is (a package main could bundle ships as a devDependency).

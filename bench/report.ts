@@ -304,6 +304,8 @@ ${markdownTable(r)}
   showing it delivered, whichever is later). The bucket minimum for n requests from an
   empty bucket is max(0, n − 50) / 2 s (n without refused requests); below 51 requests it is 0 s, so the
   ratio is only shown where the bucket sets a floor. "× best peer" compares ours with the faster peer.
+  Each row starts on an idle disk: \`sync\` first, after the build that \`npm run bench\` runs (until issue 14's
+  eleventh round its writeback overlapped the first rows, and our toggle's fdatasync waited for it).
   **CPU** is the CPU time (user + system, every thread) the client's process spent over the same span,
   the portals' own excluded: much less moved by the machine's other load than the wall time.
   Ours pays for durability: each change of the queue is a whole snapshot of it appended to the queue log

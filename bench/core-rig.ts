@@ -23,6 +23,12 @@ export interface CoreRig {
   accountIds: string[];
   /** Resolves with the first pushed state that satisfies `pred` (or at once if the current one does). */
   waitForState(pred: (s: ViewState) => boolean, timeoutMs?: number): Promise<ViewState>;
+  /**
+   * Resolves with the first state pushed from now on that satisfies `pred`, as the popup sees it:
+   * the current one is not asked for (the core builds it only for its pushes). Call it before the
+   * action whose outcome `pred` describes.
+   */
+  nextState(pred: (s: ViewState) => boolean, timeoutMs?: number): Promise<ViewState>;
   /** Stops the core and removes its data directory. */
   close(): Promise<void>;
 }
@@ -94,10 +100,8 @@ export async function startCoreRig(opts: CoreRigOptions): Promise<CoreRig> {
     ...(opts.options ? { options: opts.options } : {}),
   });
 
-  const waitForState = (pred: (s: ViewState) => boolean, timeoutMs = 30_000): Promise<ViewState> =>
+  const nextState = (pred: (s: ViewState) => boolean, timeoutMs = 30_000): Promise<ViewState> =>
     new Promise((resolve, reject) => {
-      const now = core.state();
-      if (pred(now)) return resolve(now);
       const timer = setTimeout(() => {
         off();
         reject(new Error(`bench: no matching state within ${timeoutMs} ms`));
@@ -109,6 +113,10 @@ export async function startCoreRig(opts: CoreRigOptions): Promise<CoreRig> {
         resolve(s);
       });
     });
+  const waitForState = (pred: (s: ViewState) => boolean, timeoutMs = 30_000): Promise<ViewState> => {
+    const now = core.state();
+    return pred(now) ? Promise.resolve(now) : nextState(pred, timeoutMs);
+  };
 
   await core.start();
   const accountIds: string[] = [];
@@ -124,6 +132,7 @@ export async function startCoreRig(opts: CoreRigOptions): Promise<CoreRig> {
     clock,
     accountIds,
     waitForState,
+    nextState,
     async close() {
       await core.stop();
       if (opts.dir === undefined) rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ViewState } from '../src/shared/types';
-import { startCoreRig } from './core-rig';
+import { startCoreRig, type CoreRig } from './core-rig';
 import { MUTED_PRIVATE_ID, SEEDS, startBenchPortal, type BenchPortal } from './portal';
 
 /** Which client does the work. */
@@ -110,6 +110,14 @@ export async function allRead(bp: BenchPortal, ids: string[]): Promise<boolean> 
 const idle = (s: ViewState) => s.pendingActions === 0 && s.dialogs.every((d) => !d.pending);
 
 /**
+ * The push that shows the work done: nothing pending, and the rows as asked (so a state from before
+ * the action cannot pass). Listened for from before the action, as the popup listens: the core is
+ * not asked for a state of its own (until issue 14's eleventh round the rig built one more after
+ * the reply, 0.1–0.5 ms of ours' time that no user's popup spends).
+ */
+const doneWhen = (rig: CoreRig, rows: (s: ViewState) => boolean) => rig.nextState((s) => idle(s) && rows(s));
+
+/**
  * One toggle through the real core. `store: 'memory'` keeps the store in memory (no file, no
  * fsync): the same work without the durable write, to show what durability costs.
  */
@@ -120,11 +128,12 @@ export async function oursToggle(store: 'conf' | 'memory' = 'conf'): Promise<Wor
     const id = (await pinnedIds(bp))[0]!;
     await bp.freshBucket();
     await bp.mark();
+    const done = doneWhen(rig, (s) => s.dialogs.some((d) => d.dialogId === id && d.unread));
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const r = await rig.core.dispatch('setUnread', [rig.accountIds[0], id, true]);
     check(r.ok, 'setUnread was refused');
-    await rig.waitForState(idle);
+    await done;
     const wall = performance.now() - t0;
     const cpu = cpuMsSince(c0);
     check((await bp.dialog(id))?.unread === true, 'the toggle did not reach the portal');
@@ -143,13 +152,15 @@ async function oursRead200(workload: 'read200' | 'read200mark'): Promise<Workloa
     check(ids.length === 200, 'the seed must have 200 pinned dialogs');
     await bp.freshBucket();
     await bp.mark();
+    const marked = new Set(ids);
+    const done = doneWhen(rig, (s) => s.dialogs.every((d) => !marked.has(d.dialogId) || !d.unread));
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     // "Mark all read", the way a user marks many read: one intent, stored in one write, sent as batches.
     const targets = ids.map((dialogId) => ({ accountId: rig.accountIds[0], dialogId }));
     const r = await rig.core.dispatch('setUnreadMany', [targets, false]);
     check(r.ok, 'setUnreadMany was refused');
-    await rig.waitForState(idle);
+    await done;
     const wall = performance.now() - t0;
     const cpu = cpuMsSince(c0);
     check(await allRead(bp, ids), 'not every dialog was read');

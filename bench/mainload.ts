@@ -14,7 +14,7 @@
  * do-nothing function; `app.whenReady()` never settles, so the import is
  * timed and none of the app's start). Each process times `import()` of
  * out/main/index.js: resolving, reading and compiling every module, and
- * their top-level code (the validators compiled at module load included).
+ * running their top-level code.
  * Electron reads these files from app.asar, through its own fs layer; that
  * path could not be run here (no Electron binary), so the figure stands for
  * the files' count and size, not for Electron's exact time.

@@ -238,6 +238,41 @@ describe('setupUpdater', () => {
     expect(later).not.toHaveBeenCalled();
   });
 
+  it('an updater that cannot be set up (a feed it refuses) is logged and tried again at the next check', async () => {
+    fake.app.isPackaged = true;
+    const clock = createFakeClock();
+    const log = logger();
+    const setFeedURL = updater.auto.setFeedURL.bind(updater.auto);
+    let refusals = 1;
+    updater.auto.setFeedURL = (o: unknown) => {
+      if (refusals-- > 0) throw new Error('Unsupported provider');
+      setFeedURL(o);
+    };
+    try {
+      const u = setupUpdater({
+        onReady: vi.fn(),
+        logger: log,
+        clock,
+        resourcesPath: resources,
+        platform: 'win32',
+        env: {},
+        feedUrl: 'https://settings.example.com/',
+        initialDelayMs: 10,
+        intervalMs: 1000,
+      });
+      await clock.advance(10);
+      expect(u.getState()).toMatchObject({ phase: 'error', detail: 'Unsupported provider' });
+      expect(log.lines.some((l) => l.startsWith('error Could not load the updater'))).toBe(true);
+      expect(updater.auto.checks).toBe(0);
+      await clock.advance(1000);
+      expect(updater.auto.feeds).toEqual([{ provider: 'generic', url: 'https://settings.example.com/' }]);
+      expect(updater.auto.checks).toBe(1);
+      u.dispose();
+    } finally {
+      updater.auto.setFeedURL = setFeedURL;
+    }
+  });
+
   it('an updater that fails to load is logged and tried again at the next check', async () => {
     fake.app.isPackaged = true;
     bake('https://updates.example.com/');

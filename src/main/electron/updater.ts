@@ -239,22 +239,21 @@ export function setupUpdater(opts: UpdaterOptions): UpdaterHandle {
   /** electron-updater, set up and listened to; null until the first check loads it. */
   let autoUpdater: AppUpdater | null = null;
   let loading: Promise<AppUpdater | null> | null = null;
-  /** Loads electron-updater once (again after a failed load), unless disposed meanwhile. */
+  /** Loads and sets up electron-updater once (again after a failure), unless disposed meanwhile. */
   const loaded = (): Promise<AppUpdater | null> =>
-    (loading ??= (opts.load ?? loadElectronUpdater)().then(
-      (u) => {
+    (loading ??= (opts.load ?? loadElectronUpdater)()
+      .then((u) => {
         if (disposed) return null;
         configure(u);
         for (const ev of events) u.on(ev, listeners[ev]);
         return (autoUpdater = u);
-      },
-      (e: unknown) => {
+      })
+      .catch((e: unknown) => {
         loading = null;
         logger.error('Could not load the updater', { error: (e as Error)?.message ?? String(e) });
         apply({ type: 'error', message: (e as Error)?.message ?? String(e) });
         return null;
-      },
-    ));
+      }));
 
   const checkNow = async (): Promise<void> => {
     if (!shouldCheck(state)) return;

@@ -32,8 +32,8 @@ import { ROOT } from './renderer-out';
 /** The generated module. */
 export const VALIDATORS_FILE = join(ROOT, 'src', 'main', 'core', 'storage', 'validators.generated.ts');
 
-/** Each exported validator and its schema. */
-const VALIDATORS = {
+/** Each exported validator and its schema (schema.test.ts checks each against the meta-schema too). */
+export const VALIDATORS = {
   /** A whole document as conf would check it with the `schema` option (`rootSchema` + `type: object` + `properties`). */
   validateStoreData: { ...STORE_ROOT_SCHEMA, type: 'object', properties: STORE_SCHEMA },
   isAccountRecord: AccountRecordSchema,

@@ -8,13 +8,13 @@ import {
   type Settings,
   type SettingsPatch,
 } from '../../../shared/settings-schema';
+import { VALIDATORS } from '../../../../scripts/gen-validators';
 import { accountRecord, queuedAction } from '../../../../tests/support/store-records';
 import { schemaAt, validateArgs } from '../validate';
 import {
   AccountRecordSchema,
   CURRENT_SCHEMA_VERSION,
   NoticeSchema,
-  PinnedCacheEntrySchema,
   QueuedActionSchema,
   STORE_KEYS,
   STORE_ROOT_SCHEMA,
@@ -96,19 +96,11 @@ describe('the store document schema', () => {
   // validators; this checks the schemas as they are now, generated or not.
   it('is valid JSON Schema 2020-12, as is every part the store checks on its own', () => {
     const meta = new Ajv2020({ strict: true });
-    const schemas = {
-      document: { ...STORE_ROOT_SCHEMA, type: 'object', properties: STORE_SCHEMA },
-      account: AccountRecordSchema,
-      queued: QueuedActionSchema,
-      snooze: SnoozeSchema,
-      notice: NoticeSchema,
-      cache: PinnedCacheEntrySchema,
-    };
-    for (const [name, schema] of Object.entries(schemas)) {
+    for (const [name, schema] of Object.entries(VALIDATORS)) {
       expect(meta.validateSchema(schema), `${name}: ${meta.errorsText(meta.errors)}`).toBe(true);
     }
     // What the check catches: a keyword given a value of the wrong kind.
-    expect(meta.validateSchema({ ...schemas.document, required: 'accounts' })).toBe(false);
+    expect(meta.validateSchema({ ...VALIDATORS.validateStoreData, required: 'accounts' })).toBe(false);
   });
 
   it('checks each top-level key on its own: the root only requires them (confAsPort checks a write of one key so)', () => {

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRequestGuards } from './request-guard';
+import { createRequestGuards, followAborts } from './request-guard';
 
 describe('createRequestGuards', () => {
   beforeEach(() => void vi.useFakeTimers());
@@ -69,6 +69,18 @@ describe('createRequestGuards', () => {
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
     caller.abort(new Error('queue stopped'));
     expect(a.signal.aborted && b.signal.aborted).toBe(true);
+  });
+
+  it('a signal followed ahead has its one listener before any request: its first request adds none', () => {
+    const caller = new AbortController();
+    followAborts(caller.signal);
+    followAborts(caller.signal);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
+    const a = guards().begin(caller.signal, 1000);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
+    caller.abort(new Error('queue stopped'));
+    expect(a.signal.aborted).toBe(true);
+    expect(a.timedOut()).toBe(false);
   });
 
   it("throws the caller's reason when its signal is already aborted, and starts nothing", () => {

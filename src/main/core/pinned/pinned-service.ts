@@ -6,7 +6,7 @@
  * load, and one per confirmed unpin).
  */
 import { AUTH_LOST_CODES, explain } from '../../../shared/errors';
-import type { AccountsService } from '../accounts/accounts-service';
+import type { AccountRuntime, AccountsService } from '../accounts/accounts-service';
 import type { CoreContext } from '../app-core-types';
 import { loadPinned, type LoadedDialog } from '../dialogs';
 import { toAppError } from '../errors/to-app-error';
@@ -60,26 +60,23 @@ export function createPinnedService(
     for (const [id, entry] of cached) {
       const r = runtime(id);
       if (r.dialogs) continue;
-      r.dialogs = entry.dialogs.map((d) => ({
-        ...d,
-        pending: false,
-        snoozedUntil: null,
-        chatId: null,
-        lastMessageId: null,
-      }));
+      setList(
+        r,
+        entry.dialogs.map((d) => ({ ...d, pending: false, snoozedUntil: null, chatId: null, lastMessageId: null })),
+      );
       r.cached = true;
       r.updatedAt = entry.at;
     }
   }
 
   /**
-   * Each loaded list's dialogs by DIALOG_ID, built on its first lookup (a list is replaced whole,
-   * never changed in place): a "Mark all read" of 200 rows looks dialogs up several times per row.
+   * Each loaded list's dialogs by DIALOG_ID (a list is replaced whole, never changed in place): a
+   * "Mark all read" of 200 rows looks dialogs up several times per row. Built when the list is set
+   * ({@link setList}), so a toggle's first lookup does not build it on the way to its request
+   * (issue 14: ~0.02 ms of the ~0.3 ms between a toggle and its request leaving, 40 rows).
    */
   const listIndex = new WeakMap<readonly LoadedDialog[], Map<string, LoadedDialog>>();
-  function confirmedDialog(accountId: string, dialogId: string): LoadedDialog | undefined {
-    const list = runtimes.get(accountId)?.dialogs;
-    if (!list) return undefined;
+  function indexOf(list: readonly LoadedDialog[]): Map<string, LoadedDialog> {
     let index = listIndex.get(list);
     if (!index) {
       index = new Map();
@@ -87,7 +84,15 @@ export function createPinnedService(
       for (const d of list) if (!index.has(d.dialogId)) index.set(d.dialogId, d);
       listIndex.set(list, index);
     }
-    return index.get(dialogId);
+    return index;
+  }
+  function setList(r: AccountRuntime, list: LoadedDialog[]): void {
+    r.dialogs = list;
+    indexOf(list);
+  }
+  function confirmedDialog(accountId: string, dialogId: string): LoadedDialog | undefined {
+    const list = runtimes.get(accountId)?.dialogs;
+    return list ? indexOf(list).get(dialogId) : undefined;
   }
 
   async function loadAccount(id: string): Promise<void> {
@@ -113,7 +118,7 @@ export function createPinnedService(
       r.delivered.clear();
       // A cached list is not "what was seen before" in this run: its changes are not news.
       notifications.newMessages(id, list, r.dialogs === null || r.cached);
-      r.dialogs = list;
+      setList(r, list);
       r.cached = false;
       succeeded(id);
       // At most one write per load, and none when the list did not change.
@@ -135,7 +140,10 @@ export function createPinnedService(
     if (!r) return;
     r.unpinned.set(dialogId, clock.now());
     if (!r.dialogs?.some((d) => d.dialogId === dialogId)) return;
-    r.dialogs = r.dialogs.filter((d) => d.dialogId !== dialogId);
+    setList(
+      r,
+      r.dialogs.filter((d) => d.dialogId !== dialogId),
+    );
     // The next start must not show it from the cache (it is no longer queued then).
     if (r.updatedAt !== null && store.has(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);
   }

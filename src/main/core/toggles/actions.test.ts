@@ -7,6 +7,7 @@ import { BitrixError } from '../bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
 import { memoryStore, scriptedClient, unreadCalls } from '../../../../tests/core/helpers';
 import { fakeClock, flush } from '../../../../tests/support/fake-clock';
+import { getEventListeners } from 'node:events';
 import { until } from '../../../../tests/support/wait';
 import { systemClock, type FetchLike } from '../ports';
 
@@ -138,6 +139,20 @@ describe('backoffDelay', () => {
 });
 
 describe('the action queue', () => {
+  it("gives its signal the request guards' abort listener when it is made, not on its first request's way out", async () => {
+    const { queue, clients } = setup();
+    let listenersAtFirstCall = -1;
+    const realCall = clients.a.call.bind(clients.a);
+    clients.a.call = (method, params, o) => {
+      listenersAtFirstCall = getEventListeners(o!.signal!, 'abort').length;
+      return realCall(method, params, o);
+    };
+    queue.enqueue('a', 'chat1', true);
+    await queue.drain();
+    // Issue 14: adding it on the way out cost ~0.04 ms of a toggle's ~0.3 ms before its request left.
+    expect(listenersAtFirstCall).toBe(1);
+  });
+
   it('enqueueMany is enqueue for each target in order: new rows appended, queued rows coalesced, a row named twice takes the last wish', async () => {
     const many = setup({ confirmed: { 'a/chat3': false } });
     const one = setup({ confirmed: { 'a/chat3': false } });

@@ -17,6 +17,7 @@
  * queue-policy.ts (the pure rules), queue-writer.ts (the durable write) and
  * queue-send.ts (one request per chunk).
  */
+import { followAborts } from '../bitrix/request-guard';
 import type { BatchOutcome } from '../bitrix/types';
 import { EndOfTask, type TimerHandle } from '../ports';
 import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
@@ -88,8 +89,10 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let stopped = false;
   /** Aborted by stop(): a send still waiting (rate limiter) or unanswered gives up. */
   const abort = new AbortController();
-  // Node makes a controller's signal on first read (~0.05 ms, cold): here, not on the first toggle's path.
+  // Node makes a controller's signal on first read (~0.05 ms, cold), and the request guards give it
+  // its one abort listener on its first request: both here, not on the first toggle's path.
   const abortSignal = abort.signal;
+  followAborts(abortSignal);
 
   const writer = createQueueWriter({
     store,

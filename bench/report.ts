@@ -11,7 +11,7 @@ import { HEAP_GROWTH_BOUND_BYTES, type MemoryResult, type PollingMemoryResult } 
 import type { OverheadResult } from './overhead';
 import { PORTAL_BUCKET } from './portal';
 import { FRAME_MS, type PopupResult } from './popup';
-import { kb, mb, ms } from './stats';
+import { kb, mb, ms, ratioInterval } from './stats';
 import {
   REQUEST_LIMITS,
   WORKLOADS,
@@ -22,11 +22,23 @@ import {
   type WorkloadResult,
 } from './workloads';
 
+/** One side of a workload over its runs: the medians, how many runs, and each run's wall time. */
+export type WorkloadSummary = WorkloadResult & { runs: number; walls: number[] };
+
 /** Everything one run measured. */
 export interface BenchResults {
-  workloads: Record<WorkloadName, Record<Impl, WorkloadResult & { runs: number }>>;
-  /** One toggle through our core with the store on disk and in memory, and the naive toggle, in turn (medians). */
-  durability: { diskMs: number; memoryMs: number; naiveMs: number; runs: number };
+  workloads: Record<WorkloadName, Record<Impl, WorkloadSummary>>;
+  /**
+   * One toggle through our core with the store on disk and in memory, and the naive toggle, in
+   * turn (medians, and each run's wall time).
+   */
+  durability: {
+    diskMs: number;
+    memoryMs: number;
+    naiveMs: number;
+    runs: number;
+    walls: { disk: number[]; memory: number[]; naive: number[] };
+  };
   overhead: OverheadResult;
   popup: PopupResult | { error: string };
   bundle: BundleSizes;
@@ -78,11 +90,28 @@ const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
 /** The issue's wall-time goal: at most the best peer (1.00×). */
 const WALL_GOAL = 1.0;
 
-function wallVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult & { runs: number }>): string {
-  const peer = Math.min(res.sdk.wallMs, res.naive.wallMs);
-  const ratio = res.ours.wallMs / peer;
+/**
+ * The ratio's 95% bootstrap interval (stats.ts `ratioInterval`) and what it says: whether this run's
+ * noise could carry the ratio across 1.00×. Empty where either side ran fewer than 5 times.
+ */
+export function intervalNote(ours: readonly number[], peer: readonly number[]): string {
+  if (ours.length < 5 || peer.length < 5) return '';
+  const { lo, hi } = ratioInterval(ours, peer);
+  const reading =
+    hi < 1
+      ? 'ahead beyond this run’s noise'
+      : lo > 1
+        ? 'behind beyond this run’s noise'
+        : 'within this run’s noise of it';
+  return `95% interval ${lo.toFixed(2)}–${hi.toFixed(2)}×: ${reading}`;
+}
+
+function wallVerdict(w: WorkloadName, res: Record<Impl, WorkloadSummary>): string {
+  const best = res.sdk.wallMs <= res.naive.wallMs ? res.sdk : res.naive;
+  const ratio = res.ours.wallMs / best.wallMs;
+  const interval = intervalNote(res.ours.walls, best.walls);
   const note = ratio > WALL_GOAL && WALL_NOTES[w] ? `; ${WALL_NOTES[w]}` : '';
-  return `${ok(ratio <= WALL_GOAL)} ${x(ratio)} best peer (medians of ${res.ours.runs}${note})`;
+  return `${ok(ratio <= WALL_GOAL)} ${x(ratio)} best peer (medians of ${res.ours.runs}${interval ? `; ${interval}` : ''}${note})`;
 }
 
 /** Popup targets of issue 14 (list size → data → painted list). */
@@ -179,7 +208,7 @@ export function tableRows(r: BenchResults): Row[] {
     '—',
     ms(d.naiveMs),
     'stated',
-    `the write adds ${ms(d.diskMs - d.memoryMs)}; beside the naive toggle: ${(d.memoryMs / d.naiveMs).toFixed(2)}× in memory, ${(d.diskMs / d.naiveMs).toFixed(2)}× on disk (medians of ${d.runs}, in turn)`,
+    `the write adds ${ms(d.diskMs - d.memoryMs)}; beside the naive toggle: ${(d.memoryMs / d.naiveMs).toFixed(2)}× in memory, ${(d.diskMs / d.naiveMs).toFixed(2)}× on disk (medians of ${d.runs}, in turn; on disk, ${intervalNote(d.walls.disk, d.walls.naive)})`,
   ]);
   const o = r.overhead;
   rows.push([
@@ -303,7 +332,10 @@ ${markdownTable(r)}
 - **Wall time** runs from the first action to the confirmation (for ours: the intent's reply and the state
   showing it delivered, whichever is later). The bucket minimum for n requests from an
   empty bucket is max(0, n − 50) / 2 s (n without refused requests); below 51 requests it is 0 s, so the
-  ratio is only shown where the bucket sets a floor. "× best peer" compares ours with the faster peer.
+  ratio is only shown where the bucket sets a floor. "× best peer" compares ours with the faster peer;
+  beside it, the 95% bootstrap interval of that ratio from this run's own samples (each side resampled
+  2,000 times; bench/stats.ts): where it spans 1.00×, this run cannot tell ours from that peer, whatever
+  the verdict on the medians says.
   Each row starts on an idle disk: \`sync\` first, after the build that \`npm run bench\` runs (until issue 14's
   eleventh round its writeback overlapped the first rows, and our toggle's fdatasync waited for it).
   **CPU** is the CPU time (user + system, every thread) the client's process spent over the same span,

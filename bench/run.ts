@@ -31,7 +31,15 @@ import { measureOverhead } from './overhead';
 import { runNaive, runSdk } from './peers';
 import { closePortalHost } from './portal';
 import { measurePopup, type PopupResult } from './popup';
-import { markdownRows, markdownTable, popupRows, resultsMarkdown, type BenchResults } from './report';
+import {
+  markdownRows,
+  markdownTable,
+  intervalNote,
+  popupRows,
+  resultsMarkdown,
+  type BenchResults,
+  type WorkloadSummary,
+} from './report';
 import { median } from './stats';
 import { WORKLOADS, oursToggle, runOurs, type Impl, type WorkloadResult } from './workloads';
 
@@ -59,7 +67,7 @@ function quietDisk(): void {
   spawnSync('sync', { stdio: 'ignore' });
 }
 
-function summarise(label: string, all: WorkloadResult[]): WorkloadResult & { runs: number } {
+function summarise(label: string, all: WorkloadResult[]): WorkloadSummary {
   const wallMs = median(all.map((r) => r.wallMs));
   const cpuMs = median(all.map((r) => r.cpuMs));
   // Counts should not vary; if they do, report the worst run.
@@ -67,7 +75,7 @@ function summarise(label: string, all: WorkloadResult[]): WorkloadResult & { run
   say(
     `  ${label}: ${worst.requests} requests, ${wallMs.toFixed(1)} ms, CPU ${cpuMs.toFixed(1)} ms (median of ${all.length})`,
   );
-  return { ...worst, wallMs, cpuMs, runs: all.length };
+  return { ...worst, wallMs, cpuMs, runs: all.length, walls: all.map((r) => r.wallMs) };
 }
 
 /**
@@ -79,7 +87,7 @@ async function interleaved(
   workload: string,
   runs: number,
   sides: [Impl, Run][],
-): Promise<Partial<Record<Impl, WorkloadResult & { runs: number }>>> {
+): Promise<Partial<Record<Impl, WorkloadSummary>>> {
   quietDisk();
   for (const [, run] of sides) await run();
   const all = new Map<Impl, WorkloadResult[]>(sides.map(([impl]) => [impl, []]));
@@ -89,7 +97,7 @@ async function interleaved(
       all.get(impl)!.push(await run());
     }
   }
-  const out: Partial<Record<Impl, WorkloadResult & { runs: number }>> = {};
+  const out: Partial<Record<Impl, WorkloadSummary>> = {};
   for (const [impl, results] of all) out[impl] = summarise(`${workload} ${impl}`, results);
   return out;
 }
@@ -123,7 +131,7 @@ async function main(): Promise<void> {
     // The naive loop's Mark 200 read takes minutes (the bucket's 2/s): once, alone, below.
     if (!slow) sides.push(['naive', () => runNaive(w)]);
     const rounds = w === 'toggle' ? repeats * TOGGLE_ROUNDS_FACTOR : repeats;
-    const byImpl = (await interleaved(w, rounds, sides)) as Record<Impl, WorkloadResult & { runs: number }>;
+    const byImpl = (await interleaved(w, rounds, sides)) as Record<Impl, WorkloadSummary>;
     if (slow) {
       say(
         `  ${w} naive: ${w === 'read200' ? 'about 175 s (400 calls' : 'about 75 s (200 calls'}, 2/s after the first 50)…`,
@@ -207,7 +215,13 @@ async function measureDurability(runs: number): Promise<BenchResults['durability
     memory.push((await oursToggle('memory')).wallMs);
     naive.push((await runNaive('toggle')).wallMs);
   }
-  const r = { diskMs: median(disk), memoryMs: median(memory), naiveMs: median(naive), runs };
+  const r = {
+    diskMs: median(disk),
+    memoryMs: median(memory),
+    naiveMs: median(naive),
+    runs,
+    walls: { disk, memory, naive },
+  };
   say(
     `  on disk ${r.diskMs.toFixed(2)} ms, in memory ${r.memoryMs.toFixed(2)} ms, naive ${r.naiveMs.toFixed(2)} ms (medians of ${runs})`,
   );
@@ -233,7 +247,9 @@ async function wallOnly(repeats: number, loadAtStart: number): Promise<void> {
       ['ours', () => runOurs(w)],
       ['sdk', () => runSdk(w)],
     ]);
-    say(`  ${w}: ours/sdk ${(byImpl.ours!.wallMs / byImpl.sdk!.wallMs).toFixed(2)}×`);
+    say(
+      `  ${w}: ours/sdk ${(byImpl.ours!.wallMs / byImpl.sdk!.wallMs).toFixed(2)}× (${intervalNote(byImpl.ours!.walls, byImpl.sdk!.walls)})`,
+    );
   }
   say(`1-minute load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end`);
   await closePortalHost();

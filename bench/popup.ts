@@ -90,8 +90,11 @@ export interface PopupResult {
    * of ours) in place of the popup's own handling of the same pushed state, arriving the same way
    * after the same quiet (see {@link QUIET_MS}), its rounds taking turns with the list's; to
    * painted, median of the same repeats. What the list's own work costs is the difference.
+   * `emptyMs`: the same first screen with its rows taken out (the filter bar and the empty list), timed
+   * the same way in the same turns: what a pushed state costs to reach the screen with next to nothing
+   * to lay out or paint (the frame's own floor on this machine).
    */
-  floor: { rows: number; frameMs: number };
+  floor: { rows: number; frameMs: number; emptyMs: number };
 }
 
 /** The list size whose first screen is timed as static HTML too (the browser's floor). */
@@ -403,9 +406,18 @@ export async function measurePopup(
         if (n === FLOOR_ROWS) floorHtml = p.html;
       }
     const floorMarker = `"dialogId":"${String(seed[FLOOR_ROWS - 1]!.id)}"`;
+    const emptyHtml = await page.evaluate((h) => {
+      const box = document.createElement('div');
+      box.innerHTML = h;
+      for (const row of box.querySelectorAll('[data-key]')) row.remove();
+      return box.innerHTML;
+    }, floorHtml);
     const floorTimes: number[] = [];
-    const timeFloor = async () =>
+    const emptyTimes: number[] = [];
+    const timeFloor = async () => {
       floorTimes.push(await floorRound(page, floorHtml, floorMarker, FLOOR_ROWS, pin, whenDone));
+      emptyTimes.push(await floorRound(page, emptyHtml, floorMarker, FLOOR_ROWS, pin, whenDone));
+    };
     const lists: ListPaint[] = [];
     for (const n of sizes) {
       const runs: { dom: number; frame: number; raf: number }[] = [];
@@ -471,7 +483,7 @@ export async function measurePopup(
       shownFrames.push(t.frame! - t.t0!);
     }
     if (errors.length > 0) throw new Error(`bench: the popup raised ${errors[0]}`);
-    const floor = { rows: FLOOR_ROWS, frameMs: median(floorTimes) };
+    const floor = { rows: FLOOR_ROWS, frameMs: median(floorTimes), emptyMs: median(emptyTimes) };
     return {
       chromium: browser.version(),
       lists,

@@ -17,6 +17,8 @@ function page(visibility: 'visible' | 'hidden') {
   vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => frames.push(cb));
   vi.stubGlobal('requestIdleCallback', (cb: IdleRequestCallback) => idle.push(cb));
   return {
+    doc,
+    win,
     frame: () => frames.splice(0).forEach((cb) => cb(0)),
     idle: () => idle.splice(0).forEach((cb) => cb({ didTimeout: false, timeRemaining: () => 10 })),
     hide() {
@@ -66,6 +68,23 @@ describe('afterNextPaint', () => {
     const wait = afterNextPaint(60_000);
     p.unload();
     expect(await settled(wait)).toBe(true);
+  });
+
+  it("adds the page's listeners once, not per wait: each wait comes after an idle moment, when adding one costs ~0.2 ms", async () => {
+    const p = page('visible');
+    const onDoc = vi.spyOn(p.doc, 'addEventListener');
+    const onWin = vi.spyOn(p.win, 'addEventListener');
+    const first = afterNextPaint(60_000);
+    const second = afterNextPaint(60_000);
+    p.frame();
+    p.idle();
+    expect(await settled(first)).toBe(true);
+    expect(await settled(second)).toBe(true);
+    const third = afterNextPaint(60_000);
+    expect(onDoc.mock.calls.length + onWin.mock.calls.length).toBeLessThanOrEqual(2);
+    // The listeners added once still resolve a later wait when the page hides.
+    p.hide();
+    expect(await settled(third)).toBe(true);
   });
 
   it('a busy page with no frame and no idle time waits at most maxWaitMs', async () => {

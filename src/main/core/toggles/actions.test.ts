@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { OVERLOAD_RETRY_MS } from '../../../shared/errors';
 import { createBitrixClient, errorFromEnvelope } from '../bitrix/client';
@@ -7,7 +8,6 @@ import { BitrixError } from '../bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
 import { memoryStore, scriptedClient, unreadCalls } from '../../../../tests/core/helpers';
 import { fakeClock, flush } from '../../../../tests/support/fake-clock';
-import { getEventListeners } from 'node:events';
 import { until } from '../../../../tests/support/wait';
 import { systemClock, type FetchLike } from '../ports';
 

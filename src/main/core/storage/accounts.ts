@@ -36,7 +36,7 @@ import type { AccountSummary } from '../../../shared/types';
 import { BitrixError } from '../bitrix/types';
 import { systemClock, type Clock, type KeyValueStore, type SecretBox } from '../ports';
 import { cleanSecret, createSecretHandling, secretProblem, type AccountSecret } from './account-secrets';
-import { type AccountRecord } from './schema';
+import type { AccountRecord } from './schema';
 import { isAccountRecord } from './validators';
 
 /** What {@link AccountStore.add} takes. */

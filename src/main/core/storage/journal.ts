@@ -49,8 +49,8 @@ const LIST_ITEMS: Record<string, Validator | undefined> = {
 
 /**
  * Throws as the store's `set` does (`confAsPort` in store.ts: "Config schema violation: …") when
- * `value` does not fit the schema of the list `key`: checked item by item with the validators
- * compiled once in schema.ts (compiling a key's schema again on the first write would stall that write).
+ * `value` does not fit the schema of the list `key`: checked item by item with the validators of
+ * validators.ts (compiling a key's schema on its first write would stall that write).
  */
 export function assertValidList(key: string, item: Validator, value: unknown): void {
   if (!Array.isArray(value)) throw new Error(`Config schema violation: \`${key}\` must be array`);

@@ -9,9 +9,10 @@
  * Schema draft 2020-12, with the validators of validators.ts; `confAsPort`
  * in store.ts, and the lists' own checks in journal.ts and queue-log.ts),
  * and {@link openStore} checks the file it opens, so a write of the wrong
- * shape throws instead of corrupting the file. conf / electron-store are not given the schema (they would compile
- * it again at every start). `schemaVersion` drives
- * our own migrations (migrations.ts); conf's semver `migrations` are unused.
+ * shape throws instead of corrupting the file. conf / electron-store are
+ * not given the schema (they would compile it at every start).
+ * `schemaVersion` drives our own migrations (migrations.ts); conf's semver
+ * `migrations` are unused.
  *
  * To add a version: bump {@link CURRENT_SCHEMA_VERSION}, change the part
  * here (a field of a queued intent is one line in {@link QueuedActionBase}),

@@ -283,8 +283,8 @@ function withCacheFile(inner: KeyValueStore, cacheFile: string): KeyValueStore {
  * Each `set` and `delete` is checked here, as conf checks a store it was given a `schema` for: the
  * document after the change against the document's schema, refused with conf's own words
  * ("Config schema violation: `settings/theme` must be …"), nothing written. The validator is the one
- * schema.ts compiled once; given the schema, conf compiled it again at every start (10 ms of a 17 ms
- * cold start, issue 14). The schema checks each top-level key on its own (the root only requires
+ * generated ahead in validators.ts; given the schema, conf compiled it at every start (10 ms of a
+ * 17 ms cold start, issue 14). The schema checks each top-level key on its own (the root only requires
  * them, see schema.test.ts), so the document checked is the defaults with the key changed: the other
  * keys on disk passed this check when they were written, or {@link openStore}'s when it opened them.
  */

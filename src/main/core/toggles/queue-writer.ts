@@ -10,7 +10,7 @@
  * stop) writes before it returns.
  */
 import type { KeyValueStore } from '../ports';
-import { type QueuedAction } from '../storage/schema';
+import type { QueuedAction } from '../storage/schema';
 import { isQueuedAction } from '../storage/validators';
 
 /** The store key holding the queue. */

@@ -25,6 +25,7 @@ export default ts.config(
       '.tmp/',
       // ajv's generated code (scripts/gen-validators.ts); validators.test.ts checks it is current.
       'src/main/core/storage/validators.generated.ts',
+      'src/main/core/intent-validators.generated.ts',
     ],
   },
   js.configs.recommended,

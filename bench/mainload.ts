@@ -6,7 +6,9 @@
  * was typebox (700-odd module files, read and compiled one by one at every
  * start), ajv, electron-store with conf, and electron-updater; now out/main
  * imports none of them as it loads (electron-updater is imported at the first
- * update check).
+ * update check), and since the thirteenth round it bundles no typebox either
+ * (the intents' argument checks are generated ahead, as the store's are:
+ * tests/packaging/main-runtime.test.ts).
  *
  * Measured in fresh Node processes over the package's layout: a scratch
  * folder holding out/main and a node_modules of the shipped packages, copied,

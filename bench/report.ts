@@ -427,7 +427,10 @@ ${markdownTable(r)}
   typebox bundled into out/main, 255–259 ms; electron-updater imported when the first update check is due
   (a minute after start), 206–213 ms; the store's validators generated ahead (scripts/gen-validators.ts)
   instead of compiled by ajv at every start, 161–163 ms; electron-store and conf bundled, without the ajv and
-  semver conf loads for options the app does not use (src/main/core/storage/conf-unused.ts), 84–88 ms.
+  semver conf loads for options the app does not use (src/main/core/storage/conf-unused.ts), 84–88 ms; until
+  issue 14's thirteenth round typebox was still bundled, 418 KB of the 1 MB out/main, for the intents' argument
+  checks (compiled on each intent's first call, ~2.8 ms for \`setUnread\`'s) and the settings' errors: 99–128 ms
+  against 66–83 ms without it (three alternating runs of 9 each), now that those checks are generated ahead too.
 - Regression check: tests/bench-counts.test.ts fails CI on counts only (requests, bytes), never on times.
 `;
 }

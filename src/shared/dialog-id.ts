@@ -28,7 +28,7 @@ export const DIALOG_ID_PATTERN = PATTERN.source;
  */
 export type DialogIdText = string & { readonly __dialogId: unique symbol };
 
-/** The JSON Schema `format` name of a canonical DIALOG_ID (registered with TypeBox and ajv from {@link isDialogIdText}). */
+/** The JSON Schema `format` name of a canonical DIALOG_ID (its check in the generated validators is {@link isDialogIdText}). */
 export const DIALOG_ID_FORMAT = 'b24-dialog-id';
 
 /** True when `v` is a DIALOG_ID in canonical form (no blanks, no leading zero, a safe integer). */

@@ -27,3 +27,7 @@ export const INVOKE_NAMES = [
 
 /** Most targets one `setUnreadMany` may name. */
 export const MAX_UNREAD_TARGETS = 1000;
+/** Longest URL or portal address accepted from the renderer. */
+export const MAX_URL_LENGTH = 2048;
+/** Longest id (account, notice) accepted from the renderer. */
+export const MAX_ID_LENGTH = 128;

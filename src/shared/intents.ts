@@ -3,8 +3,10 @@
  * main process, with its argument schema and result type. Everything else
  * is derived from this table: the TypeScript types (`window.api`, the
  * handler table), the runtime argument validators of both hosts (Electron
- * IPC and the browser preview; see {@link validateArgs}), the preload's API
- * and the preview bridge (both built by src/shared/api-factory.ts).
+ * IPC and the browser preview; see {@link validateArgs}: generated from
+ * these schemas by scripts/gen-validators.ts, so the app itself loads no
+ * TypeBox), the preload's API and the preview bridge (both built by
+ * src/shared/api-factory.ts).
  *
  * Schema library: TypeBox (npm `typebox`, pinned). Its schemas ARE JSON
  * Schema objects, so the same values can feed ajv (the electron-store
@@ -16,15 +18,11 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { DIALOG_ID_FORMAT, type DialogIdText } from './dialog-id';
-import { INVOKE_NAMES, MAX_UNREAD_TARGETS } from './intent-names';
+import { INVOKE_NAMES, MAX_ID_LENGTH, MAX_UNREAD_TARGETS, MAX_URL_LENGTH } from './intent-names';
 import { SettingsPatchSchema } from './settings-schema';
 import type { AccountSummary, OAuthStartResult, PinnedDialog, SettingsView, ViewState } from './types';
 
-export { INVOKE_NAMES, MAX_UNREAD_TARGETS };
-/** Longest URL or portal address accepted from the renderer. */
-export const MAX_URL_LENGTH = 2048;
-/** Longest id (account, notice) accepted from the renderer. */
-export const MAX_ID_LENGTH = 128;
+export { INVOKE_NAMES, MAX_ID_LENGTH, MAX_UNREAD_TARGETS, MAX_URL_LENGTH };
 
 // ---- argument schemas (each names itself through `title`; `description` says what is wanted) ----
 

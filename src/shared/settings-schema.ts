@@ -16,29 +16,34 @@
  * `DEFAULT_SETTINGS` (storage/settings.ts does not compile without it). The
  * store schema, the patch type and the IPC validator follow. A new required
  * key is a store schema change: bump `CURRENT_SCHEMA_VERSION` with a migration.
+ * Its limits and choices are in settings-limits.ts (what the app reads at
+ * runtime: it loads no TypeBox), and `npm run gen:validators` regenerates
+ * the store's and the intent's checks from this schema.
  */
 import Type, { type Static } from 'typebox';
 import type { Lang } from './errors';
+import {
+  HOTKEY_SLOT_COUNT,
+  LANGUAGES,
+  MAX_ACCELERATOR_LENGTH,
+  MAX_DIALOG_KEY_LENGTH,
+  MAX_NOTIFY_DIALOGS,
+  NOTIFICATION_MODES,
+  POLL_INTERVAL_LIMITS,
+  REDIRECT_PORT_LIMITS,
+  THEMES,
+} from './settings-limits';
 
-/** Allowed range of {@link Settings.pollIntervalSec}. */
-export const POLL_INTERVAL_LIMITS = { min: 15, max: 3600 } as const;
-/** Allowed range of {@link Settings.oauthRedirectPort}: unprivileged ports only. */
-export const REDIRECT_PORT_LIMITS = { min: 1024, max: 65535 } as const;
-/** Number of hotkey slots (toggle the Nth pinned dialog). */
-export const HOTKEY_SLOT_COUNT = 9;
-/** Longest accelerator string accepted. */
-export const MAX_ACCELERATOR_LENGTH = 64;
-/** Most dialogs that can be chosen for notifications. */
-export const MAX_NOTIFY_DIALOGS = 500;
-/** Longest `${accountId}/${dialogId}` key the store accepts. */
-const MAX_DIALOG_KEY_LENGTH = 100;
-
-/** Appearance. */
-export const THEMES = ['system', 'light', 'dark'] as const;
-/** The popup's language: the OS's, or one of the catalogues. */
-export const LANGUAGES = ['system', 'en', 'ru'] as const;
-/** Which dialogs notify: none, all, or those in {@link Settings.notifyDialogs}. */
-export const NOTIFICATION_MODES = ['off', 'on', 'chosen'] as const;
+export {
+  HOTKEY_SLOT_COUNT,
+  LANGUAGES,
+  MAX_ACCELERATOR_LENGTH,
+  MAX_NOTIFY_DIALOGS,
+  NOTIFICATION_MODES,
+  POLL_INTERVAL_LIMITS,
+  REDIRECT_PORT_LIMITS,
+  THEMES,
+};
 
 const mustBeOneOf = (values: readonly string[]): string => `must be one of ${values.map((v) => `"${v}"`).join(', ')}`;
 const bool = () => Type.Boolean({ description: 'must be true or false' });

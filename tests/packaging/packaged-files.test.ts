@@ -175,8 +175,9 @@ describe('the packaged app (electron-builder --linux dir, stub Electron)', () =>
     };
     expect([...imported].sort()).toEqual(Object.keys(pkg.dependencies).sort());
     for (const pkg of imported) expect(entries, pkg).toContain(`/node_modules/${pkg}/package.json`);
-    // Bundled into out/main (typebox: 700-odd files fewer to load at every start), or left out of it:
-    // ajv, which conf loads for its schema option, unused (src/main/core/storage/conf-unused.ts).
+    // Bundled into out/main, or left out of it: typebox and ajv are build-time only (the checks are
+    // generated, tests/packaging/main-runtime.test.ts); conf's loads of ajv for its schema option, unused,
+    // are replaced (src/main/core/storage/conf-unused.ts).
     for (const bundled of ['typebox', 'electron-store', 'conf', 'ajv', 'ajv-formats'])
       expect(
         entries.some((p) => p.startsWith(`/node_modules/${bundled}/`)),

@@ -10,9 +10,9 @@
  */
 import type { PinnedDialog } from '../../shared/types';
 import type { KeyValueStore, Logger } from './ports';
-import { CACHED_TEXT_LIMITS, MAX_CACHED_DIALOGS, type CachedDialog, type PinnedCacheEntry } from './storage/schema';
+import type { CachedDialog, PinnedCacheEntry } from './storage/schema';
+import { ACCOUNT_ID_PATTERN, CACHED_TEXT_LIMITS, MAX_CACHED_DIALOGS } from './storage/store-constants';
 import { isPinnedCacheEntry } from './storage/validators';
-import { ACCOUNT_ID_PATTERN } from './storage/settings';
 
 /**
  * A list that did not change is rewritten only to move its `at` forward, and

@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyValueStore } from '../ports';
-import { CURRENT_SCHEMA_VERSION } from './schema';
+import { CURRENT_SCHEMA_VERSION } from './store-constants';
 import { isAccountRecord, isNotice, isQueuedAction, isSnooze, type Validator } from './validators';
 import { dropTemp, isLeftOverOld, keepOld, readOrNull, tightenMode, writeAtomic, writeTempDurable } from './files';
 

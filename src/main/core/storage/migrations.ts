@@ -16,9 +16,11 @@
  * Version 1 queued only read/unread toggles; version 2 queues unpins too and
  * names each intent's `kind`.
  */
-import { POLL_INTERVAL_LIMITS } from '../../../shared/settings-schema';
+import { POLL_INTERVAL_LIMITS } from '../../../shared/settings-limits';
 import { DEFAULT_SETTINGS, defaultSettings } from './settings';
-import { CURRENT_SCHEMA_VERSION, defaultStoreData, type StoreData } from './schema';
+import type { StoreData } from './schema';
+import { CURRENT_SCHEMA_VERSION } from './store-constants';
+import { defaultStoreData } from './store-defaults';
 
 /** Why a document could not be migrated. */
 export class StoreMigrationError extends Error {

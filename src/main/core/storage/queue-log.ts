@@ -23,7 +23,8 @@
  */
 import { fdatasync, fdatasyncSync, ftruncateSync, openSync, write, writeSync } from 'node:fs';
 import type { KeyValueStore } from '../ports';
-import { CURRENT_SCHEMA_VERSION, type QueuedAction } from './schema';
+import type { QueuedAction } from './schema';
+import { CURRENT_SCHEMA_VERSION } from './store-constants';
 import { isQueuedAction } from './validators';
 import { STORE_FILE_MODE, readOrNull } from './files';
 import { assertValidList } from './journal';

@@ -7,7 +7,9 @@ import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, 
 import { join } from 'node:path';
 import { type Clock } from '../ports';
 import { StoreMigrationError, migrate, versionOf } from './migrations';
-import { CURRENT_SCHEMA_VERSION, defaultStoreData, type StoreData } from './schema';
+import type { StoreData } from './schema';
+import { CURRENT_SCHEMA_VERSION } from './store-constants';
+import { defaultStoreData } from './store-defaults';
 import {
   describeSchemaErrors,
   isAccountRecord,

@@ -21,9 +21,9 @@ import {
   STORE_SCHEMA,
   SnoozeSchema,
   StoreDataSchema,
-  defaultStoreData,
   type StoreData,
 } from './schema';
+import { defaultStoreData } from './store-defaults';
 import { validateStoreData } from './validators';
 import { DEFAULT_SETTINGS, RULE_POINTERS, validateSettingsPatch } from './settings';
 

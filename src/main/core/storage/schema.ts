@@ -14,7 +14,12 @@
  * `schemaVersion` drives our own migrations (migrations.ts); conf's semver
  * `migrations` are unused.
  *
- * To add a version: bump {@link CURRENT_SCHEMA_VERSION}, change the part
+ * This module is for the types and for scripts/gen-validators.ts: the app
+ * loads no TypeBox, so what its code reads at runtime (the version, the
+ * cache's limits) is in store-constants.ts, and a fresh document in
+ * store-defaults.ts.
+ *
+ * To add a version: bump {@link CURRENT_SCHEMA_VERSION} (store-constants.ts), change the part
  * here (a field of a queued intent is one line in {@link QueuedActionBase}),
  * append a step to `MIGRATIONS` in migrations.ts (v2: queued intents carry a
  * `kind`, `unread` or `unpin`), and run `npm run gen:validators` (any change
@@ -30,22 +35,9 @@ import { APP_ERROR_CODES, BITRIX_ERROR_CODES } from '../../../shared/errors';
 import { DIALOG_ID_PATTERN } from '../../../shared/dialog-id';
 import { SettingsSchema } from '../../../shared/settings-schema';
 import type { AccountSummary, Notice, PinnedDialog } from '../../../shared/types';
-import { ACCOUNT_ID_PATTERN, defaultSettings } from './settings';
+import { ACCOUNT_ID_PATTERN, CACHED_TEXT_LIMITS, CURRENT_SCHEMA_VERSION, MAX_CACHED_DIALOGS } from './store-constants';
 
-/** The schema version this build writes. Files with a higher one are not understood. */
-export const CURRENT_SCHEMA_VERSION = 2;
-
-/** Most dialogs cached per account (the rest are shown after the first load). */
-export const MAX_CACHED_DIALOGS = 500;
-/** Longest text of each cached field, in characters; longer values are cut before they are stored. */
-export const CACHED_TEXT_LIMITS = {
-  title: 500,
-  avatarUrl: 2048,
-  color: 32,
-  initials: 8,
-  snippet: 500,
-  lastActivity: 64,
-} as const;
+export { CACHED_TEXT_LIMITS, CURRENT_SCHEMA_VERSION, MAX_CACHED_DIALOGS };
 
 // ---- the building blocks: one grammar per fact ----
 
@@ -218,19 +210,6 @@ export type StoreData = Static<typeof StoreDataSchema>;
 
 /** The required top-level keys of {@link StoreData} (every key but the optional `cache`). */
 export const STORE_KEYS: readonly (keyof StoreData)[] = StoreDataSchema.required;
-
-/** A fresh document (a new copy on each call). */
-export function defaultStoreData(): StoreData {
-  return {
-    schemaVersion: CURRENT_SCHEMA_VERSION,
-    settings: defaultSettings(),
-    accounts: [],
-    queue: [],
-    snoozes: [],
-    seen: {},
-    notices: [],
-  };
-}
 
 /** A JSON schema object (ajv draft 2020-12); every TypeBox schema is one. */
 export type JsonSchema = TSchema;

@@ -5,22 +5,22 @@
  * this file checks values against that schema and adds the rules a schema
  * cannot state.
  */
-import Value from 'typebox/value';
 import { parseDialogId } from '../../../shared/dialog-id';
-import {
-  MAX_ACCELERATOR_LENGTH,
-  HOTKEY_SLOT_COUNT,
-  SettingsPatchSchema,
-  SettingsSchema,
-  type Settings,
-  type SettingsPatch,
-} from '../../../shared/settings-schema';
+import { MAX_ACCELERATOR_LENGTH, HOTKEY_SLOT_COUNT } from '../../../shared/settings-limits';
+import type { Settings, SettingsPatch } from '../../../shared/settings-schema';
 import { BitrixError } from '../bitrix/types';
 import type { KeyValueStore } from '../ports';
-import { placeOf, schemaAt } from '../validate';
+import { ACCOUNT_ID_PATTERN } from './store-constants';
+import { argCheck, argSchemas, placeOf, schemaAt } from '../validate';
 
-/** Shape of an account id as accounts.ts derives it (no dots: conf reads keys by dot path). */
-export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * A settings patch's schema (`SettingsPatchSchema` of settings-schema.ts, the `updateSettings`
+ * intent's argument) as plain JSON, and its check: both generated (scripts/gen-validators.ts).
+ */
+const PATCH_SCHEMA = argSchemas('updateSettings')[0]!;
+const checkPatch = argCheck('updateSettings', 0);
+/** Every setting's key (a patch may name each of them, and only them). */
+const SETTING_KEYS = Object.keys(PATCH_SCHEMA.properties as object) as (keyof Settings)[];
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -222,7 +222,7 @@ function notPlain(value: unknown, pointer = ''): string | null {
 
 /** What the field at `pointer` must be, from its schema (a field it does not know: "is not a setting"). */
 function schemaWhy(patch: unknown, pointer: string, fallback: string): string {
-  const spot = schemaAt(SettingsPatchSchema, patch, pointer);
+  const spot = schemaAt(PATCH_SCHEMA, patch, pointer);
   if (!spot.schema) return 'is not a setting';
   const rule = ruleAt(pointer)?.(spot.value);
   if (rule) return rule;
@@ -231,15 +231,15 @@ function schemaWhy(patch: unknown, pointer: string, fallback: string): string {
 
 /** The first fault of a patch (an object): against its schema, then against {@link RULES}. */
 function firstProblem(patch: Record<string, unknown>): { pointer: string; why: string } | null {
-  const [e] = Value.Errors(SettingsPatchSchema, patch);
+  const e = checkPatch(patch) ? undefined : checkPatch.errors?.[0];
   if (e) {
-    // An unknown key: TypeBox reports it on its object; name the key itself.
+    // An unknown key: ajv reports it on its object; name the key itself.
     const extra =
       e.keyword === 'additionalProperties'
-        ? (e.params as { additionalProperties?: string[] }).additionalProperties?.[0]
+        ? (e.params as { additionalProperty?: string }).additionalProperty
         : undefined;
     const pointer = extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`;
-    return { pointer, why: schemaWhy(patch, pointer, e.message) };
+    return { pointer, why: schemaWhy(patch, pointer, e.message ?? 'is invalid') };
   }
   const odd = notPlain(patch);
   if (odd !== null) return { pointer: odd, why: schemaWhy(patch, odd, 'must be plain data') };
@@ -328,7 +328,7 @@ export function sanitizeSettings(raw: unknown): Settings {
       // Keep the current value of this field only.
     }
   };
-  for (const key of Object.keys(SettingsSchema.properties) as (keyof Settings)[]) {
+  for (const key of SETTING_KEYS) {
     if (!Object.hasOwn(raw, key)) continue;
     const value = raw[key];
     if (key === 'hotkeys' && isPlainObject(value)) {

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { VALIDATORS_FILE, validatorsSource } from '../../../../scripts/gen-validators';
+import {
+  INTENT_VALIDATORS_FILE,
+  VALIDATORS_FILE,
+  intentValidatorsSource,
+  validatorsSource,
+} from '../../../../scripts/gen-validators';
+import { argCheck } from '../validate';
 import { queuedAction } from '../../../../tests/support/store-records';
-import { defaultStoreData } from './schema';
+import { defaultStoreData } from './store-defaults';
 import { describeSchemaErrors, isQueuedAction, validateStoreData } from './validators';
 
 describe('the generated validators', () => {
@@ -28,5 +34,18 @@ describe('the generated validators', () => {
     // An intent's id holds at most 100 characters: 100 emoji (200 UTF-16 units) pass, 101 do not.
     expect(isQueuedAction(queuedAction({ id: '😀'.repeat(100) }))).toBe(true);
     expect(isQueuedAction(queuedAction({ id: '😀'.repeat(101) }))).toBe(false);
+  });
+
+  it("for the intents' arguments too, with the DIALOG_ID grammar's own check as the format", () => {
+    expect(
+      readFileSync(INTENT_VALIDATORS_FILE, 'utf8') === intentValidatorsSource(),
+      'run npm run gen:validators',
+    ).toBe(true);
+    const dialogId = argCheck('setUnread', 1);
+    expect(dialogId('chat74')).toBe(true);
+    expect(dialogId('123')).toBe(true);
+    // Strings the schema's own keywords let through (short, not blank): only the grammar refuses them.
+    for (const bad of ['chat074', 'chat 74', '-5', 'chat']) expect(dialogId(bad), bad).toBe(false);
+    expect(dialogId.errors?.[0]?.keyword).toBe('format');
   });
 });

@@ -14,7 +14,8 @@
  * Results are not validated at runtime (the core produces them), so they
  * are declared with `Type.Unsafe<T>()`, a type carrier.
  *
- * Adding an intent: one entry here, one service method, the renderer's call.
+ * Adding an intent: one entry here, one service method, the renderer's call,
+ * and `npm run gen:validators` (validators.test.ts fails until it has run).
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { DIALOG_ID_FORMAT, type DialogIdText } from './dialog-id';

@@ -34,13 +34,15 @@ const checks = generated as unknown as Readonly<Record<string, Validator | undef
 
 /** The check of argument `i` (0-based) of `intent` (scripts/gen-validators.ts `argValidatorName`). */
 export function argCheck(intent: InvokeName, i: number): Validator {
-  const check = checks[`${intent}_${i}`];
+  const name = `${intent}_${i}`;
+  const check = Object.hasOwn(checks, name) ? checks[name] : undefined;
   if (!check) throw new Error(`No generated check for ${intent} argument ${i + 1}: run npm run gen:validators`);
   return check;
 }
 
 /** The schemas of `intent`'s arguments, in order. */
 export function argSchemas(intent: InvokeName): readonly JsonSchema[] {
+  if (!Object.hasOwn(ARGS, intent)) throw new Error(`No generated schemas for ${intent}: run npm run gen:validators`);
   return ARGS[intent];
 }
 

@@ -6,7 +6,8 @@ import {
   intentValidatorsSource,
   validatorsSource,
 } from '../../../../scripts/gen-validators';
-import { argCheck } from '../validate';
+import type { InvokeName } from '../../../shared/intents';
+import { argCheck, validateArgs } from '../validate';
 import { queuedAction } from '../../../../tests/support/store-records';
 import { defaultStoreData } from './store-defaults';
 import { describeSchemaErrors, isQueuedAction, validateStoreData } from './validators';
@@ -47,5 +48,14 @@ describe('the generated validators', () => {
     // Strings the schema's own keywords let through (short, not blank): only the grammar refuses them.
     for (const bad of ['chat074', 'chat 74', '-5', 'chat']) expect(dialogId(bad), bad).toBe(false);
     expect(dialogId.errors?.[0]?.keyword).toBe('format');
+  });
+
+  it('an intent the generator has not seen yet is refused with what to run, not a TypeError', () => {
+    // As after a new entry in intents.ts without `npm run gen:validators` (the test above fails then too).
+    expect(() => validateArgs('newIntent' as InvokeName, [])).toThrow(
+      /No generated schemas for newIntent: run npm run gen:validators/,
+    );
+    expect(() => validateArgs('toString' as InvokeName, [])).toThrow(/run npm run gen:validators/);
+    expect(() => argCheck('setUnread', 3)).toThrow(/No generated check for setUnread argument 4/);
   });
 });

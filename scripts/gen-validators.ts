@@ -65,9 +65,7 @@ function ajvVersion(): string {
  */
 function standaloneModule(
   validators: Record<string, object>,
-  opts: { from: string; formats?: Record<string, { fn: (v: string) => boolean; name: string; from: string }> } = {
-    from: 'schema.ts',
-  },
+  opts: { from: string; formats?: Record<string, { fn: (v: string) => boolean; name: string; from: string }> },
 ): string {
   const formats = opts.formats ?? {};
   // allErrors: a refused write names every wrong field, not the first only.
@@ -113,7 +111,7 @@ function standaloneModule(
 
 /** The text of the store's generated module. */
 export function validatorsSource(): string {
-  return standaloneModule(VALIDATORS);
+  return standaloneModule(VALIDATORS, { from: 'schema.ts' });
 }
 
 /** The generated module of the intents' argument checks. */

@@ -34,17 +34,6 @@ import {
   THEMES,
 } from './settings-limits';
 
-export {
-  HOTKEY_SLOT_COUNT,
-  LANGUAGES,
-  MAX_ACCELERATOR_LENGTH,
-  MAX_NOTIFY_DIALOGS,
-  NOTIFICATION_MODES,
-  POLL_INTERVAL_LIMITS,
-  REDIRECT_PORT_LIMITS,
-  THEMES,
-};
-
 const mustBeOneOf = (values: readonly string[]): string => `must be one of ${values.map((v) => `"${v}"`).join(', ')}`;
 const bool = () => Type.Boolean({ description: 'must be true or false' });
 const wholeNumber = (limits: { min: number; max: number }, unit: string) =>

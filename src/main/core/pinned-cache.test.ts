@@ -4,7 +4,7 @@ import { CACHED_DIALOG_FIELDS } from '../../../tests/support/store-records';
 import type { LoadedDialog } from './dialogs';
 import { CACHE_AT_REFRESH_MS, createPinnedListCache, readPinnedCache, toCachedDialog } from './pinned-cache';
 import { redact, registerSecret } from './redact';
-import { CACHED_TEXT_LIMITS, MAX_CACHED_DIALOGS } from './storage/schema';
+import { CACHED_TEXT_LIMITS, MAX_CACHED_DIALOGS } from './storage/store-constants';
 import { isPinnedCacheEntry } from './storage/validators';
 
 const T0 = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, StoreMigrationError, migrate, migrateV1ToV2, runMigrations, type Doc } from './migrations';
-import { CURRENT_SCHEMA_VERSION } from './schema';
+import { CURRENT_SCHEMA_VERSION } from './store-constants';
 import { defaultStoreData } from './store-defaults';
 import { isQueuedAction, validateStoreData } from './validators';
 import { DEFAULT_SETTINGS } from './settings';

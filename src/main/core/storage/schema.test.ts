@@ -13,7 +13,6 @@ import { accountRecord, queuedAction } from '../../../../tests/support/store-rec
 import { schemaAt, validateArgs } from '../validate';
 import {
   AccountRecordSchema,
-  CURRENT_SCHEMA_VERSION,
   NoticeSchema,
   QueuedActionSchema,
   STORE_KEYS,
@@ -23,6 +22,7 @@ import {
   StoreDataSchema,
   type StoreData,
 } from './schema';
+import { CURRENT_SCHEMA_VERSION } from './store-constants';
 import { defaultStoreData } from './store-defaults';
 import { validateStoreData } from './validators';
 import { DEFAULT_SETTINGS, RULE_POINTERS, validateSettingsPatch } from './settings';

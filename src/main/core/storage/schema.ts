@@ -37,8 +37,6 @@ import { SettingsSchema } from '../../../shared/settings-schema';
 import type { AccountSummary, Notice, PinnedDialog } from '../../../shared/types';
 import { ACCOUNT_ID_PATTERN, CACHED_TEXT_LIMITS, CURRENT_SCHEMA_VERSION, MAX_CACHED_DIALOGS } from './store-constants';
 
-export { CACHED_TEXT_LIMITS, CURRENT_SCHEMA_VERSION, MAX_CACHED_DIALOGS };
-
 // ---- the building blocks: one grammar per fact ----
 
 const AccountId = () => Type.String({ pattern: ACCOUNT_ID_PATTERN.source });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDirs } from '../../../../tests/support/temp-dirs';
 import type { Clock } from '../ports';
 import { accountRecord, queuedAction } from '../../../../tests/support/store-records';
-import { CURRENT_SCHEMA_VERSION } from './schema';
+import { CURRENT_SCHEMA_VERSION } from './store-constants';
 import { defaultStoreData } from './store-defaults';
 import { DEFAULT_SETTINGS } from './settings';
 import {

@@ -80,11 +80,11 @@ function requestVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): str
 /** Why ours takes longer where it does: what the peers skip. */
 const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
   toggle:
-    "the request leaves first; its intent is then appended to the queue log and fdatasync'd on libuv's thread pool while the request is out, and its delivery (appended, not synced: a removal) after the answer; against this local portal those writes compete with the portal process for the 2 cores and the disk; the peers persist nothing",
+    "the request leaves first; its intent is then appended to the queue log on libuv's thread pool, on disk when the write returns (O_DSYNC), while the request is out, and its delivery (appended at once, not synced: a removal) after the answer; against this local portal those writes compete with the portal process for the 2 cores and the disk; the peers persist nothing",
   read200:
-    "8 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log and fdatasync'd on the thread pool while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
+    "8 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (at once, not synced: removals) while the next one is; the peers persist nothing",
   read200mark:
-    "4 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log and fdatasync'd on the thread pool while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
+    "4 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (at once, not synced: removals) while the next one is; the peers persist nothing",
 };
 
 /** The issue's wall-time goal: at most the best peer (1.00×). */
@@ -324,7 +324,8 @@ ${markdownTable(r)}
   (all 200 dialogs read, the 40 pinned found, ...), so a fast wrong answer cannot pass.
   - **Ours** is the real core (\`createAppCore\`) driven through its intents, as the popup drives it:
     \`setUnread\` through the durable queue (the request leaves first; right after it, the intent is appended
-    to the queue log (one line, fdatasync'd on libuv's thread pool); the reply waits until the intent is on
+    to the queue log (one line, written on libuv's thread pool through a descriptor opened with O_DSYNC: on disk when
+    the write returns); the reply waits until the intent is on
     disk or the portal has confirmed it),
     \`refresh\` through the dialogs service, the idle poll fired by the poller's own timer (the core's
     clock is jumped 60 s). Mark 200 read = one \`setUnreadMany\` intent ("Mark all read"): 200 toggles
@@ -349,8 +350,9 @@ ${markdownTable(r)}
   **CPU** is the CPU time (user + system, every thread) the client's process spent over the same span,
   the portals' own excluded: much less moved by the machine's other load than the wall time.
   Ours pays for durability: each change of the queue is a whole snapshot of it appended to the queue log
-  (\`config.queue.log\`), fdatasync'd on libuv's thread pool when it adds or changes an intent (a line that only
-  removes confirmed ones is not synced); the store file and its journal are its
+  (\`config.queue.log\`), on disk before it counts when it adds or changes an intent (on Linux one O_DSYNC write on
+  libuv's thread pool; a write and an fdatasync on macOS and Windows), and written at once, not synced, when it
+  only removes confirmed ones; the store file and its journal are its
   checkpoint, rewritten at stop and when the log passes 256 KB. The request leaves first and
   the write follows; against a remote portal it overlaps the round trip, against this local one it competes with
   the portal's process for the machine's CPU and disk. The batch window costs no wait (a toggle
@@ -358,7 +360,7 @@ ${markdownTable(r)}
   the peers persist nothing. The row
   "the store kept in memory" runs the same toggle through the same core with an in-memory store (no file,
   no fsync), in turn with the store on disk and with the naive toggle: the difference is what the durable
-  write costs here (against this local portal, the fdatasync shares the 2 cores with the portal's process;
+  write costs here (against this local portal, the synced write shares the 2 cores with the portal's process;
   against a remote one it overlaps the round trip).
 - **Client overhead**: ${r.overhead.calls} calls each of our \`createBitrixClient().call('im.recent.unread')\`
   (limiter wide open but in the path), a bare \`fetch\` of the same POST, and the bare fetch with a per-call

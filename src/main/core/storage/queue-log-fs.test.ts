@@ -1,58 +1,115 @@
 /**
  * The queue log's calls to the file system (node:fs stood in for, around the
- * real one): a line that adds or changes an intent is fdatasync'd before its
- * write resolves, one that only removes intents is not; a failed append
- * (disk full) loses nothing: the queue stays in memory, the caller is told,
- * and the log is written again a second later even when no other change of
- * the queue comes to carry it.
+ * real one): a line that adds or changes an intent is on disk before its
+ * write resolves (one O_DSYNC write where the platform has it, else a write
+ * and an fdatasync), one that only removes intents is not synced and is
+ * written at once, with no hop to the thread pool; a failed append (disk
+ * full) loses nothing: the queue stays in memory, the caller is told, and the
+ * log is written again a second later even when no other change of the queue
+ * comes to carry it.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Fs from 'node:fs';
+import type { KeyValueStore } from '../ports';
 import { queuedAction } from '../../../../tests/support/store-records';
+import { memoryStore } from '../../../../tests/core/helpers';
 
-/** Appends that fail with ENOSPC, counted down; fdatasync calls made. */
-const failing = vi.hoisted(() => ({ appends: 0, syncs: 0 }));
+/** Appends that fail with ENOSPC, counted down; what reached the disk and how. */
+const fsCalls = vi.hoisted(() => ({
+  failAppends: 0,
+  /** The same for the writes made at once (lines that only remove intents). */
+  failSyncWrites: 0,
+  /** Descriptors opened with O_DSYNC. */
+  dsyncFds: new Set<number>(),
+  /** Writes on the thread pool, by whether their descriptor was opened with O_DSYNC. */
+  poolWrites: { dsync: 0, plain: 0 },
+  syncWrites: 0,
+  fdatasyncs: 0,
+}));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof Fs>();
+  const openSync = (...args: Parameters<typeof fs.openSync>): number => {
+    const fd = fs.openSync(...args);
+    const flags = args[1];
+    if (typeof flags === 'number' && fs.constants.O_DSYNC !== undefined && (flags & fs.constants.O_DSYNC) !== 0)
+      fsCalls.dsyncFds.add(fd);
+    else fsCalls.dsyncFds.delete(fd);
+    return fd;
+  };
   const write = (...args: unknown[]): void => {
-    if (failing.appends > 0) {
-      failing.appends -= 1;
+    if (fsCalls.failAppends > 0) {
+      fsCalls.failAppends -= 1;
       const done = args[args.length - 1] as (e: Error) => void;
       process.nextTick(done, Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
       return;
     }
+    fsCalls.poolWrites[fsCalls.dsyncFds.has(args[0] as number) ? 'dsync' : 'plain'] += 1;
     (fs.write as (...a: unknown[]) => void)(...args);
   };
+  const writeSync = (...args: unknown[]): number => {
+    if (fsCalls.failSyncWrites > 0) {
+      fsCalls.failSyncWrites -= 1;
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    }
+    fsCalls.syncWrites += 1;
+    return (fs.writeSync as (...a: unknown[]) => number)(...args);
+  };
   const fdatasync = (...args: unknown[]): void => {
-    failing.syncs += 1;
+    fsCalls.fdatasyncs += 1;
     (fs.fdatasync as (...a: unknown[]) => void)(...args);
   };
-  return { ...fs, default: { ...fs, write, fdatasync }, write, fdatasync };
+  const mocked = { openSync, write, writeSync, fdatasync };
+  return { ...fs, default: { ...fs, ...mocked }, ...mocked };
 });
 
 const { openStore, confFactory } = await import('./store');
-const { newestLoggedQueue } = await import('./queue-log');
+const { DSYNC_APPENDS, newestLoggedQueue, withQueueLog } = await import('./queue-log');
 
 describe('queue log: the file system', () => {
-  it('fdatasyncs a line that adds or changes an intent, not one that only removes intents', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'b24-queue-log-fs-'));
-    const { store } = openStore(confFactory, { cwd: dir });
-    const q1 = queuedAction({ id: 'q1', dialogId: 'chat1' });
-    const q2 = queuedAction({ id: 'q2', dialogId: 'chat2' });
-    const syncs = async (value: unknown[]) => {
-      const before = failing.syncs;
-      await store.setAsync!('queue', value);
-      return failing.syncs - before;
+  /** What one `setAsync` of the queue did on the way to the disk, measured once it resolved. */
+  async function costOf(store: KeyValueStore, value: unknown[]) {
+    const before = { ...fsCalls.poolWrites, syncWrites: fsCalls.syncWrites, fdatasyncs: fsCalls.fdatasyncs };
+    await store.setAsync!('queue', value);
+    return {
+      dsyncWrites: fsCalls.poolWrites.dsync - before.dsync,
+      poolWrites: fsCalls.poolWrites.plain - before.plain,
+      fdatasyncs: fsCalls.fdatasyncs - before.fdatasyncs,
+      syncWrites: fsCalls.syncWrites - before.syncWrites,
     };
-    expect(await syncs([q1, q2])).toBe(1); // added
-    expect(await syncs([q2])).toBe(0); // q1 confirmed: only removed
-    expect(await syncs([{ ...q2, attempts: 1 }])).toBe(1); // changed (a retry's backoff)
-    expect(await syncs([])).toBe(0);
-    // Every line reached the file, the unsynced ones too: a restart (the process gone, the page cache not) reads [].
-    expect(newestLoggedQueue(readFileSync(join(dir, 'config.queue.log'), 'utf8'))).toEqual({ seq: 4, queue: [] });
+  }
+  const q1 = queuedAction({ id: 'q1', dialogId: 'chat1' });
+  const q2 = queuedAction({ id: 'q2', dialogId: 'chat2' });
+  const logged = (dir: string) => newestLoggedQueue(readFileSync(join(dir, 'config.queue.log'), 'utf8'));
+
+  it.runIf(DSYNC_APPENDS)(
+    'Linux: a line that adds or changes an intent is one O_DSYNC write on the thread pool; one that only removes intents is written at once, unsynced',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'b24-queue-log-fs-'));
+      const { store } = openStore(confFactory, { cwd: dir });
+      const synced = { dsyncWrites: 1, poolWrites: 0, fdatasyncs: 0, syncWrites: 0 };
+      const unsynced = { dsyncWrites: 0, poolWrites: 0, fdatasyncs: 0, syncWrites: 1 };
+      expect(await costOf(store, [q1, q2])).toEqual(synced); // added
+      expect(await costOf(store, [q2])).toEqual(unsynced); // q1 confirmed: only removed
+      expect(await costOf(store, [{ ...q2, attempts: 1 }])).toEqual(synced); // changed (a retry's backoff)
+      expect(await costOf(store, [])).toEqual(unsynced);
+      // Every line reached the file, the unsynced ones too: a restart (the process gone, the page cache not) reads [].
+      expect(logged(dir)).toEqual({ seq: 4, queue: [] });
+    },
+  );
+
+  it("without O_DSYNC (macOS, Windows): a line that adds or changes an intent is written, then fdatasync'd", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'b24-queue-log-fs-'));
+    const store = withQueueLog(memoryStore(), join(dir, 'config.queue.log'), { dsync: false });
+    const synced = { dsyncWrites: 0, poolWrites: 1, fdatasyncs: 1, syncWrites: 0 };
+    const unsynced = { dsyncWrites: 0, poolWrites: 0, fdatasyncs: 0, syncWrites: 1 };
+    expect(await costOf(store, [q1, q2])).toEqual(synced);
+    expect(await costOf(store, [q2])).toEqual(unsynced);
+    expect(await costOf(store, [{ ...q2, attempts: 1 }])).toEqual(synced);
+    expect(await costOf(store, [])).toEqual(unsynced);
+    expect(logged(dir)).toEqual({ seq: 4, queue: [] });
   });
 
   it('rejects the write, keeps the queue and writes it again a second later', async () => {
@@ -61,13 +118,31 @@ describe('queue log: the file system', () => {
       const dir = mkdtempSync(join(tmpdir(), 'b24-queue-log-fs-'));
       const { store } = openStore(confFactory, { cwd: dir });
       const log = () => newestLoggedQueue(readFileSync(join(dir, 'config.queue.log'), 'utf8'))?.queue;
-      failing.appends = 1;
+      fsCalls.failAppends = 1;
       await expect(store.setAsync!('queue', [queuedAction()])).rejects.toThrow(/ENOSPC/);
       expect(store.get('queue')).toEqual([queuedAction()]);
       expect(log()).toBeUndefined();
       await vi.advanceTimersByTimeAsync(1_000);
       await store.idle!();
       expect(log()).toEqual([queuedAction()]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a line that only removes intents and fails to write: rejected, the queue kept, written again a second later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'b24-queue-log-fs-'));
+      const { store } = openStore(confFactory, { cwd: dir });
+      await store.setAsync!('queue', [q1, q2]);
+      fsCalls.failSyncWrites = 1;
+      await expect(store.setAsync!('queue', [q2])).rejects.toThrow(/ENOSPC/);
+      expect(store.get('queue')).toEqual([q2]);
+      expect(logged(dir)?.queue).toEqual([q1, q2]);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await store.idle!();
+      expect(logged(dir)?.queue).toEqual([q2]);
     } finally {
       vi.useRealTimers();
     }

@@ -5,9 +5,9 @@
  * left (issue 14: the write follows its request onto the wire), with a
  * promise for whoever must wait until the intents are on disk. Where the
  * store can (`setAsync`: the store appends the queue to its queue log,
- * storage/queue-log.ts), the bytes and their fdatasync run off the event
- * loop, so an answer arriving meanwhile is taken in at once; `flush` (at
- * stop) writes before it returns.
+ * storage/queue-log.ts), a line that must reach the disk is written and
+ * synced off the event loop, so an answer arriving meanwhile is taken in at
+ * once; `flush` (at stop) writes before it returns.
  */
 import type { KeyValueStore } from '../ports';
 import type { QueuedAction } from '../storage/schema';

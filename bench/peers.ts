@@ -12,6 +12,7 @@ import {
   pinnedIds,
   result,
   seedFor,
+  WARM_UP,
   type WorkloadName,
   type WorkloadResult,
 } from './workloads';
@@ -75,6 +76,8 @@ export async function runSdk(workload: WorkloadName): Promise<WorkloadResult> {
   const b24 = await sdkFor(bp);
   try {
     const ids = await pinnedIds(bp);
+    // Its connection open, as ours is ({@link WARM_UP}).
+    await sdkCall(b24, WARM_UP, {});
     await bp.freshBucket();
     await bp.mark();
     const t0 = performance.now();
@@ -133,6 +136,8 @@ export async function runNaive(workload: WorkloadName): Promise<WorkloadResult> 
   const base = bp.webhookUrl;
   try {
     const ids = await pinnedIds(bp);
+    // Its connection open, as ours is ({@link WARM_UP}).
+    await naiveCall(base, WARM_UP, {});
     await bp.freshBucket();
     await bp.mark();
     const t0 = performance.now();

@@ -20,6 +20,19 @@ import { MUTED_PRIVATE_ID, SEEDS, startBenchPortal, type BenchPortal } from './p
 
 /** Which client does the work. */
 export type Impl = 'ours' | 'sdk' | 'naive';
+
+/**
+ * The call each peer makes on its fresh client before the clock starts (and before the portal's
+ * bucket and counts are reset). Ours comes to every workload signed in: its sign-in's requests
+ * (the webhook checked, the pinned list loaded) left a kept-alive connection to the portal and a
+ * client past its first call. Until issue 14's fourteenth round the peers came to theirs with
+ * neither, so their timed span also held a TCP connection's set-up and their client's first
+ * request. Traced with undici's diagnostics channels (40 rounds of each, in turn, medians): the
+ * naive toggle's request left 1.17 ms after the start on a new connection (0.48 ms of it
+ * connecting) and 0.48 ms after it on an open one, and the toggle took 2.70 against 2.02 ms;
+ * ours, on its open one, left at 0.83 ms and took 2.75 ms. Ours was judged against 2.70.
+ */
+export const WARM_UP = 'profile';
 /** The workloads of issue 5. */
 export type WorkloadName = 'toggle' | 'read200' | 'read200mark' | 'load300' | 'idlePoll';
 

@@ -81,11 +81,11 @@ function requestVerdict(w: WorkloadName, res: Record<Impl, WorkloadResult>): str
 /** Why ours takes longer where it does: what the peers skip. */
 const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
   toggle:
-    "the request leaves first; its intent is then appended to the queue log on libuv's thread pool, on disk when the write returns (O_DSYNC), while the request is out, and its delivery (appended at once, not synced: a removal) after the answer; against this local portal those writes compete with the portal process for the 2 cores and the disk; the peers persist nothing",
+    "the request leaves first; its intent is then appended to the queue log on libuv's thread pool, on disk when the write returns (O_DSYNC), while the request is out, and its delivery (appended, not synced: a removal) after the answer; against this local portal those writes compete with the portal process for the 2 cores and the disk; the peers persist nothing",
   read200:
-    "8 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (at once, not synced: removals) while the next one is; the peers persist nothing",
+    "8 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
   read200mark:
-    "4 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (at once, not synced: removals) while the next one is; the peers persist nothing",
+    "4 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
 };
 
 /** The issue's wall-time goal: at most the best peer (1.00×). */
@@ -358,7 +358,7 @@ ${markdownTable(r)}
   the portals' own excluded: much less moved by the machine's other load than the wall time.
   Ours pays for durability: each change of the queue is a whole snapshot of it appended to the queue log
   (\`config.queue.log\`), on disk before it counts when it adds or changes an intent (on Linux one O_DSYNC write on
-  libuv's thread pool; a write and an fdatasync on macOS and Windows), and written at once, not synced, when it
+  libuv's thread pool; a write and an fdatasync on macOS and Windows), and appended without a sync when it
   only removes confirmed ones; the store file and its journal are its
   checkpoint, rewritten at stop and when the log passes 256 KB. The request leaves first and
   the write follows; against a remote portal it overlaps the round trip, against this local one it competes with

@@ -26,8 +26,11 @@
  * fdatasync'd: libuv's fdatasync on macOS is fcntl(F_FULLFSYNC), which also
  * empties the drive's cache and O_DSYNC there does not, and Node has no
  * O_DSYNC on Windows. A line that need not be synced (see `pendingAdds`) is
- * written on the calling thread: a page-cache write of a few hundred bytes,
- * ~0.03 ms, where a hop to the thread pool cost ~0.12 ms of CPU.
+ * written on the thread pool too, through the first descriptor. Written on
+ * the event loop instead it saved ~0.08 ms of CPU a line, but a write that
+ * grows a file can wait there for ext4's journal (a CPU profile of the
+ * bench's toggle found 0.2 ms of the event loop's time in it), and the
+ * toggle's time did not improve.
  *
  * Ordering that keeps a crash at any point safe: a synchronous `set` appends
  * its line before it writes the checkpoint, so the log's newest line is never
@@ -190,26 +193,17 @@ export function withQueueLog(
     }
   };
 
-  /** Appends one line: synced on the thread pool (see the header), or, when `sync` is false, written now. */
+  /** Appends one line on the thread pool; when `sync`, on disk before it resolves (see the header). */
   function append(text: string, sync: boolean): Promise<void> {
     const data = line(text);
-    if (!sync) {
-      try {
-        writeAllSync(log(), data);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      logBytes += data.length;
-      return Promise.resolve();
-    }
-    const target = dsync ? syncedLog() : log();
+    const target = sync && dsync ? syncedLog() : log();
     return new Promise((resolve, reject) => {
       const from = (offset: number): void =>
         write(target, data, offset, data.length - offset, null, (error, n) => {
           if (error) return reject(error);
           if (offset + n < data.length) return from(offset + n);
           logBytes += data.length;
-          if (dsync) return resolve();
+          if (!sync || dsync) return resolve();
           fdatasync(target, (syncError) => (syncError ? reject(syncError) : resolve()));
         });
       from(0);

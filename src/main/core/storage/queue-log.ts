@@ -27,10 +27,10 @@
  * empties the drive's cache and O_DSYNC there does not, and Node has no
  * O_DSYNC on Windows. A line that need not be synced (see `pendingAdds`) is
  * written on the thread pool too, through the first descriptor. Written on
- * the event loop instead it saved ~0.08 ms of CPU a line, but a write that
- * grows a file can wait there for ext4's journal (a CPU profile of the
- * bench's toggle found 0.2 ms of the event loop's time in it), and the
- * toggle's time did not improve.
+ * the event loop instead it saved ~0.08 ms of CPU a line, but the toggle's
+ * time did not improve (three A/B runs of 25 bench toggles), and a write
+ * that grows a file takes a handle on ext4's journal, which can wait for a
+ * commit under way: not a wait to put on the main process's event loop.
  *
  * Ordering that keeps a crash at any point safe: a synchronous `set` appends
  * its line before it writes the checkpoint, so the log's newest line is never

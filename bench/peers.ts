@@ -164,7 +164,7 @@ export async function runNaive(workload: WorkloadName): Promise<WorkloadResult> 
     if (workload === 'read200' || workload === 'read200mark') {
       check(await allRead(bp, ids), 'naive: not every dialog was read');
     }
-    return await result(workload, 'naive', bp, wall, cpu);
+    return await result(workload, 'naive', bp, wall, cpu, t0);
   } finally {
     await bp.close();
   }

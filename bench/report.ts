@@ -9,6 +9,7 @@ import type { ColdStart } from './coldstart';
 import type { MainLoad } from './mainload';
 import { HEAP_GROWTH_BOUND_BYTES, type MemoryResult, type PollingMemoryResult } from './memory';
 import type { OverheadResult } from './overhead';
+import type { TogglePhases } from './phases';
 import { PORTAL_BUCKET } from './portal';
 import { FRAME_MS, type PopupResult } from './popup';
 import { WARM_UP } from './workloads';
@@ -39,6 +40,8 @@ export interface BenchResults {
     naiveMs: number;
     runs: number;
     walls: { disk: number[]; memory: number[]; naive: number[] };
+    /** The same runs cut where the request left and where its answer ended (bench/phases.ts), medians. */
+    phases: { disk: TogglePhases; memory: TogglePhases; naive: TogglePhases };
   };
   overhead: OverheadResult;
   popup: PopupResult | { error: string };
@@ -219,6 +222,16 @@ export function tableRows(r: BenchResults): Row[] {
     'stated',
     `the write adds ${ms(d.diskMs - d.memoryMs)}; beside the naive toggle: ${(d.memoryMs / d.naiveMs).toFixed(2)}× in memory, ${(d.diskMs / d.naiveMs).toFixed(2)}× on disk (medians of ${d.runs}, in turn; on disk, ${intervalNote(d.walls.disk, d.walls.naive)})`,
   ]);
+  const cut = (p: TogglePhases) =>
+    `request left ${ms(p.leaveMs)} · round trip ${ms(p.roundTripMs)} · then ${ms(p.afterMs)}`;
+  rows.push([
+    'Wall time: one toggle, where the time goes (the runs of the row above)',
+    `on disk: ${cut(d.phases.disk)}; in memory: ${cut(d.phases.memory)}`,
+    '—',
+    cut(d.phases.naive),
+    'stated',
+    `medians of ${d.runs} (each phase on its own, so they need not add up to the medians above): from the action to the request's headers on the socket, from there to the answer's last byte (the portal's work, and what else shares the 2 cores meanwhile), from there to the confirmation`,
+  ]);
   const o = r.overhead;
   rows.push([
     'Client overhead per call (median)',
@@ -368,7 +381,10 @@ ${markdownTable(r)}
   "the store kept in memory" runs the same toggle through the same core with an in-memory store (no file,
   no fsync), in turn with the store on disk and with the naive toggle: the difference is what the durable
   write costs here (against this local portal, the synced write shares the 2 cores with the portal's process;
-  against a remote one it overlaps the round trip).
+  against a remote one it overlaps the round trip). The row after it cuts the same runs at two instants that
+  Node's \`fetch\` publishes on undici's diagnostics channels, the same way for ours and the naive peer (both send
+  with it here): the request's headers written to the socket (\`undici:client:sendHeaders\`) and its answer read to
+  the end (\`undici:request:trailers\`); bench/phases.ts.
 - **Client overhead**: ${r.overhead.calls} calls each of our \`createBitrixClient().call('im.recent.unread')\`
   (limiter wide open but in the path), a bare \`fetch\` of the same POST, and the bare fetch with a per-call
   AbortController + timer (the timeout any robust client needs), rotated call by call; rate limit off;

@@ -30,6 +30,7 @@ import { measureMemory, measurePollingMemory } from './memory';
 import { measureOverhead } from './overhead';
 import { runNaive, runSdk } from './peers';
 import { closePortalHost } from './portal';
+import { phasesOf, recordHttp, type TogglePhases } from './phases';
 import { measurePopup, type PopupResult } from './popup';
 import {
   markdownRows,
@@ -209,31 +210,53 @@ async function main(): Promise<void> {
 
 /**
  * One toggle with the store on disk and in memory, and the naive peer's toggle beside them, `runs`
- * times each, in turn; medians. Side by side, the durable write's share of the toggle row shows.
+ * times each, in turn; medians. Side by side, the durable write's share of the toggle row shows,
+ * and each run is cut where its request left and where its answer ended (bench/phases.ts).
  */
 async function measureDurability(runs: number): Promise<BenchResults['durability']> {
   quietDisk();
   await oursToggle('conf');
   await oursToggle('memory');
   await runNaive('toggle');
-  const disk: number[] = [];
-  const memory: number[] = [];
-  const naive: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    disk.push((await oursToggle('conf')).wallMs);
-    memory.push((await oursToggle('memory')).wallMs);
-    naive.push((await runNaive('toggle')).wallMs);
+  const sides = { disk: () => oursToggle('conf'), memory: () => oursToggle('memory'), naive: () => runNaive('toggle') };
+  const walls = { disk: [] as number[], memory: [] as number[], naive: [] as number[] };
+  const phases = { disk: [] as TogglePhases[], memory: [] as TogglePhases[], naive: [] as TogglePhases[] };
+  const http = recordHttp();
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const side of ['disk', 'memory', 'naive'] as const) {
+        http.events.length = 0;
+        const r = await sides[side]();
+        walls[side].push(r.wallMs);
+        const cut = phasesOf(http.events, r.startedAt!, r.startedAt! + r.wallMs);
+        if (cut) phases[side].push(cut);
+      }
+    }
+  } finally {
+    http.stop();
   }
+  const medians = (ps: TogglePhases[]): TogglePhases => ({
+    leaveMs: median(ps.map((p) => p.leaveMs)),
+    roundTripMs: median(ps.map((p) => p.roundTripMs)),
+    afterMs: median(ps.map((p) => p.afterMs)),
+  });
   const r = {
-    diskMs: median(disk),
-    memoryMs: median(memory),
-    naiveMs: median(naive),
+    diskMs: median(walls.disk),
+    memoryMs: median(walls.memory),
+    naiveMs: median(walls.naive),
     runs,
-    walls: { disk, memory, naive },
+    walls,
+    phases: { disk: medians(phases.disk), memory: medians(phases.memory), naive: medians(phases.naive) },
   };
   say(
     `  on disk ${r.diskMs.toFixed(2)} ms, in memory ${r.memoryMs.toFixed(2)} ms, naive ${r.naiveMs.toFixed(2)} ms (medians of ${runs})`,
   );
+  for (const side of ['disk', 'memory', 'naive'] as const) {
+    const p = r.phases[side];
+    say(
+      `  ${side}: request left ${p.leaveMs.toFixed(2)} ms, round trip ${p.roundTripMs.toFixed(2)} ms, then ${p.afterMs.toFixed(2)} ms (${phases[side].length} runs cut)`,
+    );
+  }
   return r;
 }
 

@@ -62,6 +62,8 @@ export interface WorkloadResult {
    * the machine than the wall time.
    */
   cpuMs: number;
+  /** When the span began (`performance.now()`), where the bench cuts it into phases (bench/phases.ts). */
+  startedAt?: number;
 }
 
 /** CPU time (user + system) this process used since `start` (a `process.cpuUsage()`), in ms. */
@@ -107,9 +109,10 @@ export async function result(
   bp: BenchPortal,
   wallMs: number,
   cpuMs: number,
+  startedAt?: number,
 ): Promise<WorkloadResult> {
   const { requests, rejected } = await bp.counts();
-  return { workload, impl, requests, rejected, wallMs, cpuMs };
+  return { workload, impl, requests, rejected, wallMs, cpuMs, ...(startedAt === undefined ? {} : { startedAt }) };
 }
 
 /** True when every dialog of `ids` is read on the portal (the mark removed, no unread message). */
@@ -150,7 +153,7 @@ export async function oursToggle(store: 'conf' | 'memory' = 'conf'): Promise<Wor
     const wall = performance.now() - t0;
     const cpu = cpuMsSince(c0);
     check((await bp.dialog(id))?.unread === true, 'the toggle did not reach the portal');
-    return await result('toggle', 'ours', bp, wall, cpu);
+    return await result('toggle', 'ours', bp, wall, cpu, t0);
   } finally {
     await rig.close();
     await bp.close();

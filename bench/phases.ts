@@ -1,6 +1,6 @@
 /**
  * Where a toggle's time goes, side by side (issue 14, fourteenth round): from the action to its
- * request's headers on the socket, from there to the answer's last byte, and from there to the
+ * request's headers handed to the socket, from there to the answer's last byte, and from there to the
  * confirmation. Read from undici's diagnostics channels, which Node's `fetch` publishes for every
  * request: ours and the naive peer both send with it here (the SDK sends with node:http, which
  * publishes none of these), so the same two instants are taken the same way on both sides.
@@ -8,14 +8,18 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 
-/** The request's headers written to the socket. */
+/**
+ * The request's headers handed to the socket. Ours sends its body as bytes, which undici writes with
+ * the headers to a corked socket and uncorks in the same call (Node 20's undici, `writeBuffer`); the
+ * naive peer's string body follows from an async iterator (`writeIterable`), a little later.
+ */
 const SENT = 'undici:client:sendHeaders';
 /** The answer's body read to its end. */
 const ANSWERED = 'undici:request:trailers';
 
 /** One toggle's span cut at its request's two instants, in ms. */
 export interface TogglePhases {
-  /** From the action to the request's headers on the socket. */
+  /** From the action to the request's headers handed to the socket. */
   leaveMs: number;
   /** From there to the answer's last byte. */
   roundTripMs: number;

@@ -230,7 +230,7 @@ export function tableRows(r: BenchResults): Row[] {
     '—',
     cut(d.phases.naive),
     'stated',
-    `medians of ${d.runs} (each phase on its own, so they need not add up to the medians above): from the action to the request's headers on the socket, from there to the answer's last byte (the portal's work, and what else shares the 2 cores meanwhile), from there to the confirmation`,
+    `medians of ${d.runs} (each phase on its own, so they need not add up to the medians above): from the action to the request's headers handed to the socket, from there to the answer's last byte (the portal's work, and what else shares the 2 cores meanwhile), from there to the confirmation`,
   ]);
   const o = r.overhead;
   rows.push([
@@ -383,7 +383,7 @@ ${markdownTable(r)}
   write costs here (against this local portal, the synced write shares the 2 cores with the portal's process;
   against a remote one it overlaps the round trip). The row after it cuts the same runs at two instants that
   Node's \`fetch\` publishes on undici's diagnostics channels, the same way for ours and the naive peer (both send
-  with it here): the request's headers written to the socket (\`undici:client:sendHeaders\`) and its answer read to
+  with it here): the request's headers handed to the socket (\`undici:client:sendHeaders\`) and its answer read to
   the end (\`undici:request:trailers\`); bench/phases.ts.
 - **Client overhead**: ${r.overhead.calls} calls each of our \`createBitrixClient().call('im.recent.unread')\`
   (limiter wide open but in the path), a bare \`fetch\` of the same POST, and the bare fetch with a per-call

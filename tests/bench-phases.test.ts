@@ -28,7 +28,7 @@ describe('phasesOf', () => {
 });
 
 describe('recordHttp', () => {
-  it("records a fetch's headers on the socket, then its answer's end, within the fetch", async () => {
+  it("records a fetch's headers handed to the socket, then its answer's end, within the fetch", async () => {
     const server = createServer((req, res) => {
       req.resume();
       req.on('end', () => res.end('{"result":true}'));

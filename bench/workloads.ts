@@ -33,6 +33,7 @@ export type Impl = 'ours' | 'sdk' | 'naive';
  * ours, on its open one, left at 0.83 ms and took 2.75 ms. Ours was judged against 2.70.
  */
 export const WARM_UP = 'profile';
+
 /** The workloads of issue 5. */
 export type WorkloadName = 'toggle' | 'read200' | 'read200mark' | 'load300' | 'idlePoll';
 

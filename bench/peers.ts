@@ -7,6 +7,7 @@ import { B24OAuth } from '@bitrix24/b24jssdk';
 import { startBenchPortal, type BenchPortal } from './portal';
 import {
   allRead,
+  answerLate,
   check,
   cpuMsSince,
   pinnedIds,
@@ -130,8 +131,12 @@ async function naiveCall(base: string, method: string, params: Record<string, un
   }
 }
 
-/** The workload done with plain fetch, one request per action, retrying a 503 after 1 s. */
-export async function runNaive(workload: WorkloadName): Promise<WorkloadResult> {
+/**
+ * The workload done with plain fetch, one request per action, retrying a 503 after 1 s.
+ * `answerDelayMs`: the portal answers its first `im.recent.unread` (a toggle's) that much later
+ * ({@link answerLate}).
+ */
+export async function runNaive(workload: WorkloadName, answerDelayMs = 0): Promise<WorkloadResult> {
   const bp = await startBenchPortal(seedFor(workload));
   const base = bp.webhookUrl;
   try {
@@ -140,6 +145,7 @@ export async function runNaive(workload: WorkloadName): Promise<WorkloadResult> 
     await naiveCall(base, WARM_UP, {});
     await bp.freshBucket();
     await bp.mark();
+    await answerLate(bp, answerDelayMs);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     if (workload === 'toggle') {

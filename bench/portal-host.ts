@@ -9,7 +9,7 @@
  *
  * Request `{ id, op, args }` → reply `{ id, ok: true, value }` or `{ id, ok: false, error }`.
  */
-import { startFakePortal, type FakePortal, type SeedDialog } from '../dev/fake-portal/server';
+import { startFakePortal, type FakePortal, type Fault, type SeedDialog } from '../dev/fake-portal/server';
 
 /** What the parent may ask (see {@link HostOps}). */
 export interface HostRequest {
@@ -98,6 +98,10 @@ const ops = {
     for (const [id, patch] of patches) p.setDialog(id, patch);
   },
   issueTokens: (key: number) => hosted(key).portal.issueTokens(),
+  /** Queues a fault for the portal's next matching requests (dev/fake-portal/types.ts `Fault`). */
+  inject(key: number, fault: Fault) {
+    hosted(key).portal.inject(fault);
+  },
   async close(key: number) {
     const h = portals.get(key);
     if (!h) return;

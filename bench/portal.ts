@@ -15,7 +15,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateDialogs, type FakePortal, type FakeTokenResponse, type SeedDialog } from '../dev/fake-portal/server';
+import {
+  generateDialogs,
+  type FakePortal,
+  type FakeTokenResponse,
+  type Fault,
+  type SeedDialog,
+} from '../dev/fake-portal/server';
 import type { HostOps, HostReply, HostRequest, HostedPortalInfo } from './portal-host';
 
 /** A pinned private dialog of {@link SEEDS.recent300pinned40} (index 7: pinned, not a chat, not the first pinned one the toggle workload uses). */
@@ -61,6 +67,8 @@ export interface BenchPortal {
   setDialogs(patches: [string | number, Partial<SeedDialog>][]): Promise<void>;
   /** A token pair, as a completed OAuth code exchange would give. */
   issueTokens(): Promise<FakeTokenResponse>;
+  /** Queues a fault for the portal's next matching requests (`delay`: the bench's portal across the internet). */
+  inject(fault: Fault): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -182,6 +190,7 @@ export async function startBenchPortal(
     dialogs: () => h.call('dialogs', key),
     setDialogs: (patches) => h.call('setDialogs', key, patches),
     issueTokens: () => h.call('issueTokens', key),
+    inject: (fault) => h.call('inject', key, fault),
     close: () => h.call('close', key),
   };
 }

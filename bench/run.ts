@@ -39,10 +39,19 @@ import {
   popupRows,
   resultsMarkdown,
   type BenchResults,
+  type ToggleSides,
   type WorkloadSummary,
 } from './report';
 import { median } from './stats';
-import { WORKLOADS, oursToggle, runOurs, type Impl, type WorkloadName, type WorkloadResult } from './workloads';
+import {
+  REMOTE_ANSWER_DELAY_MS,
+  WORKLOADS,
+  oursToggle,
+  runOurs,
+  type Impl,
+  type WorkloadName,
+  type WorkloadResult,
+} from './workloads';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -153,6 +162,8 @@ async function main(): Promise<void> {
 
   say('What the durable write costs a toggle (the store on disk, then in memory, run by run)…');
   const durability = await measureDurability(repeats * TOGGLE_ROUNDS_FACTOR);
+  say(`The same, the portal answering ${REMOTE_ANSWER_DELAY_MS} ms late (a portal across the internet)…`);
+  const remote = await measureDurability(repeats * TOGGLE_ROUNDS_FACTOR, REMOTE_ANSWER_DELAY_MS);
 
   say('Client overhead per call…');
   const overhead = await measureOverhead();
@@ -190,6 +201,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     workloads,
     durability,
+    remote,
     overhead,
     popup,
     bundle,
@@ -212,13 +224,16 @@ async function main(): Promise<void> {
  * One toggle with the store on disk and in memory, and the naive peer's toggle beside them, `runs`
  * times each, in turn; medians. Side by side, the durable write's share of the toggle row shows,
  * and each run is cut where its request left and where its answer ended (bench/phases.ts).
+ * `answerDelayMs`: the portal answers each timed toggle that much later, as a remote portal does.
  */
-async function measureDurability(runs: number): Promise<BenchResults['durability']> {
+async function measureDurability(runs: number, answerDelayMs = 0): Promise<ToggleSides> {
   quietDisk();
-  await oursToggle('conf');
-  await oursToggle('memory');
-  await runNaive('toggle');
-  const sides = { disk: () => oursToggle('conf'), memory: () => oursToggle('memory'), naive: () => runNaive('toggle') };
+  const sides = {
+    disk: () => oursToggle('conf', answerDelayMs),
+    memory: () => oursToggle('memory', answerDelayMs),
+    naive: () => runNaive('toggle', answerDelayMs),
+  };
+  for (const run of Object.values(sides)) await run();
   const walls = { disk: [] as number[], memory: [] as number[], naive: [] as number[] };
   const phases = { disk: [] as TogglePhases[], memory: [] as TogglePhases[], naive: [] as TogglePhases[] };
   const http = recordHttp();

@@ -23,6 +23,11 @@ export function ms(v: number): string {
   return `${v.toFixed(2)} ms`;
 }
 
+/** A difference of milliseconds, signed ({@link ms} otherwise). */
+export function signedMs(v: number): string {
+  return `${v >= 0 ? '+' : '−'}${ms(Math.abs(v))}`;
+}
+
 /** Bytes as KB (1024) with one decimal. */
 export function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;

@@ -34,6 +34,21 @@ export type Impl = 'ours' | 'sdk' | 'naive';
  */
 export const WARM_UP = 'profile';
 
+/**
+ * How late the portal answers the timed toggle in the bench's "portal across the internet" row:
+ * a round trip to a cloud portal (tens of milliseconds), against this machine's local portal that
+ * answers in under one. Against it, whatever a client does while its request is out is hidden.
+ */
+export const REMOTE_ANSWER_DELAY_MS = 20;
+
+/**
+ * Makes the portal hold back its answer to the next `im.recent.unread` by `ms` (none when 0): the
+ * timed toggle's, queued after the set-up requests, so only it waits (the portal's `delay` fault).
+ */
+export async function answerLate(bp: BenchPortal, ms: number): Promise<void> {
+  if (ms > 0) await bp.inject({ kind: 'delay', ms, method: 'im.recent.unread', times: 1 });
+}
+
 /** The workloads of issue 5. */
 export type WorkloadName = 'toggle' | 'read200' | 'read200mark' | 'load300' | 'idlePoll';
 
@@ -136,15 +151,17 @@ const doneWhen = (rig: CoreRig, rows: (s: ViewState) => boolean) => rig.nextStat
 
 /**
  * One toggle through the real core. `store: 'memory'` keeps the store in memory (no file, no
- * fsync): the same work without the durable write, to show what durability costs.
+ * fsync): the same work without the durable write, to show what durability costs. `answerDelayMs`:
+ * the portal answers the toggle that much later ({@link answerLate}).
  */
-export async function oursToggle(store: 'conf' | 'memory' = 'conf'): Promise<WorkloadResult> {
+export async function oursToggle(store: 'conf' | 'memory' = 'conf', answerDelayMs = 0): Promise<WorkloadResult> {
   const bp = await startBenchPortal(SEEDS.recent300pinned40());
   const rig = await startCoreRig({ webhooks: [bp.webhookUrl], store });
   try {
     const id = (await pinnedIds(bp))[0]!;
     await bp.freshBucket();
     await bp.mark();
+    await answerLate(bp, answerDelayMs);
     const done = doneWhen(rig, (s) => s.dialogs.some((d) => d.dialogId === id && d.unread));
     const t0 = performance.now();
     const c0 = process.cpuUsage();

@@ -30,3 +30,16 @@ test('Settings can force the dark theme and Russian, overriding the OS', async (
     /^\d{1,2} [а-я]+\. \d{4} г\., \d{2}:\d{2}:\d{2}$/,
   );
 });
+
+test('Settings opened from the keyboard keep the focus: it moves into them, and Tab goes on from there', async ({
+  app,
+}) => {
+  // A row's switch has the focus; Ctrl+, takes the list (and that switch) away.
+  await expect(app.getByRole('switch').first()).toBeFocused();
+  await app.keyboard.press('Control+Comma');
+  const settings = app.getByRole('group', { name: 'Settings' });
+  await expect(settings).toBeFocused();
+  await app.keyboard.press('Tab');
+  // The first control of Settings, not the top bar's first button.
+  await expect(app.getByRole('button', { name: /^Sign out: / }).first()).toBeFocused();
+});

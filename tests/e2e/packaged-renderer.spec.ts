@@ -29,3 +29,17 @@ test('the preview serves the packaged index.html and bundle byte for byte', asyn
   );
   expect(csp).toBe(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(packagedHtml)?.[1]);
 });
+
+test('the popup loads with nothing in the console', async ({ page, preview }) => {
+  const logged: string[] = [];
+  page.on('pageerror', (e) => logged.push(String(e)));
+  page.on('console', (m) => {
+    // The browser asks the preview's server for /favicon.ico on its own; Electron's window has no
+    // favicon fetcher, so the packaged popup never does.
+    if ((m.type() === 'error' || m.type() === 'warning') && !m.location().url.endsWith('/favicon.ico'))
+      logged.push(`${m.type()}: ${m.text()}`);
+  });
+  await page.goto(preview.url);
+  await expect(page.getByRole('switch').first()).toBeVisible();
+  expect(logged).toEqual([]);
+});

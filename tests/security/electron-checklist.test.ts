@@ -81,6 +81,10 @@ describe('CSP: the page and the session header agree', () => {
     // frame-ancestors is ignored in a meta tag: the header must carry it.
     expect(header.get('frame-ancestors')).toEqual(["'none'"]);
   });
+
+  it('the meta tag holds only what a meta tag can: no frame-ancestors (Chromium ignores it there and logs an error at every load)', () => {
+    expect(meta.has('frame-ancestors')).toBe(false);
+  });
 });
 
 describe('the page loads only its own code', () => {

@@ -189,6 +189,56 @@ test('remind me later: the row is read now and shows when it comes back; cancell
   await expect(row).not.toContainText('Back ');
 });
 
+test('the reminder menu keeps the keys: arrows move in it, a digit flips no row, Esc goes back to its button', async ({
+  app,
+}) => {
+  const second = app.getByRole('switch').nth(1);
+  const before = await second.getAttribute('aria-checked');
+  await app.getByRole('switch', { name: 'Release 2.4' }).focus();
+  await app.keyboard.press('Shift+Tab'); // unpin
+  await app.keyboard.press('Shift+Tab'); // remind me later
+  await expect(app.getByRole('button', { name: 'Remind me later: Release 2.4' })).toBeFocused();
+  await app.keyboard.press('Enter');
+  const menu = app.getByRole('group', { name: 'Remind me later' });
+  const presets = menu.locator('button.item');
+  await expect(presets.first()).toBeFocused();
+  await app.keyboard.press('ArrowDown');
+  await expect(presets.nth(1)).toBeFocused();
+  await app.keyboard.press('ArrowUp');
+  await app.keyboard.press('ArrowUp'); // from the first control round to the last
+  await expect(menu.getByRole('button', { name: 'Remind', exact: true })).toBeFocused();
+  await app.keyboard.press('Home');
+  await expect(presets.first()).toBeFocused();
+  await app.keyboard.press('Digit2');
+  await app.keyboard.press('Escape');
+  await expect(menu).toHaveCount(0);
+  await expect(app.getByRole('button', { name: 'Remind me later: Release 2.4' })).toBeFocused();
+  // The digit reached no row (its flip would have shown before Esc's).
+  await expect(second).toHaveAttribute('aria-checked', before!);
+});
+
+test('the reminder menu closes when a click or the focus goes elsewhere', async ({ app }) => {
+  const menu = app.getByRole('group', { name: 'Remind me later' });
+  const open = async () => {
+    await app.locator('[data-key$="/chat1317"]').hover();
+    await app.getByRole('button', { name: 'Remind me later: Release 2.4' }).click();
+    await expect(menu).toHaveCount(1);
+  };
+  await open();
+  await app.getByText('Pinned dialogs').click();
+  await expect(menu).toHaveCount(0);
+  await open();
+  // Shift+Tab from its first control: the focus leaves it, for the row's switch.
+  await app.keyboard.press('Shift+Tab');
+  await expect(menu).toHaveCount(0);
+  await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeFocused();
+  // Its own button still toggles it.
+  await app.getByRole('button', { name: 'Remind me later: Release 2.4' }).click();
+  await expect(menu).toHaveCount(1);
+  await app.getByRole('button', { name: 'Remind me later: Release 2.4' }).click();
+  await expect(menu).toHaveCount(0);
+});
+
 test('a `shown` event naming a row focuses it', async ({ app, preview }) => {
   const key = await app.locator('[data-key$="/612"]').getAttribute('data-key');
   await preview.show(app, key);

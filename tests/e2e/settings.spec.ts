@@ -43,3 +43,13 @@ test('Settings opened from the keyboard keep the focus: it moves into them, and 
   // The first control of Settings, not the top bar's first button.
   await expect(app.getByRole('button', { name: /^Sign out: / }).first()).toBeFocused();
 });
+
+test('turning a shortcut off from the keyboard leaves the focus on its field, ready for a new one', async ({ app }) => {
+  await app.keyboard.press('Control+Comma');
+  await app.getByRole('button', { name: 'Turn off: Show / hide popup' }).focus();
+  await app.keyboard.press('Enter');
+  const field = app.getByRole('button', { name: /^Show \/ hide popup/ });
+  await expect(field).toContainText('Off');
+  await expect(field).toBeFocused();
+  await expect(app.getByRole('button', { name: 'Turn off: Show / hide popup' })).toHaveCount(0);
+});

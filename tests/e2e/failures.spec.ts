@@ -33,6 +33,25 @@ test('ACCESS_ERROR: the switch returns and the alert explains it', async ({ app,
   await expect(alert).not.toContainText('Release 2.4');
 });
 
+test('a notice dismissed from the keyboard leaves the focus on the next one, then on the list', async ({
+  app,
+  portal,
+}) => {
+  portal.inject({ kind: 'resultFalse', method: 'im.recent.unread', times: 2 });
+  await app.getByRole('switch', { name: 'John Carter' }).click();
+  await app.getByRole('switch', { name: 'Release 2.4' }).click();
+  const dismiss = app.getByRole('alert').getByRole('button', { name: 'Dismiss' });
+  await expect(dismiss).toHaveCount(2);
+  await dismiss.first().focus();
+  await app.keyboard.press('Enter');
+  await expect(dismiss).toHaveCount(1);
+  await expect(dismiss).toBeFocused();
+  await app.keyboard.press('Enter');
+  await expect(dismiss).toHaveCount(0);
+  // The list's active row, not the page: arrows and Space go on working from here.
+  await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeFocused();
+});
+
 test('offline: the banner counts waiting actions, rows show pending; back online they are delivered', async ({
   app,
   portal,

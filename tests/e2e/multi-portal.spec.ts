@@ -47,6 +47,8 @@ test('two portals: grouped by portal, a toggle reaches the right portal only, si
   await app.getByRole('button', { name: `Sign out: ${hostOf(portal)}` }).click();
   await expect(app.getByRole('button', { name: `Sign out: ${hostOf(portal)}` })).toHaveCount(0);
   await expect(app.getByRole('button', { name: `Sign out: ${hostOf(second)}` })).toBeVisible();
+  // The button went with its portal; the focus stays in Settings (not on the other portal's sign-out).
+  await expect(app.getByRole('group', { name: 'Settings' })).toBeFocused();
   await app.keyboard.press('Escape');
   await expect(app.getByRole('switch')).toHaveCount(2);
   await expect(app.getByRole('switch', { name: 'Partner sync' })).toBeVisible();

@@ -103,6 +103,8 @@ test.describe('signed out', () => {
     await app.getByLabel('Inbound webhook URL').fill('https://not a url');
     await app.getByRole('button', { name: 'Sign in' }).click();
     await expect(app.getByRole('alert')).toContainText('inbound webhook URL');
+    // The first error was about the URL before: the answer to the new one replaces it.
+    await expect(app.getByRole('alert')).not.toContainText('The webhook was revoked or mistyped');
     await expect(app.getByRole('switch')).toHaveCount(0);
   });
 

@@ -215,9 +215,24 @@ export class PopupStore {
     return isKnownErrorCode(err.code) ? explain(err.code, this.lang) : err.message;
   }
 
-  alert(err: Pick<AppError, 'code' | 'message'>, prefix?: string): void {
+  /** Shows an error; returns its alert's id. */
+  alert(err: Pick<AppError, 'code' | 'message'>, prefix?: string): number {
     const text = prefix ? `${prefix}: ${this.explain(err)}` : this.explain(err);
-    this.alerts = [...this.alerts.slice(-2), { id: ++alertSeq, text }];
+    const id = ++alertSeq;
+    this.alerts = [...this.alerts.slice(-2), { id, text }];
+    return id;
+  }
+
+  /** The alert of the last failed sign-in (webhook or OAuth start). */
+  #signinAlert: number | null = null;
+
+  /**
+   * Shows why a sign-in failed, in place of the last sign-in's error: that one was about what the
+   * user had typed before, and beside the new one it read as if both still applied.
+   */
+  private signinFailed(err: Pick<AppError, 'code' | 'message'>): void {
+    if (this.#signinAlert !== null) this.dismissAlert(this.#signinAlert);
+    this.#signinAlert = this.alert(err);
   }
 
   dismissAlert(id: number): void {
@@ -320,7 +335,7 @@ export class PopupStore {
   async signInWithWebhook(url: string): Promise<boolean> {
     const r = await this.api.signInWithWebhook(url.trim());
     if (!r.ok) {
-      this.alert(r.error);
+      this.signinFailed(r.error);
       return false;
     }
     this.signinFromList = false;
@@ -331,8 +346,8 @@ export class PopupStore {
 
   async startOAuth(portal: string, clientId: string, clientSecret: string): Promise<void> {
     const r = await this.api.startOAuth({ portal: portal.trim(), clientId: clientId.trim(), clientSecret });
-    const data = this.take(r);
-    if (data) this.oauthWaiting = data;
+    if (!r.ok) return this.signinFailed(r.error);
+    this.oauthWaiting = r.data;
   }
 
   async cancelOAuth(): Promise<void> {

@@ -13,7 +13,7 @@ test('shows every pinned dialog as a switch named by its title, checked when unr
   }
   // Not pinned: not listed.
   await expect(app.getByRole('switch', { name: 'Мария Иванова' })).toHaveCount(0);
-  await expect(app.getByText(/Updated (just now|\d+ sec\. ago)/)).toBeVisible();
+  await expect(app.locator('header .updated')).toHaveText(/^(Just now|\d+ sec\. ago)$/);
 });
 
 test('a click flips the switch at once and sends exactly one im.recent.unread', async ({ app, portal }) => {
@@ -293,3 +293,23 @@ test.describe('nothing pinned', () => {
     await expect(switches.nth(1)).toBeFocused();
   });
 });
+
+for (const [locale, title] of [
+  ['en-US', 'Pinned dialogs'],
+  ['ru-RU', 'Закреплённые'],
+] as const) {
+  test.describe(`the header at the popup’s width, ${locale}`, () => {
+    test.use({ locale });
+    test('the title is whole beside how long ago the list was updated', async ({ page, preview }) => {
+      await page.clock.install();
+      await page.goto(preview.url);
+      await expect(page.getByRole('switch').first()).toBeVisible();
+      // Two-digit seconds: the longest the "updated" text gets within a minute.
+      await page.clock.fastForward(45_000);
+      await expect(page.locator('header .updated')).toHaveText(/\b[1-5]\d\b/);
+      const name = page.locator('header .name');
+      await expect(name).toHaveText(title);
+      expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    });
+  });
+}

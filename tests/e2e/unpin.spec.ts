@@ -30,7 +30,7 @@ test('u unpins the focused dialog: its row goes, the next row takes the focus, o
 
   // The reload agrees (the portal no longer lists it pinned); nothing more is sent.
   await app.getByRole('button', { name: 'Refresh' }).click();
-  await expect(app.getByText(/Updated (just now|\d+ sec\. ago)/)).toBeVisible();
+  await expect(app.locator('header .updated')).toHaveText(/^(Just now|\d+ sec\. ago)$/);
   await expect(app.getByRole('switch', { name: unpinned, exact: true })).toHaveCount(0);
   expect(pinCalls(portal)).toEqual([`${id}:N`]);
 });

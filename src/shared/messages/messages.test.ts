@@ -72,9 +72,9 @@ describe('plurals (Intl.PluralRules)', () => {
 
 describe('relative times (Intl.RelativeTimeFormat)', () => {
   it('say how long ago the list was updated, in both languages', () => {
-    expect(messages('en').popup.updatedAgo(2)).toBe('Updated just now');
-    expect(messages('en').popup.updatedAgo(42)).toBe('Updated 42 sec. ago');
-    expect(messages('en').popup.updatedAgo(125)).toBe('Updated 2 min. ago');
+    expect(messages('en').popup.updatedAgo(2)).toBe('Just now');
+    expect(messages('en').popup.updatedAgo(42)).toBe('42 sec. ago');
+    expect(messages('en').popup.updatedAgo(125)).toBe('2 min. ago');
     expect(messages('ru').popup.updatedAgo(2)).toBe('только что');
     expect(messages('ru').popup.updatedAgo(42)).toBe('42 сек. назад');
     expect(messages('ru').popup.updatedAgo(60 * 21)).toBe('21 мин. назад');

@@ -108,6 +108,24 @@ test.describe('signed out', () => {
     await expect(app.getByRole('switch')).toHaveCount(0);
   });
 
+  test('starting an OAuth sign-in keeps the focus: on the waiting panel, then back on the form after Cancel', async ({
+    app,
+    portal,
+  }) => {
+    await app.getByText('Sign in with a local application (OAuth)').click();
+    await app.getByLabel('Portal address').fill(portal.url);
+    await app.getByLabel('Client id').fill(portal.oauth.clientId);
+    await app.getByLabel('Client secret').fill(portal.oauth.clientSecret);
+    await app.getByLabel('Client secret').press('Enter');
+    // The form (and its button) gave way to the panel: the focus goes there, not to the page.
+    const waiting = app.getByRole('status').filter({ hasText: 'Waiting for the browser sign-in' });
+    await expect(waiting).toBeFocused();
+    await app.keyboard.press('Tab');
+    await expect(waiting.getByRole('link')).toBeFocused();
+    await waiting.getByRole('button', { name: 'Cancel' }).click();
+    await expect(app.getByLabel('Inbound webhook URL')).toBeFocused();
+  });
+
   test('the OAuth form shows the exact redirect URL to register', async ({ app }) => {
     await app.getByText('Sign in with a local application (OAuth)').click();
     await expect(app.locator('code')).toHaveText(/^http:\/\/(127\.0\.0\.1|localhost):\d+\/\S*$/);

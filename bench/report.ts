@@ -363,10 +363,13 @@ ${markdownTable(r)}
     requests out at once. Its client keeps its own limiter (2/s, burst 45). Its HTTP is Node's \`fetch\`
     (undici), the same as the naive peer's: the app's is Electron's \`net.fetch\` (Chromium's network stack,
     for the system's proxy and certificate store), which cannot run here.
-  - **Every side starts on an open connection**: ours comes signed in (its sign-in's requests left a
-    kept-alive connection to the portal), and each peer makes one \`${WARM_UP}\` call on its fresh client first,
-    before the portal's bucket and counts are reset. Until issue 14's fourteenth round the peers' timed span
-    also held a new connection's set-up and their client's first request (the naive toggle: 2.70 against 2.02 ms).
+  - **Every side starts on an open connection that has just carried a request**: each makes one \`${WARM_UP}\`
+    call right before the portal's bucket and counts are reset, the peers on their fresh clients, ours on the
+    kept-alive connection its sign-in left (with Node's \`fetch\` on its global pool, which the core's client
+    sends on here). Until issue 14's fourteenth round the peers' timed span also held a new connection's set-up
+    and their client's first request (the naive toggle: 2.70 against 2.02 ms); until its sixteenth only the peers
+    made this call, and ours toggled on a connection last used some 60 ms before, which alone made the same bare
+    \`fetch\` toggle 2.0 against 1.4 ms (bench/workloads.ts \`WARM_UP\`).
   - **SDK**: \`B24OAuth\` with an http \`client_endpoint\` on the fake portal, the natural way: one
     \`actions.v2.call\` for a toggle, \`actions.v2.batchByChunk\` for 200 (the same calls as ours: the mark
     removed, plus \`im.dialog.read\` where messages are unread), \`im.recent.list\` paged by

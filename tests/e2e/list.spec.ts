@@ -107,6 +107,44 @@ test('typing filters by title; Backspace edits; Esc clears, then hides the popup
   await expect.poll(async () => (await preview.records(app)).hidden).toBe(1);
 });
 
+test('a filter that matches nothing: its message takes the focus, the keys still edit the filter, and the rows take the focus back', async ({
+  app,
+  portal,
+}) => {
+  const first = app.getByRole('switch').first();
+  await expect(first).toBeFocused();
+  await app.keyboard.type('zzq');
+  const message = app.getByText('No pinned dialog matches “zzq”');
+  await expect(message).toBeVisible();
+  // Not the page: Tab and the arrows would start again from the top bar.
+  await expect(message).toBeFocused();
+  await app.keyboard.press('Backspace');
+  await expect(app.getByText('No pinned dialog matches “zz”')).toBeFocused();
+  await app.keyboard.press('Backspace');
+  await app.keyboard.press('Backspace');
+  await expect(app.getByRole('switch')).toHaveCount(6);
+  await expect(first).toBeFocused();
+  // Space flips the row again, as before the filter.
+  const was = await first.getAttribute('aria-checked');
+  await app.keyboard.press('Space');
+  await expect(first).not.toHaveAttribute('aria-checked', String(was));
+  await expect.poll(() => unreadCalls(portal)).toHaveLength(1);
+});
+
+test('the × clears the filter and gives the focus back to the rows', async ({ app }) => {
+  await app.keyboard.type('eas');
+  await expect(app.getByRole('switch')).toHaveCount(1);
+  await app.getByRole('button', { name: 'Clear filter' }).click();
+  await expect(app.getByRole('switch')).toHaveCount(6);
+  await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeFocused();
+  // And from a filter that matched nothing.
+  await app.keyboard.type('zzq');
+  await expect(app.getByText('No pinned dialog matches “zzq”')).toBeFocused();
+  await app.getByRole('button', { name: 'Clear filter' }).click();
+  await expect(app.getByRole('switch')).toHaveCount(6);
+  await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeFocused();
+});
+
 test('Cyrillic filtering in the box, then ArrowDown and a digit toggle the Nth of the filtered rows', async ({
   app,
   portal,

@@ -33,6 +33,27 @@ test('"Mark all read" unchecks every switch and sends ACTION N once for each unr
   await expect(app.locator('[data-pending]')).toHaveCount(0);
 });
 
+test('Mark all read keeps the focus once nothing is left to mark, and the arrows go on in the rows', async ({
+  app,
+  portal,
+}) => {
+  const button = app.getByRole('button', { name: 'Mark all read' });
+  await button.focus();
+  await app.keyboard.press('Enter');
+  await expect(app.locator('[role="switch"][aria-checked="true"]')).toHaveCount(0);
+  await expect(button).toBeDisabled();
+  // A disabled button would have dropped the focus to the page.
+  await expect(button).toBeFocused();
+  await expect.poll(() => unreadIds(portal)).toEqual([]);
+  const sent = unreadCalls(portal).length;
+  await app.keyboard.press('Enter');
+  await app.waitForTimeout(200);
+  expect(unreadCalls(portal)).toHaveLength(sent);
+  // On from the row that had the focus before (the first): the next one.
+  await app.keyboard.press('ArrowDown');
+  await expect(app.getByRole('switch').nth(1)).toBeFocused();
+});
+
 test('with a filter, Shift+Esc marks only the matching unread dialogs read', async ({ app, portal }) => {
   const all = unreadIds(portal);
   const matching = unreadIds(portal, 'release');

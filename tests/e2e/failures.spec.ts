@@ -94,12 +94,14 @@ test.describe('signed out', () => {
     await expect(app.getByRole('switch').first()).toBeFocused();
   });
 
-  test('a mistyped webhook gets a clear error', async ({ app, portal }) => {
+  test('a mistyped webhook gets a clear error, and the focus stays on Sign in', async ({ app, portal }) => {
     await app
       .getByLabel('Inbound webhook URL')
       .fill(portal.webhookUrl.replace(/\/rest\/1\/\w+\//, '/rest/1/wrongcode123/'));
     await app.getByRole('button', { name: 'Sign in' }).click();
     await expect(app.getByRole('alert')).toContainText('The webhook was revoked or mistyped');
+    // Busy meanwhile, the button kept the focus it was pressed with (disabled, it dropped it to the page).
+    await expect(app.getByRole('button', { name: 'Sign in' })).toBeFocused();
     await app.getByLabel('Inbound webhook URL').fill('https://not a url');
     await app.getByRole('button', { name: 'Sign in' }).click();
     await expect(app.getByRole('alert')).toContainText('inbound webhook URL');

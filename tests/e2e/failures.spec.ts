@@ -1,3 +1,4 @@
+import type { Api } from '../../src/shared/ipc';
 import { test, expect, unreadCalls } from './fixtures';
 
 test('the portal refusing (result:false) returns the switch to the true state and names the dialog', async ({
@@ -50,6 +51,38 @@ test('a notice dismissed from the keyboard leaves the focus on the next one, the
   await expect(dismiss).toHaveCount(0);
   // The list's active row, not the page: arrows and Space go on working from here.
   await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeFocused();
+});
+
+test('a notice the core replaces while its × holds the focus leaves the focus on the new one', async ({
+  app,
+  portal,
+}) => {
+  portal.inject({
+    kind: 'error',
+    code: 'ACCESS_ERROR',
+    status: 403,
+    description: 'You do not have access to the specified dialog',
+    method: 'im.recent.unread',
+    times: 2,
+  });
+  const release = app.getByRole('switch', { name: 'Release 2.4' });
+  await release.click();
+  const dismiss = app.getByRole('alert').getByRole('button', { name: 'Dismiss' });
+  await expect(dismiss).toHaveCount(1);
+  await dismiss.focus();
+  const first = await dismiss.elementHandle();
+  // The same flip from outside the popup (a hotkey, the tray) fails the same way: its notice
+  // replaces the one whose × has the focus.
+  const [accountId, dialogId] = (await app.locator('[data-key$="/chat1317"]').getAttribute('data-key'))!.split('/');
+  await app.evaluate(
+    ([a, d]) => (window as unknown as { api: Api }).api.setUnread(a!, d!, false),
+    [accountId, dialogId],
+  );
+  // The notice was replaced, × and all.
+  await expect.poll(() => first!.evaluate((el) => el.isConnected)).toBe(false);
+  await expect(dismiss).toHaveCount(1);
+  await expect(app.getByRole('alert')).toContainText('Release 2.4');
+  await expect(dismiss).toBeFocused();
 });
 
 test('offline: the banner counts waiting actions, rows show pending; back online they are delivered', async ({

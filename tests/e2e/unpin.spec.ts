@@ -74,3 +74,16 @@ test('a refused unpin brings the row back with a notice naming the dialog', asyn
   await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeVisible();
   expect(portal.dialog('chat1317')?.pinned).toBe(true);
 });
+
+test('unpinning the last row leaves the focus on the message that the list is empty', async ({ app, portal }) => {
+  const switches = app.getByRole('switch');
+  const count = await switches.count();
+  for (let left = count; left > 0; left--) {
+    await expect(switches.first()).toBeFocused();
+    await app.keyboard.press('u');
+    await expect(switches).toHaveCount(left - 1);
+  }
+  // Not the page: Tab would start again from the top bar, and a screen reader would say nothing.
+  await expect(app.getByText('No pinned dialogs')).toBeFocused();
+  await expect.poll(() => pinCalls(portal)).toHaveLength(count);
+});

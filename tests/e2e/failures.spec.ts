@@ -1,6 +1,15 @@
 import type { Api } from '../../src/shared/ipc';
 import { test, expect, unreadCalls } from './fixtures';
 
+/** The portal refusing a flip as it does for a dialog the user lost access to. */
+const ACCESS_ERROR = {
+  kind: 'error',
+  code: 'ACCESS_ERROR',
+  status: 403,
+  description: 'You do not have access to the specified dialog',
+  method: 'im.recent.unread',
+} as const;
+
 test('the portal refusing (result:false) returns the switch to the true state and names the dialog', async ({
   app,
   portal,
@@ -16,13 +25,7 @@ test('the portal refusing (result:false) returns the switch to the true state an
 });
 
 test('ACCESS_ERROR: the switch returns and the alert explains it', async ({ app, portal }) => {
-  portal.inject({
-    kind: 'error',
-    code: 'ACCESS_ERROR',
-    status: 403,
-    description: 'You do not have access to the specified dialog',
-    method: 'im.recent.unread',
-  });
+  portal.inject(ACCESS_ERROR);
   const release = app.getByRole('switch', { name: 'Release 2.4' });
   await release.click();
   const alert = app.getByRole('alert');
@@ -57,14 +60,7 @@ test('a notice the core replaces while its × holds the focus leaves the focus o
   app,
   portal,
 }) => {
-  portal.inject({
-    kind: 'error',
-    code: 'ACCESS_ERROR',
-    status: 403,
-    description: 'You do not have access to the specified dialog',
-    method: 'im.recent.unread',
-    times: 2,
-  });
+  portal.inject({ ...ACCESS_ERROR, times: 2 });
   const release = app.getByRole('switch', { name: 'Release 2.4' });
   await release.click();
   const dismiss = app.getByRole('alert').getByRole('button', { name: 'Dismiss' });

@@ -44,6 +44,13 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(await seriousViolations(app)).toEqual([]);
     });
 
+    test(`the undo offer after Mark all read passes too (${scheme})`, async ({ app }, testInfo) => {
+      await app.getByRole('button', { name: 'Mark all read' }).click();
+      await expect(app.getByRole('status').getByRole('button', { name: 'Undo' })).toBeVisible();
+      await attachShot(app, testInfo, `popup-undo-${scheme}.png`);
+      expect(await seriousViolations(app)).toEqual([]);
+    });
+
     test(`an alert, the reminder menu and settings pass too (${scheme})`, async ({ app, portal }, testInfo) => {
       portal.inject({ kind: 'resultFalse', method: 'im.recent.unread' });
       await app.getByRole('switch', { name: 'John Carter' }).click();

@@ -68,3 +68,76 @@ test('with a filter, Shift+Esc marks only the matching unread dialogs read', asy
   await app.getByRole('button', { name: 'Clear filter' }).click();
   await expect(app.locator('[role="switch"][aria-checked="true"]')).toHaveCount(all.length - matching.length);
 });
+
+/** The dialogs carrying the "unread" mark on the portal (not the ones with unread messages only). */
+const markedIds = (portal: FakePortal): string[] =>
+  portal
+    .dialogs()
+    .filter((d) => d.pinned && !d.hidden && Boolean(d.unread))
+    .map((d) => String(d.id))
+    .sort();
+
+test('Ctrl+Z undoes Mark all read: the unread mark goes back on every dialog it marked read', async ({
+  app,
+  portal,
+}) => {
+  const wasUnread = unreadIds(portal);
+  await app.getByRole('switch').first().focus();
+  await app.keyboard.press('Shift+Escape');
+  const offer = app.getByRole('status').filter({ hasText: `${wasUnread.length} dialogs marked read` });
+  await expect(offer).toBeVisible();
+  await expect.poll(() => unreadIds(portal)).toEqual([]);
+
+  await app.keyboard.press('Control+z');
+  // One Y for each: the dialogs are unread again in Bitrix24 (their messages stay read: no way back there).
+  await expect
+    .poll(() => sorted(unreadCalls(portal).filter((c) => c.ACTION === 'Y')))
+    .toEqual(wasUnread.map((id) => `${id}:Y`));
+  await expect.poll(() => markedIds(portal)).toEqual(wasUnread);
+  await expect(app.locator('[role="switch"][aria-checked="true"]')).toHaveCount(wasUnread.length);
+  await expect(offer).toHaveCount(0);
+  await expect(app.getByRole('switch').first()).toBeFocused();
+  // Once: a second Ctrl+Z sends nothing.
+  const sent = unreadCalls(portal).length;
+  await app.keyboard.press('Control+z');
+  await app.waitForTimeout(200);
+  expect(unreadCalls(portal)).toHaveLength(sent);
+});
+
+test("the offer's Undo button undoes too; its × or the next flip withdraws the offer", async ({ app, portal }) => {
+  const wasUnread = unreadIds(portal);
+  const markAll = app.getByRole('button', { name: 'Mark all read' });
+  const undo = app.getByRole('button', { name: 'Undo' });
+  await markAll.click();
+  await undo.focus();
+  await app.keyboard.press('Enter');
+  await expect.poll(() => markedIds(portal)).toEqual(wasUnread);
+  await expect(undo).toHaveCount(0);
+  // The focus went back to the list with the offer, not to the page.
+  await expect(app.getByRole('switch').first()).toBeFocused();
+
+  // Dismissed: nothing to undo any more.
+  await markAll.click();
+  await expect.poll(() => unreadIds(portal)).toEqual([]);
+  await app.getByRole('status').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(undo).toHaveCount(0);
+  const sent = unreadCalls(portal).length;
+  await app.getByRole('switch').nth(1).focus();
+  await app.keyboard.press('Control+z');
+  await app.waitForTimeout(200);
+  expect(unreadCalls(portal)).toHaveLength(sent);
+
+  // A flip after Mark all read: the undo would overrule it, so it is no longer offered.
+  await app.keyboard.press('Space');
+  await expect(app.getByRole('switch').nth(1)).toHaveAttribute('aria-checked', 'true');
+  await expect.poll(() => unreadCalls(portal).length).toBe(sent + 1);
+  await markAll.click();
+  await expect(undo).toBeVisible();
+  await app.getByRole('switch').nth(2).focus();
+  await app.keyboard.press('Space');
+  await expect(undo).toHaveCount(0);
+  await expect.poll(() => unreadCalls(portal).length).toBe(sent + 3);
+  await app.keyboard.press('Control+z');
+  await app.waitForTimeout(200);
+  expect(unreadCalls(portal)).toHaveLength(sent + 3);
+});

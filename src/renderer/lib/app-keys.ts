@@ -118,6 +118,9 @@ export function createAppKeys(ctx: AppKeysContext) {
       case 'mark-all-read':
         void store.markAllRead();
         return;
+      case 'undo':
+        void store.undoMarkAllRead();
+        return;
       case 'settings':
         return openSettings();
       case 'escape':

@@ -96,4 +96,16 @@ describe('listCommand', () => {
     expect(listCommand(key({ key: 'F5', code: 'F5' }), '')).toEqual({ kind: 'refresh' });
     expect(listCommand(key({ key: ',', code: 'Comma', ctrlKey: true }), '')).toEqual({ kind: 'settings' });
   });
+
+  it('Ctrl+Z and ⌘Z undo (the physical Z, on any layout), with or without a filter; not with Shift or Alt', () => {
+    for (const filter of ['', 'rel']) {
+      expect(listCommand(key({ key: 'z', code: 'KeyZ', ctrlKey: true }), filter)).toEqual({ kind: 'undo' });
+      expect(listCommand(key({ key: 'z', code: 'KeyZ', metaKey: true }), filter)).toEqual({ kind: 'undo' });
+    }
+    expect(listCommand(key({ key: 'я', code: 'KeyZ', ctrlKey: true }), '')).toEqual({ kind: 'undo' });
+    expect(listCommand(key({ key: 'Z', code: 'KeyZ', ctrlKey: true, shiftKey: true }), '')).toBeNull();
+    expect(listCommand(key({ key: 'z', code: 'KeyZ', ctrlKey: true, altKey: true }), '')).toBeNull();
+    // Plain z starts a filter.
+    expect(listCommand(key({ key: 'z', code: 'KeyZ' }), '')).toEqual({ kind: 'filter-append', text: 'z' });
+  });
 });

@@ -117,6 +117,7 @@ export type ListCommand =
   | { kind: 'unpin' }
   | { kind: 'refresh' }
   | { kind: 'mark-all-read' }
+  | { kind: 'undo' }
   | { kind: 'settings' }
   | { kind: 'escape' }
   | { kind: 'filter-append'; text: string }
@@ -139,6 +140,8 @@ export function listCommand(e: KeyLike, filter: string): ListCommand | null {
   if (e.key === 'F5' || ((e.ctrlKey || e.metaKey) && !e.altKey && e.code === 'KeyR')) return { kind: 'refresh' };
   if ((e.ctrlKey || e.metaKey) && e.key === ',') return { kind: 'settings' };
   if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') return { kind: 'open' };
+  // Ctrl+Z / ⌘Z undoes Mark all read; the physical Z key, as on a Russian layout ("я").
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.code === 'KeyZ') return { kind: 'undo' };
   if (!plainish) return null;
   if (e.key === 'ArrowDown') return { kind: 'next' };
   if (e.key === 'ArrowUp') return { kind: 'prev' };

@@ -29,6 +29,12 @@ export interface DialogGroup {
 
 export type Screen = 'list' | 'settings' | 'signin';
 
+/** A dialog as the intents name it. */
+export interface RowTarget {
+  accountId: string;
+  dialogId: string;
+}
+
 let alertSeq = 0;
 
 /** The popup's store. One instance per page (see {@link createStore}). */
@@ -48,6 +54,12 @@ export class PopupStore {
   focusKey = $state<string | null>(null);
   /** Bumped to ask the list to move DOM focus to `focusKey`. */
   focusRequest = $state(0);
+  /**
+   * The rows the last "Mark all read" marked, while it can be undone: until the undo, its notice's
+   * ×, or the user's next change (a switch, an unpin, another Mark all read), which the undo would
+   * otherwise overrule.
+   */
+  lastMarked = $state.raw<readonly RowTarget[] | null>(null);
   /** OAuth in progress: the URL to show while waiting. */
   oauthWaiting = $state<{ authorizeUrl: string; redirectUrl: string } | null>(null);
 
@@ -247,6 +259,7 @@ export class PopupStore {
   }
 
   async toggle(d: PinnedDialog): Promise<void> {
+    this.lastMarked = null;
     const key = rowKey(d);
     const unread = !this.withFlip(d).unread;
     this.#flips = { ...this.#flips, [key]: { unread, acked: false } };
@@ -267,19 +280,50 @@ export class PopupStore {
   /** The visible (filtered) rows that are unread, flips in flight included: what "Mark all read" would mark. */
   readonly visibleUnread: PinnedDialog[] = $derived(this.visible.filter((d) => this.withFlip(d).unread));
 
-  /** Marks every visible unread row read as one intent per {@link MAX_UNREAD_TARGETS} rows. */
+  /**
+   * Marks every visible unread row read as one intent per {@link MAX_UNREAD_TARGETS} rows, and
+   * offers to undo it ({@link lastMarked}).
+   */
   async markAllRead(): Promise<void> {
     const rows = this.visibleUnread;
     if (rows.length === 0) return;
+    this.lastMarked = null;
+    const marked: RowTarget[] = [];
     // As for one switch, the pushed state shows the rows flipping; the replies acknowledge.
     for (let i = 0; i < rows.length; i += MAX_UNREAD_TARGETS) {
       const chunk = rows.slice(i, i + MAX_UNREAD_TARGETS);
-      const r = await this.api.setUnreadMany(
-        chunk.map((d) => ({ accountId: d.accountId, dialogId: d.dialogId })),
-        false,
-      );
+      const targets = chunk.map((d) => ({ accountId: d.accountId, dialogId: d.dialogId }));
+      const r = await this.api.setUnreadMany(targets, false);
       if (!r.ok) {
         this.alert(r.error, r.error.dialogId ? chunk.find((d) => d.dialogId === r.error.dialogId)?.title : undefined);
+        break;
+      }
+      marked.push(...targets);
+    }
+    if (marked.length > 0) this.lastMarked = marked;
+  }
+
+  /**
+   * Undoes the last "Mark all read": puts the unread mark back on the rows it marked that are still
+   * listed (`im.recent.unread` Y, through the same durable queue). Messages it read stay read: the
+   * portal has no way back for them; the mark is what "come back to this" rests on. If the read is
+   * still queued, the core's queue folds the two and nothing is read.
+   */
+  async undoMarkAllRead(): Promise<void> {
+    const marked = this.lastMarked;
+    if (!marked) return;
+    this.lastMarked = null;
+    // A local lookup (not reactive state): the rows still listed.
+    const listed: Record<string, true> = Object.create(null);
+    for (const d of this.view?.dialogs ?? []) listed[rowKey(d)] = true;
+    const targets = marked.filter((t) => listed[rowKey(t)]);
+    for (let i = 0; i < targets.length; i += MAX_UNREAD_TARGETS) {
+      const r = await this.api.setUnreadMany(targets.slice(i, i + MAX_UNREAD_TARGETS), true);
+      if (!r.ok) {
+        const title = r.error.dialogId
+          ? this.view?.dialogs.find((d) => d.dialogId === r.error.dialogId)?.title
+          : undefined;
+        this.alert(r.error, title);
         break;
       }
     }
@@ -316,6 +360,7 @@ export class PopupStore {
    * the row has the focus, the focus moves on to its neighbour, as it would after a delete.
    */
   async unpin(d: PinnedDialog): Promise<void> {
+    this.lastMarked = null;
     const key = rowKey(d);
     if (this.focusKey === key) {
       const rows = this.visible;

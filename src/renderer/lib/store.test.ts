@@ -246,3 +246,91 @@ describe('PopupStore.unpin', () => {
     expect(store.dialogs).toHaveLength(3);
   });
 });
+
+describe('PopupStore: Mark all read, and its undo', () => {
+  const four = (): ViewState => ({
+    ...state(row()),
+    dialogs: [
+      row({ dialogId: 'chat1', title: 'One', unread: true, counter: 3 }),
+      row({ dialogId: 'chat2', title: 'Two', unread: false }),
+      row({ dialogId: 'chat3', title: 'Three', unread: true, unreadMark: true }),
+      row({ dialogId: 'chat4', title: 'Four', unread: true, counter: 1 }),
+    ],
+  });
+  type Targets = { accountId: string; dialogId: string }[];
+  function manyApi(refuse?: (targets: Targets, unread: boolean) => boolean) {
+    const { api, push } = fakeApi();
+    const calls: string[] = [];
+    const withMany = {
+      ...api,
+      getState: async () => ({ ok: true, data: four() }),
+      setUnreadMany: async (targets: Targets, unread: boolean) => {
+        if (refuse?.(targets, unread)) {
+          return { ok: false, error: { code: 'UNKNOWN_DIALOG', message: 'gone', dialogId: targets[0]!.dialogId } };
+        }
+        calls.push(`${unread ? 'Y' : 'N'} ${targets.map((t) => t.dialogId).join(',')}`);
+        return { ok: true, data: { queued: targets.length } };
+      },
+      setUnread: async () => ({ ok: true, data: four().dialogs[1] }),
+      unpin: async () => ({ ok: true, data: null }),
+    } as unknown as Api;
+    return { api: withMany, push, calls };
+  }
+
+  it('offers to undo what it marked, and the undo puts the unread mark back on exactly those rows', async () => {
+    const { api, calls } = manyApi();
+    const store = new PopupStore(api);
+    await store.init();
+    await store.markAllRead();
+    expect(calls).toEqual(['N chat1,chat3,chat4']);
+    expect(store.lastMarked?.map((t) => t.dialogId)).toEqual(['chat1', 'chat3', 'chat4']);
+    await store.undoMarkAllRead();
+    expect(calls).toEqual(['N chat1,chat3,chat4', 'Y chat1,chat3,chat4']);
+    // Once: a second undo sends nothing.
+    expect(store.lastMarked).toBeNull();
+    await store.undoMarkAllRead();
+    expect(calls).toHaveLength(2);
+  });
+
+  it('the undo skips a row no longer listed (unpinned in Bitrix24 meanwhile)', async () => {
+    const { api, push, calls } = manyApi();
+    const store = new PopupStore(api);
+    await store.init();
+    await store.markAllRead();
+    push({ ...four(), dialogs: four().dialogs.filter((d) => d.dialogId !== 'chat3') });
+    await store.undoMarkAllRead();
+    expect(calls.at(-1)).toBe('Y chat1,chat4');
+  });
+
+  it("the user's next change withdraws the offer: a switch or an unpin (the undo would overrule it)", async () => {
+    const { api, calls } = manyApi();
+    const store = new PopupStore(api);
+    await store.init();
+    for (const change of [() => store.toggle(store.dialogs[1]!), () => store.unpin(store.dialogs[1]!)]) {
+      await store.markAllRead();
+      expect(store.lastMarked).not.toBeNull();
+      const sent = calls.length;
+      await change();
+      expect(store.lastMarked).toBeNull();
+      await store.undoMarkAllRead();
+      expect(calls).toHaveLength(sent);
+    }
+  });
+
+  it('a refused Mark all read offers no undo; a refused undo explains itself, naming the dialog', async () => {
+    const refused = manyApi(() => true);
+    const store = new PopupStore(refused.api);
+    await store.init();
+    await store.markAllRead();
+    expect(store.lastMarked).toBeNull();
+    expect(store.alerts.at(-1)!.text).toBe('One: That dialog is not among your pinned dialogs.');
+
+    const undoRefused = manyApi((_t, unread) => unread);
+    const store2 = new PopupStore(undoRefused.api);
+    await store2.init();
+    await store2.markAllRead();
+    await store2.undoMarkAllRead();
+    expect(store2.alerts.at(-1)!.text).toBe('One: That dialog is not among your pinned dialogs.');
+    expect(store2.lastMarked).toBeNull();
+  });
+});

@@ -16,6 +16,8 @@ export const popup = {
   appName: 'B24 Unread Tray',
   refresh: 'Refresh',
   markAllRead: 'Mark all read',
+  markedRead: (n: number) => `${plural('en', n, { one: '# dialog', other: '# dialogs' })} marked read`,
+  undo: 'Undo',
   settings: 'Settings',
   back: 'Back',
   close: 'Close',

@@ -9,6 +9,9 @@ export const popup: Messages['popup'] = {
   appName: 'B24 Unread Tray',
   refresh: 'Обновить',
   markAllRead: 'Прочитать все',
+  markedRead: (n: number) =>
+    `Прочитано: ${plural('ru', n, { one: '# диалог', few: '# диалога', many: '# диалогов', other: '# диалога' })}`,
+  undo: 'Отменить',
   settings: 'Настройки',
   back: 'Назад',
   close: 'Закрыть',

@@ -9,7 +9,7 @@ function pinCalls(portal: FakePortal): string[] {
     .map((c) => `${String(c.params.DIALOG_ID)}:${String(c.params.PIN)}`);
 }
 
-test('u unpins the focused dialog: its row goes, the next row takes the focus, one im.recent.pin PIN=N', async ({
+test('Delete unpins the focused dialog: its row goes, the next row takes the focus, one im.recent.pin PIN=N', async ({
   app,
   portal,
 }) => {
@@ -21,7 +21,7 @@ test('u unpins the focused dialog: its row goes, the next row takes the focus, o
   const next = (await switches.nth(2).getAttribute('aria-label'))!;
   const id = String(portal.dialogs().find((d) => d.title === unpinned)!.id);
 
-  await app.keyboard.press('u');
+  await app.keyboard.press('Delete');
   await expect(app.getByRole('switch', { name: unpinned, exact: true })).toHaveCount(0);
   await expect(switches).toHaveCount(count - 1);
   await expect(app.getByRole('switch', { name: next, exact: true })).toBeFocused();
@@ -41,20 +41,25 @@ test('the row’s Unpin button (shown on hover) unpins that dialog', async ({ ap
   await expect(button).toBeHidden();
   await row.hover();
   await expect(button).toBeVisible();
-  await expect(button).toHaveAttribute('title', 'Unpin (U)');
+  await expect(button).toHaveAttribute('title', 'Unpin (Delete)');
   await button.click();
   await expect(row).toHaveCount(0);
   await expect.poll(() => pinCalls(portal)).toEqual(['612:N']);
   await expect.poll(() => portal.dialog(612)?.pinned).toBe(false);
 });
 
-test('u while a filter is being typed is a letter of the filter, not an unpin', async ({ app, portal }) => {
-  await expect(app.getByRole('switch').first()).toBeFocused();
-  // Typed on the list (not in the filter box): R starts a filter, u continues it.
-  await app.keyboard.type('Ru');
-  await expect(app.getByRole('searchbox')).toHaveValue('Ru');
+test('u is a letter of the filter, not an unpin, even as the first one typed', async ({ app, portal }) => {
+  const switches = app.getByRole('switch');
+  const count = await switches.count();
+  await expect(switches.first()).toBeFocused();
+  // Typed on the list (not in the filter box). Until the unpin moved to Delete, the u of "urgent"
+  // unpinned the focused dialog in Bitrix24.
+  await app.keyboard.type('urgent');
+  await expect(app.getByRole('searchbox')).toHaveValue('urgent');
   await app.keyboard.press('Escape');
   await expect(app.getByRole('searchbox')).toHaveValue('');
+  await expect(switches).toHaveCount(count);
+  await app.waitForTimeout(200);
   expect(portal.callsTo('im.recent.pin')).toEqual([]);
 });
 
@@ -80,7 +85,7 @@ test('unpinning the last row leaves the focus on the message that the list is em
   const count = await switches.count();
   for (let left = count; left > 0; left--) {
     await expect(switches.first()).toBeFocused();
-    await app.keyboard.press('u');
+    await app.keyboard.press('Delete');
     await expect(switches).toHaveCount(left - 1);
   }
   // Not the page: Tab would start again from the top bar, and a screen reader would say nothing.

@@ -77,15 +77,24 @@ describe('listCommand', () => {
     expect(listCommand(key({ key: 'Backspace' }), '')).toBeNull();
   });
 
-  it('u unpins the focused row while the filter is empty, and joins a started filter', () => {
-    expect(listCommand(key({ key: 'u', code: 'KeyU' }), '')).toEqual({ kind: 'unpin' });
-    expect(listCommand(key({ key: 'u', code: 'KeyU' }), 'p')).toEqual({ kind: 'filter-append', text: 'u' });
-    // Shift+U starts a filter ("Urgent"), a Cyrillic г (the U key) filters too: only u unpins.
+  it('Delete (or ⌘⌫) unpins the focused row, with or without a filter; no letter does ("urgent" is typed)', () => {
+    for (const filter of ['', 'rel']) {
+      expect(listCommand(key({ key: 'Delete', code: 'Delete' }), filter)).toEqual({ kind: 'unpin' });
+      expect(listCommand(key({ key: 'Backspace', code: 'Backspace', metaKey: true }), filter)).toEqual({
+        kind: 'unpin',
+      });
+    }
+    // A filter starts with any letter, u included, in either case and script.
+    expect(listCommand(key({ key: 'u', code: 'KeyU' }), '')).toEqual({ kind: 'filter-append', text: 'u' });
     expect(listCommand(key({ key: 'U', code: 'KeyU', shiftKey: true }), '')).toEqual({
       kind: 'filter-append',
       text: 'U',
     });
     expect(listCommand(key({ key: 'г', code: 'KeyU' }), '')).toEqual({ kind: 'filter-append', text: 'г' });
+    // With another modifier Delete stays the browser's; Ctrl+Backspace is not ⌘⌫.
+    expect(listCommand(key({ key: 'Delete', code: 'Delete', shiftKey: true }), '')).toBeNull();
+    expect(listCommand(key({ key: 'Delete', code: 'Delete', ctrlKey: true }), '')).toBeNull();
+    expect(listCommand(key({ key: 'Backspace', code: 'Backspace', ctrlKey: true }), '')).toBeNull();
     expect(listCommand(key({ key: 'u', code: 'KeyU', ctrlKey: true }), '')).toBeNull();
   });
 

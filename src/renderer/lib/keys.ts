@@ -128,9 +128,11 @@ export type ListCommand =
  * Maps a key press on the list to a command, or null to let the browser
  * handle it (Space/Enter reach the focused switch as a click).
  *
- * The letters j, k, o, r and u are commands only while the filter is empty;
+ * The letters j, k, o and r are commands only while the filter is empty;
  * once a filter is being typed every letter goes to it (and `/` focuses the
- * filter box to start a filter with one of those letters).
+ * filter box to start a filter with one of those letters). Nothing that
+ * changes Bitrix24 is a letter: a word typed to filter ("urgent") must not
+ * unpin the focused dialog, so Delete (⌘⌫ on a Mac keyboard) unpins.
  */
 export function listCommand(e: KeyLike, filter: string): ListCommand | null {
   const plainish = !e.ctrlKey && !e.metaKey && !e.altKey;
@@ -142,6 +144,10 @@ export function listCommand(e: KeyLike, filter: string): ListCommand | null {
   if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') return { kind: 'open' };
   // Ctrl+Z / ⌘Z undoes Mark all read; the physical Z key, as on a Russian layout ("я").
   if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.code === 'KeyZ') return { kind: 'undo' };
+  const bare = plainish && !e.shiftKey;
+  if ((bare && e.key === 'Delete') || (e.metaKey && !e.ctrlKey && !e.altKey && !e.shiftKey && e.key === 'Backspace')) {
+    return { kind: 'unpin' };
+  }
   if (!plainish) return null;
   if (e.key === 'ArrowDown') return { kind: 'next' };
   if (e.key === 'ArrowUp') return { kind: 'prev' };
@@ -159,7 +165,6 @@ export function listCommand(e: KeyLike, filter: string): ListCommand | null {
     if (e.key === 'k') return { kind: 'prev' };
     if (e.key === 'o') return { kind: 'open' };
     if (e.key === 'r') return { kind: 'refresh' };
-    if (e.key === 'u') return { kind: 'unpin' };
     if (e.key === '/') return { kind: 'filter-focus' };
   }
   // A filter starts with a letter; digits and punctuation only continue one ("Release 2.4").

@@ -198,9 +198,19 @@ test("a dialog's picture covers its initials; one that does not load leaves the 
   await expect.poll(() => seenAt(String(other.id))).toBe(`SPAN ${initials}`);
 });
 
-test('open in Bitrix24 (button and `o`) goes through the core to the portal URL', async ({ app, portal, preview }) => {
+test('open in Bitrix24 (button and Ctrl+Enter) goes through the core to the portal URL', async ({
+  app,
+  portal,
+  preview,
+}) => {
   await app.getByRole('switch', { name: 'Release 2.4' }).focus();
-  await app.keyboard.press('o');
+  // o is a letter of the filter ("ops"), not "open": it would put a browser over the popup mid-word.
+  await app.keyboard.type('o');
+  await expect(app.getByRole('searchbox')).toHaveValue('o');
+  await app.keyboard.press('Escape');
+  await app.getByRole('switch', { name: 'Release 2.4' }).focus();
+  expect((await preview.records(app)).opened).toEqual([]);
+  await app.keyboard.press('Control+Enter');
   await expect
     .poll(async () => (await preview.records(app)).opened)
     .toEqual([`${portal.url}/online/?IM_DIALOG=chat1317`]);
@@ -336,7 +346,7 @@ for (const [locale, title] of [
   ['en-US', 'Pinned dialogs'],
   ['ru-RU', 'Закреплённые'],
 ] as const) {
-  test.describe(`the header at the popup’s width, ${locale}`, () => {
+  test.describe(`the header and the foot at the popup’s width, ${locale}`, () => {
     test.use({ locale });
     test('the title is whole beside how long ago the list was updated', async ({ page, preview }) => {
       await page.clock.install();
@@ -348,6 +358,13 @@ for (const [locale, title] of [
       const name = page.locator('header .name');
       await expect(name).toHaveText(title);
       expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    });
+
+    test('the keys hint at the foot is whole, the open key included', async ({ page, preview }) => {
+      await page.goto(preview.url);
+      const hint = page.locator('footer');
+      await expect(hint).toContainText('Ctrl+↵');
+      expect(await hint.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     });
   });
 }

@@ -77,6 +77,11 @@ describe('listCommand', () => {
     expect(listCommand(key({ key: 'Backspace' }), '')).toBeNull();
   });
 
+  it('Ctrl+Enter or ⌘↵ opens the focused row; o starts a filter ("ops")', () => {
+    expect(listCommand(key({ key: 'Enter', code: 'Enter', metaKey: true }), '')).toEqual({ kind: 'open' });
+    expect(listCommand(key({ key: 'o', code: 'KeyO' }), '')).toEqual({ kind: 'filter-append', text: 'o' });
+  });
+
   it('Delete (or ⌘⌫) unpins the focused row, with or without a filter; no letter does ("urgent" is typed)', () => {
     for (const filter of ['', 'rel']) {
       expect(listCommand(key({ key: 'Delete', code: 'Delete' }), filter)).toEqual({ kind: 'unpin' });

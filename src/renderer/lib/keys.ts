@@ -128,11 +128,13 @@ export type ListCommand =
  * Maps a key press on the list to a command, or null to let the browser
  * handle it (Space/Enter reach the focused switch as a click).
  *
- * The letters j, k, o and r are commands only while the filter is empty;
- * once a filter is being typed every letter goes to it (and `/` focuses the
- * filter box to start a filter with one of those letters). Nothing that
- * changes Bitrix24 is a letter: a word typed to filter ("urgent") must not
- * unpin the focused dialog, so Delete (⌘⌫ on a Mac keyboard) unpins.
+ * The letters j, k and r (move, refresh) are commands only while the filter
+ * is empty; once a filter is being typed every letter goes to it (and `/`
+ * focuses the filter box to start a filter with one of those letters).
+ * Nothing that leaves the popup or changes Bitrix24 is a letter: the first
+ * letter of a word typed to filter ("urgent", "ops") must not unpin the
+ * focused dialog or open a browser over the popup. Delete (⌘⌫ on a Mac
+ * keyboard) unpins, Ctrl+Enter (⌘↵) opens.
  */
 export function listCommand(e: KeyLike, filter: string): ListCommand | null {
   const plainish = !e.ctrlKey && !e.metaKey && !e.altKey;
@@ -163,7 +165,6 @@ export function listCommand(e: KeyLike, filter: string): ListCommand | null {
   if (filter === '') {
     if (e.key === 'j') return { kind: 'next' };
     if (e.key === 'k') return { kind: 'prev' };
-    if (e.key === 'o') return { kind: 'open' };
     if (e.key === 'r') return { kind: 'refresh' };
     if (e.key === '/') return { kind: 'filter-focus' };
   }

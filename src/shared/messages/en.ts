@@ -110,7 +110,8 @@ export const popup = {
   saved: 'Saved',
   version: (v: string) => `Version ${v}`,
   // keyboard hint
-  keysHint: '↑↓ move · Space toggle · 1–9 Nth · o open · Esc hide',
+  /** `open`: the platform's Ctrl+Enter (⌘↵ on macOS). */
+  keysHint: (open: string) => `↑↓ move · Space toggle · 1–9 Nth · ${open} open · Esc hide`,
 };
 
 /** The tray's context menu and tooltip. */

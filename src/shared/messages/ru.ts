@@ -110,7 +110,7 @@ export const popup: Messages['popup'] = {
   save: 'Сохранить',
   saved: 'Сохранено',
   version: (v: string) => `Версия ${v}`,
-  keysHint: '↑↓ выбор · Пробел — переключить · 1–9 · o — открыть · Esc',
+  keysHint: (open: string) => `↑↓ · Пробел — переключить · 1–9 · ${open} — открыть · Esc`,
 };
 
 export const tray: Messages['tray'] = {

@@ -141,3 +141,17 @@ test("the offer's Undo button undoes too; its × or the next flip withdraws the 
   await app.waitForTimeout(200);
   expect(unreadCalls(portal)).toHaveLength(sent + 3);
 });
+
+test('the popup opened again no longer offers the undo', async ({ app, portal, preview }) => {
+  await app.getByRole('button', { name: 'Mark all read' }).click();
+  const undo = app.getByRole('button', { name: 'Undo' });
+  await expect(undo).toBeVisible();
+  await expect.poll(() => unreadIds(portal)).toEqual([]);
+  // As the hotkey or a tray click opens it: by then the dialogs may have changed in Bitrix24.
+  await preview.show(app);
+  await expect(undo).toHaveCount(0);
+  const sent = unreadCalls(portal).length;
+  await app.keyboard.press('Control+z');
+  await app.waitForTimeout(200);
+  expect(unreadCalls(portal)).toHaveLength(sent);
+});

@@ -56,8 +56,9 @@ export class PopupStore {
   focusRequest = $state(0);
   /**
    * The rows the last "Mark all read" marked, while it can be undone: until the undo, its notice's
-   * ×, or the user's next change (a switch, an unpin, another Mark all read), which the undo would
-   * otherwise overrule.
+   * ×, the user's next change (a switch, an unpin, another Mark all read), which the undo would
+   * otherwise overrule, or the popup's next opening (by then the user may have read or marked those
+   * dialogs in Bitrix24 itself, and an undo offered hours later would undo that).
    */
   lastMarked = $state.raw<readonly RowTarget[] | null>(null);
   /** OAuth in progress: the URL to show while waiting. */
@@ -208,6 +209,7 @@ export class PopupStore {
   signinFromList = false;
 
   onShown(focus: string | null, view?: 'list' | 'settings'): void {
+    this.lastMarked = null;
     const signedIn = (this.view?.accounts.length ?? 0) > 0;
     if (view === 'settings' && signedIn) {
       this.screen = 'settings';

@@ -317,6 +317,18 @@ describe('PopupStore: Mark all read, and its undo', () => {
     }
   });
 
+  it('the popup opened again withdraws the offer (the dialogs may have changed in Bitrix24 meanwhile)', async () => {
+    const { api, calls } = manyApi();
+    const store = new PopupStore(api);
+    await store.init();
+    await store.markAllRead();
+    expect(store.lastMarked).not.toBeNull();
+    store.onShown(null);
+    expect(store.lastMarked).toBeNull();
+    await store.undoMarkAllRead();
+    expect(calls).toEqual(['N chat1,chat3,chat4']);
+  });
+
   it('a refused Mark all read offers no undo; a refused undo explains itself, naming the dialog', async () => {
     const refused = manyApi(() => true);
     const store = new PopupStore(refused.api);

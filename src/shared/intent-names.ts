@@ -15,6 +15,7 @@ export const INVOKE_NAMES = [
   'snooze',
   'unsnooze',
   'unpin',
+  'pin',
   'signInWithWebhook',
   'startOAuth',
   'cancelOAuth',

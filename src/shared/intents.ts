@@ -99,6 +99,12 @@ export const INTENTS = {
    * it back, with a notice, if the portal refuses).
    */
   unpin: { args: Type.Tuple([AccountIdArg, DialogIdSchema]), result: result<null>() },
+  /**
+   * Pins a dialog in Bitrix24 again (`im.recent.pin PIN=Y`): the popup's undo of an unpin, through
+   * the same queue. An unpin not yet sent is taken back instead; once the portal confirms the pin,
+   * the account's list is reloaded and the row comes back with it.
+   */
+  pin: { args: Type.Tuple([AccountIdArg, DialogIdSchema]), result: result<null>() },
   signInWithWebhook: {
     args: Type.Tuple([text('The webhook URL', MAX_URL_LENGTH)]),
     result: result<AccountSummary>(),

@@ -110,6 +110,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     snooze: toggles.snooze,
     unsnooze: toggles.unsnooze,
     unpin: toggles.unpin,
+    pin: toggles.pin,
     signInWithWebhook: signIn.signInWithWebhook,
     startOAuth: signIn.startOAuth,
     cancelOAuth: signIn.cancelOAuth,

@@ -193,7 +193,7 @@ export function readCalls(dialogId: string): BatchCall[] {
 }
 
 /**
- * `im.recent.pin` with `PIN=N`: unpins the dialog for the current user. The
+ * `im.recent.pin` with `PIN=N` (unpins the dialog for the current user) or `PIN=Y` (pins it). The
  * server's REST handler (`CIMRestService::recentPin`, im/classes/general/im_rest.php
  * in bitrix24 module sources) refuses a malformed DIALOG_ID with 400
  * DIALOG_ID_EMPTY, lets `ACTION` override `PIN`, and unpins when the value is
@@ -201,6 +201,6 @@ export function readCalls(dialogId: string): BatchCall[] {
  * for a dialog that is not pinned (unpinning is idempotent), and `false` when
  * it cannot resolve the chat (see dev/fake-portal/server.ts `recentPin`).
  */
-export function unpinCall(dialogId: string): BatchCall & { params: { DIALOG_ID: string; PIN: 'N' } } {
-  return { method: 'im.recent.pin', params: { DIALOG_ID: dialogId, PIN: 'N' } };
+export function pinCall(dialogId: string, pin: boolean): BatchCall & { params: { DIALOG_ID: string; PIN: 'Y' | 'N' } } {
+  return { method: 'im.recent.pin', params: { DIALOG_ID: dialogId, PIN: pin ? 'Y' : 'N' } };
 }

@@ -983,6 +983,8 @@ export const unsnooze_0 = setUnread_0;
 export const unsnooze_1 = setUnread_1;
 export const unpin_0 = setUnread_0;
 export const unpin_1 = setUnread_1;
+export const pin_0 = setUnread_0;
+export const pin_1 = setUnread_1;
 export const signOut_0 = setUnread_0;
 export const INTENT_ARGS = {
  "getState": [],
@@ -1102,6 +1104,22 @@ export const INTENT_ARGS = {
   }
  ],
  "unpin": [
+  {
+   "type": "string",
+   "title": "accountId",
+   "description": "must be a non-empty string (at most 128 characters)",
+   "maxLength": 128,
+   "pattern": "\\S"
+  },
+  {
+   "type": "string",
+   "title": "dialogId",
+   "description": "must be a Bitrix24 dialog id",
+   "maxLength": 40,
+   "format": "b24-dialog-id"
+  }
+ ],
+ "pin": [
   {
    "type": "string",
    "title": "accountId",

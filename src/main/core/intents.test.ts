@@ -27,6 +27,7 @@ function fixture(override: string): string {
     snooze: () => ({}) as never,
     unsnooze: () => ({}) as never,
     unpin: () => null,
+    pin: () => null,
     signInWithWebhook: () => ({}) as never,
     startOAuth: () => ({}) as never,
     cancelOAuth: () => null,

@@ -37,6 +37,8 @@ export interface CoreOps {
   unsnooze(accountId: string, dialogId: DialogIdText): Promise<PinnedDialog> | PinnedDialog;
   /** Queues an unpin; resolves once it is on disk. */
   unpin(accountId: string, dialogId: DialogIdText): Promise<void> | void;
+  /** Queues a pin again (the undo of an unpin); resolves once it is on disk. */
+  pin(accountId: string, dialogId: DialogIdText): Promise<void> | void;
   signInWithWebhook(url: string): Promise<AccountSummary>;
   startOAuth(input: OAuthStartInput): Promise<OAuthStartResult>;
   cancelOAuth(): void;
@@ -86,6 +88,10 @@ export function createHandlers(core: CoreOps): HandlerTable {
     unsnooze: (accountId, dialogId) => core.unsnooze(knownAccount(accountId, known), dialogId),
     unpin: async (accountId, dialogId) => {
       await core.unpin(knownAccount(accountId, known), dialogId);
+      return null;
+    },
+    pin: async (accountId, dialogId) => {
+      await core.pin(knownAccount(accountId, known), dialogId);
       return null;
     },
     signInWithWebhook: (url) => core.signInWithWebhook(url),

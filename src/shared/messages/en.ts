@@ -17,6 +17,7 @@ export const popup = {
   refresh: 'Refresh',
   markAllRead: 'Mark all read',
   markedRead: (n: number) => `${plural('en', n, { one: '# dialog', other: '# dialogs' })} marked read`,
+  unpinned: (title: string) => `Unpinned “${title}”`,
   undo: 'Undo',
   settings: 'Settings',
   back: 'Back',
@@ -164,6 +165,7 @@ export const core = {
   notMarkedUnread: 'could not be marked unread',
   notMarkedRead: 'could not be marked read',
   notUnpinned: 'could not be unpinned',
+  notPinned: 'could not be pinned again',
 };
 
 /** What each error code means to a user and what they can do about it. */

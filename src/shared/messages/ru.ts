@@ -11,6 +11,7 @@ export const popup: Messages['popup'] = {
   markAllRead: 'Прочитать все',
   markedRead: (n: number) =>
     `Прочитано: ${plural('ru', n, { one: '# диалог', few: '# диалога', many: '# диалогов', other: '# диалога' })}`,
+  unpinned: (title: string) => `Откреплён «${title}»`,
   undo: 'Отменить',
   settings: 'Настройки',
   back: 'Назад',
@@ -159,6 +160,7 @@ export const core: Messages['core'] = {
   notMarkedUnread: 'не удалось отметить непрочитанным',
   notMarkedRead: 'не удалось отметить прочитанным',
   notUnpinned: 'не удалось открепить',
+  notPinned: 'не удалось закрепить снова',
 };
 
 export const errors: Messages['errors'] = {

@@ -33,6 +33,8 @@ export interface PinnedService {
   failed(id: string, err: unknown): void;
   /** Reloads every signed-in account now (through the poller once it runs). */
   refresh(): Promise<void>;
+  /** Reloads one account's list now, the same way (a dialog pinned again comes back with it). */
+  reloadAccount(id: string): Promise<void>;
   /** Saves every account's list (stop: what was delivered since the last load shows next start). */
   saveAll(): void;
   /** Drops an account's cached list (it signed out). */
@@ -196,14 +198,18 @@ export function createPinnedService(
     run: pollAccount,
   });
 
+  /** Polled accounts reload through the poller (one load at a time per account); before start(), directly. */
+  async function reloadAccount(id: string): Promise<void> {
+    await (poller.has(id) ? poller.refreshNow(id) : pollAccount(id, 'full').catch(() => undefined));
+  }
+
   async function refresh(): Promise<void> {
     hooks.retryNow();
-    // Polled accounts reload through the poller (one load at a time per account); before start(), directly.
     await Promise.all(
       store
         .summaries()
         .filter((a) => a.status === 'ok')
-        .map((a) => (poller.has(a.id) ? poller.refreshNow(a.id) : pollAccount(a.id, 'full').catch(() => undefined))),
+        .map((a) => reloadAccount(a.id)),
     );
   }
 
@@ -218,6 +224,7 @@ export function createPinnedService(
     succeeded,
     failed,
     refresh,
+    reloadAccount,
     saveAll() {
       for (const [id, r] of runtimes) {
         if (r.dialogs && r.updatedAt !== null && store.has(id)) pinnedCache.save(id, r.updatedAt, r.dialogs);

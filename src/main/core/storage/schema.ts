@@ -116,10 +116,22 @@ export const QueuedUnpinSchema = Type.Object({
 export type QueuedUnpin = Static<typeof QueuedUnpinSchema>;
 
 /**
+ * Pins a dialog again (`im.recent.pin PIN=Y`): the popup's undo of an unpin. An older build
+ * (schema 2) that meets one salvages the file and keeps every other intent (storage/recovery.ts),
+ * so the kind needs no schema version of its own: no file before it holds one.
+ */
+export const QueuedPinSchema = Type.Object({
+  ...QueuedActionBase,
+  kind: Type.Literal('pin'),
+  unread: Type.Optional(Type.Never()),
+});
+export type QueuedPin = Static<typeof QueuedPinSchema>;
+
+/**
  * An intent waiting in the durable queue (owned by toggles/actions.ts).
  * Extra fields are allowed, so an older build reads a newer queue.
  */
-export const QueuedActionSchema = Type.Union([QueuedToggleSchema, QueuedUnpinSchema]);
+export const QueuedActionSchema = Type.Union([QueuedToggleSchema, QueuedUnpinSchema, QueuedPinSchema]);
 export type QueuedAction = Static<typeof QueuedActionSchema>;
 
 /** A "remind me later": the dialog is set unread again at `until`. */

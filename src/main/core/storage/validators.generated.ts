@@ -29,7 +29,7 @@ ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
 return exports;
 })();
 export const validateStoreData = validate20;
-const schema31 = {"required":["schemaVersion","settings","accounts","queue","snoozes","seen","notices"],"type":"object","properties":{"schemaVersion":{"type":"integer","const":2},"settings":{"type":"object","required":["hotkeys","pollIntervalSec","launchAtLogin","theme","language","notifications","notifyDialogs","secretsInMemoryOnly","oauthRedirectPort"],"properties":{"hotkeys":{"type":"object","required":["togglePopup","slots"],"properties":{"togglePopup":{"type":"string","maxLength":64,"description":"must be a shortcut text"},"slots":{"type":"array","items":{"type":"string","maxLength":64,"description":"must be a shortcut text"},"minItems":9,"maxItems":9,"description":"must be a list of exactly 9 shortcuts"}},"additionalProperties":false,"description":"must be an object of the fields togglePopup and slots"},"pollIntervalSec":{"type":"integer","minimum":15,"maximum":3600,"description":"must be a whole number of seconds from 15 to 3600"},"launchAtLogin":{"type":"boolean","description":"must be true or false"},"theme":{"enum":["system","light","dark"],"description":"must be one of \"system\", \"light\", \"dark\""},"language":{"enum":["system","en","ru"],"description":"must be one of \"system\", \"en\", \"ru\""},"notifications":{"enum":["off","on","chosen"],"description":"must be one of \"off\", \"on\", \"chosen\""},"notifyDialogs":{"type":"array","items":{"type":"string","maxLength":100,"description":"must be text"},"maxItems":500,"description":"must be a list of at most 500 dialogs"},"secretsInMemoryOnly":{"type":"boolean","description":"must be true or false"},"oauthRedirectPort":{"type":"integer","minimum":1024,"maximum":65535,"description":"must be a whole number of port from 1024 to 65535"}},"additionalProperties":false,"description":"must be an object of settings"},"accounts":{"type":"array","items":{"type":"object","required":["id","kind","origin","portal","userId","userName","status","createdAt","secret"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"kind":{"enum":["webhook","oauth"]},"origin":{"type":"string","pattern":"^https?://[^/\\s]+$","maxLength":300},"portal":{"type":"string","minLength":1,"maxLength":260},"userId":{"type":"integer","minimum":1},"userName":{"type":"string","maxLength":300},"status":{"enum":["ok","needs-sign-in"]},"createdAt":{"type":"number","minimum":0},"secret":{"anyOf":[{"type":"object","required":["storage","cipher"],"properties":{"storage":{"type":"string","const":"encrypted"},"cipher":{"type":"string","minLength":1}},"additionalProperties":false},{"type":"object","required":["storage"],"properties":{"storage":{"type":"string","const":"memory"}},"additionalProperties":false}]}},"additionalProperties":false}},"queue":{"type":"array","items":{"anyOf":[{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind","unread"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"unread"},"unread":{"type":"boolean"}}},{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"unpin"},"unread":{"not":{}}}}]}},"snoozes":{"type":"array","items":{"type":"object","required":["accountId","dialogId","until","title"],"properties":{"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"until":{"type":"number","minimum":0},"title":{"type":"string"}}}},"seen":{"type":"object","properties":{},"additionalProperties":{"type":"integer","minimum":0}},"notices":{"type":"array","items":{"type":"object","required":["id","level","code","message","at"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"level":{"enum":["info","warning","error"]},"code":{"enum":["DIALOG_ID_EMPTY","MESSAGE_ID_ERROR","ACCESS_ERROR","INTERNAL_SERVER_ERROR","ERROR_UNEXPECTED_ANSWER","PORTAL_DELETED","QUERY_LIMIT_EXCEEDED","OVERLOAD_LIMIT","OPERATION_TIME_LIMIT","ERROR_BATCH_METHOD_NOT_ALLOWED","ERROR_BATCH_LENGTH_EXCEEDED","NO_AUTH_FOUND","expired_token","invalid_token","INVALID_REQUEST","ACCESS_DENIED","INVALID_CREDENTIALS","insufficient_scope","user_access_error","ERROR_MANIFEST_IS_NOT_AVAILABLE","ERROR_METHOD_NOT_FOUND","WRONG_AUTH_TYPE","AUTHORIZE_ERROR","ERROR_CORE","invalid_request","invalid_client","invalid_grant","invalid_scope","PAYMENT_REQUIRED","INVALID_DIALOG_ID","INVALID_ARGUMENT","INVALID_WEBHOOK_URL","INVALID_PORTAL_URL","INSECURE_URL","NETWORK","TIMEOUT","BAD_RESPONSE","HTTP_ERROR","RESULT_FALSE","NOT_SIGNED_IN","SIGN_IN_EXPIRED","UNKNOWN_ACCOUNT","UNKNOWN_DIALOG","OAUTH_STATE_MISMATCH","OAUTH_DENIED","OAUTH_TIMEOUT","UNKNOWN_OAUTH_SERVER","FOREIGN_REST_ENDPOINT","PORT_IN_USE","STORE_CORRUPT","SECRET_STORAGE_UNAVAILABLE","HOTKEY_TAKEN","HOTKEY_INVALID","FORBIDDEN_SENDER","FORBIDDEN_URL","UNKNOWN_CHANNEL","UNKNOWN_ERROR"]},"message":{"type":"string"},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"title":{"type":"string"},"at":{"type":"number","minimum":0}}}},"cache":{}}};
+const schema31 = {"required":["schemaVersion","settings","accounts","queue","snoozes","seen","notices"],"type":"object","properties":{"schemaVersion":{"type":"integer","const":2},"settings":{"type":"object","required":["hotkeys","pollIntervalSec","launchAtLogin","theme","language","notifications","notifyDialogs","secretsInMemoryOnly","oauthRedirectPort"],"properties":{"hotkeys":{"type":"object","required":["togglePopup","slots"],"properties":{"togglePopup":{"type":"string","maxLength":64,"description":"must be a shortcut text"},"slots":{"type":"array","items":{"type":"string","maxLength":64,"description":"must be a shortcut text"},"minItems":9,"maxItems":9,"description":"must be a list of exactly 9 shortcuts"}},"additionalProperties":false,"description":"must be an object of the fields togglePopup and slots"},"pollIntervalSec":{"type":"integer","minimum":15,"maximum":3600,"description":"must be a whole number of seconds from 15 to 3600"},"launchAtLogin":{"type":"boolean","description":"must be true or false"},"theme":{"enum":["system","light","dark"],"description":"must be one of \"system\", \"light\", \"dark\""},"language":{"enum":["system","en","ru"],"description":"must be one of \"system\", \"en\", \"ru\""},"notifications":{"enum":["off","on","chosen"],"description":"must be one of \"off\", \"on\", \"chosen\""},"notifyDialogs":{"type":"array","items":{"type":"string","maxLength":100,"description":"must be text"},"maxItems":500,"description":"must be a list of at most 500 dialogs"},"secretsInMemoryOnly":{"type":"boolean","description":"must be true or false"},"oauthRedirectPort":{"type":"integer","minimum":1024,"maximum":65535,"description":"must be a whole number of port from 1024 to 65535"}},"additionalProperties":false,"description":"must be an object of settings"},"accounts":{"type":"array","items":{"type":"object","required":["id","kind","origin","portal","userId","userName","status","createdAt","secret"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"kind":{"enum":["webhook","oauth"]},"origin":{"type":"string","pattern":"^https?://[^/\\s]+$","maxLength":300},"portal":{"type":"string","minLength":1,"maxLength":260},"userId":{"type":"integer","minimum":1},"userName":{"type":"string","maxLength":300},"status":{"enum":["ok","needs-sign-in"]},"createdAt":{"type":"number","minimum":0},"secret":{"anyOf":[{"type":"object","required":["storage","cipher"],"properties":{"storage":{"type":"string","const":"encrypted"},"cipher":{"type":"string","minLength":1}},"additionalProperties":false},{"type":"object","required":["storage"],"properties":{"storage":{"type":"string","const":"memory"}},"additionalProperties":false}]}},"additionalProperties":false}},"queue":{"type":"array","items":{"anyOf":[{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind","unread"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"unread"},"unread":{"type":"boolean"}}},{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"unpin"},"unread":{"not":{}}}},{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"pin"},"unread":{"not":{}}}}]}},"snoozes":{"type":"array","items":{"type":"object","required":["accountId","dialogId","until","title"],"properties":{"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"until":{"type":"number","minimum":0},"title":{"type":"string"}}}},"seen":{"type":"object","properties":{},"additionalProperties":{"type":"integer","minimum":0}},"notices":{"type":"array","items":{"type":"object","required":["id","level","code","message","at"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"level":{"enum":["info","warning","error"]},"code":{"enum":["DIALOG_ID_EMPTY","MESSAGE_ID_ERROR","ACCESS_ERROR","INTERNAL_SERVER_ERROR","ERROR_UNEXPECTED_ANSWER","PORTAL_DELETED","QUERY_LIMIT_EXCEEDED","OVERLOAD_LIMIT","OPERATION_TIME_LIMIT","ERROR_BATCH_METHOD_NOT_ALLOWED","ERROR_BATCH_LENGTH_EXCEEDED","NO_AUTH_FOUND","expired_token","invalid_token","INVALID_REQUEST","ACCESS_DENIED","INVALID_CREDENTIALS","insufficient_scope","user_access_error","ERROR_MANIFEST_IS_NOT_AVAILABLE","ERROR_METHOD_NOT_FOUND","WRONG_AUTH_TYPE","AUTHORIZE_ERROR","ERROR_CORE","invalid_request","invalid_client","invalid_grant","invalid_scope","PAYMENT_REQUIRED","INVALID_DIALOG_ID","INVALID_ARGUMENT","INVALID_WEBHOOK_URL","INVALID_PORTAL_URL","INSECURE_URL","NETWORK","TIMEOUT","BAD_RESPONSE","HTTP_ERROR","RESULT_FALSE","NOT_SIGNED_IN","SIGN_IN_EXPIRED","UNKNOWN_ACCOUNT","UNKNOWN_DIALOG","OAUTH_STATE_MISMATCH","OAUTH_DENIED","OAUTH_TIMEOUT","UNKNOWN_OAUTH_SERVER","FOREIGN_REST_ENDPOINT","PORT_IN_USE","STORE_CORRUPT","SECRET_STORAGE_UNAVAILABLE","HOTKEY_TAKEN","HOTKEY_INVALID","FORBIDDEN_SENDER","FORBIDDEN_URL","UNKNOWN_CHANNEL","UNKNOWN_ERROR"]},"message":{"type":"string"},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"title":{"type":"string"},"at":{"type":"number","minimum":0}}}},"cache":{}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = runtime0.default;
 const pattern4 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
@@ -1920,13 +1920,418 @@ props2.kind = true;
 props2.unread = true;
 }
 }
-if(!valid15){
-const err153 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs123 = errors;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.id === undefined){
+const err153 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf/2/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err153];
 }
 else {
 vErrors.push(err153);
+}
+errors++;
+}
+if(data30.accountId === undefined){
+const err154 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf/2/required",keyword:"required",params:{missingProperty: "accountId"},message:"must have required property '"+"accountId"+"'"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+if(data30.dialogId === undefined){
+const err155 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf/2/required",keyword:"required",params:{missingProperty: "dialogId"},message:"must have required property '"+"dialogId"+"'"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+if(data30.createdAt === undefined){
+const err156 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf/2/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+if(data30.attempts === undefined){
+const err157 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf/2/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+if(data30.nextAttemptAt === undefined){
+const err158 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf/2/required",keyword:"required",params:{missingProperty: "nextAttemptAt"},message:"must have required property '"+"nextAttemptAt"+"'"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+if(data30.lastError === undefined){
+const err159 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf/2/required",keyword:"required",params:{missingProperty: "lastError"},message:"must have required property '"+"lastError"+"'"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+if(data30.kind === undefined){
+const err160 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf/2/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+if(data30.id !== undefined){
+let data53 = data30.id;
+if(typeof data53 === "string"){
+if(func2(data53) > 100){
+const err161 = {instancePath:instancePath+"/queue/" + i3+"/id",schemaPath:"#/properties/queue/items/anyOf/2/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+if(func2(data53) < 1){
+const err162 = {instancePath:instancePath+"/queue/" + i3+"/id",schemaPath:"#/properties/queue/items/anyOf/2/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/queue/" + i3+"/id",schemaPath:"#/properties/queue/items/anyOf/2/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data30.accountId !== undefined){
+let data54 = data30.accountId;
+if(typeof data54 === "string"){
+if(!pattern4.test(data54)){
+const err164 = {instancePath:instancePath+"/queue/" + i3+"/accountId",schemaPath:"#/properties/queue/items/anyOf/2/properties/accountId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/queue/" + i3+"/accountId",schemaPath:"#/properties/queue/items/anyOf/2/properties/accountId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+if(data30.dialogId !== undefined){
+let data55 = data30.dialogId;
+if(typeof data55 === "string"){
+if(!pattern7.test(data55)){
+const err166 = {instancePath:instancePath+"/queue/" + i3+"/dialogId",schemaPath:"#/properties/queue/items/anyOf/2/properties/dialogId/pattern",keyword:"pattern",params:{pattern: "^(chat|sg)?([1-9][0-9]{0,15})$"},message:"must match pattern \""+"^(chat|sg)?([1-9][0-9]{0,15})$"+"\""};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/queue/" + i3+"/dialogId",schemaPath:"#/properties/queue/items/anyOf/2/properties/dialogId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data30.createdAt !== undefined){
+let data56 = data30.createdAt;
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 < 0 || isNaN(data56)){
+const err168 = {instancePath:instancePath+"/queue/" + i3+"/createdAt",schemaPath:"#/properties/queue/items/anyOf/2/properties/createdAt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/queue/" + i3+"/createdAt",schemaPath:"#/properties/queue/items/anyOf/2/properties/createdAt/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data30.attempts !== undefined){
+let data57 = data30.attempts;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err170 = {instancePath:instancePath+"/queue/" + i3+"/attempts",schemaPath:"#/properties/queue/items/anyOf/2/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 < 0 || isNaN(data57)){
+const err171 = {instancePath:instancePath+"/queue/" + i3+"/attempts",schemaPath:"#/properties/queue/items/anyOf/2/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+}
+if(data30.nextAttemptAt !== undefined){
+let data58 = data30.nextAttemptAt;
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 < 0 || isNaN(data58)){
+const err172 = {instancePath:instancePath+"/queue/" + i3+"/nextAttemptAt",schemaPath:"#/properties/queue/items/anyOf/2/properties/nextAttemptAt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/queue/" + i3+"/nextAttemptAt",schemaPath:"#/properties/queue/items/anyOf/2/properties/nextAttemptAt/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data30.lastError !== undefined){
+let data59 = data30.lastError;
+const _errs138 = errors;
+let valid23 = false;
+const _errs139 = errors;
+if(data59 !== null){
+const err174 = {instancePath:instancePath+"/queue/" + i3+"/lastError",schemaPath:"#/properties/queue/items/anyOf/2/properties/lastError/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+var _valid4 = _errs139 === errors;
+valid23 = valid23 || _valid4;
+const _errs141 = errors;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.code === undefined){
+const err175 = {instancePath:instancePath+"/queue/" + i3+"/lastError",schemaPath:"#/properties/queue/items/anyOf/2/properties/lastError/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+if(data59.message === undefined){
+const err176 = {instancePath:instancePath+"/queue/" + i3+"/lastError",schemaPath:"#/properties/queue/items/anyOf/2/properties/lastError/anyOf/1/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+if(data59.code !== undefined){
+if(typeof data59.code !== "string"){
+const err177 = {instancePath:instancePath+"/queue/" + i3+"/lastError/code",schemaPath:"#/properties/queue/items/anyOf/2/properties/lastError/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data59.message !== undefined){
+if(typeof data59.message !== "string"){
+const err178 = {instancePath:instancePath+"/queue/" + i3+"/lastError/message",schemaPath:"#/properties/queue/items/anyOf/2/properties/lastError/anyOf/1/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/queue/" + i3+"/lastError",schemaPath:"#/properties/queue/items/anyOf/2/properties/lastError/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+var _valid4 = _errs141 === errors;
+valid23 = valid23 || _valid4;
+if(_valid4){
+var props4 = {};
+props4.code = true;
+props4.message = true;
+}
+if(!valid23){
+const err180 = {instancePath:instancePath+"/queue/" + i3+"/lastError",schemaPath:"#/properties/queue/items/anyOf/2/properties/lastError/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+else {
+errors = _errs138;
+if(vErrors !== null){
+if(_errs138){
+vErrors.length = _errs138;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data30.kind !== undefined){
+let data62 = data30.kind;
+if(typeof data62 !== "string"){
+const err181 = {instancePath:instancePath+"/queue/" + i3+"/kind",schemaPath:"#/properties/queue/items/anyOf/2/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+if("pin" !== data62){
+const err182 = {instancePath:instancePath+"/queue/" + i3+"/kind",schemaPath:"#/properties/queue/items/anyOf/2/properties/kind/const",keyword:"const",params:{allowedValue: "pin"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+if(data30.unread !== undefined){
+const err183 = {instancePath:instancePath+"/queue/" + i3+"/unread",schemaPath:"#/properties/queue/items/anyOf/2/properties/unread/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+var _valid1 = _errs123 === errors;
+valid15 = valid15 || _valid1;
+if(_valid1){
+if(props2 !== true){
+props2 = props2 || {};
+props2.id = true;
+props2.accountId = true;
+props2.dialogId = true;
+props2.createdAt = true;
+props2.attempts = true;
+props2.nextAttemptAt = true;
+props2.lastError = true;
+props2.kind = true;
+props2.unread = true;
+}
+}
+if(!valid15){
+const err185 = {instancePath:instancePath+"/queue/" + i3,schemaPath:"#/properties/queue/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
 }
 errors++;
 }
@@ -1944,397 +2349,7 @@ vErrors = null;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/queue",schemaPath:"#/properties/queue/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err154];
-}
-else {
-vErrors.push(err154);
-}
-errors++;
-}
-}
-if(data.snoozes !== undefined){
-let data53 = data.snoozes;
-if(Array.isArray(data53)){
-const len4 = data53.length;
-for(let i4=0; i4<len4; i4++){
-let data54 = data53[i4];
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-if(data54.accountId === undefined){
-const err155 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/required",keyword:"required",params:{missingProperty: "accountId"},message:"must have required property '"+"accountId"+"'"};
-if(vErrors === null){
-vErrors = [err155];
-}
-else {
-vErrors.push(err155);
-}
-errors++;
-}
-if(data54.dialogId === undefined){
-const err156 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/required",keyword:"required",params:{missingProperty: "dialogId"},message:"must have required property '"+"dialogId"+"'"};
-if(vErrors === null){
-vErrors = [err156];
-}
-else {
-vErrors.push(err156);
-}
-errors++;
-}
-if(data54.until === undefined){
-const err157 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/required",keyword:"required",params:{missingProperty: "until"},message:"must have required property '"+"until"+"'"};
-if(vErrors === null){
-vErrors = [err157];
-}
-else {
-vErrors.push(err157);
-}
-errors++;
-}
-if(data54.title === undefined){
-const err158 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/required",keyword:"required",params:{missingProperty: "title"},message:"must have required property '"+"title"+"'"};
-if(vErrors === null){
-vErrors = [err158];
-}
-else {
-vErrors.push(err158);
-}
-errors++;
-}
-if(data54.accountId !== undefined){
-let data55 = data54.accountId;
-if(typeof data55 === "string"){
-if(!pattern4.test(data55)){
-const err159 = {instancePath:instancePath+"/snoozes/" + i4+"/accountId",schemaPath:"#/properties/snoozes/items/properties/accountId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};
-if(vErrors === null){
-vErrors = [err159];
-}
-else {
-vErrors.push(err159);
-}
-errors++;
-}
-}
-else {
-const err160 = {instancePath:instancePath+"/snoozes/" + i4+"/accountId",schemaPath:"#/properties/snoozes/items/properties/accountId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err160];
-}
-else {
-vErrors.push(err160);
-}
-errors++;
-}
-}
-if(data54.dialogId !== undefined){
-let data56 = data54.dialogId;
-if(typeof data56 === "string"){
-if(!pattern7.test(data56)){
-const err161 = {instancePath:instancePath+"/snoozes/" + i4+"/dialogId",schemaPath:"#/properties/snoozes/items/properties/dialogId/pattern",keyword:"pattern",params:{pattern: "^(chat|sg)?([1-9][0-9]{0,15})$"},message:"must match pattern \""+"^(chat|sg)?([1-9][0-9]{0,15})$"+"\""};
-if(vErrors === null){
-vErrors = [err161];
-}
-else {
-vErrors.push(err161);
-}
-errors++;
-}
-}
-else {
-const err162 = {instancePath:instancePath+"/snoozes/" + i4+"/dialogId",schemaPath:"#/properties/snoozes/items/properties/dialogId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err162];
-}
-else {
-vErrors.push(err162);
-}
-errors++;
-}
-}
-if(data54.until !== undefined){
-let data57 = data54.until;
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 < 0 || isNaN(data57)){
-const err163 = {instancePath:instancePath+"/snoozes/" + i4+"/until",schemaPath:"#/properties/snoozes/items/properties/until/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err163];
-}
-else {
-vErrors.push(err163);
-}
-errors++;
-}
-}
-else {
-const err164 = {instancePath:instancePath+"/snoozes/" + i4+"/until",schemaPath:"#/properties/snoozes/items/properties/until/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err164];
-}
-else {
-vErrors.push(err164);
-}
-errors++;
-}
-}
-if(data54.title !== undefined){
-if(typeof data54.title !== "string"){
-const err165 = {instancePath:instancePath+"/snoozes/" + i4+"/title",schemaPath:"#/properties/snoozes/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err165];
-}
-else {
-vErrors.push(err165);
-}
-errors++;
-}
-}
-}
-else {
-const err166 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err166];
-}
-else {
-vErrors.push(err166);
-}
-errors++;
-}
-}
-}
-else {
-const err167 = {instancePath:instancePath+"/snoozes",schemaPath:"#/properties/snoozes/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err167];
-}
-else {
-vErrors.push(err167);
-}
-errors++;
-}
-}
-if(data.seen !== undefined){
-let data59 = data.seen;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key5 in data59){
-let data60 = data59[key5];
-if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
-const err168 = {instancePath:instancePath+"/seen/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seen/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err168];
-}
-else {
-vErrors.push(err168);
-}
-errors++;
-}
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 < 0 || isNaN(data60)){
-const err169 = {instancePath:instancePath+"/seen/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seen/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err169];
-}
-else {
-vErrors.push(err169);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err170 = {instancePath:instancePath+"/seen",schemaPath:"#/properties/seen/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err170];
-}
-else {
-vErrors.push(err170);
-}
-errors++;
-}
-}
-if(data.notices !== undefined){
-let data61 = data.notices;
-if(Array.isArray(data61)){
-const len5 = data61.length;
-for(let i5=0; i5<len5; i5++){
-let data62 = data61[i5];
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.id === undefined){
-const err171 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
-if(vErrors === null){
-vErrors = [err171];
-}
-else {
-vErrors.push(err171);
-}
-errors++;
-}
-if(data62.level === undefined){
-const err172 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
-if(vErrors === null){
-vErrors = [err172];
-}
-else {
-vErrors.push(err172);
-}
-errors++;
-}
-if(data62.code === undefined){
-const err173 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
-if(vErrors === null){
-vErrors = [err173];
-}
-else {
-vErrors.push(err173);
-}
-errors++;
-}
-if(data62.message === undefined){
-const err174 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
-if(vErrors === null){
-vErrors = [err174];
-}
-else {
-vErrors.push(err174);
-}
-errors++;
-}
-if(data62.at === undefined){
-const err175 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'"};
-if(vErrors === null){
-vErrors = [err175];
-}
-else {
-vErrors.push(err175);
-}
-errors++;
-}
-if(data62.id !== undefined){
-let data63 = data62.id;
-if(typeof data63 === "string"){
-if(func2(data63) > 100){
-const err176 = {instancePath:instancePath+"/notices/" + i5+"/id",schemaPath:"#/properties/notices/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-if(func2(data63) < 1){
-const err177 = {instancePath:instancePath+"/notices/" + i5+"/id",schemaPath:"#/properties/notices/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err177];
-}
-else {
-vErrors.push(err177);
-}
-errors++;
-}
-}
-else {
-const err178 = {instancePath:instancePath+"/notices/" + i5+"/id",schemaPath:"#/properties/notices/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err178];
-}
-else {
-vErrors.push(err178);
-}
-errors++;
-}
-}
-if(data62.level !== undefined){
-let data64 = data62.level;
-if(!(((data64 === "info") || (data64 === "warning")) || (data64 === "error"))){
-const err179 = {instancePath:instancePath+"/notices/" + i5+"/level",schemaPath:"#/properties/notices/items/properties/level/enum",keyword:"enum",params:{allowedValues: schema31.properties.notices.items.properties.level.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-}
-if(data62.code !== undefined){
-let data65 = data62.code;
-if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((data65 === "DIALOG_ID_EMPTY") || (data65 === "MESSAGE_ID_ERROR")) || (data65 === "ACCESS_ERROR")) || (data65 === "INTERNAL_SERVER_ERROR")) || (data65 === "ERROR_UNEXPECTED_ANSWER")) || (data65 === "PORTAL_DELETED")) || (data65 === "QUERY_LIMIT_EXCEEDED")) || (data65 === "OVERLOAD_LIMIT")) || (data65 === "OPERATION_TIME_LIMIT")) || (data65 === "ERROR_BATCH_METHOD_NOT_ALLOWED")) || (data65 === "ERROR_BATCH_LENGTH_EXCEEDED")) || (data65 === "NO_AUTH_FOUND")) || (data65 === "expired_token")) || (data65 === "invalid_token")) || (data65 === "INVALID_REQUEST")) || (data65 === "ACCESS_DENIED")) || (data65 === "INVALID_CREDENTIALS")) || (data65 === "insufficient_scope")) || (data65 === "user_access_error")) || (data65 === "ERROR_MANIFEST_IS_NOT_AVAILABLE")) || (data65 === "ERROR_METHOD_NOT_FOUND")) || (data65 === "WRONG_AUTH_TYPE")) || (data65 === "AUTHORIZE_ERROR")) || (data65 === "ERROR_CORE")) || (data65 === "invalid_request")) || (data65 === "invalid_client")) || (data65 === "invalid_grant")) || (data65 === "invalid_scope")) || (data65 === "PAYMENT_REQUIRED")) || (data65 === "INVALID_DIALOG_ID")) || (data65 === "INVALID_ARGUMENT")) || (data65 === "INVALID_WEBHOOK_URL")) || (data65 === "INVALID_PORTAL_URL")) || (data65 === "INSECURE_URL")) || (data65 === "NETWORK")) || (data65 === "TIMEOUT")) || (data65 === "BAD_RESPONSE")) || (data65 === "HTTP_ERROR")) || (data65 === "RESULT_FALSE")) || (data65 === "NOT_SIGNED_IN")) || (data65 === "SIGN_IN_EXPIRED")) || (data65 === "UNKNOWN_ACCOUNT")) || (data65 === "UNKNOWN_DIALOG")) || (data65 === "OAUTH_STATE_MISMATCH")) || (data65 === "OAUTH_DENIED")) || (data65 === "OAUTH_TIMEOUT")) || (data65 === "UNKNOWN_OAUTH_SERVER")) || (data65 === "FOREIGN_REST_ENDPOINT")) || (data65 === "PORT_IN_USE")) || (data65 === "STORE_CORRUPT")) || (data65 === "SECRET_STORAGE_UNAVAILABLE")) || (data65 === "HOTKEY_TAKEN")) || (data65 === "HOTKEY_INVALID")) || (data65 === "FORBIDDEN_SENDER")) || (data65 === "FORBIDDEN_URL")) || (data65 === "UNKNOWN_CHANNEL")) || (data65 === "UNKNOWN_ERROR"))){
-const err180 = {instancePath:instancePath+"/notices/" + i5+"/code",schemaPath:"#/properties/notices/items/properties/code/enum",keyword:"enum",params:{allowedValues: schema31.properties.notices.items.properties.code.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err180];
-}
-else {
-vErrors.push(err180);
-}
-errors++;
-}
-}
-if(data62.message !== undefined){
-if(typeof data62.message !== "string"){
-const err181 = {instancePath:instancePath+"/notices/" + i5+"/message",schemaPath:"#/properties/notices/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err181];
-}
-else {
-vErrors.push(err181);
-}
-errors++;
-}
-}
-if(data62.accountId !== undefined){
-let data67 = data62.accountId;
-if(typeof data67 === "string"){
-if(!pattern4.test(data67)){
-const err182 = {instancePath:instancePath+"/notices/" + i5+"/accountId",schemaPath:"#/properties/notices/items/properties/accountId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};
-if(vErrors === null){
-vErrors = [err182];
-}
-else {
-vErrors.push(err182);
-}
-errors++;
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/notices/" + i5+"/accountId",schemaPath:"#/properties/notices/items/properties/accountId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err183];
-}
-else {
-vErrors.push(err183);
-}
-errors++;
-}
-}
-if(data62.dialogId !== undefined){
-let data68 = data62.dialogId;
-if(typeof data68 === "string"){
-if(!pattern7.test(data68)){
-const err184 = {instancePath:instancePath+"/notices/" + i5+"/dialogId",schemaPath:"#/properties/notices/items/properties/dialogId/pattern",keyword:"pattern",params:{pattern: "^(chat|sg)?([1-9][0-9]{0,15})$"},message:"must match pattern \""+"^(chat|sg)?([1-9][0-9]{0,15})$"+"\""};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-}
-else {
-const err185 = {instancePath:instancePath+"/notices/" + i5+"/dialogId",schemaPath:"#/properties/notices/items/properties/dialogId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err185];
-}
-else {
-vErrors.push(err185);
-}
-errors++;
-}
-}
-if(data62.title !== undefined){
-if(typeof data62.title !== "string"){
-const err186 = {instancePath:instancePath+"/notices/" + i5+"/title",schemaPath:"#/properties/notices/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err186 = {instancePath:instancePath+"/queue",schemaPath:"#/properties/queue/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2344,11 +2359,15 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data62.at !== undefined){
-let data70 = data62.at;
-if((typeof data70 == "number") && (isFinite(data70))){
-if(data70 < 0 || isNaN(data70)){
-const err187 = {instancePath:instancePath+"/notices/" + i5+"/at",schemaPath:"#/properties/notices/items/properties/at/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data.snoozes !== undefined){
+let data64 = data.snoozes;
+if(Array.isArray(data64)){
+const len4 = data64.length;
+for(let i4=0; i4<len4; i4++){
+let data65 = data64[i4];
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.accountId === undefined){
+const err187 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/required",keyword:"required",params:{missingProperty: "accountId"},message:"must have required property '"+"accountId"+"'"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2357,9 +2376,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-else {
-const err188 = {instancePath:instancePath+"/notices/" + i5+"/at",schemaPath:"#/properties/notices/items/properties/at/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data65.dialogId === undefined){
+const err188 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/required",keyword:"required",params:{missingProperty: "dialogId"},message:"must have required property '"+"dialogId"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2368,10 +2386,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-}
-else {
-const err189 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data65.until === undefined){
+const err189 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/required",keyword:"required",params:{missingProperty: "until"},message:"must have required property '"+"until"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2380,10 +2396,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-}
-}
-else {
-const err190 = {instancePath:instancePath+"/notices",schemaPath:"#/properties/notices/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data65.title === undefined){
+const err190 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/required",keyword:"required",params:{missingProperty: "title"},message:"must have required property '"+"title"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2392,15 +2406,406 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-}
-else {
-const err191 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data65.accountId !== undefined){
+let data66 = data65.accountId;
+if(typeof data66 === "string"){
+if(!pattern4.test(data66)){
+const err191 = {instancePath:instancePath+"/snoozes/" + i4+"/accountId",schemaPath:"#/properties/snoozes/items/properties/accountId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err191];
 }
 else {
 vErrors.push(err191);
+}
+errors++;
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/snoozes/" + i4+"/accountId",schemaPath:"#/properties/snoozes/items/properties/accountId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+if(data65.dialogId !== undefined){
+let data67 = data65.dialogId;
+if(typeof data67 === "string"){
+if(!pattern7.test(data67)){
+const err193 = {instancePath:instancePath+"/snoozes/" + i4+"/dialogId",schemaPath:"#/properties/snoozes/items/properties/dialogId/pattern",keyword:"pattern",params:{pattern: "^(chat|sg)?([1-9][0-9]{0,15})$"},message:"must match pattern \""+"^(chat|sg)?([1-9][0-9]{0,15})$"+"\""};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+else {
+const err194 = {instancePath:instancePath+"/snoozes/" + i4+"/dialogId",schemaPath:"#/properties/snoozes/items/properties/dialogId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+if(data65.until !== undefined){
+let data68 = data65.until;
+if((typeof data68 == "number") && (isFinite(data68))){
+if(data68 < 0 || isNaN(data68)){
+const err195 = {instancePath:instancePath+"/snoozes/" + i4+"/until",schemaPath:"#/properties/snoozes/items/properties/until/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+else {
+const err196 = {instancePath:instancePath+"/snoozes/" + i4+"/until",schemaPath:"#/properties/snoozes/items/properties/until/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+if(data65.title !== undefined){
+if(typeof data65.title !== "string"){
+const err197 = {instancePath:instancePath+"/snoozes/" + i4+"/title",schemaPath:"#/properties/snoozes/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+}
+else {
+const err198 = {instancePath:instancePath+"/snoozes/" + i4,schemaPath:"#/properties/snoozes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/snoozes",schemaPath:"#/properties/snoozes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+if(data.seen !== undefined){
+let data70 = data.seen;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key5 in data70){
+let data71 = data70[key5];
+if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
+const err200 = {instancePath:instancePath+"/seen/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seen/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+if((typeof data71 == "number") && (isFinite(data71))){
+if(data71 < 0 || isNaN(data71)){
+const err201 = {instancePath:instancePath+"/seen/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/seen/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/seen",schemaPath:"#/properties/seen/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+if(data.notices !== undefined){
+let data72 = data.notices;
+if(Array.isArray(data72)){
+const len5 = data72.length;
+for(let i5=0; i5<len5; i5++){
+let data73 = data72[i5];
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.id === undefined){
+const err203 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+if(data73.level === undefined){
+const err204 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+if(data73.code === undefined){
+const err205 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if(data73.message === undefined){
+const err206 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+if(data73.at === undefined){
+const err207 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+if(data73.id !== undefined){
+let data74 = data73.id;
+if(typeof data74 === "string"){
+if(func2(data74) > 100){
+const err208 = {instancePath:instancePath+"/notices/" + i5+"/id",schemaPath:"#/properties/notices/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+if(func2(data74) < 1){
+const err209 = {instancePath:instancePath+"/notices/" + i5+"/id",schemaPath:"#/properties/notices/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+else {
+const err210 = {instancePath:instancePath+"/notices/" + i5+"/id",schemaPath:"#/properties/notices/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+if(data73.level !== undefined){
+let data75 = data73.level;
+if(!(((data75 === "info") || (data75 === "warning")) || (data75 === "error"))){
+const err211 = {instancePath:instancePath+"/notices/" + i5+"/level",schemaPath:"#/properties/notices/items/properties/level/enum",keyword:"enum",params:{allowedValues: schema31.properties.notices.items.properties.level.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+if(data73.code !== undefined){
+let data76 = data73.code;
+if(!(((((((((((((((((((((((((((((((((((((((((((((((((((((((((data76 === "DIALOG_ID_EMPTY") || (data76 === "MESSAGE_ID_ERROR")) || (data76 === "ACCESS_ERROR")) || (data76 === "INTERNAL_SERVER_ERROR")) || (data76 === "ERROR_UNEXPECTED_ANSWER")) || (data76 === "PORTAL_DELETED")) || (data76 === "QUERY_LIMIT_EXCEEDED")) || (data76 === "OVERLOAD_LIMIT")) || (data76 === "OPERATION_TIME_LIMIT")) || (data76 === "ERROR_BATCH_METHOD_NOT_ALLOWED")) || (data76 === "ERROR_BATCH_LENGTH_EXCEEDED")) || (data76 === "NO_AUTH_FOUND")) || (data76 === "expired_token")) || (data76 === "invalid_token")) || (data76 === "INVALID_REQUEST")) || (data76 === "ACCESS_DENIED")) || (data76 === "INVALID_CREDENTIALS")) || (data76 === "insufficient_scope")) || (data76 === "user_access_error")) || (data76 === "ERROR_MANIFEST_IS_NOT_AVAILABLE")) || (data76 === "ERROR_METHOD_NOT_FOUND")) || (data76 === "WRONG_AUTH_TYPE")) || (data76 === "AUTHORIZE_ERROR")) || (data76 === "ERROR_CORE")) || (data76 === "invalid_request")) || (data76 === "invalid_client")) || (data76 === "invalid_grant")) || (data76 === "invalid_scope")) || (data76 === "PAYMENT_REQUIRED")) || (data76 === "INVALID_DIALOG_ID")) || (data76 === "INVALID_ARGUMENT")) || (data76 === "INVALID_WEBHOOK_URL")) || (data76 === "INVALID_PORTAL_URL")) || (data76 === "INSECURE_URL")) || (data76 === "NETWORK")) || (data76 === "TIMEOUT")) || (data76 === "BAD_RESPONSE")) || (data76 === "HTTP_ERROR")) || (data76 === "RESULT_FALSE")) || (data76 === "NOT_SIGNED_IN")) || (data76 === "SIGN_IN_EXPIRED")) || (data76 === "UNKNOWN_ACCOUNT")) || (data76 === "UNKNOWN_DIALOG")) || (data76 === "OAUTH_STATE_MISMATCH")) || (data76 === "OAUTH_DENIED")) || (data76 === "OAUTH_TIMEOUT")) || (data76 === "UNKNOWN_OAUTH_SERVER")) || (data76 === "FOREIGN_REST_ENDPOINT")) || (data76 === "PORT_IN_USE")) || (data76 === "STORE_CORRUPT")) || (data76 === "SECRET_STORAGE_UNAVAILABLE")) || (data76 === "HOTKEY_TAKEN")) || (data76 === "HOTKEY_INVALID")) || (data76 === "FORBIDDEN_SENDER")) || (data76 === "FORBIDDEN_URL")) || (data76 === "UNKNOWN_CHANNEL")) || (data76 === "UNKNOWN_ERROR"))){
+const err212 = {instancePath:instancePath+"/notices/" + i5+"/code",schemaPath:"#/properties/notices/items/properties/code/enum",keyword:"enum",params:{allowedValues: schema31.properties.notices.items.properties.code.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+if(data73.message !== undefined){
+if(typeof data73.message !== "string"){
+const err213 = {instancePath:instancePath+"/notices/" + i5+"/message",schemaPath:"#/properties/notices/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+if(data73.accountId !== undefined){
+let data78 = data73.accountId;
+if(typeof data78 === "string"){
+if(!pattern4.test(data78)){
+const err214 = {instancePath:instancePath+"/notices/" + i5+"/accountId",schemaPath:"#/properties/notices/items/properties/accountId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/notices/" + i5+"/accountId",schemaPath:"#/properties/notices/items/properties/accountId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data73.dialogId !== undefined){
+let data79 = data73.dialogId;
+if(typeof data79 === "string"){
+if(!pattern7.test(data79)){
+const err216 = {instancePath:instancePath+"/notices/" + i5+"/dialogId",schemaPath:"#/properties/notices/items/properties/dialogId/pattern",keyword:"pattern",params:{pattern: "^(chat|sg)?([1-9][0-9]{0,15})$"},message:"must match pattern \""+"^(chat|sg)?([1-9][0-9]{0,15})$"+"\""};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+else {
+const err217 = {instancePath:instancePath+"/notices/" + i5+"/dialogId",schemaPath:"#/properties/notices/items/properties/dialogId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data73.title !== undefined){
+if(typeof data73.title !== "string"){
+const err218 = {instancePath:instancePath+"/notices/" + i5+"/title",schemaPath:"#/properties/notices/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+if(data73.at !== undefined){
+let data81 = data73.at;
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 < 0 || isNaN(data81)){
+const err219 = {instancePath:instancePath+"/notices/" + i5+"/at",schemaPath:"#/properties/notices/items/properties/at/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/notices/" + i5+"/at",schemaPath:"#/properties/notices/items/properties/at/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+}
+else {
+const err221 = {instancePath:instancePath+"/notices/" + i5,schemaPath:"#/properties/notices/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+}
+else {
+const err222 = {instancePath:instancePath+"/notices",schemaPath:"#/properties/notices/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+}
+else {
+const err223 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
 }
 errors++;
 }
@@ -2927,7 +3332,7 @@ return errors === 0;
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const isQueuedAction = validate22;
-const schema33 = {"anyOf":[{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind","unread"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"unread"},"unread":{"type":"boolean"}}},{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"unpin"},"unread":{"not":{}}}}]};
+const schema33 = {"anyOf":[{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind","unread"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"unread"},"unread":{"type":"boolean"}}},{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"unpin"},"unread":{"not":{}}}},{"type":"object","required":["id","accountId","dialogId","createdAt","attempts","nextAttemptAt","lastError","kind"],"properties":{"id":{"type":"string","minLength":1,"maxLength":100},"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"createdAt":{"type":"number","minimum":0},"attempts":{"type":"integer","minimum":0},"nextAttemptAt":{"type":"number","minimum":0},"lastError":{"anyOf":[{"type":"null"},{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}}}]},"kind":{"type":"string","const":"pin"},"unread":{"not":{}}}}]};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3761,13 +4166,418 @@ props1.kind = true;
 props1.unread = true;
 }
 }
-if(!valid0){
-const err65 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs57 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err65 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err65];
 }
 else {
 vErrors.push(err65);
+}
+errors++;
+}
+if(data.accountId === undefined){
+const err66 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: "accountId"},message:"must have required property '"+"accountId"+"'"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+if(data.dialogId === undefined){
+const err67 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: "dialogId"},message:"must have required property '"+"dialogId"+"'"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+if(data.createdAt === undefined){
+const err68 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+if(data.attempts === undefined){
+const err69 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+if(data.nextAttemptAt === undefined){
+const err70 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: "nextAttemptAt"},message:"must have required property '"+"nextAttemptAt"+"'"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+if(data.lastError === undefined){
+const err71 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: "lastError"},message:"must have required property '"+"lastError"+"'"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err72 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+if(data.id !== undefined){
+let data22 = data.id;
+if(typeof data22 === "string"){
+if(func2(data22) > 100){
+const err73 = {instancePath:instancePath+"/id",schemaPath:"#/anyOf/2/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(func2(data22) < 1){
+const err74 = {instancePath:instancePath+"/id",schemaPath:"#/anyOf/2/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/id",schemaPath:"#/anyOf/2/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data.accountId !== undefined){
+let data23 = data.accountId;
+if(typeof data23 === "string"){
+if(!pattern4.test(data23)){
+const err76 = {instancePath:instancePath+"/accountId",schemaPath:"#/anyOf/2/properties/accountId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/accountId",schemaPath:"#/anyOf/2/properties/accountId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data.dialogId !== undefined){
+let data24 = data.dialogId;
+if(typeof data24 === "string"){
+if(!pattern7.test(data24)){
+const err78 = {instancePath:instancePath+"/dialogId",schemaPath:"#/anyOf/2/properties/dialogId/pattern",keyword:"pattern",params:{pattern: "^(chat|sg)?([1-9][0-9]{0,15})$"},message:"must match pattern \""+"^(chat|sg)?([1-9][0-9]{0,15})$"+"\""};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/dialogId",schemaPath:"#/anyOf/2/properties/dialogId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data.createdAt !== undefined){
+let data25 = data.createdAt;
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 0 || isNaN(data25)){
+const err80 = {instancePath:instancePath+"/createdAt",schemaPath:"#/anyOf/2/properties/createdAt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/createdAt",schemaPath:"#/anyOf/2/properties/createdAt/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data.attempts !== undefined){
+let data26 = data.attempts;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err82 = {instancePath:instancePath+"/attempts",schemaPath:"#/anyOf/2/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 < 0 || isNaN(data26)){
+const err83 = {instancePath:instancePath+"/attempts",schemaPath:"#/anyOf/2/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+}
+if(data.nextAttemptAt !== undefined){
+let data27 = data.nextAttemptAt;
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 < 0 || isNaN(data27)){
+const err84 = {instancePath:instancePath+"/nextAttemptAt",schemaPath:"#/anyOf/2/properties/nextAttemptAt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/nextAttemptAt",schemaPath:"#/anyOf/2/properties/nextAttemptAt/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data.lastError !== undefined){
+let data28 = data.lastError;
+const _errs72 = errors;
+let valid8 = false;
+const _errs73 = errors;
+if(data28 !== null){
+const err86 = {instancePath:instancePath+"/lastError",schemaPath:"#/anyOf/2/properties/lastError/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+var _valid3 = _errs73 === errors;
+valid8 = valid8 || _valid3;
+const _errs75 = errors;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.code === undefined){
+const err87 = {instancePath:instancePath+"/lastError",schemaPath:"#/anyOf/2/properties/lastError/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+if(data28.message === undefined){
+const err88 = {instancePath:instancePath+"/lastError",schemaPath:"#/anyOf/2/properties/lastError/anyOf/1/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+if(data28.code !== undefined){
+if(typeof data28.code !== "string"){
+const err89 = {instancePath:instancePath+"/lastError/code",schemaPath:"#/anyOf/2/properties/lastError/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data28.message !== undefined){
+if(typeof data28.message !== "string"){
+const err90 = {instancePath:instancePath+"/lastError/message",schemaPath:"#/anyOf/2/properties/lastError/anyOf/1/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/lastError",schemaPath:"#/anyOf/2/properties/lastError/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+var _valid3 = _errs75 === errors;
+valid8 = valid8 || _valid3;
+if(_valid3){
+var props3 = {};
+props3.code = true;
+props3.message = true;
+}
+if(!valid8){
+const err92 = {instancePath:instancePath+"/lastError",schemaPath:"#/anyOf/2/properties/lastError/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+else {
+errors = _errs72;
+if(vErrors !== null){
+if(_errs72){
+vErrors.length = _errs72;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.kind !== undefined){
+let data31 = data.kind;
+if(typeof data31 !== "string"){
+const err93 = {instancePath:instancePath+"/kind",schemaPath:"#/anyOf/2/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+if("pin" !== data31){
+const err94 = {instancePath:instancePath+"/kind",schemaPath:"#/anyOf/2/properties/kind/const",keyword:"const",params:{allowedValue: "pin"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data.unread !== undefined){
+const err95 = {instancePath:instancePath+"/unread",schemaPath:"#/anyOf/2/properties/unread/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+else {
+const err96 = {instancePath,schemaPath:"#/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+var _valid0 = _errs57 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props1 !== true){
+props1 = props1 || {};
+props1.id = true;
+props1.accountId = true;
+props1.dialogId = true;
+props1.createdAt = true;
+props1.attempts = true;
+props1.nextAttemptAt = true;
+props1.lastError = true;
+props1.kind = true;
+props1.unread = true;
+}
+}
+if(!valid0){
+const err97 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
 }
 errors++;
 }
@@ -4187,7 +4997,7 @@ validate24.evaluated = {"props":{"id":true,"level":true,"code":true,"message":tr
 
 export const isPinnedCacheEntry = validate25;
 const schema36 = {"type":"object","required":["at","dialogs"],"properties":{"at":{"type":"number","minimum":0},"dialogs":{"type":"array","items":{"type":"object","required":["accountId","dialogId","kind","title","avatarUrl","color","initials","snippet","counter","unreadMark","unread","muted","lastActivity"],"properties":{"accountId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"dialogId":{"type":"string","pattern":"^(chat|sg)?([1-9][0-9]{0,15})$"},"kind":{"enum":["user","chat","sonet"]},"title":{"type":"string","maxLength":500},"avatarUrl":{"anyOf":[{"type":"null"},{"type":"string","pattern":"^https?://","maxLength":2048}]},"color":{"type":"string","maxLength":32},"initials":{"type":"string","maxLength":8},"snippet":{"type":"string","maxLength":500},"counter":{"type":"integer","minimum":0},"unreadMark":{"type":"boolean"},"unread":{"type":"boolean"},"muted":{"type":"boolean"},"lastActivity":{"anyOf":[{"type":"null"},{"type":"string","maxLength":64}]}},"additionalProperties":false},"maxItems":500}},"additionalProperties":false};
-const pattern26 = new RegExp("^https?://", "u");
+const pattern30 = new RegExp("^https?://", "u");
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4533,7 +5343,7 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(!pattern26.test(data7)){
+if(!pattern30.test(data7)){
 const err29 = {instancePath:instancePath+"/dialogs/" + i0+"/avatarUrl",schemaPath:"#/properties/dialogs/items/properties/avatarUrl/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err29];

@@ -20,7 +20,7 @@
 import { followAborts } from '../bitrix/request-guard';
 import type { BatchOutcome } from '../bitrix/types';
 import { EndOfTask, type TimerHandle } from '../ports';
-import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
+import type { QueuedAction, QueuedPin, QueuedToggle, QueuedUnpin } from '../storage/schema';
 import {
   BACKOFF,
   BATCH_MAX,
@@ -31,16 +31,18 @@ import {
   classify,
   coalesce,
   coalesceMany,
-  coalesceUnpin,
+  coalescePin,
+  familyOf,
   lookupIn,
   pendingIn,
+  unpinPendingIn,
 } from './queue-policy';
 import { sendChunks } from './queue-send';
 import type { ActionQueue, ActionQueueOptions } from './queue-types';
 import { createQueueWriter, loadQueue } from './queue-writer';
 
 /** One toggle intent as persisted under the store key `queue` (the schema lives with the store). */
-export type { QueuedAction, QueuedToggle, QueuedUnpin };
+export type { QueuedAction, QueuedPin, QueuedToggle, QueuedUnpin };
 
 export { QUEUE_KEY } from './queue-writer';
 export type { ActionQueue, ActionQueueOptions } from './queue-types';
@@ -51,7 +53,7 @@ export {
   callsFor,
   classify,
   coalesce,
-  coalesceUnpin,
+  coalescePin,
   toBitrixError,
   type CoalesceContext,
 } from './queue-policy';
@@ -134,8 +136,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     return r.actions;
   }
 
-  function unpin(accountId: string, dialogId: string): QueuedUnpin {
-    const r = coalesceUnpin(items, { accountId, dialogId }, { now: clock.now(), newId });
+  function setPinned(accountId: string, dialogId: string, pin: boolean): QueuedUnpin | QueuedPin | null {
+    const r = coalescePin(items, { accountId, dialogId, pin }, { inFlight, now: clock.now(), newId });
     if (r.queue.length > items.length) added += 1;
     items = r.queue;
     changed();
@@ -161,10 +163,14 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       if (first) opts.onAuthLost?.(action.accountId, error.code);
       return;
     }
-    // Only a newer intent of the same kind replaces this one: a toggle queued after an unpin
+    // Only a newer intent of the same family replaces this one: a toggle queued after an unpin
     // (or the reverse) asks for something else and must not end the failed one's retries.
     const superseded = items.some(
-      (a, i) => i > idx && a.accountId === action.accountId && a.dialogId === action.dialogId && a.kind === action.kind,
+      (a, i) =>
+        i > idx &&
+        a.accountId === action.accountId &&
+        a.dialogId === action.dialogId &&
+        familyOf(a) === familyOf(action),
     );
     if (kind === 'permanent') {
       items.splice(idx, 1);
@@ -316,14 +322,14 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   return {
     enqueue,
     enqueueMany,
-    unpin,
+    unpin: (accountId, dialogId) => setPinned(accountId, dialogId, false),
+    pin: (accountId, dialogId) => setPinned(accountId, dialogId, true),
     lookup: () => lookupIn(items),
     persisted: writer.persisted,
     safe: (actions) => writer.safe(actions.map((a) => a.id)),
     flush,
     pendingFor: (accountId, dialogId) => pendingIn(items, accountId, dialogId),
-    unpinPending: (accountId, dialogId) =>
-      items.some((a) => a.kind === 'unpin' && a.accountId === accountId && a.dialogId === dialogId),
+    unpinPending: (accountId, dialogId) => unpinPendingIn(items, accountId, dialogId),
     all: () => items.map((a) => ({ ...a })),
     size: () => items.length,
     drain,

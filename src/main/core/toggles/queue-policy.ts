@@ -4,17 +4,18 @@
  * failures are transient, lost sign-ins or permanent, and which sub-calls an
  * intent costs, packed into requests of at most {@link BATCH_MAX} sub-calls.
  *
- * Two kinds of intent share the queue: read/unread toggles and unpins. They
- * coalesce only with their own kind. An unpin never replaces a toggle of the
- * same dialog, nor a toggle an unpin: they change different things on the
- * portal (the manual mark and unread messages; the pin), and a user who reads
- * a dialog and then unpins it ("done with this") expects it read in Bitrix24
- * too, not only gone from the tray.
+ * Two families of intent share the queue: read/unread toggles, and the pin
+ * (an unpin, or a pin again: the undo of an unpin). They coalesce only within
+ * their family. An unpin never replaces a toggle of the same dialog, nor a
+ * toggle an unpin: they change different things on the portal (the manual
+ * mark and unread messages; the pin), and a user who reads a dialog and then
+ * unpins it ("done with this") expects it read in Bitrix24 too, not only gone
+ * from the tray.
  */
 import { AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode } from '../../../shared/errors';
 import { BitrixError, type BatchCall } from '../bitrix/types';
-import { readCalls, unpinCall, unreadCall } from '../dialogs';
-import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
+import { pinCall, readCalls, unreadCall } from '../dialogs';
+import type { QueuedAction, QueuedPin, QueuedToggle, QueuedUnpin } from '../storage/schema';
 
 /** Sub-calls per `batch` request (Bitrix24's limit). */
 export const BATCH_MAX = 50;
@@ -133,10 +134,16 @@ export function coalesceMany(
   return { queue: out, actions, added };
 }
 
+/** An intent's family: what it changes on the portal (the read/unread state, or the pin). */
+export function familyOf(a: Pick<QueuedAction, 'kind'>): 'unread' | 'pin' {
+  return a.kind === 'unread' ? 'unread' : 'pin';
+}
+
 /**
- * Due intents of one account: the oldest per dialog and kind, not in flight, not backed off.
+ * Due intents of one account: the oldest per dialog and family, not in flight, not backed off.
  * A toggle and an unpin of one dialog are independent (a toggle backing off does not hold
- * the unpin back) and may share a batch, in enqueue order.
+ * the unpin back) and may share a batch, in enqueue order; a pin queued behind an unpin in
+ * flight waits for its answer.
  */
 export function dueFor(
   queue: readonly QueuedAction[],
@@ -148,7 +155,7 @@ export function dueFor(
   const out: QueuedAction[] = [];
   for (const a of queue) {
     if (a.accountId !== accountId) continue;
-    const key = `${a.kind}:${a.dialogId}`;
+    const key = `${familyOf(a)}:${a.dialogId}`;
     if (blocked.has(key)) continue;
     blocked.add(key);
     if (!inFlight.has(a.id) && a.nextAttemptAt <= now) out.push(a);
@@ -167,7 +174,16 @@ export function pendingIn(
   return last;
 }
 
-/** {@link pendingIn} and "an unpin is pending" for many rows: one pass over `queue`, then lookups. */
+/** Whether the newest pin-family intent of a dialog in `queue` is an unpin: its row is hidden meanwhile. */
+export function unpinPendingIn(queue: readonly QueuedAction[], accountId: string, dialogId: string): boolean {
+  let unpinned = false;
+  for (const a of queue) {
+    if (a.kind !== 'unread' && a.accountId === accountId && a.dialogId === dialogId) unpinned = a.kind === 'unpin';
+  }
+  return unpinned;
+}
+
+/** {@link pendingIn} and {@link unpinPendingIn} for many rows: one pass over `queue`, then lookups. */
 export function lookupIn(queue: readonly QueuedAction[]): {
   pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined;
   unpinPending(accountId: string, dialogId: string): boolean;
@@ -183,7 +199,9 @@ export function lookupIn(queue: readonly QueuedAction[]): {
     } else {
       let byDialog = unpins.get(a.accountId);
       if (!byDialog) unpins.set(a.accountId, (byDialog = new Set()));
-      byDialog.add(a.dialogId);
+      // The newest of the dialog's pin family decides, as in unpinPendingIn.
+      if (a.kind === 'unpin') byDialog.add(a.dialogId);
+      else byDialog.delete(a.dialogId);
     }
   }
   return {
@@ -193,32 +211,44 @@ export function lookupIn(queue: readonly QueuedAction[]): {
 }
 
 /**
- * Pure coalescing of one new unpin into the queue: an unpin of the dialog
- * already queued or in flight stands for it (unpinning twice is unpinning;
- * the server answers `true` for a dialog that is no longer pinned), else a
- * new one goes to the end. Toggles of the dialog stay as they are (see the
- * module comment).
+ * Pure coalescing of one new unpin (`pin: false`) or pin again (`pin: true`, the undo of an unpin)
+ * into the queue, among the dialog's pin family (its toggles stay as they are; see the module
+ * comment); the last wins, and the portal answers `true` for either whatever the pin was:
+ * - an intent of the same kind, waiting or in flight, stands for it;
+ * - a waiting one of the other kind that was never sent is removed, and nothing new is queued
+ *   unless one of the other kind is in flight (that one will change the pin, so the new wish
+ *   follows it); one that was sent before (a retry: the portal may have applied it) is replaced
+ *   by the new one;
+ * - behind one of the other kind in flight, the new one waits its turn ({@link dueFor}).
+ * `action` is the intent that now stands for the wish, or null when none needs sending.
  */
-export function coalesceUnpin(
+export function coalescePin(
   queue: readonly QueuedAction[],
-  intent: { accountId: string; dialogId: string },
-  ctx: Pick<CoalesceContext, 'now' | 'newId'>,
-): { queue: QueuedAction[]; action: QueuedUnpin } {
-  const existing = queue.find(
-    (a): a is QueuedUnpin => a.kind === 'unpin' && a.accountId === intent.accountId && a.dialogId === intent.dialogId,
+  intent: { accountId: string; dialogId: string; pin: boolean },
+  ctx: Pick<CoalesceContext, 'inFlight' | 'now' | 'newId'>,
+): { queue: QueuedAction[]; action: QueuedUnpin | QueuedPin | null } {
+  const kind = intent.pin ? 'pin' : 'unpin';
+  const family = queue.filter(
+    (a): a is QueuedUnpin | QueuedPin =>
+      a.kind !== 'unread' && a.accountId === intent.accountId && a.dialogId === intent.dialogId,
   );
-  if (existing) return { queue: [...queue], action: existing };
-  const action: QueuedUnpin = {
+  const flying = family.find((a) => ctx.inFlight.has(a.id));
+  const waiting = family.find((a) => !ctx.inFlight.has(a.id));
+  if (waiting?.kind === kind) return { queue: [...queue], action: waiting };
+  const rest = waiting ? queue.filter((a) => a !== waiting) : [...queue];
+  if (flying?.kind === kind) return { queue: rest, action: flying };
+  if (waiting && waiting.attempts === 0 && !flying) return { queue: rest, action: null };
+  const action = {
     id: ctx.newId(),
-    kind: 'unpin',
+    kind,
     accountId: intent.accountId,
     dialogId: intent.dialogId,
     createdAt: ctx.now,
     attempts: 0,
     nextAttemptAt: ctx.now,
     lastError: null,
-  };
-  return { queue: [...queue, action], action };
+  } as QueuedUnpin | QueuedPin;
+  return { queue: [...rest, action], action };
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random; never below the portal's own hint. */
@@ -257,10 +287,10 @@ export function classify(error: BitrixError): 'transient' | 'auth-lost' | 'perma
  * The sub-calls one intent costs: "unread" is `im.recent.unread Y`; "read" is
  * `im.recent.unread N` plus `im.dialog.read` unless the dialog is known to hold
  * no unread messages (the server's ACTION=N only removes the mark,
- * bitrix24-api.md §6); "unpin" is `im.recent.pin PIN=N`.
+ * bitrix24-api.md §6); "unpin" is `im.recent.pin PIN=N`, "pin" `PIN=Y`.
  */
 export function callsFor(action: QueuedAction, counter: number | undefined): BatchCall[] {
-  if (action.kind === 'unpin') return [unpinCall(action.dialogId)];
+  if (action.kind !== 'unread') return [pinCall(action.dialogId, action.kind === 'pin')];
   if (action.unread) return [unreadCall(action.dialogId, true)];
   return counter === 0 ? [unreadCall(action.dialogId, false)] : readCalls(action.dialogId);
 }

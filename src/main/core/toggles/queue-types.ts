@@ -6,7 +6,7 @@
 import type { ErrorCode } from '../../../shared/errors';
 import type { BitrixClient, BitrixError } from '../bitrix/types';
 import type { Clock, KeyValueStore } from '../ports';
-import type { QueuedAction, QueuedToggle, QueuedUnpin } from '../storage/schema';
+import type { QueuedAction, QueuedPin, QueuedToggle, QueuedUnpin } from '../storage/schema';
 
 export interface ActionQueueOptions {
   store: KeyValueStore;
@@ -76,8 +76,15 @@ export interface ActionQueue {
   /**
    * Records an unpin of the dialog (`im.recent.pin PIN=N`), written and sent like a toggle. An
    * unpin already waiting or in flight for the dialog stands for it; the dialog's toggles stay.
+   * Returns the intent that stands for the wish, or null when a pin again that was never sent
+   * is taken back instead (queue-policy.ts `coalescePin`).
    */
-  unpin(accountId: string, dialogId: string): QueuedUnpin;
+  unpin(accountId: string, dialogId: string): QueuedUnpin | QueuedPin | null;
+  /**
+   * Records a pin again of the dialog (`im.recent.pin PIN=Y`: the undo of an unpin), the same way:
+   * an unpin that was never sent is taken back instead (null), one in flight is followed.
+   */
+  pin(accountId: string, dialogId: string): QueuedUnpin | QueuedPin | null;
   /** Resolves once every change made so far is on disk (at once when nothing waits to be written). A failed write is reported through `onError`, never as a rejection. */
   persisted(): Promise<void>;
   /**
@@ -91,7 +98,7 @@ export interface ActionQueue {
   flush(): void;
   /** The newest read/unread toggle for a dialog (queued or in flight), if any. */
   pendingFor(accountId: string, dialogId: string): QueuedToggle | undefined;
-  /** An unpin of the dialog is queued or in flight (its row is hidden until it is refused). */
+  /** The dialog's newest pin-family intent is an unpin (its row is hidden until it is refused or undone). */
   unpinPending(accountId: string, dialogId: string): boolean;
   /**
    * {@link ActionQueue.pendingFor} and {@link ActionQueue.unpinPending} for many rows at once:

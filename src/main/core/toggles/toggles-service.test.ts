@@ -136,3 +136,45 @@ describe('toggles service', () => {
     toggles.queue.stop();
   });
 });
+
+describe('toggles service: pin again (the undo of an unpin)', () => {
+  it('after the unpin was confirmed: sends im.recent.pin PIN=Y, reloads the list, and the dialog is back', async () => {
+    const { ctx, toggles, id, client, pinned } = await setup();
+    await toggles.unpin(id, 'chat74');
+    await ctx.clock.advance(100);
+    await flush();
+    expect(pinned.confirmedDialog(id, 'chat74')).toBeUndefined();
+    await toggles.pin(id, 'chat74');
+    expect(ctx.deps.store.get(QUEUE_KEY)).toEqual([expect.objectContaining({ kind: 'pin', dialogId: 'chat74' })]);
+    await ctx.clock.advance(100);
+    await flush();
+    expect(client.sent.flatMap((r) => r.calls).filter((c) => c.method === 'im.recent.pin')).toEqual([
+      { method: 'im.recent.pin', params: { DIALOG_ID: 'chat74', PIN: 'N' } },
+      { method: 'im.recent.pin', params: { DIALOG_ID: 'chat74', PIN: 'Y' } },
+    ]);
+    expect(toggles.queue.size()).toBe(0);
+    // The portal's list (pinned again) brought it back.
+    expect(pinned.confirmedDialog(id, 'chat74')).toMatchObject({ title: 'Team' });
+  });
+
+  it('a pin again refused for good names the dialog, which had left the list', async () => {
+    const { ctx, toggles, id, client } = await setup();
+    await toggles.unpin(id, 'chat74');
+    await ctx.clock.advance(100);
+    await flush();
+    client.respond = (c) =>
+      c.method === 'im.recent.pin' ? new BitrixError('ACCESS_ERROR', "You don't have access", { status: 400 }) : true;
+    await toggles.pin(id, 'chat74');
+    await ctx.clock.advance(100);
+    await flush();
+    expect(ctx.notices.list()).toMatchObject([
+      {
+        level: 'error',
+        code: 'ACCESS_ERROR',
+        dialogId: 'chat74',
+        title: 'Team',
+        message: '«Team» could not be pinned again: You no longer have access to this dialog.',
+      },
+    ]);
+  });
+});

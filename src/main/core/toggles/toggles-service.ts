@@ -49,6 +49,12 @@ export interface TogglesService {
   unsnooze(accountId: string, dialogId: string): PinnedDialog;
   /** Queues an unpin of a row of the list; resolves once the queue holds it on disk or the portal confirmed it. */
   unpin(accountId: string, dialogId: string): Promise<void>;
+  /**
+   * Queues a pin again of a dialog of the account (the popup's undo of an unpin; the row may have
+   * left the list already); resolves the same way. Once the portal confirms, the account's list is
+   * reloaded and the row comes back with it.
+   */
+  pin(accountId: string, dialogId: string): Promise<void>;
   /** Flips the Nth (1-based) row of the view (hotkey slots, tray menu). */
   toggleSlot(n: number): Promise<void>;
   /** Flips a dialog by DIALOG_ID (`--toggle chat74`); a bad or unknown id is a notice. */
@@ -67,6 +73,11 @@ export function createTogglesService(
   const addNotice = ctx.notices.add;
   const { runtimes, runtime, isActive, clientFor } = accounts;
   const { confirmedDialog, applyDelivered, applyUnpinned, succeeded } = pinned;
+  /**
+   * Titles of the dialogs unpinned in this run, by row key: a pin again (the undo) that the portal
+   * refuses names its dialog, which left the confirmed list with the unpin.
+   */
+  const unpinnedTitles = new Map<string, string>();
 
   const queue: ActionQueue = createActionQueue({
     store: ctx.deps.store,
@@ -86,6 +97,9 @@ export function createTogglesService(
       if (!r) return;
       if (action.kind === 'unpin') {
         applyUnpinned(action.accountId, action.dialogId);
+      } else if (action.kind === 'pin') {
+        // Not in the confirmed list once its unpin was delivered: the portal's list brings it back.
+        void pinned.reloadAccount(action.accountId);
       } else {
         r.delivered.set(action.dialogId, { unread: action.unread, at: clock.now() });
         const d = confirmedDialog(action.accountId, action.dialogId);
@@ -96,9 +110,19 @@ export function createTogglesService(
     },
     onDropped: (action, error) => {
       // The row (still in the confirmed list) shows again: the pushed state is what the portal has.
-      const title = confirmedDialog(action.accountId, action.dialogId)?.title ?? action.dialogId;
+      const title =
+        confirmedDialog(action.accountId, action.dialogId)?.title ??
+        unpinnedTitles.get(rowKey(action)) ??
+        action.dialogId;
       const m = messages(lang()).core;
-      const what = action.kind === 'unpin' ? m.notUnpinned : action.unread ? m.notMarkedUnread : m.notMarkedRead;
+      const what =
+        action.kind === 'unpin'
+          ? m.notUnpinned
+          : action.kind === 'pin'
+            ? m.notPinned
+            : action.unread
+              ? m.notMarkedUnread
+              : m.notMarkedRead;
       addNotice({
         level: 'error',
         code: error.code,
@@ -201,11 +225,18 @@ export function createTogglesService(
   }
 
   function unpin(accountId: string, dialogId: string): Queued<void> {
-    requireDialog(accountId, dialogId);
+    unpinnedTitles.set(rowKey({ accountId, dialogId }), requireDialog(accountId, dialogId).title);
     const action = queue.unpin(accountId, dialogId);
     queue.requestDrain();
     push();
-    return { value: undefined, actions: [action] };
+    return { value: undefined, actions: action ? [action] : [] };
+  }
+
+  function pin(accountId: string, dialogId: string): Queued<void> {
+    const action = queue.pin(accountId, dialogId);
+    queue.requestDrain();
+    push();
+    return { value: undefined, actions: action ? [action] : [] };
   }
 
   function unsnooze(accountId: string, dialogId: string): PinnedDialog {
@@ -233,6 +264,7 @@ export function createTogglesService(
     snooze: (accountId, dialogId, until) => whenSafe(snooze(accountId, dialogId, until)),
     unsnooze,
     unpin: (accountId, dialogId) => whenSafe(unpin(accountId, dialogId)),
+    pin: (accountId, dialogId) => whenSafe(pin(accountId, dialogId)),
     toggleSlot,
     toggleDialog,
   };

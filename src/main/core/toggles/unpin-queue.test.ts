@@ -1,13 +1,14 @@
 /**
  * Unpins in the durable queue: stored with their kind, sent as
- * `im.recent.pin PIN=N`, coalesced only with unpins, independent of the
- * dialog's read/unread toggles (neither replaces, delays nor hides the
- * other's failure), packed into batches with toggles, resumed after a restart.
+ * `im.recent.pin PIN=N`, coalesced only with unpins and pins again (the
+ * popup's undo, `PIN=Y`), independent of the dialog's read/unread toggles
+ * (neither replaces, delays nor hides the other's failure), packed into
+ * batches with toggles, resumed after a restart.
  */
 import { describe, expect, it } from 'vitest';
 import { BitrixError } from '../bitrix/types';
 import type { QueuedAction, QueuedToggle } from '../storage/schema';
-import { QUEUE_KEY, coalesce, coalesceUnpin, createActionQueue } from './actions';
+import { QUEUE_KEY, coalesce, coalescePin, createActionQueue } from './actions';
 import { memoryStore, scriptedClient } from '../../../../tests/core/helpers';
 import { fakeClock } from '../../../../tests/support/fake-clock';
 
@@ -59,7 +60,7 @@ describe('coalescing unpins (pure)', () => {
   const ctx = { inFlight: new Set<string>(), now: 10, newId: () => 'n' };
 
   it('an unpin already waiting or in flight for the dialog stands for a new one', () => {
-    const r1 = coalesceUnpin([], { accountId: 'a', dialogId: 'chat1' }, ctx);
+    const r1 = coalescePin([], { accountId: 'a', dialogId: 'chat1', pin: false }, ctx);
     expect(r1.queue).toEqual([
       {
         id: 'n',
@@ -72,17 +73,17 @@ describe('coalescing unpins (pure)', () => {
         lastError: null,
       },
     ]);
-    const r2 = coalesceUnpin(r1.queue, { accountId: 'a', dialogId: 'chat1' }, { ...ctx, newId: () => 'm' });
+    const r2 = coalescePin(r1.queue, { accountId: 'a', dialogId: 'chat1', pin: false }, { ...ctx, newId: () => 'm' });
     expect(r2.queue).toEqual(r1.queue);
-    expect(r2.action.id).toBe('n');
+    expect(r2.action?.id).toBe('n');
     // Another dialog, another account: their own unpins.
-    expect(coalesceUnpin(r1.queue, { accountId: 'a', dialogId: 'chat2' }, ctx).queue).toHaveLength(2);
-    expect(coalesceUnpin(r1.queue, { accountId: 'b', dialogId: 'chat1' }, ctx).queue).toHaveLength(2);
+    expect(coalescePin(r1.queue, { accountId: 'a', dialogId: 'chat2', pin: false }, ctx).queue).toHaveLength(2);
+    expect(coalescePin(r1.queue, { accountId: 'b', dialogId: 'chat1', pin: false }, ctx).queue).toHaveLength(2);
   });
 
   it('an unpin leaves the toggles of its dialog as they are, and a toggle leaves the unpin', () => {
     const read = toggle('t1', 'chat1', false);
-    const r = coalesceUnpin([read], { accountId: 'a', dialogId: 'chat1' }, ctx);
+    const r = coalescePin([read], { accountId: 'a', dialogId: 'chat1', pin: false }, ctx);
     expect(r.queue.map((a) => [a.id, a.kind])).toEqual([
       ['t1', 'unread'],
       ['n', 'unpin'],
@@ -103,10 +104,47 @@ describe('coalescing unpins (pure)', () => {
   });
 });
 
+describe('pinning again (the undo of an unpin), coalesced with the unpin (pure)', () => {
+  const unpin = (id: string, attempts = 0): QueuedAction => ({
+    id,
+    kind: 'unpin',
+    accountId: 'a',
+    dialogId: 'chat1',
+    createdAt: 1,
+    attempts,
+    nextAttemptAt: 1,
+    lastError: null,
+  });
+  const ctx = (inFlight: string[] = []) => ({ inFlight: new Set(inFlight), now: 10, newId: () => 'p' });
+  const pin = { accountId: 'a', dialogId: 'chat1', pin: true };
+
+  it('an unpin never sent is taken back: nothing is queued, nothing is sent', () => {
+    const r = coalescePin([toggle('t1', 'chat1', true), unpin('u1')], pin, ctx());
+    expect(r.queue.map((a) => a.id)).toEqual(['t1']);
+    expect(r.action).toBeNull();
+  });
+
+  it('behind an unpin in flight, or after one already sent once (a retry), a pin again is queued', () => {
+    const flying = coalescePin([unpin('u1')], pin, ctx(['u1']));
+    expect(flying.queue.map((a) => [a.id, a.kind])).toEqual([
+      ['u1', 'unpin'],
+      ['p', 'pin'],
+    ]);
+    expect(flying.action).toMatchObject({ id: 'p', kind: 'pin' });
+    // It may have reached the portal before its answer was lost: the pin replaces it.
+    const retried = coalescePin([unpin('u1', 1)], pin, ctx());
+    expect(retried.queue.map((a) => [a.id, a.kind])).toEqual([['p', 'pin']]);
+    // Unpinned again meanwhile: the waiting pin goes, the unpin in flight stands for the wish.
+    const again = coalescePin(flying.queue, { ...pin, pin: false }, ctx(['u1']));
+    expect(again.queue.map((a) => a.id)).toEqual(['u1']);
+    expect(again.action?.id).toBe('u1');
+  });
+});
+
 describe('the action queue with unpins', () => {
   it('stores an unpin (kind, no `unread`), sends exactly im.recent.pin {DIALOG_ID, PIN: N} and forgets it once delivered', async () => {
     const { queue, store, client, delivered } = setup();
-    const action = queue.unpin('a', 'chat74');
+    const action = queue.unpin('a', 'chat74')!;
     expect(action).toMatchObject({ kind: 'unpin', dialogId: 'chat74' });
     expect('unread' in action).toBe(false);
     expect(queue.unpinPending('a', 'chat74')).toBe(true);
@@ -226,5 +264,36 @@ describe('the action queue with unpins', () => {
     await second.queue.drain();
     expect(requests(second.client)).toEqual([['im.recent.pin chat7 PIN=N']]);
     expect(second.queue.size()).toBe(0);
+  });
+
+  it('a pin again goes after the unpin in flight, as im.recent.pin PIN=Y, and shows the row meanwhile', async () => {
+    const { queue, client, delivered } = setup();
+    queue.unpin('a', 'chat1');
+    const draining = queue.drain();
+    // The unpin is out (in flight from the drain's first step): the undo comes now.
+    const p = queue.pin('a', 'chat1');
+    expect(p).toMatchObject({ kind: 'pin' });
+    // The row shows again (the state's lookup over every row says the same as the one-row check).
+    expect(queue.all().map((a) => a.kind)).toEqual(['unpin', 'pin']);
+    expect(queue.unpinPending('a', 'chat1')).toBe(false);
+    expect(queue.lookup().unpinPending('a', 'chat1')).toBe(false);
+    await draining;
+    await queue.drain();
+    expect(requests(client)).toEqual([['im.recent.pin chat1 PIN=N'], ['im.recent.pin chat1 PIN=Y']]);
+    expect(delivered.map((a) => a.kind)).toEqual(['unpin', 'pin']);
+    expect(queue.size()).toBe(0);
+  });
+
+  it('an undo before the unpin left (offline) takes it back: nothing is ever sent', async () => {
+    const { queue, client } = setup();
+    client.failRequest = new BitrixError('NETWORK', 'offline', { transient: true });
+    const p = queue.pin('a', 'chat2');
+    expect(p).toMatchObject({ kind: 'pin' });
+    queue.unpin('a', 'chat1');
+    expect(queue.pin('a', 'chat1')).toBeNull();
+    expect(queue.all().map((a) => [a.kind, a.dialogId])).toEqual([['pin', 'chat2']]);
+    client.failRequest = null;
+    await queue.drain();
+    expect(requests(client)).toEqual([['im.recent.pin chat2 PIN=Y']]);
   });
 });

@@ -78,6 +78,8 @@ test('a refused unpin brings the row back with a notice naming the dialog', asyn
   await expect(alert).toContainText('Release 2.4: You no longer have access to this dialog.');
   await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeVisible();
   expect(portal.dialog('chat1317')?.pinned).toBe(true);
+  // Nothing was unpinned: no undo is offered.
+  await expect(app.getByRole('button', { name: 'Undo' })).toHaveCount(0);
 });
 
 test('unpinning the last row leaves the focus on the message that the list is empty', async ({ app, portal }) => {
@@ -91,4 +93,52 @@ test('unpinning the last row leaves the focus on the message that the list is em
   // Not the page: Tab would start again from the top bar, and a screen reader would say nothing.
   await expect(app.getByText('No pinned dialogs')).toBeFocused();
   await expect.poll(() => pinCalls(portal)).toHaveLength(count);
+});
+
+test('Ctrl+Z after an unpin pins the dialog again: the row comes back, and Bitrix24 has it pinned', async ({
+  app,
+  portal,
+}) => {
+  const switches = app.getByRole('switch');
+  const count = await switches.count();
+  await app.keyboard.press('ArrowDown');
+  const unpinned = (await switches.nth(1).getAttribute('aria-label'))!;
+  const id = String(portal.dialogs().find((d) => d.title === unpinned)!.id);
+  await app.keyboard.press('Delete');
+  const offer = app.getByRole('status').filter({ hasText: `Unpinned “${unpinned}”` });
+  await expect(offer).toBeVisible();
+  await expect.poll(() => portal.dialog(id)?.pinned).toBe(false);
+
+  await app.keyboard.press('Control+z');
+  await expect(offer).toHaveCount(0);
+  await expect.poll(() => pinCalls(portal)).toEqual([`${id}:N`, `${id}:Y`]);
+  await expect.poll(() => portal.dialog(id)?.pinned).toBe(true);
+  // Back in the list, in its place, once the portal's list says so.
+  await expect(switches).toHaveCount(count);
+  await expect(switches.nth(1)).toHaveAttribute('aria-label', unpinned);
+});
+
+test('offline, the Undo button of an unpin brings the row back at once, and Bitrix24 never unpins it', async ({
+  app,
+  portal,
+}) => {
+  const switches = app.getByRole('switch');
+  const count = await switches.count();
+  const first = (await switches.first().getAttribute('aria-label'))!;
+  const id = String(portal.dialogs().find((d) => d.title === first)!.id);
+  portal.setOffline(true);
+  await app.keyboard.press('Delete');
+  await expect(switches).toHaveCount(count - 1);
+  await app.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+  // Back at once: the unpin never reached the portal, so there is nothing to wait for.
+  await expect(switches).toHaveCount(count);
+  await expect(switches.first()).toHaveAttribute('aria-label', first);
+  portal.setOffline(false);
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  // The unpin may have left before the network failed it, so the queue pins again to be sure
+  // (PIN=Y on a pinned dialog changes nothing); it never sends the unpin once the undo is in.
+  await expect(app.getByText(/being sent|Offline/)).toHaveCount(0, { timeout: 10_000 });
+  expect(pinCalls(portal).filter((c) => c.endsWith(':N'))).toEqual([]);
+  expect(portal.dialog(id)?.pinned).toBe(true);
+  await expect(switches).toHaveCount(count);
 });

@@ -39,7 +39,7 @@ export function createAppKeys(ctx: AppKeysContext) {
     return (key === null ? undefined : store.visible.find((d) => hasRowKey(d, key))) ?? store.visible[0];
   }
 
-  /** The focused row only: unpinning is not undone by a key, so no fallback to the first row. */
+  /** The focused row only: an unpin acts on what the user sees focused, so no fallback to the first row. */
   function focusedRow() {
     return store.visible.find((d) => rowKey(d) === store.focusKey);
   }
@@ -119,7 +119,7 @@ export function createAppKeys(ctx: AppKeysContext) {
         void store.markAllRead();
         return;
       case 'undo':
-        void store.undoMarkAllRead();
+        void store.undo();
         return;
       case 'settings':
         return openSettings();

@@ -35,6 +35,10 @@ export interface RowTarget {
   dialogId: string;
 }
 
+/** What the popup can undo: the last Mark all read (the rows it marked), or the last unpin. */
+export type Undoable =
+  { kind: 'read'; targets: readonly RowTarget[] } | { kind: 'unpin'; target: RowTarget; title: string };
+
 let alertSeq = 0;
 
 /** The popup's store. One instance per page (see {@link createStore}). */
@@ -55,12 +59,22 @@ export class PopupStore {
   /** Bumped to ask the list to move DOM focus to `focusKey`. */
   focusRequest = $state(0);
   /**
-   * The rows the last "Mark all read" marked, while it can be undone: until the undo, its notice's
-   * ×, the user's next change (a switch, an unpin, another Mark all read), which the undo would
-   * otherwise overrule, or the popup's next opening (by then the user may have read or marked those
-   * dialogs in Bitrix24 itself, and an undo offered hours later would undo that).
+   * The last Mark all read or unpin, while it can be undone: until the undo, its notice's ×, the
+   * user's next change (a switch, an unpin, a Mark all read), which the undo would otherwise
+   * overrule, or the popup's next opening (by then the user may have changed those dialogs in
+   * Bitrix24 itself, and an undo offered hours later would undo that).
    */
-  lastMarked = $state.raw<readonly RowTarget[] | null>(null);
+  undoable = $state.raw<Undoable | null>(null);
+  /**
+   * What the popup offers to undo now: {@link undoable}, except an unpin whose row is listed (the
+   * push that hides it has not come yet, or the portal refused the unpin and it is back).
+   */
+  readonly offer: Undoable | null = $derived.by(() => {
+    const u = this.undoable;
+    if (u?.kind !== 'unpin') return u;
+    const key = rowKey(u.target);
+    return (this.view?.dialogs ?? []).some((d) => hasRowKey(d, key)) ? null : u;
+  });
   /** OAuth in progress: the URL to show while waiting. */
   oauthWaiting = $state<{ authorizeUrl: string; redirectUrl: string } | null>(null);
 
@@ -209,7 +223,7 @@ export class PopupStore {
   signinFromList = false;
 
   onShown(focus: string | null, view?: 'list' | 'settings'): void {
-    this.lastMarked = null;
+    this.undoable = null;
     const signedIn = (this.view?.accounts.length ?? 0) > 0;
     if (view === 'settings' && signedIn) {
       this.screen = 'settings';
@@ -261,7 +275,7 @@ export class PopupStore {
   }
 
   async toggle(d: PinnedDialog): Promise<void> {
-    this.lastMarked = null;
+    this.undoable = null;
     const key = rowKey(d);
     const unread = !this.withFlip(d).unread;
     this.#flips = { ...this.#flips, [key]: { unread, acked: false } };
@@ -284,12 +298,12 @@ export class PopupStore {
 
   /**
    * Marks every visible unread row read as one intent per {@link MAX_UNREAD_TARGETS} rows, and
-   * offers to undo it ({@link lastMarked}).
+   * offers to undo it ({@link undoable}).
    */
   async markAllRead(): Promise<void> {
     const rows = this.visibleUnread;
     if (rows.length === 0) return;
-    this.lastMarked = null;
+    this.undoable = null;
     const marked: RowTarget[] = [];
     // As for one switch, the pushed state shows the rows flipping; the replies acknowledge.
     for (let i = 0; i < rows.length; i += MAX_UNREAD_TARGETS) {
@@ -302,23 +316,32 @@ export class PopupStore {
       }
       marked.push(...targets);
     }
-    if (marked.length > 0) this.lastMarked = marked;
+    if (marked.length > 0) this.undoable = { kind: 'read', targets: marked };
   }
 
   /**
-   * Undoes the last "Mark all read": puts the unread mark back on the rows it marked that are still
-   * listed (`im.recent.unread` Y, through the same durable queue). Messages it read stay read: the
-   * portal has no way back for them; the mark is what "come back to this" rests on. If the read is
-   * still queued, the core's queue folds the two and nothing is read.
+   * Undoes the last Mark all read or unpin ({@link undoable}), through the same durable queue.
+   *
+   * Mark all read: the unread mark goes back on the rows it marked that are still listed
+   * (`im.recent.unread` Y). Messages it read stay read: the portal has no way back for them; the
+   * mark is what "come back to this" rests on. If the read is still queued, the core's queue folds
+   * the two and nothing is read.
+   *
+   * Unpin: the dialog is pinned again (`im.recent.pin` Y); an unpin not yet sent is taken back
+   * instead. The row comes back with the pushed state.
    */
-  async undoMarkAllRead(): Promise<void> {
-    const marked = this.lastMarked;
-    if (!marked) return;
-    this.lastMarked = null;
+  async undo(): Promise<void> {
+    const u = this.offer;
+    if (!u) return;
+    this.undoable = null;
+    if (u.kind === 'unpin') {
+      this.take(await this.api.pin(u.target.accountId, u.target.dialogId), u.title);
+      return;
+    }
     // A local lookup (not reactive state): the rows still listed.
     const listed: Record<string, true> = Object.create(null);
     for (const d of this.view?.dialogs ?? []) listed[rowKey(d)] = true;
-    const targets = marked.filter((t) => listed[rowKey(t)]);
+    const targets = u.targets.filter((t) => listed[rowKey(t)]);
     for (let i = 0; i < targets.length; i += MAX_UNREAD_TARGETS) {
       const r = await this.api.setUnreadMany(targets.slice(i, i + MAX_UNREAD_TARGETS), true);
       if (!r.ok) {
@@ -359,10 +382,11 @@ export class PopupStore {
   /**
    * Unpins a row in Bitrix24 (through the core's durable queue). Nothing is hidden here: the
    * pushed state drops the row (and shows it again, with a notice, if the portal refuses). When
-   * the row has the focus, the focus moves on to its neighbour, as it would after a delete.
+   * the row has the focus, the focus moves on to its neighbour, as it would after a delete. Once
+   * queued, it can be undone ({@link undo}).
    */
   async unpin(d: PinnedDialog): Promise<void> {
-    this.lastMarked = null;
+    this.undoable = null;
     const key = rowKey(d);
     if (this.focusKey === key) {
       const rows = this.visible;
@@ -371,7 +395,10 @@ export class PopupStore {
       this.focusKey = next ? rowKey(next) : null;
       this.focusRequest++;
     }
-    this.take(await this.api.unpin(d.accountId, d.dialogId), d.title);
+    const r = await this.api.unpin(d.accountId, d.dialogId);
+    if (r.ok)
+      this.undoable = { kind: 'unpin', target: { accountId: d.accountId, dialogId: d.dialogId }, title: d.title };
+    this.take(r, d.title);
   }
 
   async dismissNotice(id: string): Promise<void> {

@@ -247,6 +247,10 @@ describe('PopupStore.unpin', () => {
   });
 });
 
+/** The rows the store offers to mark unread again (its undo of Mark all read). */
+const marked = (store: PopupStore): string[] | undefined =>
+  store.undoable?.kind === 'read' ? store.undoable.targets.map((t) => t.dialogId) : undefined;
+
 describe('PopupStore: Mark all read, and its undo', () => {
   const four = (): ViewState => ({
     ...state(row()),
@@ -272,7 +276,14 @@ describe('PopupStore: Mark all read, and its undo', () => {
         return { ok: true, data: { queued: targets.length } };
       },
       setUnread: async () => ({ ok: true, data: four().dialogs[1] }),
-      unpin: async () => ({ ok: true, data: null }),
+      unpin: async (_a: string, dialogId: string) => {
+        calls.push(`unpin ${dialogId}`);
+        return { ok: true, data: null };
+      },
+      pin: async (_a: string, dialogId: string) => {
+        calls.push(`pin ${dialogId}`);
+        return { ok: true, data: null };
+      },
     } as unknown as Api;
     return { api: withMany, push, calls };
   }
@@ -283,12 +294,12 @@ describe('PopupStore: Mark all read, and its undo', () => {
     await store.init();
     await store.markAllRead();
     expect(calls).toEqual(['N chat1,chat3,chat4']);
-    expect(store.lastMarked?.map((t) => t.dialogId)).toEqual(['chat1', 'chat3', 'chat4']);
-    await store.undoMarkAllRead();
+    expect(marked(store)).toEqual(['chat1', 'chat3', 'chat4']);
+    await store.undo();
     expect(calls).toEqual(['N chat1,chat3,chat4', 'Y chat1,chat3,chat4']);
     // Once: a second undo sends nothing.
-    expect(store.lastMarked).toBeNull();
-    await store.undoMarkAllRead();
+    expect(store.undoable).toBeNull();
+    await store.undo();
     expect(calls).toHaveLength(2);
   });
 
@@ -298,7 +309,7 @@ describe('PopupStore: Mark all read, and its undo', () => {
     await store.init();
     await store.markAllRead();
     push({ ...four(), dialogs: four().dialogs.filter((d) => d.dialogId !== 'chat3') });
-    await store.undoMarkAllRead();
+    await store.undo();
     expect(calls.at(-1)).toBe('Y chat1,chat4');
   });
 
@@ -308,12 +319,11 @@ describe('PopupStore: Mark all read, and its undo', () => {
     await store.init();
     for (const change of [() => store.toggle(store.dialogs[1]!), () => store.unpin(store.dialogs[1]!)]) {
       await store.markAllRead();
-      expect(store.lastMarked).not.toBeNull();
-      const sent = calls.length;
+      expect(store.undoable).not.toBeNull();
       await change();
-      expect(store.lastMarked).toBeNull();
-      await store.undoMarkAllRead();
-      expect(calls).toHaveLength(sent);
+      expect(store.undoable?.kind).not.toBe('read');
+      await store.undo();
+      expect(calls.filter((c) => c.startsWith('Y'))).toEqual([]);
     }
   });
 
@@ -322,10 +332,10 @@ describe('PopupStore: Mark all read, and its undo', () => {
     const store = new PopupStore(api);
     await store.init();
     await store.markAllRead();
-    expect(store.lastMarked).not.toBeNull();
+    expect(store.undoable).not.toBeNull();
     store.onShown(null);
-    expect(store.lastMarked).toBeNull();
-    await store.undoMarkAllRead();
+    expect(store.undoable).toBeNull();
+    await store.undo();
     expect(calls).toEqual(['N chat1,chat3,chat4']);
   });
 
@@ -334,15 +344,38 @@ describe('PopupStore: Mark all read, and its undo', () => {
     const store = new PopupStore(refused.api);
     await store.init();
     await store.markAllRead();
-    expect(store.lastMarked).toBeNull();
+    expect(store.undoable).toBeNull();
     expect(store.alerts.at(-1)!.text).toBe('One: That dialog is not among your pinned dialogs.');
 
     const undoRefused = manyApi((_t, unread) => unread);
     const store2 = new PopupStore(undoRefused.api);
     await store2.init();
     await store2.markAllRead();
-    await store2.undoMarkAllRead();
+    await store2.undo();
     expect(store2.alerts.at(-1)!.text).toBe('One: That dialog is not among your pinned dialogs.');
-    expect(store2.lastMarked).toBeNull();
+    expect(store2.undoable).toBeNull();
+  });
+
+  it('an unpin offers its own undo, which pins the dialog again (and replaces the offer of a Mark all read)', async () => {
+    const { api, push, calls } = manyApi();
+    const store = new PopupStore(api);
+    await store.init();
+    await store.markAllRead();
+    await store.unpin(store.dialogs[2]!);
+    expect(store.undoable).toEqual({ kind: 'unpin', target: { accountId: 'acc', dialogId: 'chat3' }, title: 'Three' });
+    // Offered once a push shows the row gone, as the core's does; a push showing it again (the
+    // portal refused the unpin) takes the offer back.
+    expect(store.offer).toBeNull();
+    const without = { ...four(), dialogs: four().dialogs.filter((d) => d.dialogId !== 'chat3') };
+    push(without);
+    expect(store.offer).toBe(store.undoable);
+    push(four());
+    expect(store.offer).toBeNull();
+    await store.undo();
+    expect(calls).toEqual(['N chat1,chat3,chat4', 'unpin chat3']);
+    push(without);
+    await store.undo();
+    expect(calls).toEqual(['N chat1,chat3,chat4', 'unpin chat3', 'pin chat3']);
+    expect(store.undoable).toBeNull();
   });
 });

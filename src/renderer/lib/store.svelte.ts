@@ -4,7 +4,7 @@
  * errors of calls that failed outright). Components read it; only the
  * actions here call `window.api`.
  */
-import { MAX_UNREAD_TARGETS, type Api } from '../../shared/ipc';
+import { MAX_UNREAD_TARGETS, type Api, type DialogRef } from '../../shared/ipc';
 import type { AppError, Result } from '../../shared/result';
 import type { AccountSummary, PinnedDialog, SettingsPatch, SettingsView, ViewState } from '../../shared/types';
 import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
@@ -29,15 +29,9 @@ export interface DialogGroup {
 
 export type Screen = 'list' | 'settings' | 'signin';
 
-/** A dialog as the intents name it. */
-export interface RowTarget {
-  accountId: string;
-  dialogId: string;
-}
-
 /** What the popup can undo: the last Mark all read (the rows it marked), or the last unpin. */
 export type Undoable =
-  { kind: 'read'; targets: readonly RowTarget[] } | { kind: 'unpin'; target: RowTarget; title: string };
+  { kind: 'read'; targets: readonly DialogRef[] } | { kind: 'unpin'; target: DialogRef; title: string };
 
 let alertSeq = 0;
 
@@ -297,25 +291,18 @@ export class PopupStore {
   readonly visibleUnread: PinnedDialog[] = $derived(this.visible.filter((d) => this.withFlip(d).unread));
 
   /**
-   * Marks every visible unread row read as one intent per {@link MAX_UNREAD_TARGETS} rows, and
-   * offers to undo it ({@link undoable}).
+   * Marks every visible unread row read, and offers to undo it ({@link undoable}): what was queued,
+   * up to a refusal.
    */
   async markAllRead(): Promise<void> {
     const rows = this.visibleUnread;
     if (rows.length === 0) return;
     this.undoable = null;
-    const marked: RowTarget[] = [];
     // As for one switch, the pushed state shows the rows flipping; the replies acknowledge.
-    for (let i = 0; i < rows.length; i += MAX_UNREAD_TARGETS) {
-      const chunk = rows.slice(i, i + MAX_UNREAD_TARGETS);
-      const targets = chunk.map((d) => ({ accountId: d.accountId, dialogId: d.dialogId }));
-      const r = await this.api.setUnreadMany(targets, false);
-      if (!r.ok) {
-        this.alert(r.error, r.error.dialogId ? chunk.find((d) => d.dialogId === r.error.dialogId)?.title : undefined);
-        break;
-      }
-      marked.push(...targets);
-    }
+    const marked = await this.#setUnreadMany(
+      rows.map((d) => ({ accountId: d.accountId, dialogId: d.dialogId })),
+      false,
+    );
     if (marked.length > 0) this.undoable = { kind: 'read', targets: marked };
   }
 
@@ -341,17 +328,29 @@ export class PopupStore {
     // A local lookup (not reactive state): the rows still listed.
     const listed: Record<string, true> = Object.create(null);
     for (const d of this.view?.dialogs ?? []) listed[rowKey(d)] = true;
-    const targets = u.targets.filter((t) => listed[rowKey(t)]);
+    await this.#setUnreadMany(
+      u.targets.filter((t) => listed[rowKey(t)]),
+      true,
+    );
+  }
+
+  /**
+   * `setUnreadMany` for `targets`, one intent per {@link MAX_UNREAD_TARGETS}; a refusal is shown
+   * (naming its dialog) and stops the rest. Returns the targets queued.
+   */
+  async #setUnreadMany(targets: DialogRef[], unread: boolean): Promise<DialogRef[]> {
+    const queued: DialogRef[] = [];
     for (let i = 0; i < targets.length; i += MAX_UNREAD_TARGETS) {
-      const r = await this.api.setUnreadMany(targets.slice(i, i + MAX_UNREAD_TARGETS), true);
+      const chunk = targets.slice(i, i + MAX_UNREAD_TARGETS);
+      const r = await this.api.setUnreadMany(chunk, unread);
       if (!r.ok) {
-        const title = r.error.dialogId
-          ? this.view?.dialogs.find((d) => d.dialogId === r.error.dialogId)?.title
-          : undefined;
-        this.alert(r.error, title);
+        const { dialogId } = r.error;
+        this.alert(r.error, dialogId ? this.view?.dialogs.find((d) => d.dialogId === dialogId)?.title : undefined);
         break;
       }
+      queued.push(...chunk);
     }
+    return queued;
   }
 
   async toggleSlot(n: number): Promise<void> {

@@ -115,14 +115,11 @@ export function createTogglesService(
         unpinnedTitles.get(rowKey(action)) ??
         action.dialogId;
       const m = messages(lang()).core;
-      const what =
-        action.kind === 'unpin'
-          ? m.notUnpinned
-          : action.kind === 'pin'
-            ? m.notPinned
-            : action.unread
-              ? m.notMarkedUnread
-              : m.notMarkedRead;
+      const what = {
+        unpin: m.notUnpinned,
+        pin: m.notPinned,
+        unread: action.unread ? m.notMarkedUnread : m.notMarkedRead,
+      }[action.kind];
       addNotice({
         level: 'error',
         code: error.code,

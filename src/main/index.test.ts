@@ -32,8 +32,11 @@ vi.mock('./electron/store', async () => {
 });
 
 import { rmSync } from 'node:fs';
+import { startFakePortal } from '../../dev/fake-portal/server';
+import { deliveredUnread } from '../../tests/core/harness';
 import {
   FakeBrowserWindow,
+  type FakeMenu,
   FakeTray,
   FakeWebContents,
   FakeWebFrame,
@@ -132,5 +135,47 @@ describe('the composition root (src/main/index.ts)', () => {
     win.hide();
     fake.app.emit('activate', {}, false);
     expect(win.isVisible()).toBe(true);
+  });
+  it("the tray menu's Mark all read reads the portal's dialogs, its undo marks them unread again, the popup's opening withdraws it", async () => {
+    const win = await boot;
+    const portal = await startFakePortal({
+      rateLimit: false,
+      seed: [
+        { id: 'chat74', title: 'Sales', pinned: true, unread: true },
+        { id: 'chat9', title: 'R&D', pinned: true, unread: true },
+        { id: '15', title: 'Anna', pinned: true },
+      ],
+    });
+    fake.net.fetchImpl = (input, init) => fetch(input, init);
+    win.hide();
+    try {
+      const signedIn = (await fake.ipcMain.invoke(
+        channelOf('signInWithWebhook'),
+        { sender: win.webContents },
+        portal.webhookUrl,
+      )) as Result<unknown>;
+      expect(signedIn.ok).toBe(true);
+      const tray = FakeTray.instances[0]!;
+      const menu = (): FakeMenu => tray.contextMenu!;
+      const undo = (): string[] => menu().template.flatMap((i) => (i.label?.startsWith('Undo') ? [i.label] : []));
+      await vi.waitFor(() => expect(menu().item('Mark all read').enabled).not.toBe(false));
+
+      menu().click('Mark all read');
+      await vi.waitFor(() => expect(deliveredUnread(portal).sort()).toEqual(['chat74:N', 'chat9:N']));
+      expect(undo()).toEqual(['Undo Mark all read (2 dialogs)']);
+      menu().click('Undo Mark all read (2 dialogs)');
+      await vi.waitFor(() => expect(deliveredUnread(portal).slice(2).sort()).toEqual(['chat74:Y', 'chat9:Y']));
+      expect(undo()).toEqual([]);
+
+      await vi.waitFor(() => expect(menu().item('Mark all read').enabled).not.toBe(false));
+      menu().click('Mark all read');
+      await vi.waitFor(() => expect(deliveredUnread(portal)).toHaveLength(6));
+      expect(undo()).toEqual(['Undo Mark all read (2 dialogs)']);
+      win.show();
+      expect(undo()).toEqual([]);
+    } finally {
+      win.hide();
+      await portal.close();
+    }
   });
 });

@@ -16,6 +16,7 @@ import type { Lang } from '../shared/errors';
 import { messages, pickLang } from '../shared/messages';
 import type { Settings } from '../shared/types';
 import { parseDialogId, sgRefusal } from '../shared/dialog-id';
+import type { DialogRef } from '../shared/ipc';
 import { toAppError } from './core/errors/to-app-error';
 import { systemClock, type FetchLike, type PopupControl } from './core/ports';
 import { createLogger } from './core/redact';
@@ -156,6 +157,19 @@ async function main(): Promise<void> {
     logger,
   });
 
+  /** The tray menu's Mark all read and its undo. */
+  const setUnreadMany = (targets: DialogRef[], unread: boolean): void =>
+    void (async () => {
+      try {
+        // sg ids cannot be switched (validate.ts toggleable): the rest are.
+        await core.toggles.setUnreadMany(
+          targets.filter((t) => isToggleable(t.dialogId)),
+          unread,
+        );
+      } catch (err) {
+        logger.warn(unread ? 'undo of mark all read failed' : 'mark all read failed', { code: toAppError(err).code });
+      }
+    })();
   const tray: TrayController = createTray({
     platform: process.platform,
     locale: app.getLocale(),
@@ -169,18 +183,8 @@ async function main(): Promise<void> {
         void core
           .toggleDialog(dialogId, accountId)
           .catch((err: unknown) => logger.warn('toggle failed', { error: String(err) })),
-      markAllRead: (targets) =>
-        void (async () => {
-          try {
-            // sg ids cannot be switched (validate.ts toggleable): the rest are read.
-            await core.toggles.setUnreadMany(
-              targets.filter((t) => isToggleable(t.dialogId)),
-              false,
-            );
-          } catch (err) {
-            logger.warn('mark all read failed', { code: toAppError(err).code });
-          }
-        })(),
+      markAllRead: (targets) => setUnreadMany(targets, false),
+      undoMarkAllRead: (targets) => setUnreadMany(targets, true),
       settings: () => popup?.showSettings(),
       signOut: (accountId) => core.signIn.signOut(accountId),
       quit: () => app.quit(),
@@ -204,6 +208,9 @@ async function main(): Promise<void> {
     trayBounds: () => tray.bounds(),
     logger,
   });
+
+  // The popup opened: a change made there would be overruled by the tray's older undo.
+  popup.window.on('show', () => tray.withdrawUndo());
 
   // Laptops: after sleep or a locked screen the list is stale and queued actions may be sendable.
   powerMonitor.on('resume', () => core.onResume());

@@ -50,6 +50,7 @@ describe('a Russian system with the language setting on "system"', () => {
         refresh: () => {},
         toggle: () => {},
         markAllRead: () => {},
+        undoMarkAllRead: () => {},
         settings: () => {},
         signOut: () => {},
         quit: () => {},

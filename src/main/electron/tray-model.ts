@@ -60,6 +60,8 @@ export interface TrayMenuActions {
   quit(): void;
   /** Set when an update is downloaded. */
   restartToUpdate?: { version: string; run(): void } | null;
+  /** Set after the menu's Mark all read, until the next change: puts the mark back on `count` dialogs. */
+  undoMarkAllRead?: { count: number; run(): void } | null;
 }
 
 /** At most this many dialogs appear in the menu; the rest are one "N more" line. */
@@ -72,7 +74,8 @@ function menuLabel(text: string, platform: string): string {
 }
 
 /**
- * The context menu: Open, Refresh, Mark all read (signed in; disabled when nothing is unread), the pinned dialogs as checkboxes
+ * The context menu: Open, Refresh, Mark all read (signed in; disabled when nothing is unread) and its
+ * undo while offered, the pinned dialogs as checkboxes
  * (checked = unread; the first 9 show their slot hotkey as a hint),
  * Settings, Sign out (per account), Restart to update, Quit.
  */
@@ -101,6 +104,8 @@ export function buildTrayMenuTemplate(
       enabled: unread.length > 0,
       click: () => actions.markAllRead(unread),
     });
+    const undo = actions.undoMarkAllRead;
+    if (undo) items.splice(3, 0, { label: t.undoMarkAllRead(undo.count), click: () => undo.run() });
     if (view.dialogs.length === 0) items.push({ label: t.noDialogs, enabled: false });
     view.dialogs.slice(0, MENU_DIALOG_LIMIT).forEach((d, i) => {
       let text = d.title || d.dialogId;

@@ -85,6 +85,7 @@ function setup(over: Partial<TrayOptions> = {}) {
       refresh: () => did.push('refresh'),
       toggle: (a, d) => did.push(`toggle ${a}/${d}`),
       markAllRead: (targets) => did.push(`markAllRead ${targets.map((t) => `${t.accountId}/${t.dialogId}`).join(',')}`),
+      undoMarkAllRead: (targets) => did.push(`undo ${targets.map((t) => `${t.accountId}/${t.dialogId}`).join(',')}`),
       settings: () => did.push('settings'),
       signOut: (a) => did.push(`signOut ${a}`),
       quit: () => did.push('quit'),
@@ -308,6 +309,69 @@ describe('tray menu', () => {
     ctl.update(view({ dialogs: [dialog('a1', '15', 'Anna', false)] }));
     expect(() => menu().click('Mark all read')).toThrow(/disabled/);
     expect(did).toHaveLength(1);
+  });
+
+  describe('the undo of Mark all read', () => {
+    /** The view once the core has marked these dialogs read (as its state push after the intent says). */
+    const read = (v: ViewState, ...ids: string[]): ViewState => ({
+      ...v,
+      dialogs: v.dialogs.map((d) => (ids.includes(d.dialogId) ? { ...d, unread: false, pending: true } : d)),
+    });
+
+    it('is offered right after it and puts the mark back on the dialogs it marked, once', () => {
+      const { ctl, menu, did } = setup();
+      menu().click('Mark all read');
+      ctl.update(read(view(), 'chat74', 'chat9'));
+      expect(labels(menu()).slice(0, 5)).toEqual([
+        'Open',
+        'Refresh',
+        'Mark all read',
+        'Undo Mark all read (2 dialogs)',
+        '---',
+      ]);
+      menu().click('Undo Mark all read (2 dialogs)');
+      expect(did).toEqual(['markAllRead a1/chat74,a1/chat9', 'undo a1/chat74,a1/chat9']);
+      expect(labels(menu())).not.toContain('Undo Mark all read (2 dialogs)');
+    });
+
+    it('leaves out a dialog unread again or gone, and goes when none is left', () => {
+      const { ctl, menu, did } = setup();
+      menu().click('Mark all read');
+      const after = read(view(), 'chat74', 'chat9');
+      ctl.update(after);
+      // chat9 refused (unread again): only chat74 is left to undo.
+      ctl.update(read(view(), 'chat74'));
+      menu().click('Undo Mark all read (1 dialog)');
+      expect(did.at(-1)).toBe('undo a1/chat74');
+
+      menu().click('Mark all read');
+      ctl.update(after);
+      // chat74 unpinned, chat9 unread again (new messages): nothing left to undo.
+      ctl.update({ ...view(), dialogs: view().dialogs.filter((d) => d.dialogId !== 'chat74') });
+      expect(labels(menu()).filter((l) => l?.startsWith('Undo'))).toEqual([]);
+    });
+
+    it('is withdrawn by the next flip from the menu and when the popup opens', () => {
+      const { ctl, menu, did } = setup();
+      menu().click('Mark all read');
+      ctl.update(read(view(), 'chat74', 'chat9'));
+      menu().click('Anna');
+      expect(() => menu().item('Undo Mark all read (2 dialogs)')).toThrow();
+
+      ctl.update(view());
+      menu().click('Mark all read');
+      ctl.update(read(view(), 'chat74', 'chat9'));
+      ctl.withdrawUndo();
+      expect(() => menu().item('Undo Mark all read (2 dialogs)')).toThrow();
+      expect(did.filter((d) => d.startsWith('undo'))).toEqual([]);
+    });
+
+    it('speaks Russian', () => {
+      const { ctl, menu } = setup({ locale: 'ru-RU' });
+      menu().click('Прочитать все');
+      ctl.update(read(view(), 'chat74', 'chat9'));
+      expect(labels(menu())).toContain('Отменить «Прочитать все» (2 диалога)');
+    });
   });
 
   it('signed out: no dialogs, no Sign out, Refresh disabled', () => {

@@ -11,6 +11,8 @@ import type { Logger } from '../core/ports';
 import type { TrayTheme } from './tray-icon/glyph';
 import { trayImage, type TrayIconRenderer } from './tray-icon/native-image';
 import { pickLang } from '../../shared/messages';
+import type { DialogRef } from '../../shared/ipc';
+import { rowKey } from '../../shared/row-key';
 import { buildTrayMenuTemplate, trayIconModel, trayToolTip, type TrayMenuActions } from './tray-model';
 
 /** Options of {@link createTray}. */
@@ -21,7 +23,10 @@ export interface TrayOptions {
   locale: string;
   /** Draws the glyph (tray-icon/glyph.ts `drawTrayIcon`). */
   renderIcon: TrayIconRenderer;
-  actions: Omit<TrayMenuActions, 'restartToUpdate'>;
+  actions: Omit<TrayMenuActions, 'restartToUpdate' | 'undoMarkAllRead'> & {
+    /** The undo of the menu's Mark all read: sets the "unread" mark on these dialogs again. */
+    undoMarkAllRead(targets: DialogRef[]): void;
+  };
   /** A left click on the icon (toggles the popup). */
   onClick(): void;
   /** The view to show first. */
@@ -36,6 +41,8 @@ export interface TrayController {
   update(view: ViewState): void;
   /** New settings or hotkey statuses (menu language, slot hints). */
   setSettings(view: SettingsView): void;
+  /** Takes back the offer to undo the menu's Mark all read (the popup was opened: the user moved on). */
+  withdrawUndo(): void;
   /** Shows (or, with null, removes) "Restart to update" in the menu. */
   setUpdateReady(update: { version: string; run(): void } | null): void;
   /** The icon's screen bounds; empty where the OS does not tell. */
@@ -63,6 +70,12 @@ export function createTray(opts: TrayOptions): TrayController {
   let lang: Lang = pickLang(null, opts.locale);
   let update: { version: string; run(): void } | null = null;
   let iconKey = '';
+  /**
+   * The dialogs the menu's last Mark all read marked, while its undo is offered: until the next change
+   * from the menu or the popup's opening; a dialog unread again (refused, flipped elsewhere, new
+   * messages) or gone from the list drops out, and with none left the offer goes.
+   */
+  let marked: DialogRef[] | null = null;
 
   const image = (): { key: string; img: NativeImage } => {
     const { state, count } = trayIconModel(view);
@@ -99,11 +112,43 @@ export function createTray(opts: TrayOptions): TrayController {
       const { state, count } = trayIconModel(view);
       tray.setTitle(state === 'unread' && count > 0 ? String(count) : '');
     }
-    menu = Menu.buildFromTemplate(
-      buildTrayMenuTemplate(view, hotkeys, { ...opts.actions, restartToUpdate: update }, { lang, platform }),
-    );
+    menu = Menu.buildFromTemplate(buildTrayMenuTemplate(view, hotkeys, menuActions(), { lang, platform }));
     // On macOS a context menu set on the tray would swallow the left click; it pops up on right-click instead.
     if (platform !== 'darwin') tray.setContextMenu(menu);
+  }
+
+  function menuActions(): TrayMenuActions {
+    const targets = marked;
+    return {
+      ...opts.actions,
+      markAllRead(all) {
+        marked = all.length > 0 ? [...all] : null;
+        opts.actions.markAllRead(all);
+        render();
+      },
+      toggle(accountId, dialogId) {
+        marked = null;
+        opts.actions.toggle(accountId, dialogId);
+        render();
+      },
+      restartToUpdate: update,
+      undoMarkAllRead: targets && {
+        count: targets.length,
+        run() {
+          marked = null;
+          opts.actions.undoMarkAllRead(targets);
+          render();
+        },
+      },
+    };
+  }
+
+  /** Keeps of the marked dialogs those still listed and read. */
+  function stillMarked(): DialogRef[] | null {
+    if (!marked) return null;
+    const read = new Set(view.dialogs.filter((d) => !d.unread).map(rowKey));
+    const left = marked.filter((t) => read.has(rowKey(t)));
+    return left.length > 0 ? left : null;
   }
 
   tray.on('click', () => opts.onClick());
@@ -121,6 +166,12 @@ export function createTray(opts: TrayOptions): TrayController {
     tray,
     update(next) {
       view = next;
+      marked = stillMarked();
+      render();
+    },
+    withdrawUndo() {
+      if (!marked) return;
+      marked = null;
       render();
     },
     setSettings(s) {

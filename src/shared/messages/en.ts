@@ -121,6 +121,7 @@ export const tray = {
   open: 'Open',
   refresh: 'Refresh',
   markAllRead: 'Mark all read',
+  undoMarkAllRead: (n: number) => `Undo Mark all read (${plural('en', n, { one: '# dialog', other: '# dialogs' })})`,
   settings: 'Settings…',
   signOut: 'Sign out',
   quit: 'Quit',

@@ -119,6 +119,8 @@ export const tray: Messages['tray'] = {
   open: 'Открыть',
   refresh: 'Обновить',
   markAllRead: 'Прочитать все',
+  undoMarkAllRead: (n: number) =>
+    `Отменить «Прочитать все» (${plural('ru', n, { one: '# диалог', few: '# диалога', many: '# диалогов', other: '# диалога' })})`,
   settings: 'Настройки…',
   signOut: 'Выйти',
   quit: 'Выход',

@@ -583,7 +583,26 @@ export class FakeTray
   isDestroyed(): boolean {
     return this.destroyed;
   }
-  setIgnoreDoubleClickEvents(): void {}
+  ignoreDoubleClickEvents = false;
+  setIgnoreDoubleClickEvents(ignore: boolean): void {
+    this.ignoreDoubleClickEvents = ignore;
+  }
+  /**
+   * The user double-clicks the icon: the events real Electron emits (electron/electron at 96f3996d8d).
+   * macOS (shell/browser/ui/tray_icon_cocoa.mm handleClickNotifications, run at each mouse-up): the
+   * first mouse-up (clickCount 1) emits 'click'; the second (clickCount 2) emits 'double-click', or a
+   * second 'click' when double clicks are ignored. Windows (shell/browser/ui/win/notify_icon.cc
+   * HandleClickEvent: WM_LBUTTONDOWN then WM_LBUTTONDBLCLK) emits 'click' then 'double-click';
+   * setIgnoreDoubleClickEvents is macOS-only there (shell/browser/api/electron_api_tray.cc). Linux
+   * (StatusNotifierItem Activate) is not modelled: what a panel sends on a double click varies.
+   */
+  userDoubleClicks(platform: 'darwin' | 'win32'): void {
+    const bounds = { ...this.bounds };
+    this.emit('click', new FakeEvent(), bounds, { x: 0, y: 0 });
+    if (platform === 'darwin' && this.ignoreDoubleClickEvents)
+      this.emit('click', new FakeEvent(), bounds, { x: 0, y: 0 });
+    else this.emit('double-click', new FakeEvent(), bounds);
+  }
   /** The current image (fails when it is a path string). */
   get nativeImage(): FakeNativeImage {
     if (typeof this.image === 'string') throw new Error('tray image is a path');

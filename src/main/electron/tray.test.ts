@@ -213,6 +213,12 @@ describe('tray clicks', () => {
     mac.tray.emit('click', {}, {});
     expect(mac.did).toEqual(['click']);
   });
+
+  it.each(['darwin', 'win32'] as const)('a double click opens the popup once, not open and shut (%s)', (platform) => {
+    const { tray, did } = setup({ platform });
+    tray.userDoubleClicks(platform);
+    expect(did).toEqual(['click']);
+  });
 });
 
 describe('tray menu', () => {

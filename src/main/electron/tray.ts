@@ -155,8 +155,10 @@ export function createTray(opts: TrayOptions): TrayController {
   tray.on('right-click', () => {
     if (platform === 'darwin' && menu) tray.popUpContextMenu(menu);
   });
-  // Windows: a double click should not open and immediately close the popup.
-  if (platform === 'win32' || platform === 'darwin') tray.setIgnoreDoubleClickEvents(true);
+  // A double click opens the popup once: Electron emits 'click' for its first click and 'double-click'
+  // (no handler here) for its second. Never setIgnoreDoubleClickEvents(true): on macOS that turns the
+  // second click into another 'click', which would close the popup again at once (tray_icon_cocoa.mm
+  // handleClickNotifications); on Windows it does nothing (electron_api_tray.cc).
   const onTheme = () => render();
   nativeTheme.on('updated', onTheme);
 

@@ -126,3 +126,20 @@ export function steerableClock(): SteerableClock {
     },
   };
 }
+
+/**
+ * A wall clock over `timers` (a {@link fakeClock}) that the test can step back or forward, as an NTP
+ * correction, the user setting the time or a resumed VM does: `now()` moves by the step at once,
+ * while timers keep running on the elapsed time (Node's timers are monotonic).
+ */
+export function wallClock(timers: FakeClock): Clock & { step(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => timers.now() + offset,
+    setTimeout: (fn, ms) => timers.setTimeout(fn, ms),
+    clearTimeout: (h) => timers.clearTimeout(h),
+    step(ms) {
+      offset += ms;
+    },
+  };
+}

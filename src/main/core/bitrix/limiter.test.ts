@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeClock as createFakeClock, flush } from '../../../../tests/support/fake-clock';
+import { fakeClock as createFakeClock, flush, wallClock } from '../../../../tests/support/fake-clock';
 import type { Clock } from '../ports';
 import { DEFAULT_BURST, DEFAULT_RATE_PER_SEC, createLeakyBucket } from './limiter';
 
@@ -104,6 +104,35 @@ describe('createLeakyBucket', () => {
     await clock.advance(2000);
     // The portal's bucket was full at the 503 and drained 2 in the pause: 2 at once, then one per 0.5 s.
     expect(admitted).toEqual([1000, 1000, 1500, 2000]);
+  });
+
+  it('a wall clock stepping back an hour holds no request: no time passed, the bucket keeps its level', async () => {
+    const timers = createFakeClock(0);
+    const clock = wallClock(timers);
+    const bucket = createLeakyBucket({ ratePerSec: 2, burst: 2, clock });
+    expect(bucket.tryTake!()).toBe(true);
+    clock.step(-3_600_000);
+    expect(bucket.tryTake!()).toBe(true);
+    // Full now: the next one waits for the drain (0.5 s), not for the hour.
+    const admitted: number[] = [];
+    void bucket.take().then(() => admitted.push(timers.now()));
+    await timers.advance(500);
+    expect(admitted).toEqual([500]);
+  });
+
+  it("a 503's pause under way when the wall clock steps back lasts its own length from there", async () => {
+    const timers = createFakeClock(0);
+    const clock = wallClock(timers);
+    const bucket = createLeakyBucket({ ratePerSec: 2, burst: 10, clock });
+    bucket.penalize(1000);
+    await timers.advance(400);
+    clock.step(-3_600_000);
+    const admitted: number[] = [];
+    void bucket.take().then(() => admitted.push(timers.now()));
+    await timers.advance(999);
+    expect(admitted).toEqual([]);
+    await timers.advance(1);
+    expect(admitted).toEqual([1400]);
   });
 
   it('with its defaults, 100 back-to-back actions never trip a 2/s burst-50 portal and finish near the minimum', async () => {

@@ -64,17 +64,27 @@ export function createLeakyBucket(opts: LeakyBucketOptions = {}): Limiter {
 
   let level = 0;
   let updatedAt = clock.now();
-  let blockedUntil = 0;
+  /** A 503's pause: from `blockedAt`, for `blockedFor` ms. */
+  let blockedAt = 0;
+  let blockedFor = 0;
   const queue: Waiter[] = [];
   let timer: TimerHandle | null = null;
 
   const drain = (now: number): void => {
-    level = Math.max(0, level - ((now - updatedAt) * rate) / 1000);
+    if (now < updatedAt) {
+      // The wall clock stepped back (an NTP correction, the user setting the time, a VM resumed):
+      // no time has passed. Read as elapsed time, the negative step would fill the bucket, and every
+      // request to the portal would wait as long as the step. A pause under way starts again from now.
+      blockedAt = Math.min(blockedAt, now);
+    } else {
+      level = Math.max(0, level - ((now - updatedAt) * rate) / 1000);
+    }
     updatedAt = now;
   };
 
   /** Ms until one more request fits (0 = now). */
   const waitMs = (now: number): number => {
+    const blockedUntil = blockedAt + blockedFor;
     if (now < blockedUntil) return blockedUntil - now;
     const excess = level + 1 - burst;
     // Tolerances absorb float rounding: a millionth of a request is nothing, and the wait is never 0 (no spinning).
@@ -137,7 +147,10 @@ export function createLeakyBucket(opts: LeakyBucketOptions = {}): Limiter {
       if (!(ms > 0)) return;
       const now = clock.now();
       drain(now);
-      blockedUntil = Math.max(blockedUntil, now + ms);
+      if (now + ms > blockedAt + blockedFor) {
+        blockedAt = now;
+        blockedFor = ms;
+      }
       // The portal's bucket is full: after the pause, admit at the drain rate, not a new burst.
       level = Math.max(level, burst);
       if (queue.length > 0) pump();

@@ -7,7 +7,7 @@ import { parseWebhookUrl, webhookAuth } from '../auth/webhook';
 import { BitrixError } from '../bitrix/types';
 import { BACKOFF, QUEUE_KEY, backoffDelay, coalesce, createActionQueue, type QueuedAction } from './actions';
 import { memoryStore, scriptedClient, unreadCalls } from '../../../../tests/core/helpers';
-import { fakeClock, flush } from '../../../../tests/support/fake-clock';
+import { fakeClock, flush, wallClock } from '../../../../tests/support/fake-clock';
 import { until } from '../../../../tests/support/wait';
 import { systemClock, type FetchLike } from '../ports';
 
@@ -496,6 +496,43 @@ describe('the action queue', () => {
     queue.enqueue('a', 'chat1', true);
     await queue.drain();
     expect(queue.all()[0]!.nextAttemptAt - clock.now()).toBe(120_000);
+  });
+
+  describe('the wall clock stepping back an hour (NTP, the user setting the time, a resumed VM)', () => {
+    function stepped() {
+      const timers = fakeClock();
+      const clock = wallClock(timers);
+      const client = scriptedClient();
+      let refusals = 1;
+      client.respond = () =>
+        refusals-- > 0 ? new BitrixError('QUERY_LIMIT_EXCEEDED', 'slow down', { transient: true }) : true;
+      const store = memoryStore();
+      const queue = createActionQueue({ store, clock, clientFor: () => client, random: () => 0 });
+      return { timers, clock, client, store, queue };
+    }
+
+    it('a toggle backing off is sent when its backoff runs out, not an hour later', async () => {
+      const { timers, clock, queue } = stepped();
+      queue.enqueue('a', 'chat74', true);
+      await queue.drain();
+      expect(queue.all()[0]!.attempts).toBe(1);
+      clock.step(-3_600_000);
+      await timers.advance(BACKOFF.baseMs);
+      expect(queue.size()).toBe(0);
+    });
+
+    it('a queue opened after the step sends at once what was backing off when it was saved', async () => {
+      const { timers, clock, store, queue } = stepped();
+      queue.enqueue('a', 'chat74', true);
+      await queue.drain();
+      queue.stop();
+      clock.step(-3_600_000);
+      const client = scriptedClient();
+      const again = createActionQueue({ store, clock, clientFor: () => client, random: () => 0 });
+      await again.drain();
+      expect(unreadCalls(client)).toEqual([{ DIALOG_ID: 'chat74', ACTION: 'Y' }]);
+      expect(timers.pending()).toBe(0);
+    });
   });
 
   /** 150 "read" toggles (mark only: one sub-call each, three batches of 50), each batch answered on cue. */

@@ -27,12 +27,14 @@ import {
   backoffDelay,
   callsFor,
   chunkByCalls,
+  dueAt,
   dueFor,
   classify,
   coalesce,
   coalesceMany,
   coalescePin,
   familyOf,
+  longestBackoff,
   lookupIn,
   pendingIn,
   unpinPendingIn,
@@ -70,6 +72,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   const newId = opts.newId ?? defaultId;
   const batchWindowMs = Math.max(0, opts.batchWindowMs ?? 0);
   const maxBatchWaitMs = opts.maxBatchWaitMs ?? 5_000;
+  const backoff = opts.backoff ?? BACKOFF;
+  const longest = longestBackoff(backoff);
 
   let items: QueuedAction[] = loadQueue(store);
   const inFlight = new Set<string>();
@@ -188,7 +192,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     items[idx] = {
       ...action,
       attempts,
-      nextAttemptAt: clock.now() + backoffDelay(attempts, random, error.opts.retryAfterMs, opts.backoff ?? BACKOFF),
+      nextAttemptAt: clock.now() + backoffDelay(attempts, random, error.opts.retryAfterMs, backoff),
       lastError: { code: error.code, message: error.message },
     };
   }
@@ -197,7 +201,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     if (stopped || held.has(accountId)) return false;
     const client = opts.clientFor(accountId);
     if (!client) return false;
-    let due = dueFor(items, accountId, clock.now(), inFlight);
+    let due = dueFor(items, accountId, clock.now(), inFlight, longest);
     // A burst is still arriving (this run was started by a full batch, or new toggles opened a
     // window while it was sending): send only full batches now, the rest when the window closes.
     if (fullBatchesOnly || (kick !== null && windowSeq > drainedUpTo)) {
@@ -257,7 +261,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     let next = Infinity;
     for (const a of items) {
       if (held.has(a.accountId) || inFlight.has(a.id)) continue;
-      if (a.nextAttemptAt > now && a.nextAttemptAt < next) next = a.nextAttemptAt;
+      const at = dueAt(a, now, longest);
+      if (at > now && at < next) next = at;
     }
     if (next === timerAt) return;
     if (timer !== null) clock.clearTimeout(timer);

@@ -140,7 +140,8 @@ export function familyOf(a: Pick<QueuedAction, 'kind'>): 'unread' | 'pin' {
 }
 
 /**
- * Due intents of one account: the oldest per dialog and family, not in flight, not backed off.
+ * Due intents of one account: the oldest per dialog and family, not in flight, not backed off
+ * (`longest`: the longest backoff, see {@link dueAt}).
  * A toggle and an unpin of one dialog are independent (a toggle backing off does not hold
  * the unpin back) and may share a batch, in enqueue order; a pin queued behind an unpin in
  * flight waits for its answer.
@@ -150,6 +151,7 @@ export function dueFor(
   accountId: string,
   now: number,
   inFlight: ReadonlySet<string>,
+  longest: number = longestBackoff(),
 ): QueuedAction[] {
   const blocked = new Set<string>();
   const out: QueuedAction[] = [];
@@ -158,7 +160,7 @@ export function dueFor(
     const key = `${familyOf(a)}:${a.dialogId}`;
     if (blocked.has(key)) continue;
     blocked.add(key);
-    if (!inFlight.has(a.id) && a.nextAttemptAt <= now) out.push(a);
+    if (!inFlight.has(a.id) && dueAt(a, now, longest) <= now) out.push(a);
   }
   return out;
 }
@@ -261,7 +263,21 @@ export function backoffDelay(
   const exp = Math.min(bounds.capMs, bounds.baseMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
   const jittered = exp / 2 + random() * (exp / 2);
   const hint = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? retryAfterMs : 0;
-  return Math.round(Math.max(jittered, Math.min(hint, Math.max(bounds.capMs, BACKOFF.capMs) * 2)));
+  return Math.round(Math.max(jittered, Math.min(hint, longestBackoff(bounds))));
+}
+
+/** The longest wait {@link backoffDelay} sets (a portal's own hint is capped there too). */
+export function longestBackoff(bounds: { capMs: number } = BACKOFF): number {
+  return Math.max(bounds.capMs, BACKOFF.capMs) * 2;
+}
+
+/**
+ * When an intent is next due. A retry time further ahead than any backoff sets was set before the
+ * wall clock stepped back (an NTP correction, the user setting the time, a resumed VM): it is due
+ * now, not after the step (an hour back would hold a 1 s backoff for an hour).
+ */
+export function dueAt(a: Pick<QueuedAction, 'nextAttemptAt'>, now: number, longest: number): number {
+  return a.nextAttemptAt - now > longest ? now : a.nextAttemptAt;
 }
 
 /** Turns anything thrown by a client into a BitrixError (unknown throws count as transient: never lose an intent to a bug). */

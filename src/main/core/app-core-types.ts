@@ -91,6 +91,8 @@ export interface AppCoreOptions {
   oauthTimeoutMs?: number;
   /** Backoff of failed toggles (default 1 s doubling up to 5 min); fault-injection tests shorten it. */
   backoff?: { baseMs: number; capMs: number };
+  /** Wait before writing the queue again after a failed write (default 10 s). */
+  rewriteAfterMs?: number;
 }
 
 /** What every service of the core shares: the host, the knobs, the current settings, the bus and the notices. */

@@ -229,6 +229,8 @@ export const errors = {
   PORT_IN_USE:
     'The sign-in port is taken by another program. Choose another port in Settings and register the new redirect URL.',
   STORE_CORRUPT: 'The settings file was damaged. A copy was kept next to it and the app started with fresh settings.',
+  STORE_WRITE_FAILED:
+    'Your latest changes could not be saved to disk. They are sent once Bitrix24 answers, but would be lost if the app quit before then. Free some disk space or check the folder; the app keeps trying.',
   SECRET_STORAGE_UNAVAILABLE:
     'This system offers no keyring to encrypt your sign-in. It is kept in memory only until you quit.',
   HOTKEY_TAKEN: 'Another program already uses this shortcut. The previous one was kept.',

@@ -32,6 +32,15 @@ export function createNotices(deps: { store: KeyValueStore; clock: Clock; change
       : [];
   }
 
+  /** Stores the notices; a store that cannot be written (disk full: a notice says so) still shows them. */
+  function keep(): void {
+    try {
+      deps.store.set('notices', notices);
+    } catch {
+      // Shown now, not kept across a restart.
+    }
+  }
+
   function addNotice(n: Omit<Notice, 'id' | 'at'>): Notice {
     const notice: Notice = {
       ...n,
@@ -44,7 +53,7 @@ export function createNotices(deps: { store: KeyValueStore; clock: Clock; change
       ...notices.filter((x) => !(x.code === n.code && x.accountId === n.accountId && x.dialogId === n.dialogId)),
       notice,
     ].slice(-MAX_NOTICES);
-    deps.store.set('notices', notices);
+    keep();
     deps.changed();
     return notice;
   }
@@ -53,7 +62,7 @@ export function createNotices(deps: { store: KeyValueStore; clock: Clock; change
     const before = notices.length;
     notices = notices.filter((n) => n.id !== id);
     if (notices.length === before) return false;
-    deps.store.set('notices', notices);
+    keep();
     deps.changed();
     return true;
   }
@@ -64,7 +73,7 @@ export function createNotices(deps: { store: KeyValueStore; clock: Clock; change
     dismiss: dismissNotice,
     dropAccount(accountId) {
       notices = notices.filter((n) => n.accountId !== accountId);
-      deps.store.set('notices', notices);
+      keep();
     },
   };
 }

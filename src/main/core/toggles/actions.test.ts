@@ -330,21 +330,24 @@ describe('the action queue', () => {
     expect(store.get(QUEUE_KEY)).toMatchObject([{ dialogId: 'chat1', unread: true }]);
   });
 
-  it('a store that cannot be written loses nothing and raises nothing; the next write saves it all', async () => {
+  it('a store that cannot be written loses nothing and raises nothing; it is written again until it takes it all', async () => {
     const store = memoryStore();
     const realSet = store.set.bind(store);
     let failing = true;
     const errors: unknown[] = [];
+    let written = 0;
     store.set = (key: string, value: unknown) => {
       if (failing) throw new Error('EACCES: permission denied');
       realSet(key, value);
     };
     const clients = { a: scriptedClient('https://a.bitrix24.ru') };
+    const clock = fakeClock();
     const queue = createActionQueue({
       store,
-      clock: fakeClock(),
+      clock,
       clientFor: () => clients.a,
-      onError: (err) => errors.push(err),
+      onWriteFailed: (err) => errors.push(err),
+      onWritten: () => void written++,
       random: () => 0.5,
     });
     queue.enqueue('a', 'chat1', true);
@@ -352,13 +355,21 @@ describe('the action queue', () => {
     await queue.persisted();
     expect(errors).toHaveLength(1);
     expect(queue.size()).toBe(2);
+    // Still failing 10 s later: told again, nothing lost.
+    await clock.advance(10_000);
+    expect(errors).toHaveLength(2);
     failing = false;
+    // Nothing changed since, yet the next try writes the whole queue.
+    await clock.advance(10_000);
+    expect((store.get(QUEUE_KEY) as QueuedAction[]).map((a) => a.dialogId)).toEqual(['chat1', 'chat2']);
+    expect(written).toBe(1);
     queue.enqueue('a', 'chat3', false);
     await queue.persisted();
     expect((store.get(QUEUE_KEY) as QueuedAction[]).map((a) => a.dialogId)).toEqual(['chat1', 'chat2', 'chat3']);
     failing = true;
     await queue.drain();
-    expect(errors.length).toBeGreaterThan(0);
+    await queue.persisted();
+    expect(errors.length).toBeGreaterThan(2);
     expect(String(errors[0])).toContain('EACCES');
     expect(unreadCalls(clients.a)).toHaveLength(3);
     expect(queue.size()).toBe(0);

@@ -104,7 +104,10 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     store,
     items: () => items,
     sending: () => kick !== null || running !== null,
-    onError: opts.onError,
+    clock,
+    rewriteAfterMs: opts.rewriteAfterMs,
+    onError: opts.onWriteFailed,
+    onWritten: opts.onWritten,
   });
   const { persist, flush, writeAfterSend } = writer;
 

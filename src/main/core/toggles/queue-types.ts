@@ -21,8 +21,18 @@ export interface ActionQueueOptions {
   onRetry?: (action: QueuedAction, error: BitrixError) => void;
   /** The portal confirmed an intent. */
   onDelivered?: (action: QueuedAction) => void;
-  /** An unexpected failure (e.g. the queue could not be written); the intents stay queued. */
+  /** An unexpected failure of a drain; the intents stay queued. */
   onError?: (err: unknown) => void;
+  /**
+   * The queue could not be written (disk full, no permission, a read-only disk): the intents stay
+   * queued in memory and are still sent, but are lost if the app quits before a write succeeds.
+   * The write is tried again every {@link ActionQueueOptions.rewriteAfterMs} until one does.
+   */
+  onWriteFailed?: (err: unknown) => void;
+  /** A write of the queue succeeded (after a failure: the intents are safe again). */
+  onWritten?: () => void;
+  /** Wait before writing again after a failed write (default 10 s). */
+  rewriteAfterMs?: number;
   /** The account's sign-in was lost: its intents are kept and no longer sent until {@link ActionQueue.release}. */
   onAuthLost?: (accountId: string, code: ErrorCode) => void;
   /**

@@ -9,7 +9,7 @@
  * synced off the event loop, so an answer arriving meanwhile is taken in at
  * once; `flush` (at stop) writes before it returns.
  */
-import type { KeyValueStore } from '../ports';
+import type { Clock, KeyValueStore, TimerHandle } from '../ports';
 import type { QueuedAction } from '../storage/schema';
 import { isQueuedAction } from '../storage/validators';
 
@@ -28,7 +28,7 @@ export function loadQueue(store: KeyValueStore): QueuedAction[] {
 export interface QueueWriter {
   /** Marks the queue dirty and schedules its write (see {@link createQueueWriter}). */
   persist(): void;
-  /** Writes pending changes now (synchronously, with whatever an asynchronous write still had pending). */
+  /** Writes pending changes now (synchronously, with whatever an asynchronous write still had pending, or a failed write). */
   flush(): void;
   /** Writes on the next turn of the event loop, after a request started in this turn has left. */
   writeAfterSend(): void;
@@ -52,8 +52,13 @@ export function createQueueWriter(opts: {
   items: () => QueuedAction[];
   /** A drain is about to send (a batch window is open) or is sending: the write follows its request. */
   sending: () => boolean;
-  /** A write failed; the intents are still in memory and the next write saves the whole queue. */
+  clock: Clock;
+  /** A write failed; the intents are still in memory, and the whole queue is written again after `rewriteAfterMs`. */
   onError?: (err: unknown) => void;
+  /** A write succeeded. */
+  onWritten?: () => void;
+  /** Wait before writing again after a failed write (default 10 s). */
+  rewriteAfterMs?: number;
 }): QueueWriter {
   const { store } = opts;
   /** Changes not yet written, and who waits for the write. */
@@ -65,20 +70,38 @@ export function createQueueWriter(opts: {
   /** The last write started (settles once it is on disk, or failed and was reported; never rejects). */
   let lastWrite: Promise<void> = Promise.resolve();
 
+  /** The write again after a failed one. */
+  let rewrite: TimerHandle | null = null;
+  const cancelRewrite = (): void => {
+    if (rewrite !== null) opts.clock.clearTimeout(rewrite);
+    rewrite = null;
+  };
+
   /** Writes the queue if it changed: off the event loop where the store can, unless `sync`. */
   function write(sync: boolean): void {
     if (dirty) {
       dirty = false;
-      // A failed write (disk full, folder gone at quit) must not break delivery: the intents
-      // are still in memory and the next write saves the whole queue again.
-      const failed = (err: unknown): void => opts.onError?.(err);
+      cancelRewrite();
+      // A failed write (disk full, folder gone at quit) must not break delivery: the intents are
+      // still in memory; the user is told (onError), and the whole queue is written again later.
+      const failed = (err: unknown): void => {
+        opts.onError?.(err);
+        if (rewrite !== null) return;
+        rewrite = opts.clock.setTimeout(() => {
+          rewrite = null;
+          dirty = true;
+          write(false);
+        }, opts.rewriteAfterMs ?? 10_000);
+      };
+      const written = (): void => opts.onWritten?.();
       try {
         if (!sync && store.setAsync) {
-          lastWrite = store.setAsync(QUEUE_KEY, opts.items()).catch(failed);
+          lastWrite = store.setAsync(QUEUE_KEY, opts.items()).then(written, failed);
         } else {
           // Writes whatever an asynchronous write still had pending too (the store's contract).
           store.set(QUEUE_KEY, opts.items());
           lastWrite = Promise.resolve();
+          written();
         }
       } catch (err) {
         failed(err);
@@ -89,7 +112,12 @@ export function createQueueWriter(opts: {
     writeDone = null;
     if (done) void lastWrite.then(done);
   }
-  const flush = (): void => write(true);
+  /** At stop: writes now, a failed write's pending rewrite included, and leaves no timer behind. */
+  const flush = (): void => {
+    if (rewrite !== null) dirty = true;
+    write(true);
+    cancelRewrite();
+  };
   /**
    * Writes on the next turn of the event loop: after a request started in this turn has been
    * handed to its socket (the HTTP client sends from microtasks), so the write overlaps the

@@ -78,6 +78,8 @@ export function createTogglesService(
    * refuses names its dialog, which left the confirmed list with the unpin.
    */
   const unpinnedTitles = new Map<string, string>();
+  /** The notice saying the queue could not be written, while it is shown. */
+  let writeFailed: string | null = null;
 
   const queue: ActionQueue = createActionQueue({
     store: ctx.deps.store,
@@ -92,6 +94,23 @@ export function createTogglesService(
     confirmedCounter: (a, d) => confirmedDialog(a, d)?.counter,
     onChange: push,
     onError: (err) => logger.error('Action queue failed', { error: String(err) }),
+    onWriteFailed: (err) => {
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      logger.error('Action queue not saved', { code: typeof code === 'string' ? code : String(err) });
+      if (writeFailed) return;
+      const where = typeof code === 'string' && /^E[A-Z]+$/.test(code) ? `${code}: ` : '';
+      writeFailed = addNotice({
+        level: 'error',
+        code: 'STORE_WRITE_FAILED',
+        message: `${explain('STORE_WRITE_FAILED', lang())} (${where}${ctx.deps.store.path ?? ''})`,
+      }).id;
+    },
+    onWritten: () => {
+      if (writeFailed === null) return;
+      ctx.notices.dismiss(writeFailed);
+      writeFailed = null;
+    },
+    rewriteAfterMs: options.rewriteAfterMs,
     onDelivered: (action: QueuedAction) => {
       const r = runtimes.get(action.accountId);
       if (!r) return;

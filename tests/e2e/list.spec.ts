@@ -107,6 +107,52 @@ test('typing filters by title; Backspace edits; Esc clears, then hides the popup
   await expect.poll(async () => (await preview.records(app)).hidden).toBe(1);
 });
 
+test('a title typed on the list goes to the filter whole, its space and digits too, and flips nothing', async ({
+  app,
+  portal,
+}) => {
+  const filter = app.getByRole('searchbox', { name: 'Filter dialogs by title' });
+  await expect(app.getByRole('switch').first()).toBeFocused();
+  // Until typing counted, the space flipped the focused dialog in Bitrix24 and the filter read "JohnCarter".
+  await app.keyboard.type('John Carter');
+  await expect(filter).toHaveValue('John Carter');
+  await expect(app.getByRole('switch')).toHaveCount(1);
+  await app.keyboard.press('Escape');
+  // …and the 2 of "Release 2" flipped the second row.
+  await app.keyboard.type('Release 2');
+  await expect(filter).toHaveValue('Release 2');
+  await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeFocused();
+  await app.waitForTimeout(200);
+  expect(unreadCalls(portal)).toEqual([]);
+  // Once the typing pauses, Space flips the focused dialog again.
+  await app.waitForTimeout(1_000);
+  const release = app.getByRole('switch', { name: 'Release 2.4' });
+  const was = await release.getAttribute('aria-checked');
+  await app.keyboard.press('Space');
+  await expect(release).toHaveAttribute('aria-checked', was === 'true' ? 'false' : 'true');
+});
+
+test('Delete and Ctrl+Enter act on the row holding the focus, not on the one focused before the header', async ({
+  app,
+  portal,
+  preview,
+}) => {
+  const count = await app.getByRole('switch').count();
+  await app.getByRole('switch', { name: 'Анна Смирнова' }).focus();
+  await app.getByRole('button', { name: 'Settings' }).focus();
+  await app.keyboard.press('Delete');
+  await app.keyboard.press('Control+Enter');
+  await app.waitForTimeout(200);
+  expect(portal.callsTo('im.recent.pin')).toEqual([]);
+  await expect(app.getByRole('switch')).toHaveCount(count);
+  expect((await preview.records(app)).opened).toEqual([]);
+  // From the filter box, Ctrl+Enter opens the first match.
+  await app.keyboard.press('/');
+  await app.keyboard.type('John');
+  await app.keyboard.press('Control+Enter');
+  await expect.poll(async () => (await preview.records(app)).opened).toEqual([`${portal.url}/online/?IM_DIALOG=612`]);
+});
+
 test('a filter that matches nothing: its message takes the focus, the keys still edit the filter, and the rows take the focus back', async ({
   app,
   portal,

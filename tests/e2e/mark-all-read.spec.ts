@@ -69,6 +69,17 @@ test('with a filter, Shift+Esc marks only the matching unread dialogs read', asy
   await expect(app.locator('[role="switch"][aria-checked="true"]')).toHaveCount(all.length - matching.length);
 });
 
+test('Shift+Esc in the filter box marks the matching unread dialogs read too', async ({ app, portal }) => {
+  const matching = unreadIds(portal, 'release');
+  expect(matching.length).toBeGreaterThan(0);
+  await app.keyboard.press('/');
+  await app.keyboard.type('release');
+  await expect(app.getByRole('searchbox')).toBeFocused();
+  await app.keyboard.press('Shift+Escape');
+  await expect.poll(() => sorted(unreadCalls(portal))).toEqual(matching.map((id) => `${id}:N`));
+  await expect(app.getByRole('status')).toContainText('marked read');
+});
+
 /** The dialogs carrying the "unread" mark on the portal (not the ones with unread messages only). */
 const markedIds = (portal: FakePortal): string[] =>
   portal
@@ -140,6 +151,18 @@ test("the offer's Undo button undoes too; its × or the next flip withdraws the 
   await app.keyboard.press('Control+z');
   await app.waitForTimeout(200);
   expect(unreadCalls(portal)).toHaveLength(sent + 3);
+});
+
+test('a reminder set after Mark all read withdraws its undo (the undo would make the row unread under its reminder)', async ({
+  app,
+}) => {
+  await app.getByRole('button', { name: 'Mark all read' }).click();
+  const undo = app.getByRole('button', { name: 'Undo' });
+  await expect(undo).toBeVisible();
+  await app.locator('[data-key$="/chat1317"]').hover();
+  await app.getByRole('button', { name: 'Remind me later: Release 2.4' }).click();
+  await app.getByRole('button', { name: 'In 1 hour' }).click();
+  await expect(undo).toHaveCount(0);
 });
 
 test('the popup opened again no longer offers the undo', async ({ app, portal, preview }) => {

@@ -18,8 +18,13 @@ export interface AppKeysContext {
   refresh(): Promise<void>;
 }
 
+/** A filter key this recent means the user is still typing it (a space or a digit goes on with it). */
+export const TYPING_MS = 1000;
+
 export function createAppKeys(ctx: AppKeysContext) {
   const { store } = ctx;
+  /** When a key last went to the filter from the list (`performance.now()`). */
+  let typedAt = -Infinity;
 
   function move(delta: number | 'first' | 'last'): void {
     const rows = store.visible;
@@ -39,9 +44,14 @@ export function createAppKeys(ctx: AppKeysContext) {
     return (key === null ? undefined : store.visible.find((d) => hasRowKey(d, key))) ?? store.visible[0];
   }
 
-  /** The focused row only: an unpin acts on what the user sees focused, so no fallback to the first row. */
-  function focusedRow() {
-    return store.visible.find((d) => rowKey(d) === store.focusKey);
+  /**
+   * The row holding the keyboard focus (its switch or one of its buttons), if any. Delete and
+   * Ctrl+Enter act on it only: not on the row last focused while the focus is on the header's
+   * buttons or a notice.
+   */
+  function rowOf(target: HTMLElement | null) {
+    const key = target?.closest?.('[data-key]')?.getAttribute('data-key');
+    return key ? store.visible.find((d) => rowKey(d) === key) : undefined;
   }
 
   function openSettings(): void {
@@ -71,6 +81,17 @@ export function createAppKeys(ctx: AppKeysContext) {
       return;
     }
     if (target === ctx.filterInput()) {
+      // Mark all read and open work from the filter box too: on the matches, and on the first one.
+      const cmd = listCommand(e, store.filter);
+      if (cmd?.kind === 'mark-all-read' || cmd?.kind === 'open') {
+        e.preventDefault();
+        if (cmd.kind === 'mark-all-read') void store.markAllRead();
+        else {
+          const d = currentRow();
+          if (d) void store.open(d);
+        }
+        return;
+      }
       if (e.key === 'ArrowDown' || e.key === 'Enter') {
         e.preventDefault();
         store.focusRequest++;
@@ -83,7 +104,7 @@ export function createAppKeys(ctx: AppKeysContext) {
     }
     // Other text fields (the snooze time picker) keep their keys.
     if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
-    const cmd = listCommand(e, store.filter);
+    const cmd = listCommand(e, store.filter, performance.now() - typedAt < TYPING_MS);
     if (!cmd) return;
     e.preventDefault();
     switch (cmd.kind) {
@@ -103,12 +124,13 @@ export function createAppKeys(ctx: AppKeysContext) {
         void store.toggleSlot(cmd.n);
         return;
       case 'open': {
-        const d = currentRow();
+        // With nothing focused (the popup just shown), the first row, as the filter box does.
+        const d = target === null || target === document.body ? currentRow() : rowOf(target);
         if (d) void store.open(d);
         return;
       }
       case 'unpin': {
-        const d = focusedRow();
+        const d = rowOf(target);
         if (d) void store.unpin(d);
         return;
       }
@@ -129,9 +151,11 @@ export function createAppKeys(ctx: AppKeysContext) {
         return;
       case 'filter-append':
         store.filter += cmd.text;
+        typedAt = performance.now();
         return;
       case 'filter-backspace':
         store.filter = store.filter.slice(0, -1);
+        typedAt = performance.now();
         return;
       case 'filter-focus':
         ctx.filterInput()?.focus();
@@ -139,5 +163,14 @@ export function createAppKeys(ctx: AppKeysContext) {
     }
   }
 
-  return { onkeydown, openSettings, move, currentRow };
+  /**
+   * Before the focused row's switch sees it (it flips on Space's keydown): while a filter is being
+   * typed, a space or a digit goes on with the filter (listCommand's `typing`).
+   */
+  function onkeydowncapture(e: KeyboardEvent): void {
+    if (performance.now() - typedAt >= TYPING_MS || (e.key !== ' ' && !/^\p{N}$/u.test(e.key))) return;
+    onkeydown(e);
+  }
+
+  return { onkeydown, onkeydowncapture, openSettings, move, currentRow };
 }

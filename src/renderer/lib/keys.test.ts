@@ -77,6 +77,18 @@ describe('listCommand', () => {
     expect(listCommand(key({ key: 'Backspace' }), '')).toBeNull();
   });
 
+  it('while a filter is being typed, a space and the digits go on with it; after a pause they flip again', () => {
+    const space = key({ key: ' ', code: 'Space' });
+    const two = key({ key: '2', code: 'Digit2' });
+    expect(listCommand(space, 'John', true)).toEqual({ kind: 'filter-append', text: ' ' });
+    expect(listCommand(two, 'Release ', true)).toEqual({ kind: 'filter-append', text: '2' });
+    expect(listCommand(space, 'John', false)).toBeNull();
+    expect(listCommand(two, 'Release ', false)).toEqual({ kind: 'slot', n: 2 });
+    // No filter: nothing is being typed.
+    expect(listCommand(space, '', true)).toBeNull();
+    expect(listCommand(two, '', true)).toEqual({ kind: 'slot', n: 2 });
+  });
+
   it('Ctrl+Enter or ⌘↵ opens the focused row; o starts a filter ("ops")', () => {
     expect(listCommand(key({ key: 'Enter', code: 'Enter', metaKey: true }), '')).toEqual({ kind: 'open' });
     expect(listCommand(key({ key: 'o', code: 'KeyO' }), '')).toEqual({ kind: 'filter-append', text: 'o' });

@@ -135,8 +135,14 @@ export type ListCommand =
  * letter of a word typed to filter ("urgent", "ops") must not unpin the
  * focused dialog or open a browser over the popup. Delete (⌘⌫ on a Mac
  * keyboard) unpins, Ctrl+Enter (⌘↵) opens.
+ *
+ * `typing`: a filter is being typed (its last key came moments ago). Then a
+ * space and the digits go on with it ("John Carter", "Release 2"), as in a
+ * listbox's type-ahead (WAI-ARIA APG; Radix Select treats Space so while a
+ * search is in progress), instead of flipping the focused or the Nth dialog
+ * in Bitrix24. Once the user pauses, Space and digits flip again.
  */
-export function listCommand(e: KeyLike, filter: string): ListCommand | null {
+export function listCommand(e: KeyLike, filter: string, typing = false): ListCommand | null {
   const plainish = !e.ctrlKey && !e.metaKey && !e.altKey;
   // Shift+Esc marks all read (as in Slack); not Shift+R, which starts a filter like "Release".
   if (e.key === 'Escape' && e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey) return { kind: 'mark-all-read' };
@@ -158,6 +164,8 @@ export function listCommand(e: KeyLike, filter: string): ListCommand | null {
   if (e.key === 'PageDown') return { kind: 'page-down' };
   if (e.key === 'PageUp') return { kind: 'page-up' };
   if (e.key === 'Backspace') return filter ? { kind: 'filter-backspace' } : null;
+  if (typing && filter !== '' && (e.key === ' ' || /^\p{N}$/u.test(e.key)))
+    return { kind: 'filter-append', text: e.key };
   if (/^Digit[1-9]$/.test(e.code) || /^Numpad[1-9]$/.test(e.code)) {
     return { kind: 'slot', n: Number(e.code.slice(-1)) };
   }

@@ -370,11 +370,14 @@ export class PopupStore {
     this.take(await this.api.openInBitrix(d.accountId, d.dialogId), d.title);
   }
 
+  /** A change of the user's, as a flip is: an undo offered before would overrule it, so the offer goes. */
   async snooze(d: PinnedDialog, until: number): Promise<void> {
+    this.undoable = null;
     this.take(await this.api.snooze(d.accountId, d.dialogId, until), d.title);
   }
 
   async unsnooze(d: PinnedDialog): Promise<void> {
+    this.undoable = null;
     this.take(await this.api.unsnooze(d.accountId, d.dialogId), d.title);
   }
 

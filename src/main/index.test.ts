@@ -45,6 +45,7 @@ import {
 } from '../../tests/mocks/electron';
 import { INVOKE_NAMES, channelOf } from '../shared/ipc';
 import type { Result } from '../shared/result';
+import type { SettingsView } from '../shared/types';
 import { APP_INDEX_URL } from './electron/app-url';
 
 afterAll(() => {
@@ -63,6 +64,8 @@ const boot = (async () => {
   // A Wayland session (on Linux, where this runs): the shortcut-portal switches are appended at import.
   const session = process.env.XDG_SESSION_TYPE;
   process.env.XDG_SESSION_TYPE = 'wayland';
+  // …and there Electron's globalShortcut goes through the desktop's portal.
+  fake.globalShortcut.waylandPortal = process.platform === 'linux';
   await import('./index');
   if (session === undefined) delete process.env.XDG_SESSION_TYPE;
   else process.env.XDG_SESSION_TYPE = session;
@@ -92,6 +95,27 @@ describe('the composition root (src/main/index.ts)', () => {
     const features = fake.app.commandLine.getSwitchValue('enable-features').split(',');
     if (process.platform !== 'linux') return expect(features).toEqual(['']); // no Wayland off Linux
     expect(features).toEqual(['GlobalShortcutsPortal', 'GlobalShortcutsPortalPreferredTrigger']);
+  });
+
+  it('on a Linux Wayland session, a changed popup shortcut takes effect and the old key stops opening the popup', async () => {
+    const win = await boot;
+    if (process.platform !== 'linux') return;
+    const ipc = (name: 'getSettings' | 'updateSettings', ...args: unknown[]) =>
+      fake.ipcMain.invoke(channelOf(name), { sender: win.webContents }, ...args) as Promise<Result<SettingsView>>;
+    const before = await ipc('getSettings');
+    if (!before.ok) throw new Error('getSettings failed');
+    const old = before.data.settings.hotkeys.togglePopup;
+    const changed = await ipc('updateSettings', {
+      hotkeys: { ...before.data.settings.hotkeys, togglePopup: 'CommandOrControl+Shift+F12' },
+    });
+    expect(changed.ok).toBe(true);
+    win.hide();
+    fake.globalShortcut.press(old);
+    expect(win.isVisible()).toBe(false);
+    fake.globalShortcut.press('CommandOrControl+Shift+F12');
+    expect(win.isVisible()).toBe(true);
+    win.hide();
+    await ipc('updateSettings', { hotkeys: before.data.settings.hotkeys });
   });
 
   it('the popup page itself is served on every channel', async () => {

@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     fetch,
     clock: systemClock,
     logger,
-    shortcuts: createShortcutRegistrar(logger),
+    shortcuts: createShortcutRegistrar(logger, { platform }),
     autostart,
     popup: popupControl,
     opener: createOpener(),

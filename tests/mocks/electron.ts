@@ -820,14 +820,30 @@ export class FakeContextBridge implements Pick<Electron.ContextBridge, 'exposeIn
   }
 }
 
-/** `globalShortcut`. Mark accelerators as taken by other programs with `taken.add()`. */
+/**
+ * `globalShortcut`. Mark accelerators as taken by other programs with `taken.add()`.
+ *
+ * `waylandPortal = true` models a Linux Wayland session, where Electron hands shortcuts to the
+ * XDG GlobalShortcuts portal (`IsRegistrationHandledExternally()`), as read in
+ * shell/browser/api/electron_api_global_shortcut.cc (electron/electron@96f3996d8d):
+ * - `register` stores the callback in `command_callback_map_` and returns true without waiting for
+ *   the desktop: nobody can refuse it synchronously, so `taken` does not apply
+ *   (electron/electron#52218). Registering the same accelerator again replaces its callback.
+ * - `unregister` returns early unless the accelerator is in `accelerator_callback_map_`, which the
+ *   portal path never fills: the shortcut stays, and pressing it still runs its callback.
+ * - `unregisterAll` clears both maps (and Chromium's GlobalAcceleratorListenerLinux forgets the
+ *   sessions, ui/base/accelerators/global_accelerator_listener/global_accelerator_listener_linux.cc
+ *   UnregisterAccelerators), so nothing fires any more.
+ */
 export class FakeGlobalShortcut implements Pick<
   Electron.GlobalShortcut,
   'register' | 'unregister' | 'unregisterAll' | 'isRegistered'
 > {
   registered = new Map<string, () => void>();
-  /** Accelerators another program holds: `register` returns false for them. */
+  /** Accelerators another program holds: `register` returns false for them (not on the Wayland portal). */
   taken = new Set<string>();
+  /** A Linux Wayland session: shortcuts go through the desktop's GlobalShortcuts portal (see above). */
+  waylandPortal = false;
   log: string[] = [];
   register(accelerator: string, callback: () => void): boolean {
     this.log.push(`register ${accelerator}`);
@@ -835,12 +851,17 @@ export class FakeGlobalShortcut implements Pick<
     if (!isPlausibleAccelerator(accelerator)) {
       throw new Error(`Error processing argument at index 0, conversion failure from ${accelerator}`);
     }
+    if (this.waylandPortal) {
+      this.registered.set(accelerator, callback);
+      return true;
+    }
     if (this.taken.has(accelerator) || this.registered.has(accelerator)) return false;
     this.registered.set(accelerator, callback);
     return true;
   }
   unregister(accelerator: string): void {
     this.log.push(`unregister ${accelerator}`);
+    if (this.waylandPortal) return; // not in accelerator_callback_map_: Unregister returns early
     this.registered.delete(accelerator);
   }
   unregisterAll(): void {

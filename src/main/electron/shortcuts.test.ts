@@ -116,3 +116,53 @@ describe('the hotkey manager over the Electron registrar', () => {
     expect(fake.globalShortcut.registered.size).toBe(0);
   });
 });
+
+describe('on a Linux Wayland session (the GlobalShortcuts portal)', () => {
+  function manager() {
+    fake.globalShortcut.waylandPortal = true;
+    const did: string[] = [];
+    const m = createHotkeyManager(createShortcutRegistrar(undefined, { platform: 'linux-wayland' }), {
+      togglePopup: () => did.push('toggle'),
+      slot: (n) => did.push(`slot${n}`),
+    });
+    return { m, did };
+  }
+
+  it('after the popup shortcut is changed, the old key no longer opens the popup; the new one does', () => {
+    const { m, did } = manager();
+    m.apply(hotkeys());
+    m.apply(hotkeys('CommandOrControl+Shift+Space'));
+    // Electron cannot release it there: the desktop still delivers it, and it must do nothing.
+    fake.globalShortcut.press('CommandOrControl+Alt+U');
+    expect(did).toEqual([]);
+    fake.globalShortcut.press('CommandOrControl+Shift+Space');
+    expect(did).toEqual(['toggle']);
+  });
+
+  it('a shortcut turned off does nothing any more', () => {
+    const { m, did } = manager();
+    m.apply(hotkeys());
+    m.apply(hotkeys('', { 4: '' }));
+    fake.globalShortcut.press('CommandOrControl+Alt+U');
+    fake.globalShortcut.press('CommandOrControl+Alt+4');
+    fake.globalShortcut.press('CommandOrControl+Alt+5');
+    expect(did).toEqual(['slot5']);
+  });
+
+  it('swapping two slots swaps what the keys do, and a key given back works again without a new request', () => {
+    const { m, did } = manager();
+    m.apply(hotkeys());
+    m.apply(hotkeys('CommandOrControl+Alt+U', { 1: 'CommandOrControl+Alt+2', 2: 'CommandOrControl+Alt+1' }));
+    fake.globalShortcut.press('CommandOrControl+Alt+1');
+    fake.globalShortcut.press('CommandOrControl+Alt+2');
+    expect(did).toEqual(['slot2', 'slot1']);
+    m.apply(hotkeys('Alt+F9'));
+    m.apply(hotkeys('CommandOrControl+Alt+U'));
+    fake.globalShortcut.press('CommandOrControl+Alt+U');
+    fake.globalShortcut.press('Alt+F9');
+    expect(did).toEqual(['slot2', 'slot1', 'toggle']);
+    // Each key was asked of the desktop once (GNOME asks the user to confirm each new request).
+    const requests = fake.globalShortcut.log.filter((l) => l.startsWith('register '));
+    expect(requests).toEqual([...new Set(requests)]);
+  });
+});

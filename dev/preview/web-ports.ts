@@ -37,6 +37,8 @@ export interface PreviewPorts {
 export function createPreviewPorts(deps: {
   onShown: (focus: string | null) => void;
   say: (line: string) => void;
+  /** A Linux Wayland session: the desktop's portal binds the shortcuts, out of the app's sight. */
+  wayland?: boolean;
 }): PreviewPorts {
   const records: PreviewRecords = {
     opened: [],
@@ -67,6 +69,7 @@ export function createPreviewPorts(deps: {
     records,
     popup,
     shortcuts: {
+      ...(deps.wayland ? { confirmsRegistration: false } : {}),
       register: (accelerator, callback) => {
         registered.set(accelerator, callback);
         records.shortcuts = [...registered.keys()];

@@ -8,6 +8,7 @@
  *   B24UT_DATA_DIR  where settings, accounts and queued actions live
  *                   (default: a fresh temp dir, removed on exit)
  *   B24_WEBHOOK_URL when no account is stored, sign in with this webhook
+ *   B24UT_PREVIEW_WAYLAND=1  act as a Linux Wayland session (shortcuts go to the desktop's portal)
  *   --demo          start the fake portal with demo data and sign in to it
  *
  * Prints exactly one line on stdout: `Popup preview: http://127.0.0.1:PORT/?token=…`.
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
   let server: PreviewServer | null = null;
-  const ports = createPreviewPorts({ onShown: (focus) => server?.broadcast('shown', { focus }), say });
+  const wayland = process.env.B24UT_PREVIEW_WAYLAND === '1';
+  const ports = createPreviewPorts({ onShown: (focus) => server?.broadcast('shown', { focus }), say, wayland });
 
   // The fake portal lives in tests/ and is loaded only for --demo.
   let portal: { url: string; webhookUrl: string; close(): Promise<void> } | null = null;
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     fetch: (input, init) => fetch(input, init),
     clock: systemClock,
     version,
+    ...(wayland ? { platform: 'linux-wayland' } : {}),
     locale: process.env.B24UT_LOCALE || Intl.DateTimeFormat().resolvedOptions().locale,
   });
   await core.start();

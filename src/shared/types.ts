@@ -95,6 +95,11 @@ export interface HotkeyStatus {
   id: string;
   accelerator: string;
   registered: boolean;
+  /**
+   * Set on Linux Wayland: the accelerator was asked of the desktop, which binds it (or not, or to
+   * another key the user picks there) where the app cannot see, so `registered` is not known to work.
+   */
+  unconfirmed?: true;
   /** Set when the wanted accelerator could not be taken and was rolled back. */
   error?: { code: ErrorCode; message: string; wanted: string };
 }

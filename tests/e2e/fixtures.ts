@@ -98,6 +98,8 @@ interface Fixtures {
   portalOptions: FakePortalOptions;
   /** Sign the preview in with the portal's webhook at start (default true). */
   signedIn: boolean;
+  /** Extra environment for the preview (e.g. `B24UT_PREVIEW_WAYLAND: '1'`). */
+  previewEnv: Record<string, string>;
   portal: FakePortal;
   preview: Preview;
   /** The popup, opened at the preview URL with the list (or sign-in) shown. */
@@ -107,13 +109,14 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   portalOptions: [{ seed: 'demo', rateLimit: false }, { option: true }],
   signedIn: [true, { option: true }],
+  previewEnv: [{}, { option: true }],
   portal: async ({ portalOptions }, use) => {
     const portal = await startFakePortal(portalOptions);
     await use(portal);
     await portal.close();
   },
-  preview: async ({ portal, signedIn }, use) => {
-    const preview = await startPreview(signedIn ? { B24_WEBHOOK_URL: portal.webhookUrl } : {});
+  preview: async ({ portal, signedIn, previewEnv }, use) => {
+    const preview = await startPreview({ ...previewEnv, ...(signedIn ? { B24_WEBHOOK_URL: portal.webhookUrl } : {}) });
     await use(preview);
     await preview.stop();
   },

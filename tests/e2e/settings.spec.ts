@@ -8,6 +8,8 @@ test('a shortcut is captured from a key press and registered by the core', async
   await app.keyboard.press('Control+Alt+KeyK');
   await expect(field).toContainText('Ctrl+Alt+K');
   await expect.poll(async () => (await preview.records(app)).shortcuts).toContain('CommandOrControl+Alt+K');
+  // Off Wayland the system answers for itself: no "requested from the desktop" caveat.
+  await expect(app.getByText(/^Requested from the desktop/)).toHaveCount(0);
   // Esc leaves Settings for the list (and does not hide the popup).
   await app.keyboard.press('Escape');
   await expect(app.getByRole('switch').first()).toBeFocused();
@@ -52,4 +54,22 @@ test('turning a shortcut off from the keyboard leaves the focus on its field, re
   await expect(field).toContainText('Off');
   await expect(field).toBeFocused();
   await expect(app.getByRole('button', { name: 'Turn off: Show / hide popup' })).toHaveCount(0);
+});
+
+test.describe('on a Linux Wayland session', () => {
+  test.use({ previewEnv: { B24UT_PREVIEW_WAYLAND: '1' } });
+
+  test('Settings say the shortcuts were requested from the desktop, not that they work', async ({ app, preview }) => {
+    await app.keyboard.press('Control+Comma');
+    const shortcuts = app.getByRole('region', { name: 'Shortcuts' });
+    await expect(shortcuts.getByText(/^Requested from the desktop\. .*cannot tell whether they work/)).toBeVisible();
+    // A new one is recorded like anywhere else; the caveat stays.
+    const field = app.getByRole('button', { name: /^Show \/ hide popup/ });
+    await field.click();
+    await app.keyboard.press('Control+Alt+KeyK');
+    await expect.poll(async () => (await preview.records(app)).shortcuts).toContain('CommandOrControl+Alt+K');
+    await expect(shortcuts.getByText(/^Requested from the desktop/)).toBeVisible();
+    await app.getByLabel('Language').selectOption('ru');
+    await expect(app.getByText(/^Запрошены у рабочего стола\./)).toBeVisible();
+  });
 });

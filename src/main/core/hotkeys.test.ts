@@ -29,6 +29,26 @@ describe('hotkey manager', () => {
     expect(fired).toEqual(['popup', 'slot3']);
   });
 
+  it('where the desktop binds them out of sight (Wayland portal), set shortcuts are marked unconfirmed, off ones are not', () => {
+    const reg = Object.assign(fakeRegistrar(), { confirmsRegistration: false });
+    const m = createHotkeyManager(reg, { togglePopup: () => {}, slot: () => {} });
+    const st = m.apply(hk('CommandOrControl+Alt+U', { 3: '' }));
+    expect(st[0]).toEqual({
+      id: 'togglePopup',
+      accelerator: 'CommandOrControl+Alt+U',
+      registered: true,
+      unconfirmed: true,
+    });
+    expect(st[3]).toEqual({ id: 'slot3', accelerator: '', registered: false });
+    expect(m.statuses().filter((s) => s.unconfirmed)).toHaveLength(9);
+    // Where the system answers (X11, Windows, macOS), nothing is marked.
+    expect(
+      setup()
+        .m.apply(hk('CommandOrControl+Alt+U'))
+        .some((s) => s.unconfirmed),
+    ).toBe(false);
+  });
+
   it('an empty accelerator turns the shortcut off', () => {
     const { reg, m } = setup();
     m.apply(hk('CommandOrControl+Alt+U'));

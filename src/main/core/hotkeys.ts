@@ -116,10 +116,18 @@ export function createHotkeyManager(
       }
     }
 
+    // On the Wayland portal nobody can say whether the desktop bound it (electron/electron#52218).
+    const unconfirmed = registrar.confirmsRegistration === false;
     last = HOTKEY_IDS.map((id) => {
       const acc = current.get(id) ?? '';
       const error = errors.get(id);
-      return { id, accelerator: acc, registered: acc !== '', ...(error ? { error } : {}) };
+      return {
+        id,
+        accelerator: acc,
+        registered: acc !== '',
+        ...(unconfirmed && acc !== '' ? { unconfirmed: true as const } : {}),
+        ...(error ? { error } : {}),
+      };
     });
     return last.map((s) => ({ ...s }));
   }

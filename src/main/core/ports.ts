@@ -132,6 +132,12 @@ export interface ShortcutRegistrar {
   /** Returns false when the accelerator is taken by another program or invalid. */
   register(accelerator: string, callback: () => void): boolean;
   unregister(accelerator: string): void;
+  /**
+   * false where the desktop binds shortcuts out of the app's sight (Linux Wayland's GlobalShortcuts
+   * portal): there `register`'s true only means the request was sent (electron/electron#52218).
+   * Absent: true.
+   */
+  readonly confirmsRegistration?: boolean;
 }
 
 /** Launch at login (login items on Windows/macOS, an autostart .desktop entry on Linux). */

@@ -165,4 +165,17 @@ describe('on a Linux Wayland session (the GlobalShortcuts portal)', () => {
     const requests = fake.globalShortcut.log.filter((l) => l.startsWith('register '));
     expect(requests).toEqual([...new Set(requests)]);
   });
+
+  it('a key another program holds still comes back as requested, never as taken: Settings can only say it was asked for', () => {
+    const { m } = manager();
+    fake.globalShortcut.taken.add('CommandOrControl+Alt+7');
+    const st = m.apply(hotkeys());
+    expect(st.find((s) => s.id === 'slot7')).toEqual({
+      id: 'slot7',
+      accelerator: 'CommandOrControl+Alt+7',
+      registered: true,
+      unconfirmed: true,
+    });
+    expect(st.every((s) => s.unconfirmed && !s.error)).toBe(true);
+  });
 });

@@ -50,6 +50,8 @@ export function createShortcutRegistrar(
 
   if (portal) {
     return {
+      // The portal binds asynchronously, after the desktop asks the user: true means "requested".
+      confirmsRegistration: false,
       register(accelerator, callback) {
         if (held.has(accelerator)) {
           actions.set(accelerator, callback);

@@ -85,6 +85,8 @@ export const popup = {
   hotkeyClear: 'Turn off',
   hotkeyOff: 'Off',
   hotkeyNotRegistered: 'Not active',
+  hotkeysRequested:
+    'Requested from the desktop. On Wayland the desktop binds these shortcuts itself: it may ask you to confirm them, or use other keys set in its keyboard settings, and the app cannot tell whether they work.',
   hotkeyRolledBack: (wanted: string, kept: string) =>
     kept ? `“${wanted}” is taken; kept “${kept}”.` : `“${wanted}” is taken; no shortcut is active.`,
   pollInterval: 'Check for changes every (seconds)',

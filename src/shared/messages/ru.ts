@@ -85,6 +85,8 @@ export const popup: Messages['popup'] = {
   hotkeyClear: 'Выключить',
   hotkeyOff: 'Выкл.',
   hotkeyNotRegistered: 'Не работает',
+  hotkeysRequested:
+    'Запрошены у рабочего стола. В Wayland сочетания назначает сам рабочий стол: он может попросить их подтвердить или использовать другие клавиши из своих настроек клавиатуры, а приложение не может узнать, работают ли они.',
   hotkeyRolledBack: (wanted: string, kept: string) =>
     kept ? `«${wanted}» занято; оставлено «${kept}».` : `«${wanted}» занято; сочетание не назначено.`,
   pollInterval: 'Проверять изменения каждые (секунд)',

@@ -108,7 +108,7 @@ export interface HotkeyStatus {
 export interface SettingsView {
   settings: Settings;
   hotkeys: HotkeyStatus[];
-  /** Whether the OS can encrypt secrets (false: Linux `basic_text`, no keyring). */
+  /** Whether the OS can encrypt secrets (false: Linux without a working keyring). */
   secretEncryption: 'available' | 'unavailable';
   platform: string;
   /** The exact redirect URL to register in the Bitrix24 local application. */

@@ -906,12 +906,30 @@ function isPlausibleAccelerator(a: string): boolean {
 }
 
 /**
- * `safeStorage`. Set `available`/`backend` to model a machine; the cipher is a reversible fake.
- * Electron 45 has the async API (isAsyncEncryptionAvailable, encryptStringAsync, decryptStringAsync;
- * electron.d.ts) and marks the sync calls deprecated; {@link FakeSafeStorage.removeSyncApi} models a
- * later Electron without them (the issue's "removed in 46"). `keyVersion` models a key rotation:
- * data encrypted under an older key still decrypts, and `decryptStringAsync` then says
- * `shouldReEncrypt: true` (electron.d.ts: "the key has been rotated or a new key is available").
+ * `safeStorage`, modelled on Electron 45's shell/browser/api/electron_api_safe_storage.cc
+ * (electron/electron@96f3996d8d) over Chromium's os_crypt async encryptor. Electron 45 has the async
+ * API (isAsyncEncryptionAvailable, encryptStringAsync, decryptStringAsync; electron.d.ts) and marks
+ * the sync calls deprecated; {@link FakeSafeStorage.removeSyncApi} models a later Electron without
+ * them. The cipher is a reversible fake (one XOR mask per key), the prefixes are real:
+ *
+ * - Windows: `v10` + AES-256-GCM under a random key kept DPAPI-protected in Local State
+ *   (chromium components/os_crypt/async/browser/dpapi_key_provider.cc: kKeyTag "v10").
+ * - macOS: `v10` under a key derived from the app's Keychain password (os_crypt_mac.mm,
+ *   keychain_key_provider.mm). Both are real encryption whenever the app is ready.
+ * - Linux (browser_process_impl.cc CreateOSCryptAsync): the freedesktop Secret Service provider
+ *   (`v11`, precedence 10) over the built-in provider (`v10`, PBKDF2 of the hard-coded password
+ *   "peanuts": posix_key_provider.cc, precedence 5). OSCryptAsync encrypts with the highest
+ *   provider that gave a key (os_crypt_async.cc HandleKey); one that failed is kept as
+ *   "temporarily unavailable" (freedesktop_secret_key_provider.cc FinalizeFailure), so new data
+ *   goes under `v10` and `v11` data cannot be read: `decryptStringAsync` rejects with
+ *   "…temporarily unavailable. Please try again." (encryptor.cc DecryptData sets
+ *   `temporarily_unavailable`; electron_api_safe_storage.cc turns it into that message).
+ *   `isAsyncEncryptionAvailable` resolves true either way (OnOsCryptReady sets is_available_).
+ *   `getSelectedStorageBackend` is only the start-up guess from the desktop environment
+ *   (electron_browser_main_parts.cc: os_crypt::SelectBackend), set here apart in `backend`.
+ *
+ * The encryptor is made once, by the first async call after `ready`, and kept for the process
+ * (SafeStorage::EnsureAsyncEncryptorRequested): `keyring` is read then and not again.
  */
 export class FakeSafeStorage implements Pick<
   Electron.SafeStorage,
@@ -923,25 +941,71 @@ export class FakeSafeStorage implements Pick<
   | 'encryptStringAsync'
   | 'decryptStringAsync'
 > {
-  available = true;
+  /** Which OS this is (the prefixes and key providers differ). */
+  platform: 'linux' | 'win32' | 'darwin' = 'linux';
+  /** The app has emitted `ready` (before it, the async calls refuse and availability is false). */
+  ready = true;
+  /**
+   * Linux: what the Secret Service (gnome-keyring, KWallet) gives the async encryptor when it is
+   * made: `unlocked` a key (`v11`), `locked` or `none` nothing (new data under the built-in `v10` key).
+   */
+  keyring: 'unlocked' | 'locked' | 'none' = 'unlocked';
+  /** Linux: `getSelectedStorageBackend()`, the start-up guess from the desktop environment. */
   backend: ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> = 'gnome_libsecret';
-  /** The prefix of new ciphertext, like Chromium's OSCrypt version tag; set `'v11'` to rotate the key. */
-  keyVersion: 'v10' | 'v11' = 'v10';
+  /** The keyring state the encryptor was made with (null until the first async call). */
+  private madeWith: 'unlocked' | 'locked' | 'none' | null = null;
+
+  private encryptor(): { keyringKey: boolean } {
+    this.madeWith ??= this.keyring;
+    return { keyringKey: this.platform !== 'linux' || this.madeWith === 'unlocked' };
+  }
+  /** The tag new data is written under. */
+  private tag(keyringKey: boolean): 'v10' | 'v11' {
+    return this.platform === 'linux' && keyringKey ? 'v11' : 'v10';
+  }
+  private static seal(tag: string, plain: string): Buffer {
+    const mask = tag === 'v11' ? 0x3c : 0x5a;
+    return Buffer.concat([Buffer.from(tag), Buffer.from(plain, 'utf8').map((b) => b ^ mask)]);
+  }
+  private static open(data: Buffer): string {
+    const mask = data.subarray(0, 3).toString() === 'v11' ? 0x3c : 0x5a;
+    return Buffer.from(data.subarray(3).map((b) => b ^ mask)).toString('utf8');
+  }
+
   isEncryptionAvailable(): boolean {
-    return this.available;
+    if (!this.ready) return false;
+    // Sync OSCrypt on Linux: real only with a keyring key (os_crypt_linux.cc IsEncryptionAvailable).
+    return this.platform !== 'linux' || (this.backend !== 'basic_text' && this.keyring === 'unlocked');
   }
   getSelectedStorageBackend(): ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> {
-    return this.backend;
+    return this.ready ? this.backend : 'unknown';
   }
   isAsyncEncryptionAvailable(): Promise<boolean> {
-    return Promise.resolve(this.available);
+    if (!this.ready) return Promise.resolve(false);
+    this.encryptor();
+    return Promise.resolve(true);
   }
   async encryptStringAsync(plainText: string): Promise<Buffer> {
-    return FakeSafeStorage.prototype.encryptString.call(this, plainText);
+    if (!this.ready) throw new Error('safeStorage cannot be used before app is ready');
+    return FakeSafeStorage.seal(this.tag(this.encryptor().keyringKey), plainText);
   }
   async decryptStringAsync(encrypted: Buffer): Promise<Electron.DecryptStringAsyncReturnValue> {
-    const result = FakeSafeStorage.prototype.decryptString.call(this, encrypted);
-    return { shouldReEncrypt: encrypted.subarray(0, 3).toString() !== this.keyVersion, result };
+    if (!this.ready) throw new Error('safeStorage cannot be used before app is ready');
+    if (!Buffer.isBuffer(encrypted)) {
+      throw new Error('Expected the first argument of decryptStringAsync() to be a buffer');
+    }
+    if (encrypted.length === 0) return { shouldReEncrypt: false, result: '' };
+    const { keyringKey } = this.encryptor();
+    const tag = encrypted.subarray(0, 3).toString();
+    const known = this.platform === 'linux' ? ['v10', 'v11'] : ['v10'];
+    if (!known.includes(tag)) {
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptStringAsync.');
+    }
+    if (tag === 'v11' && !keyringKey) {
+      throw new Error('safeStorage.decryptStringAsync is temporarily unavailable. Please try again.');
+    }
+    // encryptor.cc: should_reencrypt when the data's provider is not the one new data goes under.
+    return { shouldReEncrypt: tag !== this.tag(keyringKey), result: FakeSafeStorage.open(encrypted) };
   }
   /** Drops the synchronous calls, as an Electron without them would not have them at all. */
   removeSyncApi(): void {
@@ -951,22 +1015,28 @@ export class FakeSafeStorage implements Pick<
     self.decryptString = undefined;
   }
   encryptString(plainText: string): Buffer {
-    if (!this.available)
+    if (!this.ready)
       throw new Error(
         'Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.',
       );
-    // "v10" like Chromium's OSCrypt prefix, then the bytes XOR-ed so the plaintext is not visible.
-    return Buffer.concat([Buffer.from(this.keyVersion), Buffer.from(plainText, 'utf8').map((b) => b ^ 0x5a)]);
+    // Sync OSCrypt: `v11` with a keyring key, else the built-in `v10` (os_crypt_linux.cc EncryptString).
+    return FakeSafeStorage.seal(this.tag(this.isEncryptionAvailable()), plainText);
   }
   decryptString(encrypted: Buffer): string {
-    if (!this.available)
+    if (!this.ready)
       throw new Error(
         'Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.',
       );
-    if (!/^v1[01]$/.test(encrypted.subarray(0, 3).toString())) {
+    const tag = encrypted.subarray(0, 3).toString();
+    if (tag !== 'v10' && tag !== 'v11') {
+      throw new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString. Ciphertext does not appear to be encrypted.',
+      );
+    }
+    if (tag === 'v11' && !this.isEncryptionAvailable()) {
       throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     }
-    return Buffer.from(encrypted.subarray(3).map((b) => b ^ 0x5a)).toString('utf8');
+    return FakeSafeStorage.open(encrypted);
   }
 }
 

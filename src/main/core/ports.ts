@@ -22,7 +22,7 @@ export interface DecryptedSecret {
  * availability is decided once, when the box is created.
  */
 export interface SecretBox {
-  /** False where the OS has no keyring (Linux `basic_text`): then secrets stay in memory only. */
+  /** False where new secrets would not be under an OS-kept key (Linux without a working keyring): then they stay in memory only. */
   readonly encryptionAvailable: boolean;
   /** Resolves with base64 ciphertext. Rejects when encryption is unavailable. */
   encrypt(plain: string): Promise<string>;

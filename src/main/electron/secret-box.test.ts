@@ -8,35 +8,71 @@ import { createSafeStorageSecretBox, isRealEncryptionAvailable } from './secret-
 beforeEach(() => resetElectronMock());
 
 const SECRET = 'https://acme.bitrix24.ru/rest/1/abc123def456ghij/';
+const prefix = (c: string): string => Buffer.from(c, 'base64').subarray(0, 3).toString('latin1');
 
 describe('safeStorage secret box (the async API)', () => {
-  it('round-trips through base64 ciphertext that does not contain the secret', async () => {
-    const box = await createSafeStorageSecretBox('linux');
+  it.each([
+    ['linux', 'v11'],
+    ['win32', 'v10'],
+    ['darwin', 'v10'],
+  ] as const)('%s: round-trips through base64 ciphertext that does not contain the secret', async (os, tag) => {
+    fake.safeStorage.platform = os;
+    const box = await createSafeStorageSecretBox(os);
     expect(box.encryptionAvailable).toBe(true);
     const c = await box.encrypt(SECRET);
     expect(c).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(prefix(c)).toBe(tag);
     expect(Buffer.from(c, 'base64').toString('latin1')).not.toContain('abc123def456ghij');
     await expect(box.decrypt(c)).resolves.toEqual({ result: SECRET, shouldReEncrypt: false });
   });
 
-  it.each(['basic_text', 'unknown'] as const)('Linux backend %s is not real encryption', async (backend) => {
-    fake.safeStorage.backend = backend;
-    await expect(isRealEncryptionAvailable('linux')).resolves.toBe(false);
+  it.each(['none', 'locked'] as const)(
+    'Linux, keyring %s while the desktop says gnome_libsecret: not real encryption, nothing is written',
+    async (keyring) => {
+      fake.safeStorage.keyring = keyring;
+      fake.safeStorage.backend = 'gnome_libsecret';
+      await expect(isRealEncryptionAvailable('linux')).resolves.toBe(false);
+      const box = await createSafeStorageSecretBox('linux');
+      expect(box.encryptionAvailable).toBe(false);
+      await expect(box.encrypt(SECRET)).rejects.toThrow(/not available/);
+    },
+  );
+
+  it('Linux, Sway or i3 (backend basic_text) with gnome-keyring running: real encryption under the keyring key', async () => {
+    fake.safeStorage.backend = 'basic_text';
+    fake.safeStorage.keyring = 'unlocked';
     const box = await createSafeStorageSecretBox('linux');
-    expect(box.encryptionAvailable).toBe(false);
-    await expect(box.encrypt(SECRET)).rejects.toThrow(/not available/);
+    expect(box.encryptionAvailable).toBe(true);
+    expect(prefix(await box.encrypt(SECRET))).toBe('v11');
   });
 
-  it('the Linux backend name does not matter on Windows and macOS', async () => {
+  it('Linux without a keyring still reads what an older run wrote under the built-in key', async () => {
+    // An earlier build trusted the backend name and wrote under v10; the account must not be lost.
+    fake.safeStorage.keyring = 'none';
+    const old = (await fake.safeStorage.encryptStringAsync(SECRET)).toString('base64');
+    expect(prefix(old)).toBe('v10');
+    const box = await createSafeStorageSecretBox('linux');
+    expect(box.encryptionAvailable).toBe(false);
+    await expect(box.decrypt(old)).resolves.toEqual({ result: SECRET, shouldReEncrypt: false });
+  });
+
+  it('the Linux keyring does not matter on Windows and macOS', async () => {
+    fake.safeStorage.keyring = 'none';
     fake.safeStorage.backend = 'basic_text';
+    fake.safeStorage.platform = 'win32';
     await expect(isRealEncryptionAvailable('win32')).resolves.toBe(true);
+    resetElectronMock();
+    fake.safeStorage.keyring = 'none';
+    fake.safeStorage.platform = 'darwin';
     await expect(isRealEncryptionAvailable('darwin')).resolves.toBe(true);
   });
 
-  it('no keyring at all: unavailable everywhere', async () => {
-    fake.safeStorage.available = false;
+  it('before the app is ready: unavailable everywhere, and nothing decrypts', async () => {
+    fake.safeStorage.ready = false;
     await expect(isRealEncryptionAvailable('darwin')).resolves.toBe(false);
-    expect((await createSafeStorageSecretBox('win32')).encryptionAvailable).toBe(false);
+    const box = await createSafeStorageSecretBox('win32');
+    expect(box.encryptionAvailable).toBe(false);
+    await expect(box.decrypt(Buffer.from('v10abc').toString('base64'))).rejects.toThrow(/not available/);
   });
 
   it('tampered or foreign ciphertext rejects with a plain message without the bytes', async () => {
@@ -51,6 +87,7 @@ describe('safeStorage secret box (the async API)', () => {
   it('works on an Electron without the deprecated sync calls (46 removes them)', async () => {
     fake.safeStorage.removeSyncApi();
     await expect(isRealEncryptionAvailable('linux')).resolves.toBe(true);
+    fake.safeStorage.platform = 'darwin';
     const box = await createSafeStorageSecretBox('darwin');
     expect(box.encryptionAvailable).toBe(true);
     await expect(box.decrypt(await box.encrypt(SECRET))).resolves.toMatchObject({ result: SECRET });
@@ -62,11 +99,21 @@ describe('safeStorage secret box (the async API)', () => {
     await expect(box.decrypt(old)).resolves.toEqual({ result: SECRET, shouldReEncrypt: false });
   });
 
-  it("passes on safeStorage's shouldReEncrypt after a key rotation", async () => {
-    const box = await createSafeStorageSecretBox('win32');
-    const before = await box.encrypt(SECRET);
-    fake.safeStorage.keyVersion = 'v11';
+  it("passes on safeStorage's shouldReEncrypt: Linux data under the built-in key once a keyring key is there", async () => {
+    const before = FakeBuiltInKey.encrypt(SECRET);
+    const box = await createSafeStorageSecretBox('linux');
     await expect(box.decrypt(before)).resolves.toEqual({ result: SECRET, shouldReEncrypt: true });
     await expect(box.decrypt(await box.encrypt(SECRET))).resolves.toEqual({ result: SECRET, shouldReEncrypt: false });
   });
 });
+
+/** Ciphertext a run without a keyring wrote (the built-in `v10` key), made by a second fake process. */
+const FakeBuiltInKey = {
+  encrypt(plain: string): string {
+    const keep = { keyring: fake.safeStorage.keyring };
+    fake.safeStorage.keyring = 'none';
+    const c = fake.safeStorage.encryptString(plain).toString('base64');
+    fake.safeStorage.keyring = keep.keyring;
+    return c;
+  },
+};

@@ -1,31 +1,32 @@
 /**
  * The {@link SecretBox} port over Electron's `safeStorage` (DPAPI on
- * Windows, Keychain on macOS, libsecret/KWallet on Linux), through the
- * asynchronous API: `isAsyncEncryptionAvailable`, `encryptStringAsync`,
- * `decryptStringAsync` (node_modules/electron/electron.d.ts, `SafeStorage`;
- * added by electron/electron#49054). The synchronous calls are deprecated in
- * Electron 45 and removed in 46 (electronjs.org/docs/latest/api/safe-storage;
- * electron/electron#53662); data the sync API encrypted decrypts with
- * `decryptStringAsync`, so existing stores keep working.
+ * Windows, Keychain on macOS, the Secret Service — gnome-keyring, KWallet —
+ * on Linux), through the asynchronous API: `isAsyncEncryptionAvailable`,
+ * `encryptStringAsync`, `decryptStringAsync` (node_modules/electron/electron.d.ts,
+ * `SafeStorage`; added by electron/electron#49054). The synchronous calls are
+ * deprecated in Electron 45 and removed in 46
+ * (electronjs.org/docs/latest/api/safe-storage; electron/electron#53662); data
+ * the sync API encrypted decrypts with `decryptStringAsync`, so existing
+ * stores keep working.
  */
 import { safeStorage } from 'electron';
 import type { SecretBox } from '../core/ports';
 
 /**
- * Whether safeStorage really encrypts. Resolves after the async encryptor is
- * initialised (electron.d.ts: it is initialised lazily by the first async
- * call after `ready`, and `isAsyncEncryptionAvailable` resolves once that
- * completes). On Linux the `basic_text` backend (no keyring found)
- * "encrypts" with a hard-coded key, which is no protection at all, and
- * `unknown` means the backend is not chosen yet (before `ready`): both count
- * as unavailable, so the core keeps secrets in memory and Settings says so.
- * The backend is read after the async initialisation. Not checked here (no
- * Electron binary, no Linux desktop): whether the async encryptor on Linux
- * ever picks a different provider than `getSelectedStorageBackend` reports;
- * the docs list more Linux providers for the async API (the portal secret)
- * — if so this errs on the side of "unavailable" only for `basic_text`.
+ * Linux ciphertext prefixes of keys the OS keeps: `v11` the Secret Service
+ * (chromium components/os_crypt/async/browser/freedesktop_secret_key_provider.cc,
+ * kEncryptionTag), `v12` the xdg-desktop-portal secret (secret_portal_key_provider.h,
+ * kKeyTag; Electron adds that provider only behind a feature flag). Not here: `v10`,
+ * the key every Linux machine shares, derived from the hard-coded password
+ * "peanuts" (posix_key_provider.cc) — obfuscation, not protection.
  */
-export async function isRealEncryptionAvailable(platform: NodeJS.Platform = process.platform): Promise<boolean> {
+const LINUX_KEYRING_PREFIXES: readonly string[] = ['v11', 'v12'];
+
+/** What the probe encrypts: nothing secret, never stored. */
+const PROBE = 'b24-unread-tray: which key?';
+
+/** The async API is there and its encryptor is made (the app is ready). */
+async function asyncApiReady(): Promise<boolean> {
   const s = safeStorage as Partial<Electron.SafeStorage>;
   if (
     typeof s.isAsyncEncryptionAvailable !== 'function' ||
@@ -35,23 +36,65 @@ export async function isRealEncryptionAvailable(platform: NodeJS.Platform = proc
     return false;
   }
   try {
-    if (!(await safeStorage.isAsyncEncryptionAvailable())) return false;
+    return await safeStorage.isAsyncEncryptionAvailable();
   } catch {
     return false;
   }
-  if (platform === 'linux') {
-    const backend = typeof s.getSelectedStorageBackend === 'function' ? safeStorage.getSelectedStorageBackend() : null;
-    if (backend === null || backend === 'basic_text' || backend === 'unknown') return false;
+}
+
+/**
+ * Whether safeStorage really encrypts: whether a secret written now is
+ * protected by a key the OS keeps.
+ *
+ * `isAsyncEncryptionAvailable` alone does not say so: it resolves true once
+ * the async encryptor is made, whichever key it got (electron/electron@96f3996d8d
+ * shell/browser/api/electron_api_safe_storage.cc, OnOsCryptReady sets
+ * `is_available_`). On Windows (DPAPI) and macOS (Keychain) that key is the
+ * OS's. On Linux the encryptor asks the Secret Service for a key and falls
+ * back to the built-in one, `v10` (shell/browser/browser_process_impl.cc
+ * CreateOSCryptAsync: FreedesktopSecretKeyProvider at precedence 10 over
+ * PosixKeyProvider at 5; chromium os_crypt_async.cc HandleKey encrypts with the
+ * highest provider that gave a key). And `getSelectedStorageBackend()` does
+ * not tell which: it reports the sync backend guessed from the desktop
+ * environment at start-up (electron_browser_main_parts.cc,
+ * os_crypt::SelectBackend), which the async encryptor does not consult — GNOME
+ * without a running keyring says `gnome_libsecret` while secrets go under
+ * `v10`; Sway or i3 with gnome-keyring running says `basic_text` while they go
+ * under `v11`. So on Linux this encrypts a probe and looks at the prefix of
+ * what comes back: only a keyring key's prefix counts.
+ *
+ * A keyring that is locked when the encryptor is made (autostart before
+ * login unlocks it) counts as unavailable for this run: the encryptor keeps
+ * the key it got for the whole process (SafeStorage::EnsureAsyncEncryptorRequested
+ * asks once), so new secrets would go under `v10`.
+ */
+export async function isRealEncryptionAvailable(platform: NodeJS.Platform = process.platform): Promise<boolean> {
+  return (await asyncApiReady()) && (await writesUnderAnOsKey(platform));
+}
+
+/** With the async API ready: whether new ciphertext is under a key the OS keeps (see above). */
+async function writesUnderAnOsKey(platform: NodeJS.Platform): Promise<boolean> {
+  if (platform !== 'linux') return true;
+  try {
+    const probe = await safeStorage.encryptStringAsync(PROBE);
+    return LINUX_KEYRING_PREFIXES.includes(probe.subarray(0, 3).toString('latin1'));
+  } catch {
+    return false;
   }
-  return true;
 }
 
 /**
  * Creates the secret box; availability is decided once, here. Await it after
- * `app` is ready (the async encryptor and the Linux backend are set up then).
+ * `app` is ready (the async encryptor is made then).
+ *
+ * `encrypt` needs real encryption ({@link isRealEncryptionAvailable}). `decrypt`
+ * needs only the async API: ciphertext already on disk is read back even on a
+ * run where new secrets stay in memory (a keyring locked at start-up must not
+ * cost the stored sign-ins; safeStorage says whether it can read them).
  */
 export async function createSafeStorageSecretBox(platform: NodeJS.Platform = process.platform): Promise<SecretBox> {
-  const available = await isRealEncryptionAvailable(platform);
+  const ready = await asyncApiReady();
+  const available = ready && (await writesUnderAnOsKey(platform));
   const unavailable = (): Error => new Error('Secret storage is not available on this system.');
   return {
     encryptionAvailable: available,
@@ -60,7 +103,7 @@ export async function createSafeStorageSecretBox(platform: NodeJS.Platform = pro
       return (await safeStorage.encryptStringAsync(plain)).toString('base64');
     },
     async decrypt(cipherBase64) {
-      if (!available) throw unavailable();
+      if (!ready) throw unavailable();
       if (typeof cipherBase64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(cipherBase64)) {
         throw new Error('The stored secret is not valid ciphertext.');
       }

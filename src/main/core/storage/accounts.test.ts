@@ -326,6 +326,22 @@ describe('async encryption (safeStorage encryptStringAsync / decryptStringAsync)
     expect(newKeyOnly.summary(o.id).status).toBe('ok');
   });
 
+  it('a run without real encryption reads the stored secret but keeps its ciphertext when asked to re-encrypt', async () => {
+    // Linux with the keyring locked at start: safeStorage reads keyring data (through the sync
+    // fallback) and says shouldReEncrypt, but new data would go under the built-in key, so the
+    // store keeps the secret in memory and must not trade the ciphertext for `memory`.
+    const oldKey = Buffer.alloc(32, 9);
+    const { dir, accounts, store } = setup({ secretBox: createAesSecretBox(oldKey) });
+    const o = await accounts.add(boris);
+    const before = readFileSync(store.path, 'utf8');
+    const rotatedButUnsafe: SecretBox = { ...createAesSecretBox(KEY, [oldKey]), encryptionAvailable: false };
+    const locked = await restart(dir, { secretBox: rotatedButUnsafe });
+    expect(locked.accounts.secret(o.id)).toEqual(oauth);
+    expect(readFileSync(store.path, 'utf8')).toBe(before);
+    // The next run, keyring open, still has the account.
+    expect((await restart(dir, { secretBox: createAesSecretBox(oldKey) })).accounts.secret(o.id)).toEqual(oauth);
+  });
+
   it('before open() nothing is decrypted and nothing is marked; open() marks an undecryptable account at once', async () => {
     const { dir, accounts } = setup();
     const o = await accounts.add(boris);

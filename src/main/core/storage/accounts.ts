@@ -218,7 +218,10 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
         }
         announce(got.secret);
         secrets.set(r.id, got.secret);
-        if (got.shouldReEncrypt) {
+        // Re-encrypt only where the result goes to disk encrypted again: on a run without real
+        // encryption (a keyring locked at start) the new ref would be `memory`, and the
+        // ciphertext — readable again once the keyring opens — would be gone from the disk.
+        if (got.shouldReEncrypt && !useMemory()) {
           await persist(r.id, got.secret, (x) => x.secret.storage === 'encrypted' && x.secret.cipher === cipher);
         }
       }),

@@ -17,6 +17,18 @@ export interface DecryptedSecret {
 }
 
 /**
+ * What {@link SecretBox.decrypt} rejects with when the key is not available *yet* (Electron:
+ * "safeStorage.decryptStringAsync is temporarily unavailable. Please try again." — a keyring
+ * still locked, e.g. at autostart). The ciphertext is fine: keep it and try again later.
+ */
+export class SecretTemporarilyUnavailableError extends Error {
+  constructor() {
+    super('The keyring has not given the key yet; the stored secret is kept and read again later.');
+    this.name = 'SecretTemporarilyUnavailableError';
+  }
+}
+
+/**
  * Encrypts secrets for storage (Electron's async safeStorage in the app).
  * Asynchronous like Electron's `encryptStringAsync`/`decryptStringAsync`;
  * availability is decided once, when the box is created.
@@ -26,7 +38,10 @@ export interface SecretBox {
   readonly encryptionAvailable: boolean;
   /** Resolves with base64 ciphertext. Rejects when encryption is unavailable. */
   encrypt(plain: string): Promise<string>;
-  /** Reverses {@link encrypt}. Rejects on tampered or foreign ciphertext. */
+  /**
+   * Reverses {@link encrypt}. Rejects on tampered or foreign ciphertext; with
+   * {@link SecretTemporarilyUnavailableError} when the key is not available yet.
+   */
   decrypt(cipherBase64: string): Promise<DecryptedSecret>;
 }
 

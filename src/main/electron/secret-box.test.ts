@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', async () => (await import('../../../tests/mocks/electron')).electronModule);
 
 import { fake, resetElectronMock } from '../../../tests/mocks/electron';
+import { SecretTemporarilyUnavailableError } from '../core/ports';
 import { createSafeStorageSecretBox, isRealEncryptionAvailable } from './secret-box';
 
 beforeEach(() => resetElectronMock());
@@ -54,6 +55,21 @@ describe('safeStorage secret box (the async API)', () => {
     const box = await createSafeStorageSecretBox('linux');
     expect(box.encryptionAvailable).toBe(false);
     await expect(box.decrypt(old)).resolves.toEqual({ result: SECRET, shouldReEncrypt: false });
+  });
+
+  it('Linux, keyring still locked at start: keyring data is "not yet", not "undecryptable"', async () => {
+    const stored = await (await createSafeStorageSecretBox('linux')).encrypt(SECRET);
+    resetElectronMock(); // the next run
+    fake.safeStorage.keyring = 'locked';
+    const box = await createSafeStorageSecretBox('linux');
+    const err = await box.decrypt(stored).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SecretTemporarilyUnavailableError);
+    expect(String((err as Error).message)).not.toContain(stored);
+    // A run with the keyring open reads it.
+    resetElectronMock();
+    await expect((await createSafeStorageSecretBox('linux')).decrypt(stored)).resolves.toMatchObject({
+      result: SECRET,
+    });
   });
 
   it('the Linux keyring does not matter on Windows and macOS', async () => {

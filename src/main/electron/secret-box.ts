@@ -10,7 +10,7 @@
  * stores keep working.
  */
 import { safeStorage } from 'electron';
-import type { SecretBox } from '../core/ports';
+import { SecretTemporarilyUnavailableError, type SecretBox } from '../core/ports';
 
 /**
  * Linux ciphertext prefixes of keys the OS keeps: `v11` the Secret Service
@@ -107,14 +107,20 @@ export async function createSafeStorageSecretBox(platform: NodeJS.Platform = pro
       if (typeof cipherBase64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(cipherBase64)) {
         throw new Error('The stored secret is not valid ciphertext.');
       }
+      let notYet: boolean;
       try {
         // shouldReEncrypt: the key was rotated (or a better one is available); the account store re-encrypts.
         const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(cipherBase64, 'base64'));
         return { result, shouldReEncrypt };
-      } catch {
-        // Chromium's message may quote bytes; say what it means instead.
-        throw new Error('The stored secret could not be decrypted (keyring changed or data tampered with).');
+      } catch (err) {
+        // The key is not there yet (a keyring still locked: chromium os_crypt/async/common/encryptor.cc
+        // DecryptData sets `temporarily_unavailable`, and electron/electron@96f3996d8d
+        // shell/browser/api/electron_api_safe_storage.cc rejects with this text). Not a verdict on the data.
+        notYet = err instanceof Error && /decryptStringAsync is temporarily unavailable/.test(err.message);
       }
+      // Chromium's message is not passed on (not even as `cause`): say what it means instead.
+      if (notYet) throw new SecretTemporarilyUnavailableError();
+      throw new Error('The stored secret could not be decrypted (keyring changed or data tampered with).');
     },
   };
 }

@@ -235,6 +235,8 @@ export const errors = {
     'Your latest changes could not be saved to disk. They are sent once Bitrix24 answers, but would be lost if the app quit before then. Free some disk space or check the folder; the app keeps trying.',
   SECRET_STORAGE_UNAVAILABLE:
     'This system offers no keyring to encrypt your sign-in. It is kept in memory only until you quit.',
+  SECRET_STORAGE_LOCKED:
+    'The keyring has not unlocked your saved sign-in yet. Unlock the keyring (log in, or open it); the app tries again by itself and after a restart.',
   HOTKEY_TAKEN: 'Another program already uses this shortcut. The previous one was kept.',
   HOTKEY_INVALID: 'That is not a valid shortcut.',
   FORBIDDEN_SENDER: 'Request refused.',

@@ -99,6 +99,12 @@ export function createPinnedService(
 
   async function loadAccount(id: string): Promise<void> {
     await accounts.unlocked;
+    // A stored secret the keyring had not opened yet (autostart before the keyring is unlocked):
+    // read it again now — each poll, with the poller's backoff, and at once after a resume — and
+    // say so meanwhile, instead of asking to sign in again (its ciphertext is kept).
+    if (store.waitingForKeyring(id) && !(await store.retryKeyring(id)) && store.waitingForKeyring(id)) {
+      throw new CoreError('SECRET_STORAGE_LOCKED', explain('SECRET_STORAGE_LOCKED', lang()), { accountId: id });
+    }
     const rec = store.get(id);
     const client = clientFor(id);
     if (!rec || !client) throw new CoreError('NOT_SIGNED_IN', explain('NOT_SIGNED_IN', lang()), { accountId: id });

@@ -7,7 +7,7 @@
  * records, and when each of these runs, stay in accounts.ts.
  */
 import type { OAuthTokens } from '../auth/oauth';
-import type { SecretBox } from '../ports';
+import { SecretTemporarilyUnavailableError, type SecretBox } from '../ports';
 import type { SecretRef } from './schema';
 
 /** The token fields of an OAuth sign-in (auth/oauth.ts) an account keeps: the rest is not secret. */
@@ -82,8 +82,11 @@ export interface SecretHandling {
   place(secret: AccountSecret): Promise<SecretRef>;
   /** Runs `job` after every earlier job of account `id`: writes land in the order they were made. */
   serial<T>(id: string, job: () => Promise<T>): Promise<T>;
-  /** The secret in `cipher`, checked and cleaned; null when it cannot be decrypted or is not a secret. */
-  decrypt(cipher: string): Promise<{ secret: AccountSecret; shouldReEncrypt: boolean } | null>;
+  /**
+   * The secret in `cipher`, checked and cleaned; `later` when the keyring has not given the key
+   * yet (try again, keep the ciphertext); null when it cannot be decrypted or is not a secret.
+   */
+  decrypt(cipher: string): Promise<{ secret: AccountSecret; shouldReEncrypt: boolean } | 'later' | null>;
 }
 
 /** The secret operations over `deps.secretBox`. */
@@ -124,13 +127,15 @@ export function createSecretHandling(deps: SecretHandlingDeps): SecretHandling {
     return run;
   };
 
-  const decrypt = async (cipher: string): Promise<{ secret: AccountSecret; shouldReEncrypt: boolean } | null> => {
+  const decrypt = async (
+    cipher: string,
+  ): Promise<{ secret: AccountSecret; shouldReEncrypt: boolean } | 'later' | null> => {
     try {
       const { result, shouldReEncrypt } = await secretBox.decrypt(cipher);
       const parsed: unknown = JSON.parse(result);
       return secretProblem(parsed) ? null : { secret: cleanSecret(parsed as AccountSecret), shouldReEncrypt };
-    } catch {
-      return null;
+    } catch (err) {
+      return err instanceof SecretTemporarilyUnavailableError ? 'later' : null;
     }
   };
 

@@ -55,7 +55,8 @@ export interface AccountStore {
    * Decrypts every stored secret (once; later calls share the first run) and
    * re-encrypts those safeStorage asks to (`shouldReEncrypt`: a rotated key).
    * An undecryptable secret marks its account `needs-sign-in`; its
-   * ciphertext is kept (a keyring that is merely locked may open later).
+   * ciphertext is kept. One whose key the keyring has not given yet (still
+   * locked) is not marked: it waits for {@link retryKeyring}.
    * Until it resolves, {@link secret} answers null for stored secrets.
    */
   open(): Promise<void>;
@@ -85,6 +86,14 @@ export interface AccountStore {
    * UNKNOWN_ACCOUNT or INVALID_ARGUMENT.
    */
   setSecret(id: string, secret: AccountSecret): Promise<void>;
+  /** The account's stored secret waits for the keyring (its key was not available yet when read). */
+  waitingForKeyring(id: string): boolean;
+  /**
+   * Reads a secret that {@link waitingForKeyring} again; resolves true once it is in memory.
+   * Still waiting: false, nothing changes. Undecryptable now: false, the account is marked
+   * `needs-sign-in`. The ciphertext is never dropped.
+   */
+  retryKeyring(id: string): Promise<boolean>;
   /** Throws UNKNOWN_ACCOUNT. */
   setStatus(id: string, status: 'ok' | 'needs-sign-in'): void;
   /** Removes the account and forgets its secret. Unknown ids are ignored. */
@@ -153,6 +162,8 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
   const clock = deps.clock ?? systemClock;
   // Decrypted secrets of this run: the only copy for memory-only accounts, a cache for the others.
   const secrets = new Map<string, AccountSecret>();
+  // Accounts whose stored secret the keyring could not open yet (SecretTemporarilyUnavailableError).
+  const waiting = new Set<string>();
   const { announce, useMemory, place, serial, decrypt } = createSecretHandling(deps);
   /** The stored records, read and checked once per write (issue 14); only this store writes them. Never handed out. */
   let known: readonly AccountRecord[] | null = null;
@@ -204,30 +215,39 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
 
   let unlocked = false;
   let opening: Promise<void> | null = null;
+  /** Reads `r`'s stored secret into memory; false when it is not there (waiting or undecryptable). */
+  const readStored = async (r: AccountRecord): Promise<boolean> => {
+    if (r.secret.storage !== 'encrypted' || secrets.has(r.id)) return secrets.has(r.id);
+    const cipher = r.secret.cipher;
+    const got = await decrypt(cipher);
+    // A newer secret arrived (sign-in) while decrypting: it wins.
+    if (secrets.has(r.id)) return true;
+    if (got === 'later') {
+      // The keyring is still locked: not a lost sign-in. The ciphertext stays; read again later.
+      if (find(r.id)) waiting.add(r.id);
+      return false;
+    }
+    waiting.delete(r.id);
+    if (!got) {
+      if (r.status !== 'needs-sign-in') markNeedsSignIn(r.id);
+      return false;
+    }
+    announce(got.secret);
+    secrets.set(r.id, got.secret);
+    // Re-encrypt only where the result goes to disk encrypted again: on a run without real
+    // encryption (a keyring locked at start) the new ref would be `memory`, and the
+    // ciphertext — readable again once the keyring opens — would be gone from the disk.
+    if (got.shouldReEncrypt && !useMemory()) {
+      await persist(r.id, got.secret, (x) => x.secret.storage === 'encrypted' && x.secret.cipher === cipher);
+    }
+    return true;
+  };
   const unlock = async (): Promise<void> => {
-    await Promise.all(
-      stored().map(async (r) => {
-        if (r.secret.storage !== 'encrypted' || secrets.has(r.id)) return;
-        const cipher = r.secret.cipher;
-        const got = await decrypt(cipher);
-        // A newer secret arrived (sign-in) while decrypting: it wins.
-        if (secrets.has(r.id)) return;
-        if (!got) {
-          if (r.status !== 'needs-sign-in') markNeedsSignIn(r.id);
-          return;
-        }
-        announce(got.secret);
-        secrets.set(r.id, got.secret);
-        // Re-encrypt only where the result goes to disk encrypted again: on a run without real
-        // encryption (a keyring locked at start) the new ref would be `memory`, and the
-        // ciphertext — readable again once the keyring opens — would be gone from the disk.
-        if (got.shouldReEncrypt && !useMemory()) {
-          await persist(r.id, got.secret, (x) => x.secret.storage === 'encrypted' && x.secret.cipher === cipher);
-        }
-      }),
-    );
+    await Promise.all(stored().map(readStored));
     unlocked = true;
   };
+  // One read per waiting account at a time (a poll and a queued send may both ask).
+  const retrying = new Map<string, Promise<boolean>>();
 
   const markNeedsSignIn = (id: string): void => {
     try {
@@ -299,6 +319,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
 
       const id = accountIdFor(origin, input.userId);
       secrets.set(id, secret);
+      waiting.delete(id);
       return serial(id, async () => {
         const ref = await place(secret);
         // Read after the await: the file may have changed meanwhile.
@@ -329,6 +350,8 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
       if (cached) return structuredClone(cached);
       // Not decrypted yet: no verdict before open() has run.
       if (rec.secret.storage === 'encrypted' && !unlocked) return null;
+      // The keyring has not given the key yet: no verdict either (retryKeyring reads it again).
+      if (waiting.has(id)) return null;
       // Lost (memory-only after a restart) or undecryptable (keyring changed,
       // file copied from another machine). The ciphertext is kept: a keyring
       // that is merely locked now may open later.
@@ -348,7 +371,21 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
       // then the ciphertext, in order; store.set writes the file synchronously
       // (atomic rename), so when this resolves the rotated token is on disk.
       secrets.set(id, clean);
+      waiting.delete(id);
       await persist(id, clean);
+    },
+
+    waitingForKeyring: (id) => waiting.has(id),
+
+    retryKeyring(id) {
+      if (!waiting.has(id)) return Promise.resolve(secrets.has(id));
+      let run = retrying.get(id);
+      if (!run) {
+        const rec = find(id);
+        run = (rec ? readStored(rec) : Promise.resolve(false)).finally(() => retrying.delete(id));
+        retrying.set(id, run);
+      }
+      return run;
     },
 
     setStatus(id, status) {
@@ -360,6 +397,7 @@ export function createAccountStore(deps: AccountStoreDeps): AccountStore {
 
     remove(id) {
       secrets.delete(id);
+      waiting.delete(id);
       const records = read();
       const rest = records.filter((r) => r.id !== id);
       if (rest.length !== records.length) write(rest);

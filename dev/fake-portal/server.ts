@@ -142,7 +142,7 @@ class Portal implements FakePortal {
   private readonly now: () => number;
   private readonly store = new Map<string, Dialog>();
   private readonly user: FakeUser;
-  private readonly webhook: { userId: number; code: string; scope: string[] } | null;
+  private webhook: { userId: number; code: string; scope: string[] } | null;
   private webhookRevoked = false;
   private readonly app: { clientId: string; clientSecret: string; accessTtlSec: number } | null;
   private redirectUri: string | null;
@@ -308,6 +308,13 @@ class Portal implements FakePortal {
   }
   revokeWebhook(): void {
     this.webhookRevoked = true;
+  }
+  newWebhook(): string {
+    if (!this.webhook) throw new Error('fake portal: started with webhook: false');
+    this.webhook = { ...this.webhook, code: randomAlnum(16) };
+    this.webhookRevoked = false;
+    this.webhookUrl = `${this.url}/rest/${this.webhook.userId}/${this.webhook.code}/`;
+    return this.webhookUrl;
   }
   expireAccessTokens(): void {
     for (const t of this.accessTokens.values()) t.expiresAt = -Infinity;

@@ -229,6 +229,11 @@ export interface FakePortal {
   revokeRefreshTokens(): void;
   /** The webhook stops working (401 `NO_AUTH_FOUND`). */
   revokeWebhook(): void;
+  /**
+   * The user creates a new inbound webhook (Developer resources → Other → Inbound webhook): a new
+   * code for the same user, which works; the revoked one stays dead. Returns its URL (also in `webhookUrl`).
+   */
+  newWebhook(): string;
   /** Every access token issued so far answers 401 `expired_token`. */
   expireAccessTokens(): void;
   /** Successful refresh grants so far. */

@@ -110,6 +110,33 @@ test('offline: the banner counts waiting actions, rows show pending; back online
   await expect(john).toHaveAttribute('aria-checked', 'true');
 });
 
+test('a revoked webhook: Sign out first says the held changes would be lost; Sign in again sends them', async ({
+  app,
+  portal,
+}) => {
+  portal.revokeWebhook();
+  const release = app.getByRole('switch', { name: 'Release 2.4' });
+  const was = await release.getAttribute('aria-checked');
+  await release.focus();
+  await app.keyboard.press('Space');
+  await app.keyboard.press('Control+Comma');
+  await expect(app.getByText('Sign-in expired — sign in again')).toBeVisible();
+  const host = new URL(portal.url).host;
+  // One press of Sign out does not drop the change the popup said was kept.
+  await app.getByRole('button', { name: `Sign out: ${host}` }).click();
+  await expect(app.getByRole('alert').filter({ hasText: 'not sent yet would be lost' })).toContainText(
+    '1 change not sent yet would be lost.',
+  );
+  await expect(app.getByRole('button', { name: `Sign out anyway: ${host}` })).toBeVisible();
+  // Signing in again (a new webhook for the same user) keeps the account and sends the change.
+  await app.getByRole('button', { name: 'Sign in again' }).click();
+  await app.getByLabel('Inbound webhook URL').fill(portal.newWebhook());
+  await app.getByRole('button', { name: 'Sign in' }).click();
+  await expect
+    .poll(() => unreadCalls(portal).filter((c) => c.DIALOG_ID === 'chat1317'))
+    .toEqual([{ DIALOG_ID: 'chat1317', ACTION: was === 'true' ? 'N' : 'Y' }]);
+});
+
 test.describe('signed out', () => {
   test.use({ signedIn: false });
 

@@ -55,6 +55,10 @@ export const popup = {
   at: 'at',
   needsSignIn: 'Sign-in expired — sign in again',
   signOut: 'Sign out',
+  signOutAnyway: 'Sign out anyway',
+  signOutLoses: (n: number) =>
+    `${plural('en', n, { one: '# change', other: '# changes' })} not sent yet would be lost.`,
+  signInAgain: 'Sign in again',
   addAccount: 'Add portal',
   // sign in
   signInTitle: 'Connect your Bitrix24',

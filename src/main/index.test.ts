@@ -66,6 +66,8 @@ const boot = (async () => {
   process.env.XDG_SESSION_TYPE = 'wayland';
   // …and there Electron's globalShortcut goes through the desktop's portal.
   fake.globalShortcut.waylandPortal = process.platform === 'linux';
+  // Launched with a feature switch of the user's own (`--enable-features=UserFeature`).
+  fake.app.commandLine.appendSwitch('enable-features', 'UserFeature');
   await import('./index');
   if (session === undefined) delete process.env.XDG_SESSION_TYPE;
   else process.env.XDG_SESSION_TYPE = session;
@@ -90,11 +92,12 @@ describe('the composition root (src/main/index.ts)', () => {
     expect(win.isVisible()).toBe(false);
   });
 
-  it('on a Linux Wayland session asks for the GlobalShortcuts portal with its preferred trigger (GNOME)', async () => {
+  it("on a Linux Wayland session asks for the GlobalShortcuts portal with its preferred trigger (GNOME), keeping the user's own features", async () => {
     await boot;
     const features = fake.app.commandLine.getSwitchValue('enable-features').split(',');
-    if (process.platform !== 'linux') return expect(features).toEqual(['']); // no Wayland off Linux
-    expect(features).toEqual(['GlobalShortcutsPortal', 'GlobalShortcutsPortalPreferredTrigger']);
+    if (process.platform !== 'linux') return expect(features).toEqual(['UserFeature']); // no Wayland off Linux
+    // The user's own feature stays on: appending the switch replaces its value.
+    expect(features).toEqual(['UserFeature', 'GlobalShortcutsPortal', 'GlobalShortcutsPortalPreferredTrigger']);
   });
 
   it('on a Linux Wayland session, a changed popup shortcut takes effect and the old key stops opening the popup', async () => {

@@ -61,9 +61,13 @@ if (wayland) {
   // instead, behind this feature flag (electron/electron#45171, Electron 35+). Whether register()'s
   // result can be trusted there varies by portal version (electron/electron#51875), hence the
   // `--toggle`/`--show` command-line fallback for a desktop-level shortcut.
-  // GNOME's portal binds a shortcut only with PreferredTrigger, on by default from electron#52221
-  // (after 45); without it register() silently does nothing on GNOME Wayland.
-  app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal,GlobalShortcutsPortalPreferredTrigger');
+  // GNOME's portal binds a shortcut only with PreferredTrigger (on by default since electron#52221,
+  // in the 45 nightlies; asked for all the same); without it register() silently does nothing on
+  // GNOME Wayland. Appending a switch replaces its value (base/command_line.cc AppendSwitchNative),
+  // so the user's own `--enable-features` are kept in it.
+  const own = app.commandLine.getSwitchValue('enable-features');
+  const features = ['GlobalShortcutsPortal', 'GlobalShortcutsPortalPreferredTrigger'];
+  app.commandLine.appendSwitch('enable-features', [...(own ? [own] : []), ...features].join(','));
 }
 // The popup's scheme must be privileged before 'ready' (docs/api/protocol.md), which can come while
 // the lock below is still awaited: register it first.

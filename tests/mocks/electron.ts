@@ -613,6 +613,12 @@ export class FakeTray
 // ---------------------------------------------------------------- app & friends
 
 /** `app.commandLine`. */
+/**
+ * `app.commandLine`: the process's switches, those it was launched with included. Appending a switch
+ * it already has replaces its value, as Chromium does (base/command_line.cc AppendSwitchNative:
+ * `switches_` is a map, an existing key takes the new value), so `--enable-features` appended by the
+ * app would overwrite the user's own.
+ */
 export class FakeCommandLine implements Pick<Electron.CommandLine, 'appendSwitch' | 'hasSwitch' | 'getSwitchValue'> {
   switches: [string, string | undefined][] = [];
   appendSwitch(the_switch: string, value?: string): void {
@@ -622,7 +628,7 @@ export class FakeCommandLine implements Pick<Electron.CommandLine, 'appendSwitch
     return this.switches.some((s) => s[0] === the_switch);
   }
   getSwitchValue(the_switch: string): string {
-    return this.switches.find((s) => s[0] === the_switch)?.[1] ?? '';
+    return this.switches.findLast((s) => s[0] === the_switch)?.[1] ?? '';
   }
 }
 

@@ -311,6 +311,33 @@ test('the reminder menu keeps the keys: arrows move in it, a digit flips no row,
   await expect(second).toHaveAttribute('aria-checked', before!);
 });
 
+test('the reminder menu’s arrows pass over the time field and leave its date alone; a past time says why Remind is off', async ({
+  app,
+}) => {
+  await app.locator('[data-key$="/chat1317"]').hover();
+  await app.getByRole('button', { name: 'Remind me later: Release 2.4' }).click();
+  const menu = app.getByRole('group', { name: 'Remind me later' });
+  const field = menu.getByLabel('Pick a time');
+  const remind = menu.getByRole('button', { name: 'Remind', exact: true });
+  const chosen = await field.inputValue();
+  await expect(menu.getByRole('button', { name: 'In 1 hour' })).toBeFocused();
+  await app.keyboard.press('ArrowDown');
+  await app.keyboard.press('ArrowDown');
+  await app.keyboard.press('ArrowDown'); // past the last preset: over the field, to Remind
+  await expect(remind).toBeFocused();
+  await app.keyboard.press('ArrowUp');
+  await app.keyboard.press('ArrowUp');
+  await expect(menu.getByRole('button', { name: 'This evening, 18:00' })).toBeFocused();
+  await expect(field).toHaveValue(chosen);
+  await expect(remind).toBeEnabled();
+  await expect(menu).not.toContainText('Pick a time in the future.');
+
+  await field.fill('2020-01-01T09:00');
+  await expect(remind).toBeDisabled();
+  await expect(remind).toHaveAccessibleDescription('Pick a time in the future.');
+  await expect(menu).toContainText('Pick a time in the future.');
+});
+
 test('the reminder menu closes when a click or the focus goes elsewhere', async ({ app }) => {
   const menu = app.getByRole('group', { name: 'Remind me later' });
   const open = async () => {

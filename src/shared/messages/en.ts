@@ -52,6 +52,7 @@ export const popup = {
   remindTomorrow: 'Tomorrow, 09:00',
   remindCustom: 'Pick a time',
   remindSet: 'Remind',
+  remindPast: 'Pick a time in the future.',
   at: 'at',
   needsSignIn: 'Sign-in expired — sign in again',
   signOut: 'Sign out',

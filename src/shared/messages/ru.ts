@@ -54,6 +54,7 @@ export const popup: Messages['popup'] = {
   remindTomorrow: 'Завтра, 09:00',
   remindCustom: 'Выбрать время',
   remindSet: 'Напомнить',
+  remindPast: 'Выберите время в будущем.',
   at: 'в',
   needsSignIn: 'Вход истёк — войдите снова',
   signOut: 'Выйти',

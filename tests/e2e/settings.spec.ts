@@ -73,3 +73,49 @@ test.describe('on a Linux Wayland session', () => {
     await expect(app.getByText(/^Запрошены у рабочего стола\./)).toBeVisible();
   });
 });
+
+test('a shortcut another of the app’s already uses is refused by its field, naming that one', async ({ app }) => {
+  await app.keyboard.press('Control+Comma');
+  const slot1 = app.getByRole('button', { name: /^Toggle dialog 1 / });
+  await slot1.click();
+  await app.keyboard.press('Control+Shift+Alt+KeyU');
+  await expect(slot1).toHaveAccessibleDescription(
+    '“Ctrl+Alt+Shift+U” is taken by “Show / hide popup”; kept “Ctrl+Shift+Alt+1”.',
+  );
+  await expect(slot1).toContainText('Ctrl+Shift+Alt+1');
+  await expect(app.locator('body')).not.toContainText('The request was not valid.');
+  // Not left over the list.
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('switch').first()).toBeFocused();
+  await expect(app.locator('body')).not.toContainText('is taken');
+});
+
+test('a check interval out of range is refused by its field, with the range, and not shown on the list', async ({
+  app,
+}) => {
+  await app.keyboard.press('Control+Comma');
+  const poll = app.getByLabel('Check for changes every (seconds)');
+  const before = await poll.inputValue();
+  await poll.fill('5');
+  await poll.press('Tab');
+  await expect(poll).toHaveAccessibleDescription('From 15 to 3600 seconds; the previous value is kept.');
+  await expect(poll).toHaveValue(before);
+  await expect(app.locator('body')).not.toContainText('The request was not valid.');
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('switch').first()).toBeFocused();
+  await expect(app.locator('body')).not.toContainText('seconds; the previous value');
+});
+
+test('signing out of the last portal from Settings leaves the sign-in screen itself: its title, and Esc hides', async ({
+  app,
+  preview,
+}) => {
+  await app.keyboard.press('Control+Comma');
+  await app.getByRole('button', { name: /^Sign out: / }).click();
+  await expect(app.getByLabel('Inbound webhook URL')).toBeVisible();
+  const title = app.locator('header .name');
+  await expect(title).toHaveText('B24 Unread Tray');
+  await app.keyboard.press('Escape');
+  await expect.poll(async () => (await preview.records(app)).hidden).toBe(1);
+  await expect(title).toHaveText('B24 Unread Tray');
+});

@@ -73,9 +73,9 @@ test('a refused unpin brings the row back with a notice naming the dialog', asyn
   });
   await app.locator('[data-key$="/chat1317"]').hover();
   await app.getByRole('button', { name: 'Unpin: Release 2.4' }).click();
-  // The popup shows a core notice as "title: explanation", as for a refused toggle.
+  // The popup shows the core's notice: the dialog, that its unpin failed, and why.
   const alert = app.getByRole('alert');
-  await expect(alert).toContainText('Release 2.4: You no longer have access to this dialog.');
+  await expect(alert).toContainText('«Release 2.4» could not be unpinned: You no longer have access to this dialog.');
   await expect(app.getByRole('switch', { name: 'Release 2.4' })).toBeVisible();
   expect(portal.dialog('chat1317')?.pinned).toBe(true);
   // Nothing was unpinned: no undo is offered.

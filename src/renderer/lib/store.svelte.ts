@@ -232,7 +232,12 @@ export class PopupStore {
     this.focusRequest++;
   }
 
-  /** The user's language name for an error. */
+  /**
+   * The user's language name for an error: the catalogue's sentence for a known code. A reply's
+   * message is not used: it is often the catalogue's English or a developer's text (the settings
+   * validation names schema fields). Notices carry the core's own, localized words instead
+   * (Notices.svelte), and Settings say why a change was refused by its field ({@link updateSettings}).
+   */
   explain(err: Pick<AppError, 'code' | 'message'>): string {
     return isKnownErrorCode(err.code) ? explain(err.code, this.lang) : err.message;
   }
@@ -435,11 +440,15 @@ export class PopupStore {
     this.take(await this.api.signOut(accountId));
   }
 
-  async updateSettings(patch: SettingsPatch): Promise<boolean> {
+  /**
+   * Changes the settings; returns why the core refused the change, or null. Settings show the
+   * refusal by the field it concerns: as an alert it stayed over the list after Settings closed.
+   */
+  async updateSettings(patch: SettingsPatch): Promise<AppError | null> {
     const r = await this.api.updateSettings(patch);
-    const data = this.take(r);
-    if (data) this.settingsView = data;
-    return data !== null;
+    if (!r.ok) return r.error;
+    this.settingsView = r.data;
+    return null;
   }
 
   hide(): void {

@@ -92,8 +92,10 @@ export const popup = {
   hotkeyNotRegistered: 'Not active',
   hotkeysRequested:
     'Requested from the desktop. On Wayland the desktop binds these shortcuts itself: it may ask you to confirm them, or use other keys set in its keyboard settings, and the app cannot tell whether they work.',
-  hotkeyRolledBack: (wanted: string, kept: string) =>
-    kept ? `“${wanted}” is taken; kept “${kept}”.` : `“${wanted}” is taken; no shortcut is active.`,
+  /** `by`: the app's own shortcut that holds it, when it is one. */
+  hotkeyRolledBack: (wanted: string, kept: string, by = '') =>
+    `“${wanted}” is taken${by && ` by “${by}”`}; ${kept ? `kept “${kept}”.` : 'no shortcut is active.'}`,
+  pollRange: (min: number, max: number) => `From ${min} to ${max} seconds; the previous value is kept.`,
   pollInterval: 'Check for changes every (seconds)',
   launchAtLogin: 'Launch at login',
   theme: 'Theme',
@@ -221,7 +223,7 @@ export const errors = {
   TIMEOUT: 'The portal did not answer in time. The app will try again.',
   BAD_RESPONSE: 'The portal sent a page instead of data (maybe maintenance). The app will try again.',
   HTTP_ERROR: 'The portal answered with an error. The app will try again.',
-  RESULT_FALSE: 'Bitrix24 could not find this dialog (it refused the change).',
+  RESULT_FALSE: 'Bitrix24 refused the change without saying why (the dialog may be gone, or a limit reached).',
   NOT_SIGNED_IN: 'Sign in to a Bitrix24 portal first.',
   SIGN_IN_EXPIRED: 'The sign-in expired. Your pending changes are kept; sign in again to send them.',
   UNKNOWN_ACCOUNT: 'That portal account is not signed in.',

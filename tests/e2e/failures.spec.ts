@@ -140,6 +140,22 @@ test('a revoked webhook: Sign out first says the held changes would be lost; Sig
     .toEqual([{ DIALOG_ID: 'chat1317', ACTION: was === 'true' ? 'N' : 'Y' }]);
 });
 
+test('a failed Add portal leaves no error behind: Esc from the sign-in screen takes it away', async ({
+  app,
+  portal,
+}) => {
+  await app.keyboard.press('Control+Comma');
+  await app.getByRole('button', { name: '+ Add portal' }).click();
+  const url = app.getByLabel('Inbound webhook URL');
+  await url.fill(portal.webhookUrl.replace(/\/rest\/1\/\w+\//, '/rest/1/wrongcode123/'));
+  await url.press('Enter');
+  await expect(app.getByRole('alert')).toContainText('The webhook was revoked or mistyped');
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('switch').first()).toBeFocused();
+  // The portal that is connected works: nothing on the list says otherwise.
+  await expect(app.getByRole('alert')).not.toContainText('The webhook was revoked or mistyped');
+});
+
 test.describe('signed out', () => {
   test.use({ signedIn: false });
 

@@ -255,11 +255,13 @@ export class PopupStore {
 
   /**
    * Shows why a sign-in failed, in place of the last sign-in's error: that one was about what the
-   * user had typed before, and beside the new one it read as if both still applied.
+   * user had typed before, and beside the new one it read as if both still applied. Without `err`,
+   * only drops it: the sign-in screen does so as it goes (Esc, signed in), since over the list it
+   * read as if a connected portal had failed.
    */
-  private signinFailed(err: Pick<AppError, 'code' | 'message'>): void {
+  signinFailed(err?: Pick<AppError, 'code' | 'message'>): void {
     if (this.#signinAlert !== null) this.dismissAlert(this.#signinAlert);
-    this.#signinAlert = this.alert(err);
+    this.#signinAlert = err ? this.alert(err) : null;
   }
 
   dismissAlert(id: number): void {

@@ -198,7 +198,9 @@ export class PopupStore {
         }),
       );
     }
-    if (s.accounts.length === 0 && this.screen === 'list') this.screen = 'signin';
+    // Signed out of the last portal (from Settings too): the sign-in screen proper, titled as such,
+    // where Esc hides the popup (Settings' title stayed over it, and the first Esc only changed it).
+    if (s.accounts.length === 0) this.screen = 'signin';
     if (s.accounts.length > 0 && this.screen === 'signin' && !this.oauthWaiting && this.signinFromList === false) {
       this.screen = 'list';
     }

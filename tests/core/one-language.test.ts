@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => (await import('../mocks/electron')).electronModule);
 
+import { explain } from '../../src/shared/errors';
 import type { SettingsView, ViewState } from '../../src/shared/types';
 import { createTray } from '../../src/main/electron/tray';
 import { drawTrayIcon } from '../../src/main/electron/tray-icon/glyph';
@@ -83,5 +84,8 @@ describe('a Russian system with the language setting on "system"', () => {
     await clock.advance(61_000);
     await until(() => h.notified.length === 1, 5_000, 'the reminder');
     expect(h.notified).toEqual([{ title: 'Продажи', body: 'Напоминание: вернуться к диалогу' }]);
+    // A refusal the popup shows comes in Russian too: the popup carries no catalogue of errors.
+    const refused = await h.core.dispatch('setUnread', [acc, 'sg17', true]);
+    expect(!refused.ok && refused.error.message).toBe(explain('INVALID_DIALOG_ID', 'ru'));
   });
 });

@@ -99,7 +99,8 @@ describe('"read" really reads', () => {
     const r = await h.core.dispatch('setUnread', [acc, 'sg17', true]);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error.code).toBe('INVALID_DIALOG_ID');
-    expect(!r.ok && r.error.message).toMatch(/chatNNN/);
+    // The popup's reply in the catalogue's words (core/errors/to-app-error.ts inWords); the notice says more.
+    expect(!r.ok && r.error.message).toMatch(/"chat74"/);
     await h.core.toggleDialog('sg17');
     expect(h.core.state().notices.at(-1)).toMatchObject({ code: 'INVALID_DIALOG_ID' });
     expect(h.core.state().notices.at(-1)?.message).toMatch(/workgroup/);

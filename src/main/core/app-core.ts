@@ -14,6 +14,7 @@ import type { ViewState } from '../../shared/types';
 import { createAccountsService } from './accounts/accounts-service';
 import { openInBitrix } from './accounts/open-in-bitrix';
 import type { AppCore, AppCoreDeps, AppCoreOptions, CoreContext } from './app-core-types';
+import { inWords } from './errors/to-app-error';
 import { createEventBus } from './events/bus';
 import { createHandlers, dispatch, type CoreOps } from './ipc-handlers';
 import { createNotices } from './notices/notices';
@@ -170,7 +171,10 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     handlers,
     queue,
     ops,
-    dispatch: (name, args) => dispatch(handlers, name, args, logger),
+    dispatch: async (name, args) => {
+      const r = await dispatch(handlers, name, args, logger);
+      return r.ok ? r : { ok: false, error: inWords(r.error, ctx.lang()) };
+    },
     on: bus.on,
     state: computeState,
     toggles,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { explain } from '../../shared/errors';
 import type { AppError } from '../../shared/result';
 import type { AccountSummary } from '../../shared/types';
 import type { LoadedDialog } from './dialogs';
@@ -30,8 +31,9 @@ const account = (id: string, status: AccountSummary['status'] = 'ok'): AccountSu
   secretStorage: 'encrypted',
 });
 
-const net: AppError = { code: 'NETWORK', message: 'offline' };
-const denied: AppError = { code: 'ACCESS_ERROR', message: 'no' };
+// As the view shows them: in the catalogue's words (see the test of that below).
+const net: AppError = { code: 'NETWORK', message: explain('NETWORK') };
+const denied: AppError = { code: 'ACCESS_ERROR', message: explain('ACCESS_ERROR') };
 
 function view(accounts: AccountSummary[], runtimes: Record<string, AccountView>, over: Partial<ViewInput> = {}) {
   return buildViewState({
@@ -128,6 +130,14 @@ describe('buildViewState', () => {
     expect(view([account('a'), account('b')], { a: rt(null, net), b: rt([]) })).toMatchObject({
       status: 'ready',
       error: net,
+    });
+  });
+
+  it("shows an error in the catalogue's words of the user's language, not the portal's (the popup has no catalogue)", () => {
+    const portalWords: AppError = { code: 'ACCESS_ERROR', message: "You don't have access to this chat" };
+    expect(view([account('a')], { a: rt(null, portalWords) }, { lang: 'ru' }).error).toEqual({
+      code: 'ACCESS_ERROR',
+      message: explain('ACCESS_ERROR', 'ru'),
     });
   });
 

@@ -8,6 +8,7 @@ import { explain, type Lang } from '../../shared/errors';
 import type { AppError } from '../../shared/result';
 import type { AccountSummary, ConnectionStatus, Notice, PinnedDialog, ViewState } from '../../shared/types';
 import type { LoadedDialog } from './dialogs';
+import { inWords } from './errors/to-app-error';
 
 /** What the view needs of one account's runtime. */
 export interface AccountView {
@@ -122,6 +123,6 @@ export function buildViewState(input: ViewInput): ViewState {
     updatedAt,
     pendingActions: input.pendingActions,
     notices: input.notices.map((n) => ({ ...n })),
-    error,
+    error: error && inWords(error, input.lang),
   };
 }

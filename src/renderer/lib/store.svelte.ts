@@ -7,7 +7,7 @@
 import { MAX_UNREAD_TARGETS, type Api, type DialogRef } from '../../shared/ipc';
 import type { AppError, Result } from '../../shared/result';
 import type { AccountSummary, PinnedDialog, SettingsPatch, SettingsView, ViewState } from '../../shared/types';
-import { explain, isKnownErrorCode, type Lang } from '../../shared/errors';
+import type { Lang } from '../../shared/errors';
 import { DICTS, pickLang, type Dict } from './i18n';
 import { hasRowKey, rowKey } from '../../shared/row-key';
 import { afterNextPaint } from './after-paint';
@@ -235,13 +235,13 @@ export class PopupStore {
   }
 
   /**
-   * The user's language name for an error: the catalogue's sentence for a known code. A reply's
-   * message is not used: it is often the catalogue's English or a developer's text (the settings
-   * validation names schema fields). Notices carry the core's own, localized words instead
-   * (Notices.svelte), and Settings say why a change was refused by its field ({@link updateSettings}).
+   * The user's words for an error: the core sends a known code's error in the catalogue's words, in
+   * the user's language (core/errors/to-app-error.ts inWords; the popup carries no error catalogue).
+   * Notices carry the core's own words too (Notices.svelte), and Settings say why a change was
+   * refused by its field ({@link updateSettings}).
    */
   explain(err: Pick<AppError, 'code' | 'message'>): string {
-    return isKnownErrorCode(err.code) ? explain(err.code, this.lang) : err.message;
+    return err.message;
   }
 
   /** Shows an error; returns its alert's id. */

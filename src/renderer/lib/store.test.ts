@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { explain } from '../../shared/errors';
 import type { Api, EventMap, EventName } from '../../shared/ipc';
 import type { PinnedDialog, ViewState } from '../../shared/types';
 import { PopupStore } from './store.svelte';
@@ -46,7 +47,7 @@ function fakeApi(reply: 'ok' | 'refused' | 'ok-no-push' = 'ok') {
           resolve(
             reply !== 'refused'
               ? { ok: true, data: row({ unread: !unread, pending: true, title: 'stale reply' }) }
-              : { ok: false, error: { code: 'UNKNOWN_DIALOG', message: 'gone' } },
+              : { ok: false, error: { code: 'UNKNOWN_DIALOG', message: explain('UNKNOWN_DIALOG') } },
           );
       });
     },
@@ -238,7 +239,7 @@ describe('PopupStore.unpin', () => {
   });
 
   it('a refused unpin explains itself, naming the dialog', async () => {
-    const { api } = unpinApi({ ok: false, error: { code: 'UNKNOWN_DIALOG', message: 'gone' } });
+    const { api } = unpinApi({ ok: false, error: { code: 'UNKNOWN_DIALOG', message: explain('UNKNOWN_DIALOG') } });
     const store = new PopupStore(api);
     await store.init();
     await store.unpin(store.dialogs[0]!);
@@ -270,7 +271,10 @@ describe('PopupStore: Mark all read, and its undo', () => {
       getState: async () => ({ ok: true, data: four() }),
       setUnreadMany: async (targets: Targets, unread: boolean) => {
         if (refuse?.(targets, unread)) {
-          return { ok: false, error: { code: 'UNKNOWN_DIALOG', message: 'gone', dialogId: targets[0]!.dialogId } };
+          return {
+            ok: false,
+            error: { code: 'UNKNOWN_DIALOG', message: explain('UNKNOWN_DIALOG'), dialogId: targets[0]!.dialogId },
+          };
         }
         calls.push(`${unread ? 'Y' : 'N'} ${targets.map((t) => t.dialogId).join(',')}`);
         return { ok: true, data: { queued: targets.length } };

@@ -54,3 +54,16 @@ test('two portals: grouped by portal, a toggle reaches the right portal only, si
   await expect(app.getByRole('switch', { name: 'Partner sync' })).toBeVisible();
   await expect(app.getByRole('switch', { name: 'Release 2.4' })).toHaveCount(0);
 });
+
+test('"Only chosen dialogs" names the portal of each dialog once two are signed in', async ({ app, portal }) => {
+  await app.keyboard.press('Control+Comma');
+  await app.getByRole('button', { name: '+ Add portal' }).click();
+  await app.getByLabel('Inbound webhook URL').fill(second.webhookUrl);
+  await app.getByRole('button', { name: 'Sign in' }).click();
+  await expect(app.getByRole('switch', { name: 'Maria Garcia' })).toBeVisible();
+  await app.keyboard.press('Control+Comma');
+  await app.getByRole('radio', { name: 'Only chosen dialogs' }).check();
+  // Each box is named by its dialog and its portal (two portals may each have a "Sales").
+  await expect(app.getByRole('checkbox', { name: `Maria Garcia · ${hostOf(second)}` })).toBeVisible();
+  await expect(app.getByRole('checkbox', { name: `Release 2.4 · ${hostOf(portal)}` })).toBeVisible();
+});

@@ -433,6 +433,28 @@ for (const [locale, title] of [
       expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     });
 
+    test('a reminder’s time is whole on the row that shows its buttons', async ({ page, preview }) => {
+      await page.goto(preview.url);
+      const row = page.locator('[data-key$="/chat1317"]');
+      await row.hover();
+      await row
+        .getByRole('button', { name: /: Release 2\.4$/ })
+        .nth(1)
+        .click();
+      await page.getByRole('button', { name: locale === 'en-US' ? 'Tomorrow, 09:00' : 'Завтра, 09:00' }).click();
+      const sw = page.getByRole('switch', { name: 'Release 2.4' });
+      await sw.focus();
+      await expect(row.locator('.actions')).toBeVisible();
+      const meta = row.locator('.meta');
+      await expect(meta).toContainText(locale === 'en-US' ? 'tomorrow at 09:00' : 'завтра в 09:00');
+      // Until the word "Back" stepped aside there, the buttons cut the time ("Back tomorrow at 0…").
+      expect(await meta.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      // A screen reader still hears it whole.
+      await expect(sw).toHaveAccessibleDescription(
+        locale === 'en-US' ? /^Back tomorrow at 09:00/ : /^Вернётся завтра в 09:00/,
+      );
+    });
+
     test('the keys hint at the foot is whole, the open key included', async ({ page, preview }) => {
       await page.goto(preview.url);
       const hint = page.locator('footer');

@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     platform,
     version: app.getVersion(),
     locale: app.getLocale(),
-    storeRecovery: opened.recovery ? { backupPath: opened.recovery.backupPath, reason: opened.recovery.reason } : null,
+    storeRecovery: opened.recovery,
   });
 
   const disposeIpc = registerIpc(core, {

@@ -2,6 +2,7 @@
  * What the composition root (src/main/index.ts) and the browser preview
  * (dev/preview/web.ts) get from the core. Implemented by app-core.ts.
  */
+import type { StoreRecovery } from './storage/store';
 import type { EventMap, EventName, HandlerTable, InvokeName } from '../../shared/ipc';
 import type { Result } from '../../shared/result';
 import type { Lang } from '../../shared/errors';
@@ -44,7 +45,7 @@ export interface AppCoreDeps {
   /** OS locale, e.g. `ru-RU`; picks the language when Settings say `system`. */
   locale: string;
   /** Set when the store file was corrupt at start-up and a copy was kept (shown as a notice). */
-  storeRecovery?: { backupPath: string; reason: string } | null;
+  storeRecovery?: Pick<StoreRecovery, 'backupPath' | 'reason' | 'queueUnreadable' | 'queueOnly'> | null;
 }
 
 /** The running core. */

@@ -8,7 +8,7 @@
  * composition root (src/main/index.ts) and createNodeCore build it with
  * {@link createAppCore} and talk to it only through {@link AppCore}.
  */
-import { pickLang } from '../../shared/messages';
+import { messages, pickLang } from '../../shared/messages';
 import { explain } from '../../shared/errors';
 import type { ViewState } from '../../shared/types';
 import { createAccountsService } from './accounts/accounts-service';
@@ -129,11 +129,14 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     if (started) return;
     started = true;
     await accounts.unlocked;
-    if (deps.storeRecovery) {
+    const recovery = deps.storeRecovery;
+    if (recovery) {
+      const parts = recovery.queueOnly ? [] : [explain('STORE_CORRUPT', ctx.lang())];
+      if (recovery.queueUnreadable) parts.push(messages(ctx.lang()).core.queueUnreadable(recovery.queueUnreadable));
       notices.add({
         level: 'warning',
         code: 'STORE_CORRUPT',
-        message: `${explain('STORE_CORRUPT', ctx.lang())} (${deps.storeRecovery.backupPath})`,
+        message: `${parts.join(' ')}${recovery.backupPath ? ` (${recovery.backupPath})` : ''}`,
       });
     }
     settings.applyHotkeys();

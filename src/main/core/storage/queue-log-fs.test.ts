@@ -89,7 +89,7 @@ describe('queue log: the file system', () => {
       expect(await costOf(store, [{ ...q2, attempts: 1 }])).toEqual(synced); // changed (a retry's backoff)
       expect(await costOf(store, [])).toEqual(unsynced);
       // Every line reached the file, the unsynced ones too: a restart (the process gone, the page cache not) reads [].
-      expect(logged(dir)).toEqual({ seq: 4, queue: [] });
+      expect(logged(dir)).toEqual({ seq: 4, queue: [], dropped: 0 });
     },
   );
 
@@ -102,7 +102,7 @@ describe('queue log: the file system', () => {
     expect(await costOf(store, [q2])).toEqual(unsynced);
     expect(await costOf(store, [{ ...q2, attempts: 1 }])).toEqual(synced);
     expect(await costOf(store, [])).toEqual(unsynced);
-    expect(logged(dir)).toEqual({ seq: 4, queue: [] });
+    expect(logged(dir)).toEqual({ seq: 4, queue: [], dropped: 0 });
   });
 
   it('rejects the write, keeps the queue and writes it again a second later', async () => {

@@ -37,7 +37,7 @@
  * older than the checkpoint; the log is emptied only when no append is under
  * way and the checkpoint holds the newest line's queue.
  */
-import { constants, fdatasync, fdatasyncSync, ftruncateSync, openSync, write, writeSync } from 'node:fs';
+import { constants, fdatasync, fdatasyncSync, ftruncateSync, openSync, write, writeFileSync, writeSync } from 'node:fs';
 import type { KeyValueStore } from '../ports';
 import type { QueuedAction } from './schema';
 import { CURRENT_SCHEMA_VERSION } from './store-constants';
@@ -57,9 +57,12 @@ export const DSYNC_APPENDS = process.platform === 'linux' && constants.O_DSYNC !
 /** After a failed append, the queue is written again this much later if nothing else wrote it. */
 const RETRY_MS = 1_000;
 
-/** The newest whole queue in the log's text, or null when it holds none. Items that fail the schema are dropped. */
-export function newestLoggedQueue(text: string): { seq: number; queue: QueuedAction[] } | null {
-  let best: { seq: number; queue: QueuedAction[] } | null = null;
+/**
+ * The newest whole queue in the log's text, or null when it holds none. Items that fail the schema
+ * are dropped, and counted in `dropped` (the caller keeps a copy of the log and says so).
+ */
+export function newestLoggedQueue(text: string): { seq: number; queue: QueuedAction[]; dropped: number } | null {
+  let best: { seq: number; queue: QueuedAction[]; dropped: number } | null = null;
   for (const line of text.split('\n')) {
     if (line.length === 0) continue;
     let rec: unknown;
@@ -73,7 +76,8 @@ export function newestLoggedQueue(text: string): { seq: number; queue: QueuedAct
     if (best && n <= best.seq) continue;
     // A line of this version was checked when it was written; another version's (a newer build's)
     // keeps what this one can read, as a newer store file is salvaged.
-    best = { seq: n, queue: q.filter((a): a is QueuedAction => isQueuedAction(a)) };
+    const queue = q.filter((a): a is QueuedAction => isQueuedAction(a));
+    best = { seq: n, queue, dropped: q.length - queue.length };
   }
   return best;
 }
@@ -121,7 +125,18 @@ function writeAllSync(fd: number, data: Buffer): void {
 export function withQueueLog(
   inner: KeyValueStore,
   logFile: string,
-  { dsync = DSYNC_APPENDS }: { dsync?: boolean } = {},
+  {
+    dsync = DSYNC_APPENDS,
+    onUnreadable,
+  }: {
+    dsync?: boolean;
+    /**
+     * The log an earlier process left held intents this version cannot read (a newer version's
+     * kind, or damage): they are not in the queue; `backupPath` is a copy of the log as found
+     * (empty when none could be written).
+     */
+    onUnreadable?: (info: { backupPath: string; dropped: number }) => void;
+  } = {},
 ): KeyValueStore {
   let seq = 0;
   /** The queue as JSON text: what `get` serves. */
@@ -152,6 +167,16 @@ export function withQueueLog(
     const bytes = readOrNull(logFile);
     if (bytes && bytes.length > 0) {
       const logged = newestLoggedQueue(bytes.toString('utf8'));
+      if (logged && logged.dropped > 0) {
+        // Kept as found before the log is emptied: what this version could not read is not lost.
+        let backupPath = `${logFile}.unreadable-${Date.now()}`;
+        try {
+          writeFileSync(backupPath, bytes, { mode: STORE_FILE_MODE, flag: 'wx' });
+        } catch {
+          backupPath = '';
+        }
+        onUnreadable?.({ backupPath, dropped: logged.dropped });
+      }
       if (logged) {
         inner.set(QUEUE_KEY, logged.queue);
         current = JSON.stringify(logged.queue);

@@ -104,6 +104,13 @@ export interface StoreRecovery {
   kept: { accounts: number; queue: number };
   /** The parts the damaged file had lost and the journal gave back. */
   fromJournal?: ('accounts' | 'queue')[];
+  /**
+   * Queued changes the queue log held that this version cannot read (a newer version's, or
+   * damaged); `backupPath` is then the log's copy when the store file itself was fine.
+   */
+  queueUnreadable?: number;
+  /** Only the queue log was at fault: the store file opened cleanly. */
+  queueOnly?: true;
 }
 
 /** Result of {@link openStore}. */
@@ -146,8 +153,19 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
 
   const cacheFile = join(opts.cwd, `${name}${CACHE_SUFFIX}`);
   const logFile = join(opts.cwd, `${name}${QUEUE_LOG_SUFFIX}`);
+  const onUnreadable = ({ backupPath, dropped }: { backupPath: string; dropped: number }): void => {
+    recovery ??= {
+      backupPath,
+      reason: `the queue log held ${dropped} queued change(s) this version cannot read`,
+      kept: { accounts: 0, queue: 0 },
+      queueOnly: true,
+    };
+    recovery.queueUnreadable = dropped;
+  };
   const finish = (inner: KeyValueStore): KeyValueStore =>
-    withQueueLog(withCacheFile(withJournal(readCached(inner), file, journalFile), cacheFile), logFile);
+    withQueueLog(withCacheFile(withJournal(readCached(inner), file, journalFile), cacheFile), logFile, {
+      onUnreadable,
+    });
   try {
     return { store: finish(factory(options)), recovery };
   } catch (error) {
@@ -161,10 +179,8 @@ export function openStore(factory: StoreFactory, opts: { cwd: string; clock?: Cl
     writeAtomic(file, JSON.stringify(fresh, undefined, '\t'));
     const reason = `the store could not be opened (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`;
     const kept = { accounts: fresh.accounts.length, queue: fresh.queue.length };
-    return {
-      store: finish(factory(options)),
-      recovery: { backupPath, reason, kept, ...(fromJournal.length > 0 ? { fromJournal } : {}) },
-    };
+    recovery = { backupPath, reason, kept, ...(fromJournal.length > 0 ? { fromJournal } : {}) };
+    return { store: finish(factory(options)), recovery };
   }
 }
 

@@ -231,7 +231,9 @@ export interface FakePortal {
   revokeWebhook(): void;
   /**
    * The user creates a new inbound webhook (Developer resources → Other → Inbound webhook): a new
-   * code for the same user, which works; the revoked one stays dead. Returns its URL (also in `webhookUrl`).
+   * code for the same user, which works; the revoked one stays dead. Returns its URL (also in
+   * `webhookUrl`). The fake holds one webhook, so an earlier one that was not revoked stops working
+   * too, where a real portal keeps it: call it after {@link revokeWebhook}, as the tests do.
    */
   newWebhook(): string;
   /** Every access token issued so far answers 401 `expired_token`. */

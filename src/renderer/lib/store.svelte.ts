@@ -235,18 +235,13 @@ export class PopupStore {
   }
 
   /**
-   * The user's words for an error: the core sends a known code's error in the catalogue's words, in
-   * the user's language (core/errors/to-app-error.ts inWords; the popup carries no error catalogue).
-   * Notices carry the core's own words too (Notices.svelte), and Settings say why a change was
-   * refused by its field ({@link updateSettings}).
+   * Shows an error; returns its alert's id. Its message is the user's words: the core sends a known
+   * code's error in the catalogue's words, in the user's language (core/errors/to-app-error.ts
+   * inWords; the popup carries no error catalogue). Notices carry the core's own words too
+   * (Notices.svelte), and Settings say why a change was refused by its field ({@link updateSettings}).
    */
-  explain(err: Pick<AppError, 'code' | 'message'>): string {
-    return err.message;
-  }
-
-  /** Shows an error; returns its alert's id. */
   alert(err: Pick<AppError, 'code' | 'message'>, prefix?: string): number {
-    const text = prefix ? `${prefix}: ${this.explain(err)}` : this.explain(err);
+    const text = prefix ? `${prefix}: ${err.message}` : err.message;
     const id = ++alertSeq;
     this.alerts = [...this.alerts.slice(-2), { id, text }];
     return id;

@@ -8,7 +8,7 @@
  * comes to carry it.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Fs from 'node:fs';
@@ -25,12 +25,22 @@ const fsCalls = vi.hoisted(() => ({
   poolWrites: { dsync: 0, plain: 0 },
   syncWrites: 0,
   fdatasyncs: 0,
+  /**
+   * Files this user may not write (their mode changed, or another user's): opening one to write
+   * fails with EACCES, as open(2) does; removing it works (the folder is the user's). The tests
+   * run as root here, whom a file's mode does not stop.
+   */
+  unwritable: new Set<string>(),
 }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof Fs>();
   const openSync = (...args: Parameters<typeof fs.openSync>): number => {
+    const [path, flags] = args;
+    const writes =
+      flags === 'a' || (typeof flags === 'number' && (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0);
+    if (writes && fsCalls.unwritable.has(String(path)))
+      throw Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES' });
     const fd = fs.openSync(...args);
-    const flags = args[1];
     if (typeof flags === 'number' && fs.constants.O_DSYNC !== undefined && (flags & fs.constants.O_DSYNC) !== 0)
       fsCalls.dsyncFds.add(fd);
     else fsCalls.dsyncFds.delete(fd);
@@ -54,7 +64,11 @@ vi.mock('node:fs', async (importOriginal) => {
     fsCalls.fdatasyncs += 1;
     (fs.fdatasync as (...a: unknown[]) => void)(...args);
   };
-  const mocked = { openSync, write, writeSync, fdatasync };
+  const unlinkSync = (path: Fs.PathLike): void => {
+    fs.unlinkSync(path);
+    fsCalls.unwritable.delete(String(path));
+  };
+  const mocked = { openSync, write, writeSync, fdatasync, unlinkSync };
   return { ...fs, default: { ...fs, ...mocked }, ...mocked };
 });
 
@@ -103,6 +117,21 @@ describe('queue log: the file system', () => {
     expect(await costOf(store, [{ ...q2, attempts: 1 }])).toEqual(synced);
     expect(await costOf(store, [])).toEqual(unsynced);
     expect(logged(dir)).toEqual({ seq: 4, queue: [], dropped: 0 });
+  });
+
+  it('a log this user may not write (its mode changed, a run under sudo) is replaced once folded: a delivered change is not sent again at the next start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'b24-queue-log-fs-'));
+    const logFile = join(dir, 'config.queue.log');
+    await openStore(confFactory, { cwd: dir }).store.setAsync!('queue', [q1]); // then the process was killed
+    fsCalls.unwritable.add(logFile);
+    const { store } = openStore(confFactory, { cwd: dir });
+    expect(store.get('queue')).toEqual([q1]); // the log's newest queue, folded
+    await store.setAsync!('queue', []); // the portal confirmed q1
+    await store.idle!();
+    expect(logged(dir)).toEqual({ seq: 1, queue: [], dropped: 0 }); // a new log, the user's
+    expect(statSync(logFile).mode & 0o777).toBe(0o600);
+    // Left as it was, the old log held [q1] and was folded again: q1 sent at every start.
+    expect(openStore(confFactory, { cwd: dir }).store.get('queue')).toEqual([]);
   });
 
   it('rejects the write, keeps the queue and writes it again a second later', async () => {

@@ -37,7 +37,17 @@
  * older than the checkpoint; the log is emptied only when no append is under
  * way and the checkpoint holds the newest line's queue.
  */
-import { constants, fdatasync, fdatasyncSync, ftruncateSync, openSync, write, writeFileSync, writeSync } from 'node:fs';
+import {
+  constants,
+  fdatasync,
+  fdatasyncSync,
+  ftruncateSync,
+  openSync,
+  unlinkSync,
+  write,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import type { KeyValueStore } from '../ports';
 import type { QueuedAction } from './schema';
 import { CURRENT_SCHEMA_VERSION } from './store-constants';
@@ -146,7 +156,26 @@ export function withQueueLog(
   let syncedFd: number | null = null;
   let logBytes = 0;
 
-  const log = (): number => (fd ??= openSync(logFile, 'a', STORE_FILE_MODE));
+  /**
+   * Opens the log for appends. A log this user may not write (its mode changed, or a run under
+   * sudo left it another user's) is replaced: the folder is the user's, so it can be removed. Its
+   * queue is folded into the checkpoint before the first open here, and a log left as it was would
+   * be folded again at every start, sending changes the portal confirmed long ago once more and
+   * undoing what the user did since (reading a dialog in Bitrix24 that a replayed "unread" marks
+   * again). A log that cannot be removed either (an immutable file) leaves the queue to the store
+   * file, as below.
+   */
+  const openLog = (): number => {
+    try {
+      return openSync(logFile, 'a', STORE_FILE_MODE);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EPERM') throw error;
+      unlinkSync(logFile);
+      return openSync(logFile, 'a', STORE_FILE_MODE);
+    }
+  };
+  const log = (): number => (fd ??= openLog());
   const syncedLog = (): number =>
     (syncedFd ??= openSync(
       logFile,

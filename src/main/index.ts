@@ -179,6 +179,7 @@ async function main(): Promise<void> {
     locale: app.getLocale(),
     renderIcon: drawTrayIcon,
     initial: core.state(),
+    desktop: process.env.XDG_CURRENT_DESKTOP ?? '',
     onClick: () => popupControl.toggle(),
     actions: {
       open: () => popupControl.show(null),

@@ -159,6 +159,19 @@ describe('tray icon states', () => {
     expect(rendered.at(-1)!.theme).toBe('light');
   });
 
+  it("on GNOME the icon is light whatever the apps' theme: its top bar is black in the light style too", () => {
+    fake.nativeTheme.shouldUseDarkColors = false; // Adwaita's light style, GNOME's default
+    const ubuntu = setup({ desktop: 'ubuntu:GNOME' });
+    expect(ubuntu.rendered.at(-1)!.theme).toBe('dark');
+    resetElectronMock();
+    expect(setup({ desktop: 'GNOME' }).rendered.at(-1)!.theme).toBe('dark');
+    // GNOME Classic's panel and the others' follow the theme.
+    for (const desktop of ['GNOME-Classic:GNOME', 'KDE', 'XFCE', '']) {
+      resetElectronMock();
+      expect(setup({ desktop }).rendered.at(-1)!.theme).toBe('light');
+    }
+  });
+
   it('on Windows follows the taskbar theme, not the apps theme', () => {
     fake.nativeTheme.shouldUseDarkColors = false;
     fake.nativeTheme.shouldUseDarkColorsForSystemIntegratedUI = true; // dark taskbar, light apps (the default)

@@ -31,6 +31,8 @@ export interface TrayOptions {
   onClick(): void;
   /** The view to show first. */
   initial: ViewState;
+  /** Linux: `XDG_CURRENT_DESKTOP` (GNOME's panel is dark in every theme); '' elsewhere. */
+  desktop?: string;
   logger?: Pick<Logger, 'warn'>;
 }
 
@@ -55,9 +57,26 @@ export function trayIconSize(platform: NodeJS.Platform): number {
   return platform === 'linux' ? 24 : 16;
 }
 
-/** The icon theme: a template image on macOS (the OS recolours it), else the taskbar's light/dark. */
-export function trayTheme(platform: NodeJS.Platform, dark: boolean): TrayTheme {
+/**
+ * Whether a Linux desktop (`XDG_CURRENT_DESKTOP`, a colon-separated list) shows the tray on a dark
+ * panel whatever the apps' theme. GNOME Shell's top bar, where the AppIndicator extension puts the
+ * icon, is black in its light style too (gnome-shell data/theme/gnome-shell-sass/widgets/_panel.scss:
+ * `$panel_bg_color: #000`, set for both styles); Ubuntu's session is `ubuntu:GNOME`. GNOME Classic
+ * and Flashback (`GNOME-Classic:GNOME`, `GNOME-Flashback:GNOME`) have a panel that follows the theme.
+ * KDE Plasma's, Xfce's and the others' panels follow the desktop's colour scheme, as the apps do.
+ */
+export function darkPanelDesktop(desktop: string): boolean {
+  const names = desktop.split(':');
+  return names.includes('GNOME') && !names.some((n) => n === 'GNOME-Classic' || n === 'GNOME-Flashback');
+}
+
+/**
+ * The icon theme: a template image on macOS (the OS recolours it), else the taskbar's light/dark
+ * (on GNOME always dark: {@link darkPanelDesktop}).
+ */
+export function trayTheme(platform: NodeJS.Platform, dark: boolean, desktop = ''): TrayTheme {
   if (platform === 'darwin') return 'template';
+  if (platform === 'linux' && darkPanelDesktop(desktop)) return 'dark';
   return dark ? 'dark' : 'light';
 }
 
@@ -83,7 +102,7 @@ export function createTray(opts: TrayOptions): TrayController {
     // differ from the apps' (docs/api/native-theme.md shouldUseDarkColorsForSystemIntegratedUI).
     const dark =
       platform === 'win32' ? nativeTheme.shouldUseDarkColorsForSystemIntegratedUI : nativeTheme.shouldUseDarkColors;
-    const theme = trayTheme(platform, dark);
+    const theme = trayTheme(platform, dark, opts.desktop);
     // macOS shows the count as the title next to a plain icon; elsewhere the count is in the icon.
     const drawn = platform === 'darwin' ? 0 : count;
     const key = `${state}|${drawn}|${theme}`;

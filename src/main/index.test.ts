@@ -205,4 +205,38 @@ describe('the composition root (src/main/index.ts)', () => {
       await portal.close();
     }
   });
+
+  it("keeps no cookie a portal sets and sends none back (REST calls are not in the default session's cookie jar)", async () => {
+    const win = await boot;
+    const portal = await startFakePortal({ rateLimit: false, seed: [{ id: 'chat74', title: 'Sales', pinned: true }] });
+    // Whether a real Bitrix24 sets cookies on REST answers could not be checked here (no portal
+    // reachable; the docs say nothing of it): a PHP session cookie is what a PHP server may send.
+    const sent: (string | null)[] = [];
+    fake.net.fetchImpl = async (input, init) => {
+      sent.push(new Headers(init?.headers).get('cookie'));
+      const res = await fetch(input, init);
+      const headers = new Headers(res.headers);
+      headers.append('set-cookie', 'PHPSESSID=s3ss10nf0rth1su5er; path=/; HttpOnly');
+      return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+    };
+    fake.net.requests = [];
+    try {
+      const signedIn = (await fake.ipcMain.invoke(
+        channelOf('signInWithWebhook'),
+        { sender: win.webContents },
+        portal.webhookUrl,
+      )) as Result<unknown>;
+      expect(signedIn.ok).toBe(true);
+      const calls = fake.net.requests.length;
+      await fake.ipcMain.invoke(channelOf('refresh'), { sender: win.webContents });
+      await vi.waitFor(() => expect(fake.net.requests.length).toBeGreaterThan(calls));
+      expect(sent.length).toBeGreaterThan(1);
+      expect(sent.filter((c) => c !== null)).toEqual([]);
+      await expect(fake.session.defaultSession.cookies.get({})).resolves.toEqual([]);
+      // Nor does an answer go to the session's HTTP cache on disk.
+      expect(new Set(fake.net.requests.map((r) => `${r.credentials} ${r.cache}`))).toEqual(new Set(['omit no-store']));
+    } finally {
+      await portal.close();
+    }
+  });
 });

@@ -129,7 +129,18 @@ async function main(): Promise<void> {
   };
 
   // Chromium's network stack: the system proxy and the OS certificate store apply, as in a browser.
-  const fetch: FetchLike = (input, init) => net.fetch(String(input), init);
+  // Without cookies or the HTTP cache: net.fetch runs on the default session, a persistent one, and
+  // turns a Request's default credentials ('same-origin', no Origin header) into 'include'
+  // (electron/electron@96f3996d8d lib/browser/api/net-fetch.ts:83-85; a named credentials mode
+  // loads with the session's cookies: shell/common/api/electron_api_url_loader.cc:641-642, 705-710).
+  // Every REST call and token request would then store what a portal sets in the profile's
+  // cookie jar on disk and send it back with every account's requests to that portal. 'omit'
+  // neither sends nor stores cookies (docs/api/client-request.md, `credentials`); 'no-store'
+  // keeps answers — tokens among them — out of the session's disk cache
+  // (electron_api_url_loader.cc:657-659, LOAD_DISABLE_CACHE). The app's auth is the webhook path
+  // or the `auth` parameter, never a cookie.
+  const fetch: FetchLike = (input, init) =>
+    net.fetch(String(input), { ...init, credentials: 'omit', cache: 'no-store' });
 
   const autostart = createAutostart({ productName: PRODUCT_NAME });
   // After an AppImage update the entry may name a file that is gone.

@@ -83,6 +83,49 @@ export class FakeWebRequest {
   }
 }
 
+/**
+ * `session.cookies`: the session's cookie jar. The default session is a persistent one (its
+ * cookies go to the profile's `Cookies` database on disk; docs/api/session.md). Only what
+ * {@link FakeNet.fetch} needs: Set-Cookie stored per host (a `Domain` attribute widens it to
+ * the subdomains, `Max-Age=0` deletes), and the `Cookie` header a request to a URL would carry.
+ */
+export class FakeCookies implements Pick<Electron.Cookies, 'get'> {
+  jar: { name: string; value: string; domain: string; hostOnly: boolean }[] = [];
+  get(filter: Electron.CookiesGetFilter = {}): Promise<Electron.Cookie[]> {
+    const host = filter.url ? new URL(filter.url).hostname : null;
+    return Promise.resolve(
+      this.jar
+        .filter((c) => (host === null || FakeCookies.matches(c, host)) && (!filter.name || c.name === filter.name))
+        .map((c) => ({ ...c, sameSite: 'unspecified' as const })),
+    );
+  }
+  private static matches(c: { domain: string; hostOnly: boolean }, host: string): boolean {
+    return host === c.domain || (!c.hostOnly && host.endsWith(`.${c.domain}`));
+  }
+  /** The `Cookie` header Chromium would add to a request to `url` (null: none). */
+  headerFor(url: string): string | null {
+    const host = new URL(url).hostname;
+    const sent = this.jar.filter((c) => FakeCookies.matches(c, host)).map((c) => `${c.name}=${c.value}`);
+    return sent.length > 0 ? sent.join('; ') : null;
+  }
+  /** Stores the `Set-Cookie` lines of a response from `url`. */
+  store(url: string, setCookie: string[]): void {
+    const host = new URL(url).hostname;
+    for (const line of setCookie) {
+      const [pair = '', ...attrs] = line.split(';').map((p) => p.trim());
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const name = pair.slice(0, eq);
+      const attr = (key: string): string | undefined =>
+        attrs.find((a) => a.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
+      const domainAttr = attr('domain')?.replace(/^\./, '').toLowerCase();
+      const cookie = { name, value: pair.slice(eq + 1), domain: domainAttr ?? host, hostOnly: !domainAttr };
+      this.jar = this.jar.filter((c) => !(c.name === name && c.domain === cookie.domain));
+      if (Number(attr('max-age') ?? '1') > 0) this.jar.push(cookie);
+    }
+  }
+}
+
 /** `Session`. */
 export class FakeSession implements Pick<
   Electron.Session,
@@ -91,6 +134,7 @@ export class FakeSession implements Pick<
   permissionRequestHandler: PermissionRequestHandler = null;
   permissionCheckHandler: PermissionCheckHandler = null;
   webRequest = new FakeWebRequest();
+  cookies = new FakeCookies();
   setPermissionRequestHandler(handler: PermissionRequestHandler): void {
     this.permissionRequestHandler = handler;
   }
@@ -1157,16 +1201,44 @@ export class FakeAutoUpdater extends EventEmitter implements Pick<Electron.AutoU
   }
 }
 
-/** `net`: Chromium's network stack. Offline by default; tests that need answers set `fetchImpl`. */
+/**
+ * `net`: Chromium's network stack. Offline by default; tests that need answers set `fetchImpl`
+ * (the server: what it receives carries the `Cookie` header Chromium would add).
+ *
+ * Cookies as Electron 45 handles them (electron/electron@96f3996d8d): `net.fetch` is
+ * `session.defaultSession.fetch` (lib/browser/api/net.ts:21-22, lib/browser/api/session.ts:44-45),
+ * which builds a `Request` — whose `credentials` default to 'same-origin' — and, with no Origin
+ * header, turns that into 'include' (lib/browser/api/net-fetch.ts:83-85: "We can't set
+ * credentials to same-origin unless there's an origin set"). A request that names its credentials
+ * loads with the session's cookies (shell/common/api/electron_api_url_loader.cc:641-642, 705-710:
+ * only when none is named are all cookies blocked). So with 'include' the session's cookies for
+ * the URL are sent and the answer's Set-Cookie is stored in the jar; with 'omit' neither.
+ * `requests` records what reached Chromium: the URL, the credentials mode net-fetch.ts resolved
+ * and the cache mode (net-fetch.ts:94 passes `req.cache`; 'no-store' is LOAD_DISABLE_CACHE,
+ * electron_api_url_loader.cc:657-659).
+ */
 export class FakeNet implements Pick<Electron.Net, 'isOnline' | 'fetch'> {
   online = true;
   fetchImpl: (input: string, init?: RequestInit) => Promise<Response> = (input) =>
     Promise.reject(new TypeError(`net::ERR_INTERNET_DISCONNECTED ${input}`));
+  requests: { url: string; credentials: RequestCredentials; cache: RequestCache }[] = [];
   isOnline(): boolean {
     return this.online;
   }
-  fetch(input: string | Request, init?: RequestInit): Promise<Response> {
-    return this.fetchImpl(typeof input === 'string' ? input : input.url, init);
+  async fetch(input: string | Request, init?: RequestInit): Promise<Response> {
+    const url = typeof input === 'string' ? input : input.url;
+    const req = new Request(url, { headers: init?.headers, credentials: init?.credentials, cache: init?.cache });
+    const origin = req.headers.get('origin');
+    const credentials = req.credentials === 'same-origin' && !origin ? 'include' : req.credentials;
+    this.requests.push({ url, credentials, cache: req.cache });
+    const withCookies = credentials === 'include' || (credentials === 'same-origin' && new URL(url).origin === origin);
+    const jar = fake.session.defaultSession.cookies;
+    const headers = new Headers(init?.headers);
+    const cookie = withCookies ? jar.headerFor(url) : null;
+    if (cookie !== null) headers.set('cookie', cookie);
+    const res = await this.fetchImpl(url, { ...init, headers });
+    if (withCookies) jar.store(url, res.headers.getSetCookie());
+    return res;
   }
 }
 

@@ -1,9 +1,14 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => (await import('../../../tests/mocks/electron')).electronModule);
 
 import { fake, resetElectronMock } from '../../../tests/mocks/electron';
-import { SecretTemporarilyUnavailableError } from '../core/ports';
+import { SecretTemporarilyUnavailableError, type SecretBox } from '../core/ports';
+import { createAccountStore } from '../core/storage/accounts';
+import { createConfStore } from '../core/storage/store';
 import { createSafeStorageSecretBox, isRealEncryptionAvailable } from './secret-box';
 
 beforeEach(() => resetElectronMock());
@@ -120,6 +125,70 @@ describe('safeStorage secret box (the async API)', () => {
     const box = await createSafeStorageSecretBox('linux');
     await expect(box.decrypt(before)).resolves.toEqual({ result: SECRET, shouldReEncrypt: true });
     await expect(box.decrypt(await box.encrypt(SECRET))).resolves.toEqual({ result: SECRET, shouldReEncrypt: false });
+  });
+});
+
+describe("an older build's secret under the built-in key (Linux)", () => {
+  const clock = { now: () => 1_700_000_000_000, setTimeout: () => 0, clearTimeout: () => {} };
+  const CODE = 'abc123def456ghij';
+  /** The prefix of every account cipher in every file of `dir` (the store and its journal). */
+  const prefixes = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) =>
+      [...readFileSync(join(dir, f), 'utf8').matchAll(/"cipher":\s*"([^"]+)"/g)].map((m) => `${f} ${prefix(m[1]!)}`),
+    );
+  /** One run of the app over `dir`: the account store opened (its secrets read) as the core's start does. */
+  const run = async (dir: string, box: SecretBox) => {
+    const accounts = createAccountStore({
+      store: createConfStore(dir),
+      secretBox: box,
+      memoryOnly: () => false,
+      clock,
+    });
+    await accounts.open();
+    return accounts;
+  };
+  /** What a build before 4be7846 left with no keyring working: the secret under `v10` ("peanuts"). */
+  const olderBuild = async (dir: string): Promise<string> => {
+    const box: SecretBox = {
+      encryptionAvailable: true,
+      encrypt: async (plain) => FakeBuiltInKey.encrypt(plain),
+      decrypt: () => Promise.reject(new Error('not used')),
+    };
+    const accounts = await run(dir, box);
+    const { id } = await accounts.add({
+      kind: 'webhook',
+      origin: 'https://acme.bitrix24.ru',
+      userId: 1,
+      userName: 'Anna',
+      secret: { kind: 'webhook', url: SECRET },
+    });
+    expect(prefixes(dir)).toEqual(['config.journal.json v10', 'config.json v10']);
+    return id;
+  };
+
+  it('is stored under the keyring at its first read once a keyring key is there (shouldReEncrypt)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'b24-v10-'));
+    const id = await olderBuild(dir);
+    const accounts = await run(dir, await createSafeStorageSecretBox('linux'));
+    expect(accounts.secret(id)).toEqual({ kind: 'webhook', url: SECRET });
+    // Chromium's encryptor says should_reencrypt for data under a key other than the one new data
+    // goes under (components/os_crypt/async/common/encryptor.cc DecryptData: `provider !=
+    // provider_for_encryption_`); the account store writes it again, main file and journal.
+    expect(prefixes(dir)).toEqual(['config.journal.json v11', 'config.json v11']);
+    for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'latin1')).not.toContain(CODE);
+  });
+
+  it('stays as it is while no keyring key is there: read, used, and left for a run that has one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'b24-v10-'));
+    const id = await olderBuild(dir);
+    fake.safeStorage.keyring = 'locked';
+    const box = await createSafeStorageSecretBox('linux');
+    expect(box.encryptionAvailable).toBe(false); // Settings say so (secretEncryption 'unavailable')
+    expect((await run(dir, box)).secret(id)).toEqual({ kind: 'webhook', url: SECRET });
+    expect(prefixes(dir)).toEqual(['config.journal.json v10', 'config.json v10']);
+    resetElectronMock(); // the next run, keyring open
+    await run(dir, await createSafeStorageSecretBox('linux'));
+    expect(prefixes(dir)).toEqual(['config.journal.json v11', 'config.json v11']);
   });
 });
 

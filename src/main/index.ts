@@ -138,7 +138,9 @@ async function main(): Promise<void> {
   // neither sends nor stores cookies (docs/api/client-request.md, `credentials`); 'no-store'
   // keeps answers — tokens among them — out of the session's disk cache
   // (electron_api_url_loader.cc:657-659, LOAD_DISABLE_CACHE). The app's auth is the webhook path
-  // or the `auth` parameter, never a cookie.
+  // or the `auth` parameter, never a cookie. 'omit' also sends no HTTP authentication (Chromium
+  // allows credentials only for 'include'): an on-premises portal whose web server itself asks for
+  // Windows (NTLM/Negotiate) sign-in answers 401 here (Bitrix24's own REST asks for none).
   const fetch: FetchLike = (input, init) =>
     net.fetch(String(input), { ...init, credentials: 'omit', cache: 'no-store' });
 

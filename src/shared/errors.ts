@@ -5,8 +5,8 @@
  * Bitrix24 codes keep their exact spelling (bitrix24-api.md §2, §3); app
  * codes are UPPER_SNAKE.
  */
-import { errors as enErrors } from './messages/en';
-import { errors as ruErrors } from './messages/ru';
+import { errors as enErrors, signInErrors as enSignIn } from './messages/en';
+import { errors as ruErrors, signInErrors as ruSignIn } from './messages/ru';
 
 export const BITRIX_ERROR_CODES = [
   'DIALOG_ID_EMPTY',
@@ -126,4 +126,15 @@ export type Lang = 'en' | 'ru';
 /** The user-facing explanation of `code` in `lang`. */
 export function explain(code: ErrorCode, lang: Lang = 'en'): string {
   return (lang === 'ru' ? ruErrors : enErrors)[code];
+}
+
+/**
+ * The explanation of `code` for a sign-in that failed. A transient code's usual text promises
+ * what the app does for queued changes (kept, sent again), which a failed sign-in does not get:
+ * it is worded as "you are not signed in; try again". Any other code reads as {@link explain}.
+ */
+export function explainSignIn(code: ErrorCode, lang: Lang = 'en'): string {
+  if (!TRANSIENT_CODES.has(code)) return explain(code, lang);
+  const texts = lang === 'ru' ? ruSignIn : enSignIn;
+  return (texts as Partial<Record<ErrorCode, string>>)[code] ?? texts.other;
 }

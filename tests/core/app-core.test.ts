@@ -9,6 +9,7 @@ import { startFakePortal, generateDialogs, type FakePortal } from '../../dev/fak
 import type { SeedDialog } from '../../dev/fake-portal/types';
 import { deliveredUnread, makeCore, toggleRequests, type Harness } from './harness';
 import { until } from '../support/wait';
+import { explain, explainSignIn } from '../../src/shared/errors';
 
 const portals: FakePortal[] = [];
 const cores: Harness[] = [];
@@ -167,6 +168,22 @@ describe('AppCore over a real fake portal', () => {
     }
     await new Promise((r) => setTimeout(r, 60));
     expect(p.calls).toEqual([]);
+  });
+
+  it('a sign-in that cannot reach the portal says the user is not signed in, not that something was saved', async () => {
+    const gone = await startFakePortal({ seed: base, rateLimit: false });
+    const url = gone.webhookUrl;
+    await gone.close();
+    for (const [locale, lang] of [
+      ['en-US', 'en'],
+      ['ru-RU', 'ru'],
+    ] as const) {
+      const r = await core({ locale }).core.dispatch('signInWithWebhook', [url]);
+      if (r.ok) throw new Error('signed in to a portal that is gone');
+      // The toggles' text ("Your action is saved and will be sent when the connection is back") is not true of a sign-in.
+      expect(r.error).toMatchObject({ code: 'NETWORK', message: explainSignIn('NETWORK', lang) });
+      expect(r.error.message).not.toBe(explain('NETWORK', lang));
+    }
   });
 
   it('marking 200 dialogs read costs at most 4 requests', async () => {

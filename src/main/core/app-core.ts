@@ -28,6 +28,9 @@ import { buildViewState } from './view';
 
 export type { AppCoreOptions } from './app-core-types';
 
+/** Intents whose failure ends a sign-in: their errors are worded for it (`explainSignIn`). */
+const SIGN_IN_INTENTS: ReadonlySet<string> = new Set(['signInWithWebhook', 'startOAuth']);
+
 /** The core plus handles tests and the benchmark use. */
 export interface AppCoreInternals extends AppCore {
   readonly queue: ActionQueue;
@@ -176,7 +179,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     ops,
     dispatch: async (name, args) => {
       const r = await dispatch(handlers, name, args, logger);
-      return r.ok ? r : { ok: false, error: inWords(r.error, ctx.lang()) };
+      return r.ok ? r : { ok: false, error: inWords(r.error, ctx.lang(), SIGN_IN_INTENTS.has(name)) };
     },
     on: bus.on,
     state: computeState,

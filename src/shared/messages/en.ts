@@ -255,7 +255,22 @@ export const errors = {
 } satisfies Record<ErrorCode, string>;
 
 /** The whole catalogue. */
-export const en = { popup, tray, notify, oauthPage, core, errors };
+/**
+ * A sign-in that failed for a reason that passes (no connection, no answer in time, a page
+ * instead of data). `errors` says what the app does for queued changes ("saved and will be
+ * sent", "the app will try again"), which is not true of a sign-in: nothing is kept or tried
+ * again, so these say that the user is not signed in and what to do.
+ */
+export const signInErrors = {
+  NETWORK: 'Cannot reach the portal, so you are not signed in. Check the address and your connection, then try again.',
+  TIMEOUT: 'The portal did not answer in time, so you are not signed in. Try again in a moment.',
+  BAD_RESPONSE:
+    'The portal sent a page instead of data (a wrong address, or maintenance), so you are not signed in. Check the address and try again.',
+  /** Any other passing failure (the portal's internal error, a limit). */
+  other: 'The portal could not finish the sign-in just now, so you are not signed in. Try again in a moment.',
+};
+
+export const en = { popup, tray, notify, oauthPage, core, errors, signInErrors };
 
 /** The shape every language's catalogue has. */
 export type Messages = typeof en;

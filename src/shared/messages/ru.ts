@@ -249,4 +249,13 @@ export const errors: Messages['errors'] = {
   UNKNOWN_ERROR: 'Что-то пошло не так.',
 };
 
-export const ru: Messages = { popup, tray, notify, oauthPage, core, errors };
+/** A sign-in that failed for a reason that passes (see en.ts `signInErrors`). */
+export const signInErrors: Messages['signInErrors'] = {
+  NETWORK: 'Портал недоступен, вход не выполнен. Проверьте адрес и подключение и попробуйте снова.',
+  TIMEOUT: 'Портал не ответил вовремя, вход не выполнен. Попробуйте ещё раз чуть позже.',
+  BAD_RESPONSE:
+    'Портал прислал страницу вместо данных (неверный адрес или технические работы), вход не выполнен. Проверьте адрес и попробуйте снова.',
+  other: 'Портал не смог завершить вход сейчас, вход не выполнен. Попробуйте ещё раз чуть позже.',
+};
+
+export const ru: Messages = { popup, tray, notify, oauthPage, core, errors, signInErrors };

@@ -7,7 +7,7 @@
  * Used by the IPC dispatcher (ipc-handlers.ts) and for the view's errors
  * (app-core.ts).
  */
-import { explain, isKnownErrorCode, type ErrorCode, type Lang } from '../../../shared/errors';
+import { explain, explainSignIn, isKnownErrorCode, type ErrorCode, type Lang } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
 import type { Logger } from '../ports';
 import { redact } from '../redact';
@@ -55,8 +55,10 @@ export function toAppError(err: unknown, opts: ToAppErrorOptions = {}): AppError
  * An error as the popup shows it: a known code in the catalogue's words, in the user's language
  * (the portal's own words, or a check's developer English, are not for the user). The popup
  * carries no catalogue of errors (issue 14: the two languages' error texts were 4.7 KB of its
- * gzipped bundle); it shows the message it is given. An unknown code keeps its message.
+ * gzipped bundle); it shows the message it is given. An unknown code keeps its message. `signIn`:
+ * the error ended a sign-in ({@link explainSignIn}).
  */
-export function inWords<E extends Pick<AppError, 'code' | 'message'>>(e: E, lang: Lang): E {
-  return isKnownErrorCode(e.code) ? { ...e, message: explain(e.code, lang) } : e;
+export function inWords<E extends Pick<AppError, 'code' | 'message'>>(e: E, lang: Lang, signIn = false): E {
+  if (!isKnownErrorCode(e.code)) return e;
+  return { ...e, message: signIn ? explainSignIn(e.code, lang) : explain(e.code, lang) };
 }

@@ -11,7 +11,7 @@ import { normalizePortalUrl } from '../auth/oauth';
 import { startOAuthFlow, type OAuthFlow } from '../auth/oauth-flow';
 import { parseWebhookUrl, verifyWebhook } from '../auth/webhook';
 import { userAgentFor } from '../bitrix/client';
-import { explain } from '../../../shared/errors';
+import { explainSignIn } from '../../../shared/errors';
 import { toAppError } from '../errors/to-app-error';
 import type { PinnedService } from '../pinned/pinned-service';
 import type { AccountSecret } from '../storage/account-secrets';
@@ -129,7 +129,7 @@ export function createSignInService(
           emit('oauthDone', { account });
         } catch (err) {
           const e = toAppError(err);
-          addNotice({ level: 'error', code: e.code, message: explain(e.code, ctx.lang()) });
+          addNotice({ level: 'error', code: e.code, message: explainSignIn(e.code, ctx.lang()) });
           emit('oauthDone', { account: null });
         }
       },
@@ -138,7 +138,7 @@ export function createSignInService(
         const e = toAppError(err);
         // A cancel the user asked for is not an error worth a notice.
         if (!(e.code === 'OAUTH_DENIED' && cancelled.has(flow))) {
-          addNotice({ level: 'error', code: e.code, message: explain(e.code, ctx.lang()) });
+          addNotice({ level: 'error', code: e.code, message: explainSignIn(e.code, ctx.lang()) });
         }
         emit('oauthDone', { account: null });
       },

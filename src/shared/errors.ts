@@ -110,6 +110,23 @@ export const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
  */
 export const OVERLOAD_RETRY_MS = 10 * 60_000;
 
+/**
+ * Codes by which a portal refuses the account as a whole, not one dialog, until someone acts on
+ * the portal's side: REST off after the plan lapsed (ACCESS_DENIED), the application's payment
+ * due (PAYMENT_REQUIRED, also from the token server on a refresh), a blocked or deleted portal,
+ * the `im` scope taken away, the application closed to this user (bitrix24-api.md §2, §3). The
+ * sign-in still holds: queued actions wait and are tried again at the longest backoff, never
+ * dropped one by one, and the account shows the reason.
+ */
+export const ACCOUNT_REFUSED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'ACCESS_DENIED',
+  'PAYMENT_REQUIRED',
+  'PORTAL_DELETED',
+  'insufficient_scope',
+  'invalid_scope',
+  'user_access_error',
+]);
+
 /** Codes that mean the stored sign-in no longer works: keep queued actions, ask to sign in again. */
 export const AUTH_LOST_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'NO_AUTH_FOUND',

@@ -661,7 +661,7 @@ describe('the action queue', () => {
     expect(queue.all()).toEqual([]);
   });
 
-  it.each(['DIALOG_ID_EMPTY', 'RESULT_FALSE', 'ACCESS_ERROR', 'INVALID_CREDENTIALS', 'insufficient_scope'] as const)(
+  it.each(['DIALOG_ID_EMPTY', 'RESULT_FALSE', 'ACCESS_ERROR', 'INVALID_CREDENTIALS'] as const)(
     'a permanent %s drops the intent and reports which dialog',
     async (code) => {
       const { queue, clients, dropped } = setup();
@@ -674,6 +674,33 @@ describe('the action queue', () => {
       expect(dropped).toEqual([{ action: expect.objectContaining({ dialogId: 'chat2' }), code }]);
       expect(queue.all()).toEqual([]);
       expect(clients.a.sent).toHaveLength(1);
+    },
+  );
+
+  it.each(['ACCESS_DENIED', 'PAYMENT_REQUIRED', 'PORTAL_DELETED', 'insufficient_scope', 'user_access_error'] as const)(
+    'the portal refusing the whole account (%s) keeps every intent, each tried once, at the longest backoff',
+    async (code) => {
+      const { queue, clients, dropped, authLost, clock } = setup();
+      clients.a.failRequest = new BitrixError(code, 'refused');
+      const targets = Array.from({ length: 120 }, (_, i) => ({ accountId: 'a', dialogId: `chat${i + 1}` }));
+      queue.enqueueMany(targets, true);
+      await queue.drain();
+      expect(dropped).toEqual([]);
+      expect(authLost).toEqual([]);
+      expect(queue.isHeld('a')).toBe(false);
+      expect(clients.a.sent).toHaveLength(3);
+      expect(queue.all().map((a) => [a.attempts, a.nextAttemptAt - clock.now()])).toEqual(
+        targets.map(() => [1, 10 * 60_000]),
+      );
+      await queue.drain();
+      expect(clients.a.sent).toHaveLength(3);
+
+      clients.a.failRequest = null;
+      queue.retryNow('a');
+      await flush();
+      await queue.drain();
+      expect(queue.size()).toBe(0);
+      expect(unreadCalls(clients.a)).toHaveLength(240); // each once refused, once delivered
     },
   );
 

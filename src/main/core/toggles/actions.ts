@@ -10,7 +10,8 @@
  * one dialog coalesce (the last wins); the queue drains per account in
  * enqueue order, batched when several are due ("unread" is one
  * `im.recent.unread Y`; "read" adds `im.dialog.read` when messages are
- * unread, see {@link callsFor}); transient failures back off with jitter, permanent ones are dropped
+ * unread, see {@link callsFor}); transient failures back off with jitter, a portal refusing the
+ * whole account (plan, payment, scope) keeps them at the longest backoff, permanent ones are dropped
  * and reported, a lost sign-in holds the account's intents until the user
  * signs in again. A new queue over the same store resumes where the last
  * process stopped. Its siblings: queue-types.ts (the contract),
@@ -192,10 +193,12 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     }
     const attempts = action.attempts + 1;
     opts.onRetry?.(action, error);
+    // Refused until someone acts on the portal's side: asking again within seconds changes nothing.
+    const hint = kind === 'account-refused' ? longest : error.opts.retryAfterMs;
     items[idx] = {
       ...action,
       attempts,
-      nextAttemptAt: clock.now() + backoffDelay(attempts, random, error.opts.retryAfterMs, backoff),
+      nextAttemptAt: clock.now() + backoffDelay(attempts, random, hint, backoff),
       lastError: { code: error.code, message: error.message },
     };
   }

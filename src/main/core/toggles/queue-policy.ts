@@ -12,7 +12,7 @@
  * unpins it ("done with this") expects it read in Bitrix24 too, not only gone
  * from the tray.
  */
-import { AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode } from '../../../shared/errors';
+import { ACCOUNT_REFUSED_CODES, AUTH_LOST_CODES, TRANSIENT_CODES, isKnownErrorCode } from '../../../shared/errors';
 import { BitrixError, type BatchCall } from '../bitrix/types';
 import { pinCall, readCalls, unreadCall } from '../dialogs';
 import type { QueuedAction, QueuedPin, QueuedToggle, QueuedUnpin } from '../storage/schema';
@@ -290,9 +290,13 @@ export function toBitrixError(err: unknown): BitrixError {
   return new BitrixError('UNKNOWN_ERROR', 'Unexpected failure while sending.', { transient: true });
 }
 
-/** How the queue treats a failure. */
-export function classify(error: BitrixError): 'transient' | 'auth-lost' | 'permanent' {
+/**
+ * How the queue treats a failure. `account-refused`: the portal refuses the whole account for now
+ * ({@link ACCOUNT_REFUSED_CODES}): kept like a transient one, at the longest backoff.
+ */
+export function classify(error: BitrixError): 'transient' | 'auth-lost' | 'account-refused' | 'permanent' {
   if (AUTH_LOST_CODES.has(error.code)) return 'auth-lost';
+  if (ACCOUNT_REFUSED_CODES.has(error.code)) return 'account-refused';
   if (TRANSIENT_CODES.has(error.code) || error.transient) return 'transient';
   // The client renews tokens itself; one reaching the queue is a race worth one more try later.
   if (error.code === 'expired_token' || error.code === 'invalid_token') return 'transient';

@@ -17,7 +17,7 @@ export interface ActionQueueOptions {
   onChange?: () => void;
   /** An intent was refused for good: tell the user which dialog and why. */
   onDropped?: (action: QueuedAction, error: BitrixError) => void;
-  /** A transient failure: the intent stays and is retried after a backoff (the core shows "offline" on NETWORK/TIMEOUT). */
+  /** A transient failure or a portal refusing the whole account: the intent stays and is retried after a backoff (the core shows "offline" on NETWORK/TIMEOUT). */
   onRetry?: (action: QueuedAction, error: BitrixError) => void;
   /** The portal confirmed an intent. */
   onDelivered?: (action: QueuedAction) => void;

@@ -13,7 +13,7 @@
  * reminder before, and it still marks the dialog unread in Bitrix24.
  */
 import { messages } from '../../../shared/messages';
-import { AUTH_LOST_CODES, explain, isKnownErrorCode } from '../../../shared/errors';
+import { ACCOUNT_REFUSED_CODES, AUTH_LOST_CODES, explain, isKnownErrorCode } from '../../../shared/errors';
 import { parseDialogId, sgRefusal } from '../../../shared/dialog-id';
 import type { DialogRef } from '../../../shared/ipc';
 import { rowKey } from '../../../shared/row-key';
@@ -150,8 +150,9 @@ export function createTogglesService(
     },
     onAuthLost: (id, code) => accounts.authLost(id, code),
     onRetry: (action, error) => {
-      // A toggle that could not reach the portal is as good a sign of "offline" as a failed poll.
-      if (error.code === 'NETWORK' || error.code === 'TIMEOUT') {
+      // A toggle that could not reach the portal is as good a sign of "offline" as a failed poll,
+      // and one the portal refused for the whole account says why the toggles wait.
+      if (error.code === 'NETWORK' || error.code === 'TIMEOUT' || ACCOUNT_REFUSED_CODES.has(error.code)) {
         runtime(action.accountId).lastError = toAppError(error, { extra: { accountId: action.accountId } });
         push();
       }

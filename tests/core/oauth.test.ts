@@ -219,6 +219,45 @@ describe('OAuth sign-in through the core', () => {
     expect(new Set(deliveredUnread(p))).toEqual(new Set(ids.map((id) => `${id}:Y`)));
   });
 
+  it('a refresh answered with a REST address off the portal (a renamed portal) keeps the toggles and asks to sign in again', async () => {
+    // The token server grants the refresh (the presented refresh token is spent: rotation) but names
+    // another portal address as client_endpoint, as after a portal's address changed.
+    let moved = false;
+    const moving: FetchLike = async (input, init) => {
+      const res = await globalThis.fetch(input, init);
+      if (!moved || !String(input).includes('/oauth/token/')) return res;
+      const body = (await res.json()) as Record<string, unknown>;
+      body['client_endpoint'] = 'https://renamed.bitrix24.ru/rest/';
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    };
+    const { p, h } = await oauthSetup({ fetch: moving });
+    const done: (AccountSummary | null)[] = [];
+    h.core.on('oauthDone', (e) => done.push(e.account));
+    await h.core.dispatch('startOAuth', [
+      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
+    ]);
+    await until(() => done.length === 1 && h.core.state().dialogs.length === 20, 10_000, 'sign-in');
+    const acc = done[0]!.id;
+    const ids = h.core.state().dialogs.map((d) => d.dialogId);
+    moved = true;
+    p.expireAccessTokens();
+    await h.core.dispatch('setUnreadMany', [ids.map((dialogId) => ({ accountId: acc, dialogId })), true]);
+    await until(() => h.core.state().accounts[0]!.status === 'needs-sign-in', 5_000, 'needs-sign-in');
+    expect(p.refreshCount()).toBe(1);
+    expect(h.core.queue.size()).toBe(20);
+    const s = h.core.state();
+    expect(s.notices.filter((n) => n.dialogId !== undefined)).toEqual([]);
+    expect(s.notices).toMatchObject([{ code: 'FOREIGN_REST_ENDPOINT', accountId: acc }]);
+
+    moved = false;
+    await h.core.dispatch('startOAuth', [
+      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
+    ]);
+    await until(() => done.length === 2, 10_000, 'the second sign-in');
+    await until(() => h.core.state().pendingActions === 0, 5_000, 'the kept toggles to go out');
+    expect(new Set(deliveredUnread(p))).toEqual(new Set(ids.map((id) => `${id}:Y`)));
+  });
+
   it('a wrong client secret ends the flow with a clear notice', async () => {
     const { p, h } = await oauthSetup();
     const done: (AccountSummary | null)[] = [];

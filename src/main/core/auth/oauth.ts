@@ -236,20 +236,30 @@ export interface OAuthAuthOptions {
   logger?: Logger;
   /** Persist the rotated pair. Awaited before any call uses the new access token. */
   onTokens: (t: OAuthTokens) => void | Promise<void>;
-  /** The refresh token was refused (`invalid_grant`, `invalid_client`): the user must sign in again. */
+  /**
+   * The refresh can never work again: the refresh token was refused (`invalid_grant`,
+   * `invalid_client`), or the token server's answer named a REST address off the portal or an
+   * unknown auth server (`FOREIGN_REST_ENDPOINT`, `UNKNOWN_OAUTH_SERVER`) — refused after the grant
+   * spent the refresh token (rotation). The user must sign in again.
+   */
   onLost: (code: ErrorCode) => void;
   /** Refresh once up front when `expiresAt` has passed (default true). */
   proactive?: boolean;
 }
 
-const LOST_CODES = new Set<ErrorCode>(['invalid_grant', 'invalid_client']);
+const LOST_CODES = new Set<ErrorCode>([
+  'invalid_grant',
+  'invalid_client',
+  'FOREIGN_REST_ENDPOINT',
+  'UNKNOWN_OAUTH_SERVER',
+]);
 
 /**
  * OAuth tokens as an {@link AuthStrategy}. Refreshes only when the portal
  * rejects the token (or, once, when `expiresAt` has passed), never on a
  * schedule; single-flight: any number of concurrent callers share one
  * refresh grant. The rotated pair is handed to `onTokens` and awaited
- * before it is used. `invalid_grant` → `onLost('invalid_grant')` and
+ * before it is used. `invalid_grant` (or another of the `onLost` codes) → `onLost(code)` and
  * `renew()` resolves false from then on.
  */
 export function oauthAuth(opts: OAuthAuthOptions): AuthStrategy & { tokens(): OAuthTokens } {

@@ -214,7 +214,8 @@ export const errors = {
   invalid_client: 'The client id or secret is wrong, or the application is not installed on the portal.',
   invalid_grant: 'The sign-in was revoked or has expired. Sign in again.',
   invalid_scope: 'The application lacks the "im" scope. Add it in the application settings.',
-  PAYMENT_REQUIRED: 'The Bitrix24 application requires payment.',
+  PAYMENT_REQUIRED:
+    'Bitrix24 no longer signs in this application: its paid period ended or it was removed from the portal. Ask the portal administrator.',
   INVALID_DIALOG_ID: 'That is not a Bitrix24 dialog id. Use "chat74" for a group chat or "123" for a private dialog.',
   INVALID_ARGUMENT: 'The request was not valid.',
   INVALID_WEBHOOK_URL:

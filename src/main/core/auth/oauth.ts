@@ -238,7 +238,7 @@ export interface OAuthAuthOptions {
   onTokens: (t: OAuthTokens) => void | Promise<void>;
   /**
    * The refresh can never work again: the refresh token was refused (`invalid_grant`,
-   * `invalid_client`), or the token server's answer named a REST address off the portal or an
+   * `invalid_client`, `PAYMENT_REQUIRED`), or the token server's answer named a REST address off the portal or an
    * unknown auth server (`FOREIGN_REST_ENDPOINT`, `UNKNOWN_OAUTH_SERVER`) — refused after the grant
    * spent the refresh token (rotation). The user must sign in again.
    */
@@ -247,9 +247,16 @@ export interface OAuthAuthOptions {
   proactive?: boolean;
 }
 
+/**
+ * Refresh refusals after which the stored sign-in can never work again. PAYMENT_REQUIRED is among
+ * them: the token server gives it when the application's paid period ended OR the application was
+ * removed from the portal (D:settings/oauth/auto-renewal.md), and a local application has no paid
+ * period of its own; either way no tokens come until someone acts and the user signs in again.
+ */
 const LOST_CODES = new Set<ErrorCode>([
   'invalid_grant',
   'invalid_client',
+  'PAYMENT_REQUIRED',
   'FOREIGN_REST_ENDPOINT',
   'UNKNOWN_OAUTH_SERVER',
 ]);

@@ -188,6 +188,28 @@ describe('OAuth token endpoint', () => {
     ).toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('a refresh token lives 180 days, then answers invalid_grant (D:settings/oauth/index.md)', async () => {
+    const { p, clock } = await start();
+    const day = 24 * 3600_000;
+    const first = p.issueTokens();
+    clock.t += 180 * day - 1;
+    const next = await get(
+      p.url,
+      '/oauth/token/',
+      tokenQuery({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+    );
+    expect(next.status).toBe(200);
+    const second = next.json as FakeTokenResponse;
+    clock.t += 180 * day;
+    const dead = await get(
+      p.url,
+      '/oauth/token/',
+      tokenQuery({ grant_type: 'refresh_token', refresh_token: second.refresh_token }),
+    );
+    expect(dead.status).toBe(400);
+    expect(dead.json).toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('answers invalid_request for a missing grant_type and invalid_client when the portal has no app', async () => {
     const { p } = await start();
     expect((await get(p.url, '/oauth/token/', tokenQuery({}))).json).toMatchObject({ error: 'invalid_request' });

@@ -55,6 +55,8 @@ export { demoSeed, generateDialogs, type GenerateOptions } from './seed';
 const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const MAX_BODY = 10 * 1024 * 1024;
 const CODE_TTL_MS = 30_000;
+/** A refresh token lives 180 days (D:settings/oauth/index.md, auto-renewal.md); after that `invalid_grant`. */
+const REFRESH_TTL_MS = 180 * 24 * 3600_000;
 const OPERATING_WINDOW_SEC = 600;
 const MAX_BATCH = 50;
 const LIST_LIMIT_DEFAULT = 50;
@@ -148,7 +150,8 @@ class Portal implements FakePortal {
   private redirectUri: string | null;
   private readonly codes = new Map<string, { expiresAt: number; state?: string }>();
   private readonly accessTokens = new Map<string, { expiresAt: number }>();
-  private readonly refreshTokens = new Set<string>();
+  /** Refresh token → when it dies (portal clock, epoch ms). */
+  private readonly refreshTokens = new Map<string, number>();
   private refreshes = 0;
   private readonly bucket: LeakyBucket | null;
   private violations = 0;
@@ -525,7 +528,7 @@ class Portal implements FakePortal {
     const refresh = randomAlnum(32);
     const nowMs = this.now();
     this.accessTokens.set(access, { expiresAt: nowMs + app.accessTtlSec * 1000 });
-    this.refreshTokens.add(refresh);
+    this.refreshTokens.set(refresh, nowMs + REFRESH_TTL_MS);
     return {
       access_token: access,
       client_endpoint: `${this.url}/rest/`,
@@ -573,7 +576,9 @@ class Portal implements FakePortal {
       return this.send(res, 200, this.newTokenPair(), rec);
     }
     const refresh = String(param(params, 'refresh_token') ?? '');
-    if (!this.refreshTokens.has(refresh)) {
+    const diesAt = this.refreshTokens.get(refresh);
+    if (diesAt === undefined || this.now() >= diesAt) {
+      this.refreshTokens.delete(refresh);
       return this.sendError(res, rec, err(400, 'invalid_grant', 'Invalid refresh token'));
     }
     // Rotation: the presented refresh token dies as the new pair is born.

@@ -188,6 +188,16 @@ describe('OAuth token endpoint', () => {
     ).toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('names the auth server as `domain` of the token answer, the portal only in the redirect (D:settings/oauth/index.md)', async () => {
+    const { p } = await start({ oauth: { ...CLIENT, serverDomain: 'oauth.bitrix24.tech' } });
+    const t = p.issueTokens();
+    expect(t).toMatchObject({
+      domain: 'oauth.bitrix24.tech',
+      server_endpoint: 'https://oauth.bitrix24.tech/rest/',
+      client_endpoint: `${p.url}/rest/`,
+    });
+  });
+
   it('a refresh token lives 180 days, then answers invalid_grant (D:settings/oauth/index.md)', async () => {
     const { p, clock } = await start();
     const day = 24 * 3600_000;

@@ -532,7 +532,10 @@ class Portal implements FakePortal {
     return {
       access_token: access,
       client_endpoint: `${this.url}/rest/`,
-      domain: new URL(this.url).host,
+      // The auth server's domain, not the portal's (D:settings/oauth/index.md: "Домен сервера
+      // авторизации"; only the redirect's `domain` names the portal). This fake is its own auth
+      // server unless `oauth.serverDomain` names one.
+      domain: this.serverDomain ?? new URL(this.url).host,
       expires: Math.floor(nowMs / 1000) + app.accessTtlSec,
       expires_in: app.accessTtlSec,
       member_id: this.memberId,

@@ -261,6 +261,27 @@ describe('OAuth sign-in through the core', () => {
     expect(new Set(deliveredUnread(p))).toEqual(new Set(ids.map((id) => `${id}:Y`)));
   });
 
+  it('an access token the portal does not know (NO_AUTH_FOUND) asks to sign in again, without webhook advice', async () => {
+    const { p, h } = await oauthSetup();
+    const done: (AccountSummary | null)[] = [];
+    h.core.on('oauthDone', (e) => done.push(e.account));
+    await h.core.dispatch('startOAuth', [
+      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
+    ]);
+    await until(() => done.length === 1 && h.core.state().dialogs.length > 0, 10_000, 'sign-in');
+    const acc = done[0]!.id;
+    // D:_includes/system-errors.md: 401 NO_AUTH_FOUND is a wrong access token or webhook code.
+    p.inject({ kind: 'error', code: 'NO_AUTH_FOUND', status: 401, description: 'Wrong authorization data', times: 10 });
+    const id = h.core.state().dialogs[0]!.dialogId;
+    await h.core.dispatch('setUnread', [acc, id, true]);
+    await until(() => h.core.state().accounts[0]!.status === 'needs-sign-in', 5_000, 'needs-sign-in');
+    expect(h.core.queue.all()).toMatchObject([{ accountId: acc, dialogId: id, unread: true }]);
+    const notices = h.core.state().notices;
+    expect(notices).toMatchObject([{ code: 'NO_AUTH_FOUND', accountId: acc }]);
+    expect(notices[0]!.message).not.toMatch(/webhook/i);
+    expect(notices[0]!.message).toContain('Sign in again');
+  });
+
   it('a wrong client secret ends the flow with a clear notice', async () => {
     const { p, h } = await oauthSetup();
     const done: (AccountSummary | null)[] = [];

@@ -194,8 +194,13 @@ export function createAccountsService(
   }
 
   function authLost(id: string, code: ErrorCode): void {
-    if (!accounts.get(id)) return;
+    const rec = accounts.get(id);
+    if (!rec) return;
     const already = !isActive(id);
+    // NO_AUTH_FOUND is a wrong access token or webhook code (D:_includes/system-errors.md); its
+    // words tell a webhook user to make a new webhook. An application's refused token is a
+    // sign-in to redo: say so as a refused refresh does.
+    const worded: ErrorCode = code === 'NO_AUTH_FOUND' && rec.kind === 'oauth' ? 'invalid_grant' : code;
     try {
       accounts.setStatus(id, 'needs-sign-in');
     } catch {
@@ -204,13 +209,12 @@ export function createAccountsService(
     hooks.onLost(id);
     const r = runtime(id);
     r.client = null;
-    r.lastError = { code, message: explain(code, lang()), accountId: id };
+    r.lastError = { code, message: explain(worded, lang()), accountId: id };
     if (!already) {
-      const name = accounts.get(id)?.portal ?? '';
       ctx.notices.add({
         level: 'warning',
         code,
-        message: `${name}: ${explain(code, lang())} ${explain('SIGN_IN_EXPIRED', lang())}`,
+        message: `${rec.portal}: ${explain(worded, lang())} ${explain('SIGN_IN_EXPIRED', lang())}`,
         accountId: id,
       });
     }

@@ -56,6 +56,19 @@ describe('webhook authentication', () => {
   });
 });
 
+describe('a renamed portal', () => {
+  it('answers every /rest/ request 302 to the same path on its new address (b24phpsdk Core.php STATUS_FOUND)', async () => {
+    const { p } = await start({ webhook: { userId: 7, code: 'abc123' } });
+    p.moveTo('https://renamed.bitrix24.ru');
+    const r = await fetch(`${p.webhookUrl}profile.json?x=1`, { redirect: 'manual' });
+    expect(r.status).toBe(302);
+    expect(r.headers.get('location')).toBe('https://renamed.bitrix24.ru/rest/7/abc123/profile.json?x=1');
+    expect(p.calls.at(-1)).toMatchObject({ method: 'profile', status: 302 });
+    p.moveTo(null);
+    expect((await get(p.webhookUrl, 'profile')).status).toBe(200);
+  });
+});
+
 describe('OAuth REST calls', () => {
   it('takes the access token from the query, a JSON body or a form body', async () => {
     const { p } = await start();

@@ -160,6 +160,8 @@ class Portal implements FakePortal {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private offline = false;
+  /** Where a renamed portal's old address sends `/rest/` requests (see moveTo). */
+  private movedTo: string | null = null;
   private readonly operating = new Map<string, { windowStart: number; used: number }>();
   private readonly notifyCounter: number;
   private readonly readSemantics: 'server' | 'docs';
@@ -319,6 +321,9 @@ class Portal implements FakePortal {
     this.webhookUrl = `${this.url}/rest/${this.webhook.userId}/${this.webhook.code}/`;
     return this.webhookUrl;
   }
+  moveTo(origin: string | null): void {
+    this.movedTo = origin === null ? null : new URL(origin).origin;
+  }
   expireAccessTokens(): void {
     for (const t of this.accessTokens.values()) t.expiresAt = -Infinity;
   }
@@ -385,6 +390,15 @@ class Portal implements FakePortal {
 
     if (/^\/oauth\/token\/?$/.test(path)) return this.handleToken(req, res, params, at);
     if (/^\/oauth\/authorize\/?$/.test(path)) return this.handleAuthorize(res, params, at);
+    if (path.startsWith('/rest/') && this.movedTo !== null) {
+      // Recorded without its `auth`, as every call is; the method is the path's last segment.
+      const method = (path.split('/').filter(Boolean).at(-1) ?? '').toLowerCase().replace(/\.json$/, '');
+      const recParams = Object.fromEntries(Object.entries(params).filter(([k]) => k.toLowerCase() !== 'auth'));
+      this.calls.push({ method, params: recParams, via: 'none', status: 302, at });
+      res.writeHead(302, { location: `${this.movedTo}${u.pathname}${u.search}`, 'content-type': 'text/html' });
+      res.end();
+      return;
+    }
     if (path.startsWith('/rest/')) return this.handleRest(req, res, path, params, at);
     res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
     res.end(HTML_PAGE(404));

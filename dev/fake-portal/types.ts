@@ -238,6 +238,13 @@ export interface FakePortal {
   newWebhook(): string;
   /** Every access token issued so far answers 401 `expired_token`. */
   expireAccessTokens(): void;
+  /**
+   * The portal's address changed (a renamed portal): every `/rest/` request is answered
+   * `302 Found` with `Location` on `origin` (same path and query), as the old address of a real
+   * portal answers (the vendor's PHP SDK follows exactly this: bitrix24/b24phpsdk
+   * src/Core/Core.php, `STATUS_FOUND` → PortalDomainUrlChangedEvent). `null` moves it back.
+   */
+  moveTo(origin: string | null): void;
   /** Successful refresh grants so far. */
   refreshCount(): number;
 

@@ -61,6 +61,7 @@ export const APP_ERROR_CODES = [
   'OAUTH_TIMEOUT',
   'UNKNOWN_OAUTH_SERVER',
   'FOREIGN_REST_ENDPOINT',
+  'PORTAL_MOVED',
   'PORT_IN_USE',
   'STORE_CORRUPT',
   'STORE_WRITE_FAILED',
@@ -135,6 +136,8 @@ export const AUTH_LOST_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SIGN_IN_EXPIRED',
   'NOT_SIGNED_IN',
   'AUTHORIZE_ERROR',
+  // The portal now answers from another address: this sign-in names the old one.
+  'PORTAL_MOVED',
 ]);
 
 /** The popup's languages. */

@@ -237,6 +237,8 @@ export const errors = {
     'The sign-in named an OAuth server that is not a Bitrix24 one, so nothing was sent to it. Accepted: oauth.bitrix.info and oauth.bitrix24.tech.',
   FOREIGN_REST_ENDPOINT:
     "The sign-in answer named a REST address outside your portal, so it was refused. The address must be your portal's own https address.",
+  PORTAL_MOVED:
+    "The portal sent the app to another address: the portal's address has changed. Sign in again with its new address; your pending changes are kept.",
   OAUTH_TIMEOUT: 'The browser sign-in did not finish in time. Start it again.',
   PORT_IN_USE:
     'The sign-in port is taken by another program. Choose another port in Settings and register the new redirect URL.',

@@ -225,7 +225,7 @@ describe('call(): envelopes and typed errors', () => {
         maxBackoffMs: 40,
       });
       const e = await failure(() => c.call('profile'));
-      expect(e.code).toBe('BAD_RESPONSE');
+      expect(e.code).toBe('PORTAL_MOVED');
       expect(e.transient).toBe(false);
       expect(hitsPortal).toBe(1);
       expect(hitsTarget).toBe(0);

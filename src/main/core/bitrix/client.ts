@@ -160,8 +160,10 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       if (callerSignal?.aborted) throw callerSignal.reason;
       if (guard.timedOut())
         return { kind: 'error', error: bitrixError('TIMEOUT', { method, status: null, transient: true }) };
-      // The portal answered with a redirect (a moved portal, a login page): retrying will not help.
-      if (isRedirectRefusal(e)) return { kind: 'error', error: bitrixError('BAD_RESPONSE', { method, status: null }) };
+      // The portal answered with a redirect: its address changed (a renamed portal's old address
+      // answers 302 to the new one: bitrix24/b24phpsdk src/Core/Core.php, STATUS_FOUND). Not
+      // followed (the body carries `auth`); retrying will not help: the user signs in again there.
+      if (isRedirectRefusal(e)) return { kind: 'error', error: bitrixError('PORTAL_MOVED', { method, status: null }) };
       logger.debug(`${method}: network error`, { error: e });
       return { kind: 'error', error: bitrixError('NETWORK', { method, status: null, transient: true }) };
     }

@@ -1,0 +1,55 @@
+/**
+ * A portal whose address changed (renamed): its old address answers every REST request with a
+ * redirect to the new one (bitrix24/b24phpsdk src/Core/Core.php, STATUS_FOUND). The app does not
+ * follow it with the sign-in's secret; it says what happened and keeps the user's toggles.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
+import type { SeedDialog } from '../../dev/fake-portal/types';
+import { deliveredUnread, makeCore, type Harness } from './harness';
+import { until } from '../support/wait';
+
+const portals: FakePortal[] = [];
+const cores: Harness[] = [];
+afterEach(async () => {
+  for (const h of cores.splice(0)) await h.core.stop();
+  for (const p of portals.splice(0)) await p.close();
+});
+
+const seed: SeedDialog[] = [
+  { id: 'chat74', title: 'Отдел продаж', pinned: true, date: '2026-02-25T12:07:10+03:00' },
+  { id: 'chat80', title: 'Release 2.4', pinned: true, date: '2026-02-24T12:07:10+03:00' },
+];
+
+/** The portal at its old address, and the same portal (same user, same webhook) at its new one. */
+async function renamedPortal() {
+  const webhook = { userId: 1, code: 'k3yofthewebhook1' };
+  const old = await startFakePortal({ seed, rateLimit: false, webhook });
+  const renamed = await startFakePortal({ seed, rateLimit: false, webhook });
+  portals.push(old, renamed);
+  return { old, renamed };
+}
+
+it('a toggle meeting the redirect of a renamed portal is kept, and the account asks to sign in again, saying why', async () => {
+  const { old, renamed } = await renamedPortal();
+  const h = makeCore();
+  cores.push(h);
+  const signed = await h.core.dispatch('signInWithWebhook', [old.webhookUrl]);
+  expect(signed.ok, JSON.stringify(signed)).toBe(true);
+  const acc = (signed as { ok: true; data: { id: string } }).data.id;
+  old.moveTo(renamed.url);
+
+  await h.core.dispatch('setUnread', [acc, 'chat80', true]);
+  await until(() => h.core.state().accounts[0]?.status === 'needs-sign-in', 5_000, 'needs-sign-in');
+  expect(h.core.queue.all()).toMatchObject([{ accountId: acc, dialogId: 'chat80', unread: true }]);
+  const s = h.core.state();
+  expect(s.notices).toMatchObject([{ code: 'PORTAL_MOVED', accountId: acc }]);
+  expect(s.notices[0]!.message).toMatch(/address has changed/);
+  // Nothing with the webhook's code went to the new address on the app's own.
+  expect(renamed.calls).toEqual([]);
+  expect(deliveredUnread(old)).toEqual([]);
+
+  // Signing in with the old address again says the same at once.
+  const again = await h.core.dispatch('signInWithWebhook', [old.webhookUrl]);
+  expect(again).toMatchObject({ ok: false, error: { code: 'PORTAL_MOVED' } });
+});

@@ -53,3 +53,29 @@ it('a toggle meeting the redirect of a renamed portal is kept, and the account a
   const again = await h.core.dispatch('signInWithWebhook', [old.webhookUrl]);
   expect(again).toMatchObject({ ok: false, error: { code: 'PORTAL_MOVED' } });
 });
+
+it('signing in at the new address sends what waited for the old one, and the old account goes', async () => {
+  const { old, renamed } = await renamedPortal();
+  const h = makeCore();
+  cores.push(h);
+  const signed = await h.core.dispatch('signInWithWebhook', [old.webhookUrl]);
+  const acc = (signed as { ok: true; data: { id: string } }).data.id;
+  await h.core.dispatch('setUnread', [acc, 'chat74', true]);
+  await until(() => h.core.state().pendingActions === 0, 5_000, 'the first toggle');
+  await h.core.dispatch('snooze', [acc, 'chat74', Date.now() + 3600_000]);
+  await until(() => h.core.state().pendingActions === 0, 5_000, 'the snooze');
+  old.moveTo(renamed.url);
+  await h.core.dispatch('setUnread', [acc, 'chat80', true]);
+  await until(() => h.core.state().accounts[0]?.status === 'needs-sign-in', 5_000, 'needs-sign-in');
+
+  const moved = await h.core.dispatch('signInWithWebhook', [renamed.webhookUrl]);
+  expect(moved.ok, JSON.stringify(moved)).toBe(true);
+  const now = (moved as { ok: true; data: { id: string } }).data.id;
+  await until(() => h.core.state().pendingActions === 0, 5_000, 'the kept toggle to go out');
+  expect(deliveredUnread(renamed)).toEqual(['chat80:Y']);
+  const s = h.core.state();
+  expect(s.accounts).toMatchObject([{ id: now, origin: renamed.url, status: 'ok' }]);
+  expect(s.notices.filter((n) => n.accountId === acc)).toEqual([]);
+  expect(s.dialogs.find((d) => d.dialogId === 'chat74')).toMatchObject({ accountId: now });
+  expect(s.dialogs.find((d) => d.dialogId === 'chat74')?.snoozedUntil).toEqual(expect.any(Number));
+});

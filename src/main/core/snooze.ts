@@ -36,6 +36,8 @@ export interface SnoozeSchedule {
   remove(accountId: string, dialogId: string): void;
   /** Drops every snooze of a signed-out account. */
   removeAccount(accountId: string): void;
+  /** Hands the snoozes of account `from` to `to` (the same person on the same portal at its new address). */
+  moveAccount(from: string, to: string): void;
   /** Fires what is overdue now, then keeps a timer for the next one. */
   start(): void;
   /** Stops the timer; the snoozes stay persisted. */
@@ -105,6 +107,11 @@ export function createSnoozeSchedule(deps: {
       const before = snoozes.length;
       snoozes = snoozes.filter((s) => s.accountId !== accountId);
       if (snoozes.length !== before) save();
+    },
+    moveAccount(from, to) {
+      if (!snoozes.some((s) => s.accountId === from)) return;
+      snoozes = snoozes.map((s) => (s.accountId === from ? { ...s, accountId: to } : s));
+      save();
     },
     start() {
       if (running) return;

@@ -205,14 +205,16 @@ describe('call(): envelopes and typed errors', () => {
   it('a redirect is refused, not followed (the body carries auth), and is not retried', async () => {
     const { createServer } = await import('node:http');
     let hitsTarget = 0;
-    let hitsPortal = 0;
+    const hitsPortal: string[] = [];
     const target = createServer((_q, r) => {
       hitsTarget++;
       r.end('{"result":true}');
     });
     await new Promise<void>((ok) => target.listen(0, '127.0.0.1', ok));
-    const moved = createServer((_q, r) => {
-      hitsPortal++;
+    const moved = createServer((q, r) => {
+      let body = '';
+      q.on('data', (c: Buffer) => (body += c.toString()));
+      q.on('end', () => hitsPortal.push(`${q.method} ${body.length}`));
       const port = (target.address() as { port: number }).port;
       r.writeHead(307, { location: `http://127.0.0.1:${port}/rest/1/abcdefgh12345678/profile.json` }).end();
     });
@@ -227,7 +229,9 @@ describe('call(): envelopes and typed errors', () => {
       const e = await failure(() => c.call('profile'));
       expect(e.code).toBe('PORTAL_MOVED');
       expect(e.transient).toBe(false);
-      expect(hitsPortal).toBe(1);
+      // The call once, then one bodiless GET asking where the portal went (not followed either).
+      expect(hitsPortal).toEqual([expect.stringMatching(/^POST \d+$/), 'GET 0']);
+      expect(e.opts.movedTo).toBe(`http://127.0.0.1:${(target.address() as { port: number }).port}`);
       expect(hitsTarget).toBe(0);
     } finally {
       moved.close();

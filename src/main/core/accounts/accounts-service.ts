@@ -33,6 +33,8 @@ export interface AccountRuntime {
   delivered: Map<string, { unread: boolean; at: number }>;
   /** Dialog key → when its unpin was confirmed (a load that started earlier may still list it pinned). */
   unpinned: Map<string, number>;
+  /** The sign-in was lost to the portal's move (PORTAL_MOVED) to this origin, when it said where. */
+  movedTo?: string;
 }
 
 /** Where an OAuth client signs in: an account, or the portal of a sign-in being probed (no account yet). */
@@ -53,8 +55,11 @@ export interface AccountsService {
   /** A client for OAuth tokens not yet stored (the sign-in's `profile` probe): rotations are not written. */
   probeClient(target: OAuthTarget, secret: Extract<AccountSecret, { kind: 'oauth' }>): BitrixClient;
   isActive(id: string): boolean;
-  /** The sign-in is gone: hold the account's queue, stop its polls, tell the user once. */
-  authLost(id: string, code: ErrorCode): void;
+  /**
+   * The sign-in is gone: hold the account's queue, stop its polls, tell the user once. `movedTo`:
+   * the portal's new origin when the sign-in was lost to its move (PORTAL_MOVED).
+   */
+  authLost(id: string, code: ErrorCode, movedTo?: string): void;
 }
 
 export function createAccountsService(
@@ -193,7 +198,7 @@ export function createAccountsService(
     }
   }
 
-  function authLost(id: string, code: ErrorCode): void {
+  function authLost(id: string, code: ErrorCode, movedTo?: string): void {
     const rec = accounts.get(id);
     if (!rec) return;
     const already = !isActive(id);
@@ -209,6 +214,7 @@ export function createAccountsService(
     hooks.onLost(id);
     const r = runtime(id);
     r.client = null;
+    if (movedTo) r.movedTo = movedTo;
     r.lastError = { code, message: explain(worded, lang()), accountId: id };
     if (!already) {
       ctx.notices.add({

@@ -20,7 +20,7 @@ import {
   type Params,
   type RecentItem,
 } from './types';
-import { assertSecureUrl } from './url';
+import { assertSecureUrl, isLoopbackHost } from './url';
 import {
   RENEW_CODES,
   isRedirectRefusal,
@@ -163,12 +163,38 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       // The portal answered with a redirect: its address changed (a renamed portal's old address
       // answers 302 to the new one: bitrix24/b24phpsdk src/Core/Core.php, STATUS_FOUND). Not
       // followed (the body carries `auth`); retrying will not help: the user signs in again there.
-      if (isRedirectRefusal(e)) return { kind: 'error', error: bitrixError('PORTAL_MOVED', { method, status: null }) };
+      if (isRedirectRefusal(e)) {
+        const movedTo = await newAddress(url);
+        return { kind: 'error', error: bitrixError('PORTAL_MOVED', { method, status: null, movedTo }) };
+      }
       logger.debug(`${method}: network error`, { error: e });
       return { kind: 'error', error: bitrixError('NETWORK', { method, status: null, transient: true }) };
     }
     guard.end();
     return parseEnvelope(method, status, text);
+  };
+
+  /**
+   * Where the portal's old address sends `url` now: asked once more without a body (nothing of the
+   * sign-in but what the old address already had) and without following, so that signing in at the
+   * new address can take the account's waiting changes along. An https origin (plain http only on
+   * loopback), or undefined when it does not say.
+   */
+  const newAddress = async (url: string): Promise<string | undefined> => {
+    try {
+      const res = await doFetch(url, {
+        method: 'GET',
+        headers: { Accept: 'application/json', 'User-Agent': userAgent },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(defaultTimeout),
+      });
+      await res.body?.cancel();
+      const to = new URL(res.headers.get('location') ?? '', url);
+      const secure = to.protocol === 'https:' || (to.protocol === 'http:' && isLoopbackHost(to.hostname));
+      return secure && to.origin !== new URL(url).origin ? to.origin : undefined;
+    } catch {
+      return undefined;
+    }
   };
 
   /** Turns status + body into the result or a typed error. */

@@ -18,6 +18,8 @@ export class BitrixError extends Error {
       retryAfterMs?: number;
       /** The REST method that failed. */
       method?: string;
+      /** PORTAL_MOVED: the origin the portal's old address now sends requests to, when it said. */
+      movedTo?: string;
     } = {},
   ) {
     super(message);

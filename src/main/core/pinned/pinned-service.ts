@@ -14,6 +14,7 @@ import type { Notifications } from '../notifications';
 import { createPinnedListCache } from '../pinned-cache';
 import { redact } from '../redact';
 import { countersDiffer, createPoller, type Poller, type PollKind } from '../sync';
+import { BitrixError } from '../bitrix/types';
 import { CoreError } from '../validate';
 
 export interface PinnedService {
@@ -169,7 +170,8 @@ export function createPinnedService(
   function failed(id: string, err: unknown): void {
     const e = toAppError(err, { extra: { accountId: id } });
     runtime(id).lastError = e;
-    if (AUTH_LOST_CODES.has(e.code)) accounts.authLost(id, e.code);
+    if (AUTH_LOST_CODES.has(e.code))
+      accounts.authLost(id, e.code, err instanceof BitrixError ? err.opts.movedTo : undefined);
     push();
   }
 

@@ -47,6 +47,14 @@ export function createSignInService(
     secret: AccountSecret;
   }): Promise<AccountSummary> {
     const rec = await accounts.store.add(input);
+    // A renamed portal: the account whose sign-in was lost to its move here (same user) hands its
+    // waiting changes and reminders to this one and goes; they are sent below, once it loads.
+    for (const [oldId, old] of [...accounts.runtimes]) {
+      if (oldId === rec.id || old.movedTo !== rec.origin || accounts.store.get(oldId)?.userId !== rec.userId) continue;
+      queue.moveAccount(oldId, rec.id);
+      snoozes.moveAccount(oldId, rec.id);
+      signOut(oldId);
+    }
     const r = runtime(rec.id);
     r.client = null; // a new secret: rebuild the client
     r.lastError = null;

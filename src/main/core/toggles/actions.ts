@@ -168,7 +168,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       const first = !held.has(action.accountId);
       held.add(action.accountId);
       items[idx] = { ...action, lastError: { code: error.code, message: error.message } };
-      if (first) opts.onAuthLost?.(action.accountId, error.code);
+      if (first) opts.onAuthLost?.(action.accountId, error.code, error);
       return;
     }
     // Only a newer intent of the same family replaces this one: a toggle queued after an unpin
@@ -403,6 +403,13 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       items = items.filter((a) => a.accountId !== accountId);
       held.delete(accountId);
       if (items.length !== before) changed();
+    },
+    moveAccount(from, to) {
+      held.delete(from);
+      if (!items.some((a) => a.accountId === from)) return;
+      items = items.map((a) => (a.accountId === from ? { ...a, accountId: to, nextAttemptAt: clock.now() } : a));
+      changed();
+      void drain();
     },
     stop() {
       stopped = true;

@@ -34,7 +34,7 @@ export interface ActionQueueOptions {
   /** Wait before writing again after a failed write (default 10 s). */
   rewriteAfterMs?: number;
   /** The account's sign-in was lost: its intents are kept and no longer sent until {@link ActionQueue.release}. */
-  onAuthLost?: (accountId: string, code: ErrorCode) => void;
+  onAuthLost?: (accountId: string, code: ErrorCode, error: BitrixError) => void;
   /**
    * What the portal last confirmed for a dialog (`unreadMark || counter > 0`),
    * or undefined when unknown. An intent that returns a dialog to it is removed.
@@ -141,6 +141,8 @@ export interface ActionQueue {
   isHeld(accountId: string): boolean;
   /** Forgets an account's intents (sign-out). */
   removeAccount(accountId: string): void;
+  /** Hands every intent of `from` to `to` (the same person on the same portal at its new address); `from` is no longer held. */
+  moveAccount(from: string, to: string): void;
   /**
    * Stops timers, writes pending changes and aborts every request that has not been answered
    * (one parked in the rate limiter never leaves; the intents stay persisted for the next start).

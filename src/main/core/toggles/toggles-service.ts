@@ -148,7 +148,7 @@ export function createTogglesService(
         title,
       });
     },
-    onAuthLost: (id, code) => accounts.authLost(id, code),
+    onAuthLost: (id, code, error) => accounts.authLost(id, code, error.opts.movedTo),
     onRetry: (action, error) => {
       // A toggle that could not reach the portal is as good a sign of "offline" as a failed poll,
       // and one the portal refused for the whole account says why the toggles wait.

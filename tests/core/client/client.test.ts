@@ -239,6 +239,28 @@ describe('call(): envelopes and typed errors', () => {
     }
   });
 
+  it('a redirect within the portal’s own address (a login page) is refused as BAD_RESPONSE, not as a move', async () => {
+    const { createServer } = await import('node:http');
+    const hits: string[] = [];
+    const server = createServer((q, r) => {
+      hits.push(`${q.method} ${q.url}`);
+      r.writeHead(302, { location: '/auth/?backurl=%2Frest%2F' }).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const c = createBitrixClient({
+        auth: webhookAuth(parseWebhookUrl(`http://127.0.0.1:${port}/rest/1/abcdefgh12345678/`)),
+      });
+      const e = await failure(() => c.call('profile'));
+      expect(e.code).toBe('BAD_RESPONSE');
+      expect(e.opts.movedTo).toBeUndefined();
+      expect(hits.filter((h) => h.startsWith('POST'))).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+  });
+
   it('a caller abort is passed through as the abort, not mapped or retried', async () => {
     portal.inject({ kind: 'delay', ms: 1000 });
     const ac = new AbortController();

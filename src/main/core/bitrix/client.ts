@@ -165,6 +165,8 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
       // followed (the body carries `auth`); retrying will not help: the user signs in again there.
       if (isRedirectRefusal(e)) {
         const movedTo = await newAddress(url);
+        // A redirect within its own address (a login page, a rewritten path) is no move: as before.
+        if (!movedTo) return { kind: 'error', error: bitrixError('BAD_RESPONSE', { method, status: null }) };
         return { kind: 'error', error: bitrixError('PORTAL_MOVED', { method, status: null, movedTo }) };
       }
       logger.debug(`${method}: network error`, { error: e });

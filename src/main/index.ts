@@ -34,7 +34,7 @@ import { createLogSink } from './electron/log-file';
 import { createNotifier } from './electron/notifier';
 import { createOpener } from './electron/opener';
 import { createPopupWindow, type PopupWindow } from './electron/popup-window';
-import { createSafeStorageSecretBox } from './electron/secret-box';
+import { openSafeStorageSecretBox } from './electron/secret-box';
 import { setupSecurity } from './electron/security';
 import { createShortcutRegistrar, unregisterAllShortcuts } from './electron/shortcuts';
 import { openAppStore } from './electron/store';
@@ -116,7 +116,8 @@ async function main(): Promise<void> {
 
   const opened = openAppStore();
   if (opened.recovery) logger.warn('store file was damaged and set aside', { backup: opened.recovery.backupPath });
-  const secretBox = await createSafeStorageSecretBox();
+  // Not awaited: on Linux a keyring prompt may be open, and the tray must not wait for its answer.
+  const secretBox = openSafeStorageSecretBox();
   const notifier = createNotifier();
 
   // The core needs a PopupControl before the window exists (the window needs the IPC handlers first).

@@ -1002,12 +1002,27 @@ export class FakeSafeStorage implements Pick<
   keyring: 'unlocked' | 'locked' | 'none' = 'unlocked';
   /** Linux: `getSelectedStorageBackend()`, the start-up guess from the desktop environment. */
   backend: ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> = 'gnome_libsecret';
+  /**
+   * Linux: a keyring prompt is open (unlock the locked keyring, or create the first one) until this
+   * settles. The Secret Service key provider waits for the prompt's answer, and the async encryptor
+   * is made only after it (chromium components/os_crypt/async/browser/freedesktop_secret_key_provider.cc:
+   * UnlockDefaultCollection / CreateCollection go through `Prompter`, finished by the prompt's
+   * `Completed` signal; electron_api_safe_storage.cc keeps `isAsyncEncryptionAvailable`'s promise
+   * pending until OnOsCryptReady): every async call waits for it. Set `keyring` to what the
+   * answer gave before settling it.
+   */
+  prompt: Promise<void> | null = null;
   /** The keyring state the encryptor was made with (null until the first async call). */
   private madeWith: 'unlocked' | 'locked' | 'none' | null = null;
 
   private encryptor(): { keyringKey: boolean } {
     this.madeWith ??= this.keyring;
     return { keyringKey: this.platform !== 'linux' || this.madeWith === 'unlocked' };
+  }
+  /** The encryptor, once it is made (after an open prompt's answer). */
+  private async madeEncryptor(): Promise<{ keyringKey: boolean }> {
+    if (this.madeWith === null && this.prompt && this.platform === 'linux') await this.prompt;
+    return this.encryptor();
   }
   /** The tag new data is written under. */
   private tag(keyringKey: boolean): 'v10' | 'v11' {
@@ -1030,14 +1045,14 @@ export class FakeSafeStorage implements Pick<
   getSelectedStorageBackend(): ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> {
     return this.ready ? this.backend : 'unknown';
   }
-  isAsyncEncryptionAvailable(): Promise<boolean> {
-    if (!this.ready) return Promise.resolve(false);
-    this.encryptor();
-    return Promise.resolve(true);
+  async isAsyncEncryptionAvailable(): Promise<boolean> {
+    if (!this.ready) return false;
+    await this.madeEncryptor();
+    return true;
   }
   async encryptStringAsync(plainText: string): Promise<Buffer> {
     if (!this.ready) throw new Error('safeStorage cannot be used before app is ready');
-    return FakeSafeStorage.seal(this.tag(this.encryptor().keyringKey), plainText);
+    return FakeSafeStorage.seal(this.tag((await this.madeEncryptor()).keyringKey), plainText);
   }
   async decryptStringAsync(encrypted: Buffer): Promise<Electron.DecryptStringAsyncReturnValue> {
     if (!this.ready) throw new Error('safeStorage cannot be used before app is ready');
@@ -1045,7 +1060,7 @@ export class FakeSafeStorage implements Pick<
       throw new Error('Expected the first argument of decryptStringAsync() to be a buffer');
     }
     if (encrypted.length === 0) return { shouldReEncrypt: false, result: '' };
-    const { keyringKey } = this.encryptor();
+    const { keyringKey } = await this.madeEncryptor();
     const tag = encrypted.subarray(0, 3).toString();
     const known = this.platform === 'linux' ? ['v10', 'v11'] : ['v10'];
     if (!known.includes(tag)) {

@@ -9,7 +9,14 @@ import { fake, resetElectronMock } from '../../../tests/mocks/electron';
 import { SecretTemporarilyUnavailableError, type SecretBox } from '../core/ports';
 import { createAccountStore } from '../core/storage/accounts';
 import { createConfStore } from '../core/storage/store';
-import { createSafeStorageSecretBox, isRealEncryptionAvailable } from './secret-box';
+import { isRealEncryptionAvailable, openSafeStorageSecretBox } from './secret-box';
+
+/** The box once its availability is decided. */
+async function openedBox(platform?: NodeJS.Platform): Promise<SecretBox> {
+  const box = openSafeStorageSecretBox(platform);
+  await box.decided;
+  return box;
+}
 
 beforeEach(() => resetElectronMock());
 
@@ -23,7 +30,7 @@ describe('safeStorage secret box (the async API)', () => {
     ['darwin', 'v10'],
   ] as const)('%s: round-trips through base64 ciphertext that does not contain the secret', async (os, tag) => {
     fake.safeStorage.platform = os;
-    const box = await createSafeStorageSecretBox(os);
+    const box = await openedBox(os);
     expect(box.encryptionAvailable).toBe(true);
     const c = await box.encrypt(SECRET);
     expect(c).toMatch(/^[A-Za-z0-9+/]+=*$/);
@@ -38,7 +45,7 @@ describe('safeStorage secret box (the async API)', () => {
       fake.safeStorage.keyring = keyring;
       fake.safeStorage.backend = 'gnome_libsecret';
       await expect(isRealEncryptionAvailable('linux')).resolves.toBe(false);
-      const box = await createSafeStorageSecretBox('linux');
+      const box = await openedBox('linux');
       expect(box.encryptionAvailable).toBe(false);
       await expect(box.encrypt(SECRET)).rejects.toThrow(/not available/);
     },
@@ -47,7 +54,7 @@ describe('safeStorage secret box (the async API)', () => {
   it('Linux, Sway or i3 (backend basic_text) with gnome-keyring running: real encryption under the keyring key', async () => {
     fake.safeStorage.backend = 'basic_text';
     fake.safeStorage.keyring = 'unlocked';
-    const box = await createSafeStorageSecretBox('linux');
+    const box = await openedBox('linux');
     expect(box.encryptionAvailable).toBe(true);
     expect(prefix(await box.encrypt(SECRET))).toBe('v11');
   });
@@ -57,22 +64,22 @@ describe('safeStorage secret box (the async API)', () => {
     fake.safeStorage.keyring = 'none';
     const old = (await fake.safeStorage.encryptStringAsync(SECRET)).toString('base64');
     expect(prefix(old)).toBe('v10');
-    const box = await createSafeStorageSecretBox('linux');
+    const box = await openedBox('linux');
     expect(box.encryptionAvailable).toBe(false);
     await expect(box.decrypt(old)).resolves.toEqual({ result: SECRET, shouldReEncrypt: false });
   });
 
   it('Linux, keyring still locked at start: keyring data is "not yet", not "undecryptable"', async () => {
-    const stored = await (await createSafeStorageSecretBox('linux')).encrypt(SECRET);
+    const stored = await (await openedBox('linux')).encrypt(SECRET);
     resetElectronMock(); // the next run
     fake.safeStorage.keyring = 'locked';
-    const box = await createSafeStorageSecretBox('linux');
+    const box = await openedBox('linux');
     const err = await box.decrypt(stored).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SecretTemporarilyUnavailableError);
     expect(String((err as Error).message)).not.toContain(stored);
     // A run with the keyring open reads it.
     resetElectronMock();
-    await expect((await createSafeStorageSecretBox('linux')).decrypt(stored)).resolves.toMatchObject({
+    await expect((await openedBox('linux')).decrypt(stored)).resolves.toMatchObject({
       result: SECRET,
     });
   });
@@ -91,13 +98,13 @@ describe('safeStorage secret box (the async API)', () => {
   it('before the app is ready: unavailable everywhere, and nothing decrypts', async () => {
     fake.safeStorage.ready = false;
     await expect(isRealEncryptionAvailable('darwin')).resolves.toBe(false);
-    const box = await createSafeStorageSecretBox('win32');
+    const box = await openedBox('win32');
     expect(box.encryptionAvailable).toBe(false);
     await expect(box.decrypt(Buffer.from('v10abc').toString('base64'))).rejects.toThrow(/not available/);
   });
 
   it('tampered or foreign ciphertext rejects with a plain message without the bytes', async () => {
-    const box = await createSafeStorageSecretBox('linux');
+    const box = await openedBox('linux');
     await expect(box.decrypt(Buffer.from('garbage-without-prefix').toString('base64'))).rejects.toThrow(
       'The stored secret could not be decrypted (keyring changed or data tampered with).',
     );
@@ -109,20 +116,20 @@ describe('safeStorage secret box (the async API)', () => {
     fake.safeStorage.removeSyncApi();
     await expect(isRealEncryptionAvailable('linux')).resolves.toBe(true);
     fake.safeStorage.platform = 'darwin';
-    const box = await createSafeStorageSecretBox('darwin');
+    const box = await openedBox('darwin');
     expect(box.encryptionAvailable).toBe(true);
     await expect(box.decrypt(await box.encrypt(SECRET))).resolves.toMatchObject({ result: SECRET });
   });
 
   it('decrypts what the sync API wrote (an existing store keeps working)', async () => {
     const old = fake.safeStorage.encryptString(SECRET).toString('base64');
-    const box = await createSafeStorageSecretBox('linux');
+    const box = await openedBox('linux');
     await expect(box.decrypt(old)).resolves.toEqual({ result: SECRET, shouldReEncrypt: false });
   });
 
   it("passes on safeStorage's shouldReEncrypt: Linux data under the built-in key once a keyring key is there", async () => {
     const before = FakeBuiltInKey.encrypt(SECRET);
-    const box = await createSafeStorageSecretBox('linux');
+    const box = await openedBox('linux');
     await expect(box.decrypt(before)).resolves.toEqual({ result: SECRET, shouldReEncrypt: true });
     await expect(box.decrypt(await box.encrypt(SECRET))).resolves.toEqual({ result: SECRET, shouldReEncrypt: false });
   });
@@ -169,7 +176,7 @@ describe("an older build's secret under the built-in key (Linux)", () => {
   it('is stored under the keyring at its first read once a keyring key is there (shouldReEncrypt)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'b24-v10-'));
     const id = await olderBuild(dir);
-    const accounts = await run(dir, await createSafeStorageSecretBox('linux'));
+    const accounts = await run(dir, await openedBox('linux'));
     expect(accounts.secret(id)).toEqual({ kind: 'webhook', url: SECRET });
     // Chromium's encryptor says should_reencrypt for data under a key other than the one new data
     // goes under (components/os_crypt/async/common/encryptor.cc DecryptData: `provider !=
@@ -182,12 +189,12 @@ describe("an older build's secret under the built-in key (Linux)", () => {
     const dir = mkdtempSync(join(tmpdir(), 'b24-v10-'));
     const id = await olderBuild(dir);
     fake.safeStorage.keyring = 'locked';
-    const box = await createSafeStorageSecretBox('linux');
+    const box = await openedBox('linux');
     expect(box.encryptionAvailable).toBe(false); // Settings say so (secretEncryption 'unavailable')
     expect((await run(dir, box)).secret(id)).toEqual({ kind: 'webhook', url: SECRET });
     expect(prefixes(dir)).toEqual(['config.journal.json v10', 'config.json v10']);
     resetElectronMock(); // the next run, keyring open
-    await run(dir, await createSafeStorageSecretBox('linux'));
+    await run(dir, await openedBox('linux'));
     expect(prefixes(dir)).toEqual(['config.journal.json v11', 'config.json v11']);
   });
 });

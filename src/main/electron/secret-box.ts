@@ -83,27 +83,54 @@ async function writesUnderAnOsKey(platform: NodeJS.Platform): Promise<boolean> {
   }
 }
 
+/** A {@link SecretBox} whose availability is decided in the background ({@link openSafeStorageSecretBox}). */
+export interface SafeStorageSecretBox extends SecretBox {
+  /** Settles once availability is decided (the async encryptor is made and the probe is read). */
+  readonly decided: Promise<void>;
+}
+
 /**
- * Creates the secret box; availability is decided once, here. Await it after
- * `app` is ready (the async encryptor is made then).
+ * Opens the secret box at once and decides its availability in the background, once. Call it
+ * after `app` is ready (the async encryptor is made then).
+ *
+ * Nothing waits for that decision but the box's own calls. On Linux the encryptor is made only
+ * once the Secret Service has given its key, and a keyring that is locked, or does not exist yet,
+ * is unlocked or created through a prompt first: the key provider waits for the prompt's answer
+ * (chromium components/os_crypt/async/browser/freedesktop_secret_key_provider.cc,
+ * UnlockDefaultCollection and CreateCollection through `Prompter`, finished by the prompt's
+ * `Completed` signal), and `isAsyncEncryptionAvailable` resolves only then
+ * (electron_api_safe_storage.cc keeps the promise in `pending_availability_checks_`). The app's
+ * start must not wait for the user to answer it: the tray and the cached list appear at once,
+ * and a stored sign-in is read when the keyring answers.
+ *
+ * Until it is decided, {@link SecretBox.encryptionAvailable} reads true, and `encrypt` waits for
+ * the decision: a sign-in in that time is encrypted, or kept in memory when encryption turns
+ * out to be unavailable, as the account store does whenever `encrypt` refuses.
  *
  * `encrypt` needs real encryption ({@link isRealEncryptionAvailable}). `decrypt`
  * needs only the async API: ciphertext already on disk is read back even on a
  * run where new secrets stay in memory (a keyring locked at start-up must not
  * cost the stored sign-ins; safeStorage says whether it can read them).
  */
-export async function createSafeStorageSecretBox(platform: NodeJS.Platform = process.platform): Promise<SecretBox> {
-  const ready = await asyncApiReady();
-  const available = ready && (await writesUnderAnOsKey(platform));
+export function openSafeStorageSecretBox(platform: NodeJS.Platform = process.platform): SafeStorageSecretBox {
+  const decision = (async () => {
+    const ready = await asyncApiReady();
+    return { ready, available: ready && (await writesUnderAnOsKey(platform)) };
+  })();
+  let known: { ready: boolean; available: boolean } | null = null;
+  const decided = decision.then((d) => void (known = d));
   const unavailable = (): Error => new Error('Secret storage is not available on this system.');
   return {
-    encryptionAvailable: available,
+    decided,
+    get encryptionAvailable() {
+      return known?.available ?? true;
+    },
     async encrypt(plain) {
-      if (!available) throw unavailable();
+      if (!(await decision).available) throw unavailable();
       return (await safeStorage.encryptStringAsync(plain)).toString('base64');
     },
     async decrypt(cipherBase64) {
-      if (!ready) throw unavailable();
+      if (!(await decision).ready) throw unavailable();
       if (typeof cipherBase64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(cipherBase64)) {
         throw new Error('The stored secret is not valid ciphertext.');
       }

@@ -45,6 +45,9 @@ it('a toggle meeting the redirect of a renamed portal is kept, and the account a
   const s = h.core.state();
   expect(s.notices).toMatchObject([{ code: 'PORTAL_MOVED', accountId: acc }]);
   expect(s.notices[0]!.message).toMatch(/address has changed/);
+  // Where it went, which the user may not know (an administrator renamed it); said once.
+  expect(s.notices[0]!.message).toContain(`Its new address: ${renamed.url}`);
+  expect(s.notices[0]!.message).not.toMatch(/sign-in expired/i);
   // Nothing with the webhook's code went to the new address on the app's own.
   expect(renamed.calls).toEqual([]);
   expect(deliveredUnread(old)).toEqual([]);

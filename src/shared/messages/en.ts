@@ -176,6 +176,8 @@ export const core = {
   notMarkedRead: 'could not be marked read',
   notUnpinned: 'could not be unpinned',
   notPinned: 'could not be pinned again',
+  /** After PORTAL_MOVED's words, where the portal now is (what the redirect named). */
+  newAddress: (origin: string) => `Its new address: ${origin}`,
   queueUnreadable: (n: number) =>
     `${plural('en', n, { one: '# change', other: '# changes' })} waiting to be sent could not be read by this version of the app (a newer version may have saved them). A copy was kept; install the newer version again to send them.`,
 };

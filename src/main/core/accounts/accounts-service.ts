@@ -6,6 +6,7 @@
  * written before use, and the sign-in-lost policy.
  */
 import { explain, type ErrorCode } from '../../../shared/errors';
+import { messages } from '../../../shared/messages';
 import type { AppError } from '../../../shared/result';
 import type { CoreContext } from '../app-core-types';
 import { oauthAuth, type OAuthAuthOptions } from '../auth/oauth';
@@ -217,10 +218,17 @@ export function createAccountsService(
     if (movedTo) r.movedTo = movedTo;
     r.lastError = { code, message: explain(worded, lang()), accountId: id };
     if (!already) {
+      // A moved portal's words already say to sign in again, and where is what the user needs.
+      const then =
+        code !== 'PORTAL_MOVED'
+          ? explain('SIGN_IN_EXPIRED', lang())
+          : movedTo
+            ? messages(lang()).core.newAddress(movedTo)
+            : '';
       ctx.notices.add({
         level: 'warning',
         code,
-        message: `${rec.portal}: ${explain(worded, lang())} ${explain('SIGN_IN_EXPIRED', lang())}`,
+        message: `${rec.portal}: ${explain(worded, lang())} ${then}`.trimEnd(),
         accountId: id,
       });
     }

@@ -310,6 +310,20 @@ describe('im.counters.get and profile', () => {
     });
   });
 
+  it('a hidden dialog loses its manual mark, not its unread messages (im.recent.hide deletes the recent row only)', async () => {
+    const p = await start({
+      seed: [
+        { id: 'chat74', title: 'Sales', pinned: true, counter: 3, unread: true },
+        { id: 547, title: 'Ivan Ivanov', counter: 2 },
+      ],
+    });
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.hide', { DIALOG_ID: 'chat74' }))).toBe(true);
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.hide', { DIALOG_ID: '547' }))).toBe(true);
+    const c = resultOf(await postJson(p.webhookUrl, 'im.counters.get'));
+    expect(c).toMatchObject({ CHAT: { '74': 3 }, CHAT_UNREAD: [], DIALOG: { '547': 2 } });
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.list', {})).items).toEqual([]);
+  });
+
   it('profile answers who the webhook acts as, with the time block', async () => {
     const p = await start({
       user: { id: 503, name: 'Ольга', lastName: 'Новак' },

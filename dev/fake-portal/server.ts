@@ -983,8 +983,11 @@ class Portal implements FakePortal {
     const d = this.dialogParam(params);
     if (d && 'ok' in d) return d;
     if (!d) return ok(false);
+    // The server deletes the user's recent row (CIMContactList::DialogHide → deleteRecent), and its
+    // UNREAD mark with it; the unread messages stay (see countersGet).
     d.hidden = true;
     d.pinned = false;
+    d.unread = false;
     return ok(true);
   }
 
@@ -1015,9 +1018,14 @@ class Portal implements FakePortal {
     const chatUnread: number[] = [];
     const dialogUnread: number[] = [];
     for (const d of [...this.store.values()].sort(compareRecent)) {
-      if (d.hidden) continue;
       const isChat = isChatId(d.id);
-      if (d.unread) (isChat ? chatUnread : dialogUnread).push(isChat ? d.chatId : Number(d.id));
+      // The marks come from the recent rows (`RecentTable` where UNREAD), which a hidden dialog no
+      // longer has; the counts come from the unread messages alone (`MessageUnreadTable` grouped by
+      // chat, no join on the recent list), so a hidden dialog's unread messages are still counted:
+      // im/lib/V2/Reading/Counter/UserCountersCollector.php fetchGroupedMessageCounters /
+      // fetchUnreadChats (26.250.100), CounterService::getCountersForEachChat (25.550.100), in the
+      // yuliai/bitrix-modules snapshot.
+      if (d.unread && !d.hidden) (isChat ? chatUnread : dialogUnread).push(isChat ? d.chatId : Number(d.id));
       if (d.counter <= 0) continue;
       // A muted chat's count goes to CHAT_MUTED[chatId] before the private-dialog branch, so a muted
       // private dialog is listed there under its private chat id, not under DIALOG (bitrix24-api.md §6).

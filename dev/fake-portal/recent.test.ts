@@ -277,10 +277,14 @@ describe('im.recent.unread / im.recent.pin / im.dialog.read', () => {
     }
   });
 
-  it('im.dialog.read reads all or up to MESSAGE_ID and reports what is left; it removes the manual mark', async () => {
+  it('im.dialog.read reads all or up to MESSAGE_ID and reports what is left; only reading all removes the manual mark', async () => {
     const p = await start({ seed: [{ id: 'chat3', title: 'C', counter: 5, messageId: 100, unread: true }] });
     let r = resultOf(await postJson(p.webhookUrl, 'im.dialog.read', { DIALOG_ID: 'chat3', MESSAGE_ID: 98 }));
     expect(r).toEqual({ dialogId: 'chat3', chatId: 3, lastId: 98, counter: 2 });
+    expect(p.dialog('chat3')?.unread).toBe(true);
+    r = resultOf(await postJson(p.webhookUrl, 'im.dialog.read', { DIALOG_ID: 'chat3', MESSAGE_ID: 100 }));
+    expect(r).toEqual({ dialogId: 'chat3', chatId: 3, lastId: 100, counter: 0 });
+    expect(p.dialog('chat3')?.unread).toBe(true);
     r = resultOf(await postJson(p.webhookUrl, 'im.dialog.read', { DIALOG_ID: 'chat3' }));
     expect(r).toEqual({ dialogId: 'chat3', chatId: 3, lastId: 100, counter: 0 });
     expect(p.dialog('chat3')?.unread).toBe(false);

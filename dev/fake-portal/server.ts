@@ -1004,9 +1004,13 @@ class Portal implements FakePortal {
       d.counter = 0;
       d.lastId = d.messageId;
     }
-    // Reading a dialog also clears its manual mark, as issue 10 describes the server's reader
-    // (im.dialog.read "reads and removes the mark"); the reader service itself was not traced here.
-    d.unread = false;
+    // Only a read of the whole dialog clears the manual mark: without MESSAGE_ID the server calls
+    // Reader::readAllInChat, which calls RecentReader::read (UNREAD=N); with it, Reader::readTo →
+    // read, which only moves the recent row's DATE_UPDATE (RecentReader::updateDateUpdate), so the
+    // mark stays (CIMChat/CIMMessage::SetReadMessage, im/lib/V2/Reading/Reader.php, 26.250.100 in
+    // the yuliai/bitrix-modules snapshot). Builds before 26.250 (ReadService) kept the mark on both
+    // paths; the app sends im.recent.unread N with every read, so it does not depend on either.
+    if (upTo <= 0) d.unread = false;
     return ok({ dialogId: String(d.id), chatId: d.chatId, lastId: d.lastId, counter: d.counter });
   }
 

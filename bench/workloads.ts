@@ -277,8 +277,8 @@ export async function oursIdlePoll(accounts = 1): Promise<WorkloadResult & { per
     const wall = performance.now() - t0;
     const cpu = cpuMsSince(c0);
     // Every portal answered its poll (asked of the portal host after the clock stopped).
-    await Promise.all(portals.map((p) => p.waitForCalls('im.counters.get', 1)));
-    // A poll that found a change would reload at once; give it the chance to show up in the count.
+    await Promise.all(portals.map((p) => p.waitForCalls('im.recent.list', 1)));
+    // A poll that needed a second page would ask it at once; give it the chance to show up in the count.
     await new Promise((r) => setTimeout(r, 150));
     check(rig.core.state().dialogs.length === 40 * accounts, 'the pinned list changed during an idle poll');
     check(

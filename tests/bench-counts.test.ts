@@ -41,7 +41,7 @@ describe('requests the app spends (bench counts)', () => {
     expect(r.requests).toBe(1);
   });
 
-  it('an idle poll costs 1 request per account, a muted private dialog with unread messages included (no reload)', async () => {
+  it('an idle poll costs 1 request per account, a muted private dialog with unread messages shown with its count', async () => {
     const r = await oursIdlePoll(2);
     expect(r.perAccount).toEqual([1, 1]);
   });

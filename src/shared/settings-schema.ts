@@ -71,7 +71,7 @@ export const HotkeysSchema = Type.Object(hotkeyFields, hotkeysOptions);
 export const SettingsSchema = Type.Object(
   {
     hotkeys: HotkeysSchema,
-    /** Seconds between `im.counters.get` polls. */
+    /** Seconds between polls of the pinned lists (one `im.recent.list` request per account). */
     pollIntervalSec: wholeNumber(POLL_INTERVAL_LIMITS, 'seconds'),
     launchAtLogin: bool(),
     theme: Type.Enum(THEMES, { description: mustBeOneOf(THEMES) }),

@@ -11,7 +11,6 @@ import { createBitrixClient } from '../../src/main/core/bitrix/client';
 import { BitrixError } from '../../src/main/core/bitrix/types';
 import { toPinnedDialog } from '../../src/main/core/dialogs';
 import type { FetchLike } from '../../src/main/core/ports';
-import { countersDiffer } from '../../src/main/core/sync';
 import { parseWebhookUrl, webhookAuth } from '../../src/main/core/auth/webhook';
 
 interface Fixture {
@@ -56,17 +55,6 @@ describe('the docs example responses, parsed by our client', () => {
     });
     expect(rows[1]).toMatchObject({ dialogId: 'chat1317', kind: 'chat', chatId: 1317, muted: true, counter: 1 });
     expect(rows[1]!.avatarUrl).toMatch(/^https:\/\/cdn-ru\.bitrix24\.ru\//);
-  });
-
-  it('im.counters.get: muted chats under CHAT_MUTED, private dialogs under DIALOG, empty maps as []', async () => {
-    const { client } = clientAnswering(fixture('im.counters.get.json'));
-    const raw = await client.call('im.counters.get');
-    const shown = [
-      { dialogId: '547', kind: 'user' as const, chatId: 1231, counter: 1, unreadMark: false },
-      { dialogId: 'chat1317', kind: 'chat' as const, chatId: 1317, counter: 1, unreadMark: false },
-    ];
-    expect(countersDiffer(raw, shown)).toBe(false);
-    expect(countersDiffer(raw, [{ ...shown[1]!, counter: 0 }])).toBe(true);
   });
 
   it('im.dialog.read: the result object is a delivered read', async () => {

@@ -75,8 +75,10 @@ export function scriptedClient(origin = 'https://acme.bitrix24.ru'): BitrixClien
       }
       return out;
     },
-    async listRecent(params?: Params): Promise<RecentItem[]> {
-      self.sent.push({ kind: 'call', calls: [{ method: 'im.recent.list', params }], retries: undefined });
+    async listRecent(params?: Params, _opts?: unknown, _lastPage?: unknown, pageSize?: number): Promise<RecentItem[]> {
+      // The page size as the request carries it (LIMIT), when the caller chose one.
+      const sent = pageSize === undefined ? params : { ...params, LIMIT: pageSize };
+      self.sent.push({ kind: 'call', calls: [{ method: 'im.recent.list', params: sent }], retries: undefined });
       if (self.failRequest) throw self.failRequest;
       return structuredClone(self.recent);
     },

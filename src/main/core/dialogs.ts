@@ -142,10 +142,32 @@ export function toPinnedDialog(item: RecentItem, accountId: AccountId, currentUs
 export const RECENT_PARAMS = { SKIP_OPENLINES: 'Y' } as const;
 
 /**
+ * Rows a poll asks for beyond the pinned dialogs shown: room for pinned rows the server counts in
+ * a page but does not list (a private dialog whose user was fired and has nothing unread,
+ * `Recent::formatUser`; a chat without messages, `Recent::formatRow`) or lists once for several
+ * rows (b24-rest-docs#260), and for a few dialogs pinned elsewhere, so that the page still ends
+ * past the pinned part.
+ */
+export const POLL_SPARE_ROWS = 4;
+
+/**
+ * The `im.recent.list` page size of a poll of an account that shows `pinned` dialogs: the pinned
+ * part (the list is ordered pinned first, bitrix24-api.md §6), its first unpinned row (which ends
+ * the load in one request) and {@link POLL_SPARE_ROWS}. Each row carries what the popup shows of
+ * it (counter, mark, title, last message), and a row pinned, unpinned, hidden or gone elsewhere
+ * changes the page, so the page is the whole truth for one request; if more was pinned elsewhere
+ * than the spare rows hold, the load reads on (one more request, only then).
+ */
+export function pollPageSize(pinned: number): number {
+  return pinned + 1 + POLL_SPARE_ROWS;
+}
+
+/**
  * Loads every pinned dialog of an account, in messenger order. The server
  * sorts `im.recent.list` pinned first (bitrix24-api.md §6), so paging stops
  * after the first page that holds an unpinned row: 300 recent dialogs with 40
- * pinned cost one request, and a page of only pinned rows reads on.
+ * pinned cost one request, and a page of only pinned rows reads on. `pageSize`:
+ * the LIMIT of each page (default 200; a poll asks {@link pollPageSize}).
  * De-duplicated by the client and here.
  */
 export async function loadPinned(
@@ -153,9 +175,13 @@ export async function loadPinned(
   accountId: AccountId,
   userId: number,
   opts?: CallOptions,
+  pageSize?: number,
 ): Promise<LoadedDialog[]> {
-  const items = await client.listRecent({ ...RECENT_PARAMS }, opts, (page) =>
-    page.some((item) => !!item && typeof item === 'object' && item.pinned !== true),
+  const items = await client.listRecent(
+    { ...RECENT_PARAMS },
+    opts,
+    (page) => page.some((item) => !!item && typeof item === 'object' && item.pinned !== true),
+    pageSize,
   );
   const out: LoadedDialog[] = [];
   const seen = new Set<string>();

@@ -1,94 +1,28 @@
 /**
- * Keeping the pinned list fresh cheaply (issue 3): per account, poll
- * `im.counters.get` (one request) every `pollIntervalSec` with jitter, and
- * reload the pinned list only when the counters or the manual marks of the
- * pinned dialogs differ from what is shown — plus a full reload every ~10
- * polls, since pins can change without any counter moving. Paused while
+ * Keeping the pinned list fresh cheaply (issue 3): per account, one poll
+ * every `pollIntervalSec` with jitter, one request each (the pinned service
+ * asks one `im.recent.list` page just past the pinned rows, which carries
+ * every change the popup shows: counts and marks, but also pins, unpins,
+ * hides, renames and last messages, which move no counter). Paused while
  * offline; backs off while the portal errors.
  */
-import type { DialogKind } from '../../shared/dialog-id';
 import type { Clock, TimerHandle } from './ports';
 
-/** What {@link countersDiffer} needs of a shown dialog (its confirmed, not optimistic, state). */
-export interface CounterView {
-  dialogId: string;
-  kind: DialogKind;
-  chatId: number | null;
-  counter: number;
-  unreadMark: boolean;
-}
-
-function countMap(v: unknown): Map<string, number> {
-  const out = new Map<string, number>();
-  // Empty PHP arrays serialise as [] (bitrix24-api.md §1).
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
-  for (const [k, n] of Object.entries(v as Record<string, unknown>)) {
-    const num = Number(n);
-    if (Number.isFinite(num) && num > 0) out.set(k, num);
-  }
-  return out;
-}
-
-function idSet(v: unknown): Set<string> {
-  if (Array.isArray(v)) return new Set(v.map((x) => String(x)));
-  if (v && typeof v === 'object') {
-    return new Set(
-      Object.entries(v as Record<string, unknown>)
-        .filter(([, x]) => Boolean(x))
-        .map(([k]) => k),
-    );
-  }
-  return new Set();
-}
-
-/**
- * True when `im.counters.get`'s result disagrees with the shown dialogs
- * (an unread count or a manual mark changed), or has an unexpected shape.
- */
-export function countersDiffer(raw: unknown, dialogs: readonly CounterView[]): boolean {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return true;
-  const r = raw as Record<string, unknown>;
-  const chat = countMap(r['CHAT']);
-  const muted = countMap(r['CHAT_MUTED']);
-  const dialog = countMap(r['DIALOG']);
-  const chatUnread = idSet(r['CHAT_UNREAD']);
-  const dialogUnread = idSet(r['DIALOG_UNREAD']);
-  for (const d of dialogs) {
-    let counter: number;
-    let mark: boolean;
-    if (d.kind === 'user') {
-      // A muted private dialog's count is under CHAT_MUTED[its private chat id], not DIALOG
-      // (the server fills CHAT_MUTED before its private-dialog branch, bitrix24-api.md §6).
-      counter = dialog.get(d.dialogId) ?? (d.chatId !== null ? muted.get(String(d.chatId)) : undefined) ?? 0;
-      mark = dialogUnread.has(d.dialogId);
-    } else {
-      const chatId = d.chatId ?? (d.kind === 'chat' ? Number(d.dialogId.slice(4)) : null);
-      // A workgroup chat without a known chat id cannot be checked here; the periodic full reload covers it.
-      if (chatId === null) continue;
-      const key = String(chatId);
-      counter = chat.get(key) ?? muted.get(key) ?? 0;
-      mark = chatUnread.has(key);
-    }
-    if (counter !== d.counter || mark !== d.unreadMark) return true;
-  }
-  return false;
-}
-
-/** What one poll did. */
-export type PollKind = 'counters' | 'full';
+/** What one poll did: `quick`, a poll sized to the list shown; `full`, a load from scratch. */
+export type PollKind = 'quick' | 'full';
 
 export interface PollerOptions {
   clock: Clock;
   random?: () => number;
   /** The poll interval now (settings may change it). */
   intervalMs: () => number;
-  /** A full reload every this many polls (default 10). */
+  /** A full reload every this many polls (default: never; a quick poll sees what a full one does). */
   fullEvery?: number;
   /** Longest wait while the portal keeps failing (default 15 min). */
   maxBackoffMs?: number;
   /**
    * Polls an account. `kind` is what the poller asks for; resolves with what
-   * was actually done (a counters poll that found a change reloads: 'full').
+   * was actually done (a quick poll of an account with no confirmed list loads it: 'full').
    * Throws when the portal could not be reached or refused.
    */
   run: (accountId: string, kind: PollKind) => Promise<PollKind>;
@@ -121,7 +55,7 @@ interface AccountPoll {
 export function createPoller(opts: PollerOptions): Poller {
   const { clock } = opts;
   const random = opts.random ?? Math.random;
-  const fullEvery = opts.fullEvery ?? 10;
+  const fullEvery = opts.fullEvery ?? Infinity;
   const maxBackoffMs = opts.maxBackoffMs ?? 15 * 60_000;
   const accounts = new Map<string, AccountPoll>();
   let online = true;
@@ -141,7 +75,7 @@ export function createPoller(opts: PollerOptions): Poller {
     if (stopped || !online || !accounts.has(id)) return;
     p.timer = clock.setTimeout(() => {
       p.timer = null;
-      void poll(id, p.sinceFull + 1 >= fullEvery ? 'full' : 'counters');
+      void poll(id, p.sinceFull + 1 >= fullEvery ? 'full' : 'quick');
     }, delayFor(p));
   }
 

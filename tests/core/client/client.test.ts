@@ -584,6 +584,20 @@ describe('listRecent()', () => {
     expect(items.slice(200).some((i) => i.pinned)).toBe(true);
   });
 
+  it('a page size of its own: LIMIT and OFFSET step by it (at most 200), and lastPage ends it', async () => {
+    await portal.close();
+    portal = await startFakePortal({ seed: generateDialogs(40, { pinned: 9 }), rateLimit: false });
+    const items = await client().listRecent({}, {}, (page) => page.some((i) => !i.pinned), 5);
+    expect(portal.callsTo('im.recent.list').map((p) => [p.params.OFFSET, p.params.LIMIT])).toEqual([
+      [0, 5],
+      [5, 5],
+    ]);
+    expect(items).toHaveLength(10);
+    portal.resetCalls();
+    await client().listRecent({}, {}, () => true, 500);
+    expect(portal.callsTo('im.recent.list').map((p) => p.params.LIMIT)).toEqual([200]);
+  });
+
   it('de-duplicates overlapping pages by id, keeping the first sighting', async () => {
     await portal.close();
     portal = await startFakePortal({ seed: generateDialogs(260, { pinned: 1 }), rateLimit: false });

@@ -371,15 +371,14 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
     params: Params = {},
     callOpts: CallOptions = {},
     lastPage?: (page: readonly RecentItem[]) => boolean,
+    pageSize = RECENT_PAGE_SIZE,
   ): Promise<RecentItem[]> => {
     const seen = new Set<string>();
     const items: RecentItem[] = [];
-    for (let page = 0, offset = 0; page < RECENT_MAX_PAGES; page += 1, offset += RECENT_PAGE_SIZE) {
-      const res = await call<unknown>(
-        'im.recent.list',
-        { ...params, LIMIT: RECENT_PAGE_SIZE, OFFSET: offset },
-        callOpts,
-      );
+    const limit = Math.max(1, Math.min(RECENT_PAGE_SIZE, Math.floor(pageSize)));
+    // OFFSET advances by LIMIT, not by the items received (bitrix24-api.md §1, b24-rest-docs#260).
+    for (let page = 0, offset = 0; page < RECENT_MAX_PAGES; page += 1, offset += limit) {
+      const res = await call<unknown>('im.recent.list', { ...params, LIMIT: limit, OFFSET: offset }, callOpts);
       if (!isPlainObject(res) || !Array.isArray(res.items)) {
         throw bitrixError('BAD_RESPONSE', { method: 'im.recent.list' });
       }

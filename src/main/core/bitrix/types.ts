@@ -90,12 +90,14 @@ export interface BitrixClient {
   /** Runs calls through `batch`, chunked to 50; outcomes in input order. */
   batch<T = unknown>(calls: BatchCall[], opts?: CallOptions): Promise<BatchOutcome<T>[]>;
   /**
-   * `im.recent.list` page by page (LIMIT 200), de-duplicated by `id`: every page, or up to and
-   * including the first page (its raw rows) for which `lastPage` says true.
+   * `im.recent.list` page by page (LIMIT `pageSize`, default and at most 200), de-duplicated by
+   * `id`: every page, or up to and including the first page (its raw rows) for which `lastPage`
+   * says true.
    */
   listRecent(
     params?: Params,
     opts?: CallOptions,
     lastPage?: (page: readonly RecentItem[]) => boolean,
+    pageSize?: number,
   ): Promise<RecentItem[]>;
 }

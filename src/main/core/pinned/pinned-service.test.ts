@@ -28,13 +28,15 @@ describe('pinned service', () => {
     expect(pinned.confirmedDialog(id, 'chat1317')?.unread).toBe(false);
   });
 
-  it('a counters poll that sees no change does not reload the list', async () => {
+  it('a quick poll asks one page just past the pinned rows shown', async () => {
     const { pinned, id, client } = await setup();
     await pinned.loadAccount(id);
     client.sent.length = 0;
-    client.respond = () => ({ CHAT: {}, DIALOG: {}, CHAT_UNREAD: [1317] });
-    await expect(pinned.pollAccount(id, 'counters')).resolves.toBe('counters');
-    expect(client.sent.map((s) => s.calls[0]!.method)).toEqual(['im.counters.get']);
+    await expect(pinned.pollAccount(id, 'quick')).resolves.toBe('quick');
+    // 1 pinned dialog shown: it, the first unpinned row and POLL_SPARE_ROWS (4).
+    expect(client.sent.map((s) => s.calls[0])).toEqual([
+      { method: 'im.recent.list', params: { SKIP_OPENLINES: 'Y', LIMIT: 6 } },
+    ]);
   });
 
   it('the portal answering again after an error retries the account queue', async () => {

@@ -1,19 +1,19 @@
 /**
  * The pinned lists (moved out of app-core.ts): restoring each account's
  * cached list at start, loading and merging a list (a toggle or an unpin
- * confirmed while a load was under way wins), polling (counters first, a
- * full load when they differ), and saving the cache (at most one write per
- * load, and one per confirmed unpin).
+ * confirmed while a load was under way wins), polling (a load of one page
+ * sized to the list shown, {@link pollPageSize}), and saving the cache (at
+ * most one write per load, and one per confirmed unpin).
  */
 import { AUTH_LOST_CODES, explain } from '../../../shared/errors';
 import type { AccountRuntime, AccountsService } from '../accounts/accounts-service';
 import type { CoreContext } from '../app-core-types';
-import { loadPinned, type LoadedDialog } from '../dialogs';
+import { loadPinned, pollPageSize, type LoadedDialog } from '../dialogs';
 import { toAppError } from '../errors/to-app-error';
 import type { Notifications } from '../notifications';
 import { createPinnedListCache } from '../pinned-cache';
 import { redact } from '../redact';
-import { countersDiffer, createPoller, type Poller, type PollKind } from '../sync';
+import { createPoller, type Poller, type PollKind } from '../sync';
 import { BitrixError } from '../bitrix/types';
 import { CoreError } from '../validate';
 
@@ -23,7 +23,11 @@ export interface PinnedService {
   restoreCachedLists(): void;
   /** The dialog as the portal last confirmed it (a cached list's too). */
   confirmedDialog(accountId: string, dialogId: string): LoadedDialog | undefined;
-  loadAccount(id: string): Promise<void>;
+  /**
+   * Loads an account's pinned list. `poll`: a poll's load, pages of `pageSize` rows and no retry
+   * within the call (the poller backs off); without it, pages of 200.
+   */
+  loadAccount(id: string, poll?: { pageSize: number }): Promise<void>;
   pollAccount(id: string, kind: PollKind): Promise<PollKind>;
   /** A delivered toggle changes the confirmed dialog the way the portal now has it. */
   applyDelivered(d: LoadedDialog, unread: boolean): void;
@@ -98,7 +102,7 @@ export function createPinnedService(
     return list ? indexOf(list).get(dialogId) : undefined;
   }
 
-  async function loadAccount(id: string): Promise<void> {
+  async function loadAccount(id: string, poll?: { pageSize: number }): Promise<void> {
     await accounts.unlocked;
     // A stored secret the keyring had not opened yet (autostart before the keyring is unlocked):
     // read it again now — each poll, with the poller's backoff, and at once after a resume — and
@@ -114,7 +118,9 @@ export function createPinnedService(
     r.loading = true;
     push();
     try {
-      const loaded = await loadPinned(client, id, rec.userId);
+      const loaded = poll
+        ? await loadPinned(client, id, rec.userId, { retries: 0 }, poll.pageSize)
+        : await loadPinned(client, id, rec.userId);
       if (!store.has(id)) return; // signed out meanwhile
       // An unpin confirmed while this load was under way is newer than the load's "pinned".
       const list = loaded.filter((d) => (r.unpinned.get(d.dialogId) ?? -Infinity) < startedAt);
@@ -178,18 +184,15 @@ export function createPinnedService(
   async function pollAccount(id: string, kind: PollKind): Promise<PollKind> {
     await accounts.unlocked;
     try {
-      if (kind === 'counters') {
-        const r = runtime(id);
-        const client = clientFor(id);
-        // Counters only tell what changed against a confirmed list; a cached one needs a full load.
-        if (client && r.dialogs && !r.cached) {
-          const raw = await client.call('im.counters.get', {}, { retries: 0 });
-          if (!countersDiffer(raw, r.dialogs)) {
-            succeeded(id);
-            push();
-            return 'counters';
-          }
-        }
+      const r = runtime(id);
+      // A quick poll is a load of one page just past the pinned rows shown: one request that sees
+      // what a full load sees. `im.counters.get` (which polls asked before) cannot see a pin, an
+      // unpin, a hide, a removal from a chat, a rename or the user's own message: none of them moves
+      // a count or a mark, so each showed only with the next full reload, up to 10 polls later.
+      // A cached list's length is last run's: the first load of a run is a full one.
+      if (kind === 'quick' && r.dialogs && !r.cached) {
+        await loadAccount(id, { pageSize: pollPageSize(r.dialogs.length) });
+        return 'quick';
       }
       await loadAccount(id);
       return 'full';

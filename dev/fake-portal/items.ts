@@ -20,6 +20,7 @@ export type Dialog = SeedDialog & {
   color: string;
   avatarUrl: string;
   hidden: boolean;
+  active: boolean;
 };
 
 const COLORS = ['#1eb4aa', '#4ba984', '#ab7761', '#29619b', '#728f7a', '#2a4c7d', '#e96b6b', '#df532d', '#f76187'];
@@ -89,12 +90,23 @@ export function normalizeDialog(seed: SeedDialog, nowMs: number): Dialog {
     color: seed.color ?? COLORS[num % COLORS.length]!,
     avatarUrl: seed.avatarUrl ?? '',
     hidden: seed.hidden ?? false,
+    active: seed.active ?? true,
   };
 }
 
 /** `chat.type` of a chat dialog. */
 export function chatTypeOf(d: Dialog): string {
   return d.chatType ?? (d.sonetGroupId !== undefined ? 'sonetGroup' : 'chat');
+}
+
+/**
+ * Whether the server lists a dialog's recent row: not a private dialog whose user was fired and
+ * which has nothing unread (`Recent::formatUser` answers null for `!ACTIVE && COUNTER <= 0`, and
+ * `formatRow` drops the row; bots, connectors and network users aside), im/lib/recent.php in the
+ * yuliai/bitrix-modules snapshot (26.250.100). The row still counts towards the page's LIMIT.
+ */
+export function isListed(d: Dialog): boolean {
+  return isChatId(d.id) || d.active || d.counter > 0;
 }
 
 /** Recent-list order: pinned first, then the latest activity first (ties by id for stability). */
@@ -121,7 +133,7 @@ function userObject(d: Dialog, nowMs: number): Record<string, unknown> {
   const status = d.status ?? 'online';
   return {
     id: d.id,
-    active: true,
+    active: d.active,
     name: d.title,
     first_name: first,
     last_name: last,

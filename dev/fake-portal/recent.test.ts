@@ -132,6 +132,33 @@ describe('im.recent.list, as the server answers it (bitrix24-api.md §6)', () =>
   });
 });
 
+describe('a fired user', () => {
+  it('their dialog is listed only while it has unread messages, and its row still fills the page', async () => {
+    const at = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    const p = await start({
+      seed: [
+        { id: 547, title: 'Fired, read', pinned: true, active: false, date: at(1) },
+        { id: 548, title: 'Fired, unread', pinned: true, active: false, counter: 2, date: at(2) },
+        { id: 'chat74', title: 'Sales', pinned: true, date: at(3) },
+        { id: 549, title: 'Active', date: at(4) },
+      ],
+    });
+    const page = resultOf(await postJson(p.webhookUrl, 'im.recent.list', { LIMIT: 3 }));
+    expect(page.items.map((i: { id: unknown }) => i.id)).toEqual([548, 'chat74']);
+    expect(page.items[0].user.active).toBe(false);
+    expect(page.hasMore).toBe(true);
+    const rest = resultOf(await postJson(p.webhookUrl, 'im.recent.list', { LIMIT: 3, OFFSET: 3 }));
+    expect(rest.items.map((i: { id: unknown }) => i.id)).toEqual([549]);
+    expect(resultOf(await postJson(p.webhookUrl, 'im.recent.get', {})).map((i: { id: unknown }) => i.id)).toEqual([
+      548,
+      'chat74',
+      549,
+    ]);
+    // The counters do not ask whether the user is active (UserCountersCollector).
+    expect(resultOf(await postJson(p.webhookUrl, 'im.counters.get'))).toMatchObject({ DIALOG: { '548': 2 } });
+  });
+});
+
 describe('im.recent.get', () => {
   it('returns a plain array of every visible dialog, filtered by LAST_SYNC_DATE', async () => {
     const now = Date.now();

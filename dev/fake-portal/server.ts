@@ -23,6 +23,7 @@ import {
   compareRecent,
   dialogKey,
   isChatId,
+  isListed,
   normalizeDialog,
   parseDate,
   phpMap,
@@ -896,7 +897,9 @@ class Portal implements FakePortal {
     // dialog may have several rows, `pinnedRawRows`), so a full page can come back shorter.
     const raw =
       this.pinnedRawRows === 1 ? list : list.flatMap((d) => (d.pinned ? Array(this.pinnedRawRows).fill(d) : [d]));
-    const page = [...new Set(raw.slice(offset, offset + limit))].map((d) => renderItem(d, ctx));
+    // A fired user's dialog with nothing unread is dropped after the cut, so it takes a row of the
+    // page without being listed (isListed).
+    const page = [...new Set(raw.slice(offset, offset + limit))].filter(isListed).map((d) => renderItem(d, ctx));
     // Ordered PINNED DESC first (compareRecent), default LIMIT 50, at most 200; `hasMore` counts
     // the raw rows, and the answer carries a top-level `next` = OFFSET + count and, without
     // LAST_MESSAGE_DATE, `birthdayList` (bitrix24-api.md §6, the server's Recent::getList).
@@ -917,7 +920,7 @@ class Portal implements FakePortal {
     const since = parseDate(param(params, 'LAST_SYNC_DATE') ?? param(params, 'LAST_UPDATE'));
     if (!Number.isNaN(since)) list = list.filter((d) => parseDate(d.date) >= since);
     const ctx = this.context('get');
-    return ok(list.map((d) => renderItem(d, ctx)));
+    return ok(list.filter(isListed).map((d) => renderItem(d, ctx)));
   }
 
   /**

@@ -58,6 +58,11 @@ export interface SeedDialog {
   email?: string;
   status?: 'online' | 'offline' | 'away' | 'dnd';
   gender?: 'M' | 'F' | '';
+  /**
+   * Private dialogs: the peer's account is active (default true); `false`: the user was fired.
+   * Such a dialog is listed (with `user.active: false`) only while it has unread messages.
+   */
+  active?: boolean;
   /** Hidden from the recent list (as after `im.recent.hide`). Default false. */
   hidden?: boolean;
 }

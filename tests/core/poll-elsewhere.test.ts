@@ -33,8 +33,8 @@ const SEED: SeedDialog[] = [
   { id: 'chat95', title: 'Lunch', messageId: 950, date: minutesAgo(10) },
 ];
 
-async function signedIn() {
-  const p = await startFakePortal({ seed: SEED, rateLimit: false });
+async function signedIn(seed: SeedDialog[] = SEED) {
+  const p = await startFakePortal({ seed, rateLimit: false });
   portals.push(p);
   const clock = fakeClock(Date.now());
   // random 0.5: no poll jitter, the next poll is due one interval (60 s) after the last.
@@ -115,6 +115,35 @@ describe('a poll shows what changed in Bitrix24 elsewhere, for one request', () 
     p.resetCalls();
     await nextPoll(h, clock);
     expect(h.core.state().dialogs.find((d) => d.dialogId === 'chat74')?.snippet).toBe('new prices attached');
+    expect(p.calls.map((c) => c.method)).toEqual(['im.recent.list']);
+  });
+
+  it('a private dialog whose user was fired, with nothing unread, goes (the server no longer lists it)', async () => {
+    const { p, h, clock } = await signedIn([
+      ...SEED,
+      { id: 546, title: 'Petr Sidorov', pinned: true, messageId: 5460, date: minutesAgo(4) },
+    ]);
+    expect(rows(h)).toEqual(['546 Petr Sidorov 0', 'chat74 Sales 0', 'chat80 Release 2', 'chat90 Support 0']);
+    p.setDialog(546, { active: false });
+    p.resetCalls();
+    await nextPoll(h, clock);
+    expect(rows(h)).toEqual(['chat74 Sales 0', 'chat80 Release 2', 'chat90 Support 0']);
+    expect(p.calls.map((c) => c.method)).toEqual(['im.recent.list']);
+  });
+
+  it('pinned rows the server never lists (fired users) do not make an idle poll read a second page', async () => {
+    const fired = [541, 542, 543].map((id) => ({
+      id,
+      title: `Fired ${id}`,
+      pinned: true,
+      active: false,
+      date: minutesAgo(1),
+    }));
+    const { p, h, clock } = await signedIn([...SEED, ...fired]);
+    expect(rows(h)).toEqual(['chat74 Sales 0', 'chat80 Release 2', 'chat90 Support 0']);
+    p.resetCalls();
+    await nextPoll(h, clock);
+    expect(rows(h)).toEqual(['chat74 Sales 0', 'chat80 Release 2', 'chat90 Support 0']);
     expect(p.calls.map((c) => c.method)).toEqual(['im.recent.list']);
   });
 });

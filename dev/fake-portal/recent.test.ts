@@ -113,7 +113,7 @@ describe('im.recent.list', () => {
 });
 
 describe('im.recent.list, as the server answers it (bitrix24-api.md §6)', () => {
-  it('default LIMIT 50, a top-level next = OFFSET + count, birthdayList only without LAST_MESSAGE_DATE', async () => {
+  it('default LIMIT 50, a top-level next = OFFSET + count while hasMore, birthdayList only without LAST_MESSAGE_DATE', async () => {
     const p = await start({ seed: generateDialogs(120, { pinned: 3 }) });
     const first = await postJson(p.webhookUrl, 'im.recent.list', {});
     expect(resultOf(first).items).toHaveLength(50);
@@ -126,9 +126,31 @@ describe('im.recent.list, as the server answers it (bitrix24-api.md §6)', () =>
     expect((first.json as { next: unknown }).next).toBe(50);
     const last = await postJson(p.webhookUrl, 'im.recent.list', { OFFSET: 100, LIMIT: 500 });
     expect(resultOf(last).items).toHaveLength(20);
-    expect((last.json as { next: unknown }).next).toBe(120);
+    // The last page: no hasMore, no next (`if ($result['hasMore'])` in CIMRestService::recentList).
+    expect(resultOf(last).hasMore).toBe(false);
+    expect('next' in (last.json as object)).toBe(false);
     const dated = await postJson(p.webhookUrl, 'im.recent.list', { LAST_MESSAGE_DATE: new Date().toISOString() });
     expect('birthdayList' in resultOf(dated)).toBe(false);
+  });
+
+  it('hasMore when the raw rows fill the LIMIT, even with nothing left', async () => {
+    const p = await start({ seed: generateDialogs(10, { pinned: 2 }) });
+    const full = await postJson(p.webhookUrl, 'im.recent.list', { LIMIT: 10 });
+    expect(resultOf(full).hasMore).toBe(true);
+    expect((full.json as { next: unknown }).next).toBe(10);
+    const empty = await postJson(p.webhookUrl, 'im.recent.list', { LIMIT: 10, OFFSET: 10 });
+    expect(resultOf(empty)).toMatchObject({ items: [], hasMore: false });
+  });
+
+  it('LAST_MESSAGE_DATE keeps rows at or before it and ignores OFFSET', async () => {
+    const at = (min: number) => new Date(Date.parse('2026-02-25T12:00:00+03:00') - min * 60_000).toISOString();
+    const p = await start({
+      seed: [1, 2, 3, 4].map((n) => ({ id: `chat${n}`, title: `C${n}`, date: at(n) })),
+    });
+    const r = resultOf(
+      await postJson(p.webhookUrl, 'im.recent.list', { LAST_MESSAGE_DATE: '2026-02-25T11:58:00+03:00', OFFSET: 1 }),
+    );
+    expect(r.items.map((i: { id: unknown }) => i.id)).toEqual(['chat2', 'chat3', 'chat4']);
   });
 });
 

@@ -886,9 +886,12 @@ class Portal implements FakePortal {
   private recentList(params: Params): Outcome {
     let list = this.visible(params);
     if (flag(param(params, 'UNREAD_ONLY'), false)) list = list.filter((d) => d.unread || d.counter > 0);
-    const before = parseDate(param(params, 'LAST_MESSAGE_DATE'));
-    if (!Number.isNaN(before)) list = list.filter((d) => parseDate(d.date) < before);
-    const offset = intParam(param(params, 'OFFSET'), 0);
+    // CIMRestService::recentList and Recent::getList (im_rest.php, lib/recent.php, 26.250.100 in the
+    // yuliai/bitrix-modules snapshot): LAST_MESSAGE_DATE (or DATE_LAST_ACTIVITY) keeps the rows
+    // whose last activity is at or before it (`<=DATE_LAST_ACTIVITY`), and then OFFSET is ignored.
+    const before = parseDate(param(params, 'LAST_MESSAGE_DATE') ?? param(params, 'DATE_LAST_ACTIVITY'));
+    if (!Number.isNaN(before)) list = list.filter((d) => parseDate(d.date) <= before);
+    const offset = Number.isNaN(before) ? Math.max(0, intParam(param(params, 'OFFSET'), 0)) : 0;
     let limit = intParam(param(params, 'LIMIT'), LIST_LIMIT_DEFAULT);
     if (limit <= 0) limit = LIST_LIMIT_DEFAULT;
     limit = Math.min(limit, LIST_LIMIT_MAX);
@@ -897,13 +900,15 @@ class Portal implements FakePortal {
     // dialog may have several rows, `pinnedRawRows`), so a full page can come back shorter.
     const raw =
       this.pinnedRawRows === 1 ? list : list.flatMap((d) => (d.pinned ? Array(this.pinnedRawRows).fill(d) : [d]));
+    const rows = raw.slice(offset, offset + limit);
     // A fired user's dialog with nothing unread is dropped after the cut, so it takes a row of the
     // page without being listed (isListed).
-    const page = [...new Set(raw.slice(offset, offset + limit))].filter(isListed).map((d) => renderItem(d, ctx));
-    // Ordered PINNED DESC first (compareRecent), default LIMIT 50, at most 200; `hasMore` counts
-    // the raw rows, and the answer carries a top-level `next` = OFFSET + count and, without
-    // LAST_MESSAGE_DATE, `birthdayList` (bitrix24-api.md §6, the server's Recent::getList).
-    const hasMore = offset + limit < raw.length;
+    const page = [...new Set(rows)].filter(isListed).map((d) => renderItem(d, ctx));
+    // Ordered PINNED DESC first (compareRecent), default LIMIT 50, at most 200. `hasMore` says the
+    // page's raw rows filled the LIMIT (`$ormParams['limit'] == $counter`, so also when nothing is
+    // left), and only then does the answer carry a top-level `next` = OFFSET + count; without
+    // LAST_MESSAGE_DATE it has `birthdayList`.
+    const hasMore = rows.length === limit;
     const result: Record<string, unknown> = {
       items: page,
       hasMorePages: hasMore,
@@ -912,7 +917,7 @@ class Portal implements FakePortal {
       messagesAutoDeleteConfigs: [],
     };
     if (Number.isNaN(before)) result.birthdayList = [];
-    return { ok: true, result, total: -1, next: offset + page.length };
+    return { ok: true, result, total: -1, ...(hasMore ? { next: offset + page.length } : {}) };
   }
 
   private recentGet(params: Params): Outcome {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../../tests/core/helpers';
-import { fakeClock } from '../../../tests/support/fake-clock';
+import { fakeClock, wallClock } from '../../../tests/support/fake-clock';
 import { MAX_TIMER_MS, createSnoozeSchedule, readSnoozes } from './snooze';
 import type { Snooze } from './storage/schema';
 
@@ -9,17 +9,19 @@ const T0 = 1_700_000_000_000;
 
 function setup(initial: Snooze[] | unknown = []) {
   const clock = fakeClock(T0);
+  // The schedule reads the wall clock, which a test may step; timers run on elapsed time (`clock`).
+  const wall = wallClock(clock);
   const store = memoryStore({ snoozes: initial });
   const fired: string[] = [];
   let changes = 0;
   const make = () =>
     createSnoozeSchedule({
       store,
-      clock,
-      onDue: (due) => void fired.push(...due.map((s) => `${s.accountId}/${s.dialogId}@${clock.now() - T0}`)),
+      clock: wall,
+      onDue: (due) => void fired.push(...due.map((s) => `${s.accountId}/${s.dialogId}@${wall.now() - T0}`)),
       onChange: () => void changes++,
     });
-  return { clock, store, fired, make, changes: () => changes };
+  return { clock, wall, store, fired, make, changes: () => changes };
 }
 
 const sz = (dialogId: string, until: number, accountId = 'a1'): Snooze => ({
@@ -100,7 +102,7 @@ describe('snooze schedule', () => {
     expect(t.fired).toEqual([`a1/chat1@${3 * HOUR}`]);
   });
 
-  it('a snooze weeks ahead waits in daily steps (Node timers overflow past ~24.8 days)', async () => {
+  it('a snooze weeks ahead waits in steps of MAX_TIMER_MS (Node timers overflow past ~24.8 days)', async () => {
     const t = setup();
     const s = t.make();
     s.start();
@@ -112,6 +114,29 @@ describe('snooze schedule', () => {
     expect(t.fired).toEqual([]);
     await t.clock.advance(24 * HOUR);
     expect(t.fired).toEqual([`a1/chat1@${30 * 24 * HOUR}`]);
+  });
+
+  it('a wall clock set forward (NTP, the user fixing the time, a sleep without a resume event) is noticed within a minute', async () => {
+    const t = setup();
+    const s = t.make();
+    s.start();
+    s.set(sz('chat1', T0 + 2 * HOUR));
+    // Three hours pass on the wall clock at once, none on the timers (Node's are monotonic).
+    t.wall.step(3 * HOUR);
+    await t.clock.advance(60_000);
+    expect(t.fired).toEqual([`a1/chat1@${3 * HOUR + MAX_TIMER_MS}`]);
+  });
+
+  it('a wall clock set back does not fire early: the reminder waits for its wall-clock time', async () => {
+    const t = setup();
+    const s = t.make();
+    s.start();
+    s.set(sz('chat1', T0 + HOUR));
+    t.wall.step(-HOUR);
+    await t.clock.advance(2 * HOUR - 1);
+    expect(t.fired).toEqual([]);
+    await t.clock.advance(1);
+    expect(t.fired).toEqual([`a1/chat1@${HOUR}`]);
   });
 
   it('before start nothing is scheduled; after stop no timer is left', () => {

@@ -9,8 +9,14 @@ import { parseDialogId } from '../../shared/dialog-id';
 import type { Clock, KeyValueStore, TimerHandle } from './ports';
 import type { Snooze } from './storage/schema';
 
-/** Node timers overflow above 2^31-1 ms (~24.8 days): a longer wait re-checks daily. */
-export const MAX_TIMER_MS = 24 * 3600_000;
+/**
+ * The longest the timer waits before it looks at the wall clock again. A snooze's time is wall-clock
+ * time, but Node's timers run on elapsed time, which stops while the machine sleeps and ignores the
+ * clock being set (NTP, the user fixing the time): a timer set for the whole wait fired that much
+ * late (hours after a clock set forward; a sleep on a Linux without logind brings no 'resume').
+ * Re-checking each minute bounds that to a minute. It also keeps far below Node's 2^31-1 ms limit.
+ */
+export const MAX_TIMER_MS = 60_000;
 
 /** The valid snoozes of a persisted value (damaged entries are dropped). */
 export function readSnoozes(raw: unknown): Snooze[] {

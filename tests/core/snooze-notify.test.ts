@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import type { SeedDialog } from '../../dev/fake-portal/types';
-import { fakeClock } from '../support/fake-clock';
+import type { Clock } from '../../src/main/core/ports';
+import { fakeClock, wallClock } from '../support/fake-clock';
 import { deliveredUnread, makeCore, type Harness } from './harness';
 import { until } from '../support/wait';
 
@@ -18,10 +19,12 @@ afterEach(async () => {
 
 const HOUR = 3600_000;
 
-async function setup(seed: SeedDialog[], clock = fakeClock(Date.now())) {
+/** `core` is the clock the core reads (a {@link wallClock} over `timers` to step it); the result's `clock` runs the timers. */
+async function setup(seed: SeedDialog[], timers = fakeClock(Date.now()), core: Clock = timers) {
+  const clock = timers;
   const p = await startFakePortal({ seed, rateLimit: false });
   portals.push(p);
-  const h = makeCore({ clock });
+  const h = makeCore({ clock: core });
   cores.push(h);
   const r = await h.core.dispatch('signInWithWebhook', [p.webhookUrl]);
   if (!r.ok) throw new Error(r.error.message);
@@ -69,6 +72,23 @@ describe('snooze', () => {
     await clock.advance(1_100);
     await until(() => p.dialog('chat1')!.unread === true, 5_000, 'the snooze to fire');
     expect(p.dialog('chat2')!.unread).toBe(false);
+  });
+
+  it('a reminder that came due while the machine slept fires as it wakes', async () => {
+    const timers = fakeClock(Date.now());
+    // Asleep, the wall clock moves on and the (monotonic) timers do not.
+    const clock = wallClock(timers);
+    const { p, h, acc } = await setup([{ id: 'chat74', title: 'Sales', pinned: true, unread: true }], timers, clock);
+    await h.core.start();
+    await h.core.dispatch('snooze', [acc, 'chat74', clock.now() + 2 * HOUR]);
+    await timers.advance(50);
+    await until(() => h.core.state().pendingActions === 0);
+    clock.step(10 * HOUR); // closed the lid in the evening, opened it in the morning
+    h.core.onResume();
+    await timers.advance(50); // the batch window, not a minute
+    await until(() => deliveredUnread(p).length === 2, 5_000, 'the reminder to fire on resume');
+    expect(deliveredUnread(p)).toEqual(['chat74:N', 'chat74:Y']);
+    expect(h.notified.map((n) => n.title)).toEqual(['Sales']);
   });
 
   it('refuses a time in the past or more than a year ahead', async () => {

@@ -72,7 +72,7 @@ export interface AppCore {
   toggleSlot(n: number): Promise<void>;
   /** Flips a dialog by DIALOG_ID (`--toggle chat74`), in the first account that has it pinned. */
   toggleDialog(dialogId: string, accountId?: string): Promise<void>;
-  /** The system resumed or unlocked: refresh and drain the queue. */
+  /** The system resumed or unlocked: fire the reminders that came due, refresh and drain the queue. */
   onResume(): void;
   /** The network came back (or went away). */
   onOnline(online: boolean): void;

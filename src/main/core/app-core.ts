@@ -193,6 +193,8 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     toggleDialog: toggles.toggleDialog,
     onResume() {
       if (stopped) return;
+      // A reminder that came due during the sleep fires now, not at its timer's next look.
+      snoozes.recheck();
       queue.retryNow();
       void poller.refreshNow();
     },

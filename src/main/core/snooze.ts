@@ -46,6 +46,11 @@ export interface SnoozeSchedule {
   moveAccount(from: string, to: string): void;
   /** Fires what is overdue now, then keeps a timer for the next one. */
   start(): void;
+  /**
+   * Looks at the wall clock now (the system resumed: timers did not run while it slept): fires
+   * what came due meanwhile and plans the next. Nothing before {@link start} or after {@link stop}.
+   */
+  recheck(): void;
   /** Stops the timer; the snoozes stay persisted. */
   stop(): void;
 }
@@ -123,6 +128,9 @@ export function createSnoozeSchedule(deps: {
       if (running) return;
       running = true;
       fire();
+    },
+    recheck() {
+      if (running) fire();
     },
     stop() {
       running = false;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatWhen, fromDateTimeLocal, snoozePresets, toDateTimeLocal } from './time';
 
 describe('snoozePresets', () => {
@@ -33,6 +33,24 @@ describe('formatWhen', () => {
     const late = new Date(2026, 0, 31, 23, 50);
     expect(formatWhen(new Date(2026, 1, 1, 0, 10).getTime(), late, 'en')).toBe('tomorrow at 00:10');
     expect(formatWhen(new Date(2026, 1, 2, 0, 10).getTime(), late, 'en')).toBe('Feb 2 at 00:10');
+  });
+});
+
+describe('after the time zone changes (travel)', () => {
+  // Setting TZ makes V8 read the zone again, as Chromium's TimeZoneController has it do on a change.
+  afterEach(() => void vi.unstubAllEnvs());
+
+  it('a reminder reads in the new local time, its day and its clock time alike', () => {
+    const at = Date.UTC(2026, 2, 11, 6, 0); // 09:00 in Moscow, 06:00 in London
+    const now = Date.UTC(2026, 2, 10, 12, 0);
+    vi.stubEnv('TZ', 'Europe/Moscow');
+    expect(formatWhen(at, new Date(now), 'en')).toBe('tomorrow at 09:00');
+    expect(formatWhen(at + 86_400_000, new Date(now), 'ru')).toBe('12 мар. в 09:00');
+    vi.stubEnv('TZ', 'Europe/London');
+    expect(formatWhen(at, new Date(now), 'en')).toBe('tomorrow at 06:00');
+    expect(formatWhen(at + 86_400_000, new Date(now), 'ru')).toBe('12 мар. в 06:00');
+    vi.stubEnv('TZ', 'Pacific/Honolulu'); // 20:00 on the 11th, which is tomorrow there: the day moves too
+    expect(formatWhen(at + 86_400_000, new Date(now), 'en')).toBe('tomorrow at 20:00');
   });
 });
 

@@ -37,23 +37,35 @@ export function relative(lang: Lang, amount: number, unit: Intl.RelativeTimeForm
   );
 }
 
+/**
+ * The time zone local times are shown in now. A DateTimeFormat keeps the zone it was made in, while
+ * the engine follows the system's (Chromium's TimeZoneController tells V8 of a change: third_party/
+ * blink/renderer/core/timezone/timezone_controller.cc), so the date formatters are kept per zone:
+ * after travel a kept one showed the old zone's clock time beside Date's new-zone day.
+ */
+function zone(): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 /** The local clock time, 24-hour: "09:05". */
 export function clockTime(lang: Lang, d: Date): string {
   return cached(
-    `t:${lang}`,
+    `t:${lang}:${zone()}`,
     () => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
   ).format(d);
 }
 
 /** A short local date without the year: "Mar 14", "14 мар.". */
 export function shortDate(lang: Lang, d: Date): string {
-  return cached(`d:${lang}`, () => new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short' })).format(d);
+  return cached(`d:${lang}:${zone()}`, () => new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short' })).format(
+    d,
+  );
 }
 
 /** A full local date and time: "Dec 1, 2026, 13:09:05", "1 дек. 2026 г., 13:09:05". */
 export function dateTime(lang: Lang, d: Date): string {
   return cached(
-    `f:${lang}`,
+    `f:${lang}:${zone()}`,
     () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' }),
   ).format(d);
 }

@@ -91,6 +91,23 @@ describe('snooze', () => {
     expect(h.notified.map((n) => n.title)).toEqual(['Sales']);
   });
 
+  it('many reminders due at once (the same morning, or overdue at start) make one notification', async () => {
+    const ids = ['chat1', 'chat2', 'chat3', 'chat4', 'chat5'];
+    const { p, h, clock, acc } = await setup(ids.map((id, i) => ({ id, title: `D${i + 1}`, pinned: true })));
+    await h.core.start();
+    const at = clock.now() + HOUR;
+    for (const id of ids) await h.core.dispatch('snooze', [acc, id, at]);
+    await clock.advance(HOUR + 100); // and the batch window
+    await until(() => ids.every((id) => p.dialog(id)!.unread), 5_000, 'the reminders to fire');
+    expect(h.notified).toEqual([{ title: 'Reminders for 5 dialogs', body: 'D1, D2, D3, D4, D5' }]);
+    await h.core.dispatch('updateSettings', [{ language: 'ru' }]);
+    for (const id of ids.slice(0, 2)) await h.core.dispatch('snooze', [acc, id, clock.now() + HOUR]);
+    await clock.advance(HOUR + 100);
+    await until(() => h.notified.length === 3, 5_000, 'two reminders, one each');
+    expect(h.notified.slice(1).map((n) => n.title)).toEqual(['D1', 'D2']);
+    expect(h.notified[1]!.body).toBe('Напоминание: вернуться к диалогу');
+  });
+
   it('refuses a time in the past or more than a year ahead', async () => {
     const { h, clock, acc } = await setup([{ id: 'chat1', title: 'One', pinned: true }]);
     for (const t of [clock.now() - 1, clock.now() + 400 * 24 * HOUR]) {

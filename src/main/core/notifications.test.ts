@@ -6,6 +6,7 @@ import {
   messageNotifications,
   pickNewMessages,
   reminderNotification,
+  reminderNotifications,
   type NotifiableDialog,
 } from './notifications';
 
@@ -114,6 +115,19 @@ describe('reminderNotification', () => {
   });
 });
 
+describe('reminderNotifications', () => {
+  const due = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ accountId: 'a1', dialogId: `chat${i + 1}`, until: 1, title: `D${i + 1}` }));
+  it('up to three remind one by one; more become one that lists them and focuses the first', () => {
+    expect(reminderNotifications(due(3), 'en').map((p) => p.title)).toEqual(['D1', 'D2', 'D3']);
+    expect(reminderNotifications(due(4), 'en')).toEqual([
+      { title: 'Reminders for 4 dialogs', body: 'D1, D2, D3, D4', focus: 'a1/chat1' },
+    ]);
+    expect(reminderNotifications(due(21), 'ru')[0]!.title).toBe('Напоминания о 21 диалоге');
+    expect(reminderNotifications([], 'en')).toEqual([]);
+  });
+});
+
 describe('createNotifications', () => {
   function setup(settings: Settings['notifications'] = 'on', seen?: unknown) {
     const store = memoryStore(seen === undefined ? {} : { seen });
@@ -164,7 +178,7 @@ describe('createNotifications', () => {
 
   it('reminders go through the same notifier and focus the dialog', () => {
     const t = setup('off');
-    t.n.reminder({ accountId: 'a1', dialogId: 'chat3', until: 0, title: 'Three' });
+    t.n.reminder([{ accountId: 'a1', dialogId: 'chat3', until: 0, title: 'Three' }]);
     expect(t.shown.map((x) => x.title)).toEqual(['Three']);
     t.shown[0]!.click();
     expect(t.popup).toEqual(['a1/chat3']);

@@ -84,6 +84,25 @@ export interface NotificationPlan {
 }
 
 /**
+ * `plans` as they are, or when there are more than {@link GROUP_NOTIFICATIONS_ABOVE} a single one
+ * titled `title(n)` that lists their titles and focuses the first. Pure.
+ */
+function groupAbove(plans: NotificationPlan[], title: (n: number) => string): NotificationPlan[] {
+  const first = plans[0];
+  if (!first || plans.length <= GROUP_NOTIFICATIONS_ABOVE) return plans;
+  return [
+    {
+      title: title(plans.length),
+      body: plans
+        .map((p) => p.title)
+        .join(', ')
+        .slice(0, 200),
+      focus: first.focus,
+    },
+  ];
+}
+
+/**
  * The notifications for new messages: one per dialog, or a single grouped
  * one when there are more than {@link GROUP_NOTIFICATIONS_ABOVE}. Pure.
  */
@@ -92,21 +111,10 @@ export function messageNotifications(
   fresh: readonly NotifiableDialog[],
   lang: Lang,
 ): NotificationPlan[] {
-  const first = fresh[0];
-  if (!first) return [];
-  if (fresh.length > GROUP_NOTIFICATIONS_ABOVE) {
-    return [
-      {
-        title: messages(lang).notify.manyDialogs(fresh.length),
-        body: fresh
-          .map((d) => d.title)
-          .join(', ')
-          .slice(0, 200),
-        focus: dialogKey(accountId, first.dialogId),
-      },
-    ];
-  }
-  return fresh.map((d) => ({ title: d.title, body: d.snippet, focus: dialogKey(accountId, d.dialogId) }));
+  return groupAbove(
+    fresh.map((d) => ({ title: d.title, body: d.snippet, focus: dialogKey(accountId, d.dialogId) })),
+    messages(lang).notify.manyDialogs,
+  );
 }
 
 /** The reminder shown when a snooze comes due. Pure. */
@@ -116,6 +124,17 @@ export function reminderNotification(s: Snooze, lang: Lang): NotificationPlan {
     body: messages(lang).notify.reminder,
     focus: dialogKey(s.accountId, s.dialogId),
   };
+}
+
+/**
+ * The reminders of the snoozes that came due together (the same time, or overdue at start): one
+ * each, or a single grouped one when there are more than {@link GROUP_NOTIFICATIONS_ABOVE}. Pure.
+ */
+export function reminderNotifications(due: readonly Snooze[], lang: Lang): NotificationPlan[] {
+  return groupAbove(
+    due.map((s) => reminderNotification(s, lang)),
+    messages(lang).notify.manyReminders,
+  );
 }
 
 /**
@@ -145,8 +164,8 @@ export interface Notifications {
    * and notifies about what is news (see {@link pickNewMessages}).
    */
   newMessages(accountId: string, dialogs: readonly NotifiableDialog[], firstLoad: boolean): void;
-  /** A snooze came due: remind the user of the dialog. */
-  reminder(s: Snooze): void;
+  /** Snoozes came due together: remind the user of their dialogs (see {@link reminderNotifications}). */
+  reminder(due: readonly Snooze[]): void;
 }
 
 /** Wires the decisions to the store (`seen`), the OS notifier and the popup (a click shows it, focused). */
@@ -177,8 +196,8 @@ export function createNotifications(deps: {
       if (r.changed) deps.store.set('seen', r.seen);
       show(messageNotifications(accountId, r.fresh, deps.lang()));
     },
-    reminder(s) {
-      show([reminderNotification(s, deps.lang())]);
+    reminder(due) {
+      show(reminderNotifications(due, deps.lang()));
     },
   };
 }

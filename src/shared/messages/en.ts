@@ -154,6 +154,7 @@ export const tray = {
 export const notify = {
   manyDialogs: (n: number) => plural('en', n, { one: 'New messages in # dialog', other: 'New messages in # dialogs' }),
   reminder: 'Reminder: come back to this dialog',
+  manyReminders: (n: number) => plural('en', n, { one: 'Reminder for # dialog', other: 'Reminders for # dialogs' }),
   updateAvailable: (product: string, version: string) => `${product} ${version} is available`,
   updateUnsigned: 'This build is not code-signed, so it does not update itself. Click to open the release page.',
   gnomeTrayHint:

@@ -150,6 +150,8 @@ export const notify: Messages['notify'] = {
   manyDialogs: (n: number) =>
     `Новые сообщения в ${plural('ru', n, { one: '# диалоге', few: '# диалогах', many: '# диалогах', other: '# диалога' })}`,
   reminder: 'Напоминание: вернуться к диалогу',
+  manyReminders: (n: number) =>
+    `Напоминания о ${plural('ru', n, { one: '# диалоге', few: '# диалогах', many: '# диалогах', other: '# диалога' })}`,
   updateAvailable: (product: string, version: string) => `Доступна версия ${product} ${version}`,
   updateUnsigned: 'Эта сборка не подписана, поэтому не обновляется сама. Нажмите, чтобы открыть страницу выпуска.',
   gnomeTrayHint:

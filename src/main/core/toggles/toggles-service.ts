@@ -163,11 +163,10 @@ export function createTogglesService(
     store: ctx.deps.store,
     clock,
     onDue: (due) => {
-      for (const s of due) {
-        if (!accounts.store.has(s.accountId)) continue;
-        queue.enqueue(s.accountId, s.dialogId, true);
-        notifications.reminder(s);
-      }
+      const live = due.filter((s) => accounts.store.has(s.accountId));
+      for (const s of live) queue.enqueue(s.accountId, s.dialogId, true);
+      // Many at once are one notification, not a flood of them.
+      notifications.reminder(live);
       queue.requestDrain();
     },
     onChange: push,

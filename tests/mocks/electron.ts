@@ -1275,6 +1275,17 @@ export class FakeShell implements Pick<Electron.Shell, 'openExternal'> {
 export class FakeNotification extends EventEmitter implements Pick<Electron.Notification, 'show' | 'close'> {
   static instances: FakeNotification[] = [];
   static supported = true;
+  /**
+   * The system's refusal of every notification, or null when it shows them. isSupported() says only
+   * that a presenter exists (electron@96f3996d8d shell/browser/api/electron_api_notification.cc:322-324),
+   * not that anything can show: on Linux libnotify loads without a notification server running and
+   * notify_notification_show fails (shell/browser/notifications/linux/libnotify_notification.cc:187-191),
+   * an unsigned macOS build is refused by UNNotification (docs/api/notification.md; mac/
+   * cocoa_notification.mm:202-216), Windows refuses when the app's notifications are off
+   * (win/windows_toast_notification.cc:86). Each then emits 'failed' (event, error) instead of
+   * 'show' (electron_api_notification.cc:248-249).
+   */
+  static refusal: string | null = null;
   shown = false;
   constructor(public options: Electron.NotificationConstructorOptions = {}) {
     super();
@@ -1284,6 +1295,10 @@ export class FakeNotification extends EventEmitter implements Pick<Electron.Noti
     return FakeNotification.supported;
   }
   show(): void {
+    if (FakeNotification.refusal !== null) {
+      this.emit('failed', new FakeEvent(), FakeNotification.refusal);
+      return;
+    }
     this.shown = true;
     this.emit('show', new FakeEvent());
   }
@@ -1386,4 +1401,5 @@ export function resetElectronMock(): void {
   FakeMenu.built = [];
   FakeNotification.instances = [];
   FakeNotification.supported = true;
+  FakeNotification.refusal = null;
 }

@@ -129,7 +129,7 @@ describe('reminderNotifications', () => {
 });
 
 describe('createNotifications', () => {
-  function setup(settings: Settings['notifications'] = 'on', seen?: unknown) {
+  function setup(settings: Settings['notifications'] = 'on', seen?: unknown, refused = false) {
     const store = memoryStore(seen === undefined ? {} : { seen });
     const shown: { title: string; body: string; click: () => void }[] = [];
     const popup: string[] = [];
@@ -141,7 +141,13 @@ describe('createNotifications', () => {
     };
     const n = createNotifications({
       store,
-      notifier: { notify: (x) => void shown.push({ title: x.title, body: x.body, click: () => x.onClick?.() }) },
+      notifier: {
+        notify: (x) => {
+          // The system refuses it (no notification server, an unsigned macOS build): nothing shows.
+          if (refused) return void x.onFailed?.();
+          shown.push({ title: x.title, body: x.body, click: () => x.onClick?.() });
+        },
+      },
       popup: {
         show: (focus) => void popup.push(focus ?? ''),
         hide: () => undefined,
@@ -174,6 +180,14 @@ describe('createNotifications', () => {
     t.n.newMessages('a1', [dlg('chat1')], false);
     expect(t.shown).toEqual([]);
     expect(t.store.get('seen')).toEqual({ 'a1/chat1': 200 });
+  });
+
+  it('a reminder the system cannot show opens the popup on its dialog; new messages stay on the badge', () => {
+    const t = setup('on', { 'a1/chat1': 100 }, true);
+    t.n.newMessages('a1', [dlg('chat1', { lastMessageId: 101 })], false);
+    expect(t.popup).toEqual([]);
+    t.n.reminder([{ accountId: 'a1', dialogId: 'chat3', until: 0, title: 'Three' }]);
+    expect(t.popup).toEqual(['a1/chat3']);
   });
 
   it('reminders go through the same notifier and focus the dialog', () => {

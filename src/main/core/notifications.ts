@@ -164,7 +164,10 @@ export interface Notifications {
    * and notifies about what is news (see {@link pickNewMessages}).
    */
   newMessages(accountId: string, dialogs: readonly NotifiableDialog[], firstLoad: boolean): void;
-  /** Snoozes came due together: remind the user of their dialogs (see {@link reminderNotifications}). */
+  /**
+   * Snoozes came due together: remind the user of their dialogs (see {@link reminderNotifications});
+   * where the system shows no notification, the popup opens on the dialog instead.
+   */
   reminder(due: readonly Snooze[]): void;
 }
 
@@ -179,10 +182,16 @@ export function createNotifications(deps: {
   markup?: boolean;
 }): Notifications {
   const text = deps.markup ? escapeMarkup : (s: string) => s;
-  function show(plans: readonly NotificationPlan[]): void {
+  /** `fallback`: what the user asked to be reminded of shows in the popup when the system shows no notification. */
+  function show(plans: readonly NotificationPlan[], fallback = false): void {
     // PopupControl.show announces `shown` (with the focus) itself, in Electron and the preview alike.
     for (const p of plans)
-      deps.notifier.notify({ title: text(p.title), body: text(p.body), onClick: () => deps.popup.show(p.focus) });
+      deps.notifier.notify({
+        title: text(p.title),
+        body: text(p.body),
+        onClick: () => deps.popup.show(p.focus),
+        onFailed: fallback ? () => deps.popup.show(p.focus) : undefined,
+      });
   }
   return {
     newMessages(accountId, dialogs, firstLoad) {
@@ -197,7 +206,8 @@ export function createNotifications(deps: {
       show(messageNotifications(accountId, r.fresh, deps.lang()));
     },
     reminder(due) {
-      show(reminderNotifications(due, deps.lang()));
+      // A reminder is what the user asked for: never lost because the desktop shows no notifications.
+      show(reminderNotifications(due, deps.lang()), true);
     },
   };
 }

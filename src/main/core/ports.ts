@@ -139,7 +139,11 @@ export interface ExternalOpener {
 
 /** Shows native notifications. */
 export interface Notifier {
-  notify(n: { title: string; body: string; onClick: () => void }): void;
+  /**
+   * Shows one. `onFailed` runs when the system did not show it: no notification support, no
+   * notification server (Linux), an unsigned build (macOS), the app's notifications turned off (Windows).
+   */
+  notify(n: { title: string; body: string; onClick: () => void; onFailed?: () => void }): void;
 }
 
 /** Registers OS-wide shortcuts (Electron's globalShortcut in the app). */

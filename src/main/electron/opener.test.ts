@@ -46,9 +46,20 @@ describe('notifier', () => {
     expect(onClick).toHaveBeenCalledOnce();
   });
 
-  it('does nothing where notifications are unsupported', () => {
+  it('does nothing where notifications are unsupported, but says so', () => {
     FakeNotification.supported = false;
-    createNotifier().notify({ title: 't', body: 'b', onClick: () => {} });
+    const onFailed = vi.fn();
+    createNotifier().notify({ title: 't', body: 'b', onClick: () => {}, onFailed });
     expect(FakeNotification.instances).toHaveLength(0);
+    expect(onFailed).toHaveBeenCalledOnce();
+  });
+
+  it('says so when the system refuses to show it (no notification server, an unsigned macOS build)', () => {
+    FakeNotification.refusal = 'GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown';
+    const onFailed = vi.fn();
+    createNotifier().notify({ title: 't', body: 'b', onClick: () => {}, onFailed });
+    expect(FakeNotification.instances[0]!.shown).toBe(false);
+    expect(onFailed).toHaveBeenCalledOnce();
+    createNotifier().notify({ title: 't', body: 'b', onClick: () => {} }); // no fallback asked: nothing thrown
   });
 });

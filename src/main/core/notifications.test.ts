@@ -130,6 +130,7 @@ describe('reminderNotifications', () => {
 
 describe('createNotifications', () => {
   function setup(settings: Settings['notifications'] = 'on', seen?: unknown, refused = false) {
+    let open = false;
     const store = memoryStore(seen === undefined ? {} : { seen });
     const shown: { title: string; body: string; click: () => void }[] = [];
     const popup: string[] = [];
@@ -152,12 +153,12 @@ describe('createNotifications', () => {
         show: (focus) => void popup.push(focus ?? ''),
         hide: () => undefined,
         toggle: () => undefined,
-        isVisible: () => false,
+        isVisible: () => open,
       },
       settings: () => ({ notifications: settings, notifyDialogs: [] }) as unknown as Settings,
       lang: () => 'en',
     });
-    return { store, shown, popup, n, writes: () => writes };
+    return { store, shown, popup, n, writes: () => writes, setOpen: (v: boolean) => void (open = v) };
   }
 
   it('persists what was seen, notifies news once, and a click opens the popup on that dialog', () => {
@@ -173,6 +174,21 @@ describe('createNotifications', () => {
     t.n.newMessages('a1', [dlg('chat1', { lastMessageId: 101 })], false);
     expect(t.shown).toHaveLength(1);
     expect(t.writes()).toBe(writes); // nothing changed: the store is not rewritten
+  });
+
+  it('while the popup is open its list shows the news: no notification over it, and none later', () => {
+    const t = setup('on', { 'a1/chat1': 100 });
+    t.setOpen(true);
+    t.n.newMessages('a1', [dlg('chat1', { lastMessageId: 101 })], false);
+    expect(t.shown).toEqual([]);
+    expect(t.store.get('seen')).toEqual({ 'a1/chat1': 101 });
+    t.n.reminder([{ accountId: 'a1', dialogId: 'chat3', until: 0, title: 'Three' }]); // asked for: shown
+    expect(t.shown.map((x) => x.title)).toEqual(['Three']);
+    t.setOpen(false);
+    t.n.newMessages('a1', [dlg('chat1', { lastMessageId: 101 })], false);
+    expect(t.shown).toHaveLength(1);
+    t.n.newMessages('a1', [dlg('chat1', { lastMessageId: 102, snippet: 'Pong' })], false);
+    expect(t.shown.map((x) => x.body)).toEqual(['Reminder: come back to this dialog', 'Pong']);
   });
 
   it('a damaged seen map reads as empty (no news, no crash)', () => {

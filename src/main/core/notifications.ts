@@ -161,7 +161,8 @@ export function readSeen(raw: unknown): Record<string, number> {
 export interface Notifications {
   /**
    * After a successful load of an account: records the last message ids
-   * and notifies about what is news (see {@link pickNewMessages}).
+   * and notifies about what is news (see {@link pickNewMessages}), unless
+   * the popup is open.
    */
   newMessages(accountId: string, dialogs: readonly NotifiableDialog[], firstLoad: boolean): void;
   /**
@@ -203,6 +204,9 @@ export function createNotifications(deps: {
         settings: deps.settings(),
       });
       if (r.changed) deps.store.set('seen', r.seen);
+      // The open popup's list shows the news already; a notification would cover it (a Windows toast
+      // rises just where the popup stands, above the tray). Seen all the same: none comes later.
+      if (deps.popup.isVisible()) return;
       show(messageNotifications(accountId, r.fresh, deps.lang()));
     },
     reminder(due) {

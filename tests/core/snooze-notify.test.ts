@@ -140,6 +140,20 @@ describe('notifications', () => {
     expect(h.notified).toHaveLength(1);
   });
 
+  it('a dialog pinned again is a first sight: what came while it was unpinned is not news', async () => {
+    const { p, h } = await setup(seed);
+    p.setDialog('chat1', { pinned: false }); // unpinned in Bitrix24
+    await h.core.refresh();
+    p.setDialog('chat1', { counter: 3, messageId: 140, messageText: 'Last week' });
+    await h.core.refresh();
+    p.setDialog('chat1', { pinned: true }); // pinned again a week later
+    await h.core.refresh();
+    expect(h.notified).toEqual([]);
+    p.setDialog('chat1', { counter: 4, messageId: 141, messageText: 'Now' });
+    await h.core.refresh();
+    expect(h.notified).toEqual([{ title: 'One', body: 'Now' }]);
+  });
+
   it('many at once become one grouped notification', async () => {
     const { p, h } = await setup(seed);
     for (const id of ['chat1', 'chat3', 'chat4', 'chat5', 'chat6']) p.setDialog(id, { counter: 2, messageId: 105 });

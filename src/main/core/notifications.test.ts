@@ -48,6 +48,13 @@ describe('pickNewMessages', () => {
     expect(firstLoad.seen['a1/chat1']).toBe(200);
   });
 
+  it("an unpinned dialog leaves seen (other accounts' entries stay): pinned again, it is a first sight", () => {
+    const r = pick([dlg('chat1')], { 'a1/chat1': 200, 'a1/chat2': 100, 'a2/chat2': 100 });
+    expect(r.changed).toBe(true);
+    expect(r.seen).toEqual({ 'a1/chat1': 200, 'a2/chat2': 100 });
+    expect(pick([dlg('chat1'), dlg('chat2')], r.seen).fresh.map((d) => d.dialogId)).toEqual([]);
+  });
+
   it('muted dialogs, dialogs without unread messages and lower ids stay silent', () => {
     const seen = { 'a1/m': 100, 'a1/z': 100, 'a1/old': 300 };
     const r = pick([dlg('m', { muted: true }), dlg('z', { counter: 0 }), dlg('old')], seen);

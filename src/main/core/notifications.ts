@@ -46,8 +46,9 @@ export interface NewMessages<D> {
  * last message id is recorded in `seen`; a dialog is news when its id is
  * higher than the one seen before, it has unread messages, it is not muted,
  * and the settings allow it (`on`, or `chosen` with the dialog chosen). The
- * first sight of a dialog (a new pin) and the first load of an account in
- * this run (`firstLoad`) are never news. Pure.
+ * first sight of a dialog (a new pin, or a pin again: a dialog not in the
+ * list leaves `seen`) and the first load of an account in this run
+ * (`firstLoad`) are never news. Pure.
  */
 export function pickNewMessages<D extends NotifiableDialog>(input: {
   accountId: string;
@@ -72,6 +73,16 @@ export function pickNewMessages<D extends NotifiableDialog>(input: {
     if (settings.notifications === 'off') continue;
     if (settings.notifications === 'chosen' && !settings.notifyDialogs.includes(k)) continue;
     fresh.push(d);
+  }
+  // A dialog that left the list (unpinned) leaves `seen` too: pinned again, maybe weeks later, it is a
+  // first sight, not news of every message that came meanwhile.
+  const listed = new Set(input.dialogs.map((d) => dialogKey(accountId, d.dialogId)));
+  const mine = dialogKey(accountId, '');
+  for (const k of Object.keys(seen)) {
+    if (k.startsWith(mine) && !listed.has(k)) {
+      delete seen[k];
+      changed = true;
+    }
   }
   return { fresh, seen, changed };
 }

@@ -36,6 +36,25 @@ describe('formatWhen', () => {
   });
 });
 
+describe('snoozePresets across a change of the clocks', () => {
+  afterEach(() => void vi.unstubAllEnvs());
+  const local = (ms: number) => new Date(ms).toString().slice(0, 24);
+
+  it('"tomorrow" is 09:00 local time across the DST nights, also where midnight does not exist', () => {
+    vi.stubEnv('TZ', 'Europe/Berlin'); // 02:00 → 03:00 on Mar 29, 03:00 → 02:00 on Oct 25 2026
+    expect(local(snoozePresets(new Date(2026, 2, 28, 20, 0)).at(-1)!.until)).toBe('Sun Mar 29 2026 09:00:00');
+    expect(snoozePresets(new Date(2026, 2, 28, 20, 0)).at(-1)!.until - new Date(2026, 2, 28, 20, 0).getTime()).toBe(
+      12 * 3600_000,
+    );
+    expect(local(snoozePresets(new Date(2026, 9, 24, 23, 30)).at(-1)!.until)).toBe('Sun Oct 25 2026 09:00:00');
+    vi.stubEnv('TZ', 'America/Santiago'); // Sep 6 2026 starts at 01:00: its midnight does not exist
+    expect(local(snoozePresets(new Date(2026, 8, 5, 23, 30)).at(-1)!.until)).toBe('Sun Sep 06 2026 09:00:00');
+    expect(local(snoozePresets(new Date(2026, 8, 5, 0, 30)).at(-1)!.until)).toBe('Sun Sep 06 2026 09:00:00');
+    vi.stubEnv('TZ', 'Pacific/Apia'); // Dec 30 2011 was skipped: tomorrow from the 29th is the 31st
+    expect(local(snoozePresets(new Date(2011, 11, 29, 20, 0)).at(-1)!.until)).toBe('Sat Dec 31 2011 09:00:00');
+  });
+});
+
 describe('after the time zone changes (travel)', () => {
   // Setting TZ makes V8 read the zone again, as Chromium's TimeZoneController has it do on a change.
   afterEach(() => void vi.unstubAllEnvs());

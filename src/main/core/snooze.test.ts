@@ -139,6 +139,25 @@ describe('snooze schedule', () => {
     expect(t.fired).toEqual([`a1/chat1@${HOUR}`]);
   });
 
+  it('a reminder whose removal the disk cannot take (full) does not stop the later ones', async () => {
+    const t = setup();
+    const s = t.make();
+    s.start();
+    s.set(sz('chat1', T0 + HOUR));
+    s.set(sz('chat2', T0 + 2 * HOUR));
+    const set = t.store.set;
+    t.store.set = () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    // The failed write is not swallowed: it reaches the timer's caller (the crash guard logs it).
+    await expect(t.clock.advance(HOUR)).rejects.toThrow('ENOSPC');
+    expect(t.fired).toEqual([`a1/chat1@${HOUR}`]);
+    t.store.set = set; // space again
+    await t.clock.advance(HOUR);
+    expect(t.fired).toEqual([`a1/chat1@${HOUR}`, `a1/chat2@${2 * HOUR}`]);
+    expect(t.store.get('snoozes')).toEqual([]);
+  });
+
   it('before start nothing is scheduled; after stop no timer is left', () => {
     const t = setup();
     const s = t.make();

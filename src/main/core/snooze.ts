@@ -74,9 +74,14 @@ export function createSnoozeSchedule(deps: {
   const same = (s: Snooze, accountId: string, dialogId: string) => s.accountId === accountId && s.dialogId === dialogId;
 
   function save(): void {
-    deps.store.set('snoozes', snoozes);
-    plan();
-    deps.onChange();
+    try {
+      deps.store.set('snoozes', snoozes);
+    } finally {
+      // A write that failed (disk full) still leaves a timer for the next snooze: from fire(), the
+      // throw left no timer at all, and every later reminder of this run stayed silent.
+      plan();
+      deps.onChange();
+    }
   }
 
   function plan(): void {

@@ -22,13 +22,13 @@ afterEach(async () => {
   portal = null;
 });
 
-const ports = () => ({
+const ports = (notified: string[] = []) => ({
   logger: silentLogger,
   shortcuts: fakeRegistrar({}),
   autostart: { isEnabled: async () => false, setEnabled: async () => {} },
   popup: { show: () => {}, hide: () => {}, toggle: () => {}, isVisible: () => false },
   opener: { openExternal: async () => {} },
-  notifier: { notify: () => {} },
+  notifier: { notify: (n: { title: string; body: string }) => void notified.push(`${n.title}: ${n.body}`) },
 });
 
 /** The real store, every write of which fails with ENOSPC while `full.on`. */
@@ -90,4 +90,35 @@ it('a toggle the disk could not take is shown as not saved, written once there i
 
   const next = createNodeCore({ ports: ports(), dir, secretBox: createAesSecretBox(key), platform: 'linux' });
   expect(next.core.queue.all().filter((a) => a.dialogId === 'chat74')).toHaveLength(1);
+}, 30_000);
+
+it('with the disk full the list still updates, and a new message notifies once', async () => {
+  portal = await startFakePortal({
+    seed: [{ id: 'chat74', title: 'Sales', pinned: true, messageId: 100 }],
+    rateLimit: false,
+  });
+  const dir = tempDir();
+  const full = { on: false };
+  const store = fillable(openStore(confFactory, { cwd: dir }).store, full);
+  const notified: string[] = [];
+  const { core } = createNodeCore({
+    ports: ports(notified),
+    dir,
+    store,
+    secretBox: createAesSecretBox(randomBytes(32)),
+    platform: 'win32',
+  });
+  await core.start();
+  const r = await core.dispatch('signInWithWebhook', [portal.webhookUrl]);
+  if (!r.ok) throw new Error(r.error.message);
+  await until(() => core.state().dialogs.length === 1, 5_000, 'the first load');
+
+  full.on = true;
+  portal.setDialog('chat74', { counter: 1, messageId: 101, messageText: 'Ping' });
+  await core.refresh();
+  expect(core.state().dialogs[0]).toMatchObject({ unread: true, counter: 1 });
+  expect(notified).toEqual(['Sales: Ping']);
+  await core.refresh(); // the same message: not news again, though `seen` could not be written
+  expect(notified).toEqual(['Sales: Ping']);
+  await core.stop();
 }, 30_000);

@@ -76,6 +76,7 @@ export function createAppCore(deps: AppCoreDeps, options: AppCoreOptions = {}): 
     popup: deps.popup,
     settings: ctx.settings,
     lang: ctx.lang,
+    logger,
   });
   const pinned = createPinnedService(ctx, accounts, notifications, { retryNow: (id) => toggles.queue.retryNow(id) });
   const toggles = createTogglesService(ctx, accounts, pinned, notifications, { state: () => computeState() });

@@ -10,7 +10,7 @@ import { rowKey } from '../../shared/row-key';
 import type { Lang } from '../../shared/errors';
 import { messages } from '../../shared/messages';
 import type { Settings } from '../../shared/types';
-import type { KeyValueStore, Notifier, PopupControl } from './ports';
+import type { KeyValueStore, Logger, Notifier, PopupControl } from './ports';
 import type { Snooze } from './storage/schema';
 
 /** More new-message notifications than this in one load become one grouped notification. */
@@ -192,8 +192,16 @@ export function createNotifications(deps: {
   lang: () => Lang;
   /** The notifier's server may render markup (Linux): titles and snippets are escaped ({@link escapeMarkup}). */
   markup?: boolean;
+  /** Hears a `seen` write that failed (the disk full). */
+  logger?: Logger;
 }): Notifications {
   const text = deps.markup ? escapeMarkup : (s: string) => s;
+  /**
+   * `seen` as last decided, read from the store once. Kept here, not only on disk: with the disk full
+   * the write threw out of the load, so the list stopped updating, and a write that failed would
+   * have announced the same message again at every load.
+   */
+  let seen: Record<string, number> | null = null;
   /** `fallback`: what the user asked to be reminded of shows in the popup when the system shows no notification. */
   function show(plans: readonly NotificationPlan[], fallback = false): void {
     // PopupControl.show announces `shown` (with the focus) itself, in Electron and the preview alike.
@@ -211,10 +219,19 @@ export function createNotifications(deps: {
         accountId,
         dialogs,
         firstLoad,
-        seen: readSeen(deps.store.get('seen')),
+        seen: (seen ??= readSeen(deps.store.get('seen'))),
         settings: deps.settings(),
       });
-      if (r.changed) deps.store.set('seen', r.seen);
+      seen = r.seen;
+      if (r.changed) {
+        try {
+          deps.store.set('seen', r.seen);
+        } catch (err) {
+          // Kept in memory (no news twice in this run); the next change writes it all.
+          const code = (err as NodeJS.ErrnoException | null)?.code;
+          deps.logger?.warn('seen messages not saved', { code: typeof code === 'string' ? code : String(err) });
+        }
+      }
       // The open popup's list shows the news already; a notification would cover it (a Windows toast
       // rises just where the popup stands, above the tray). Seen all the same: none comes later.
       if (deps.popup.isVisible()) return;

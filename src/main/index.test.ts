@@ -9,27 +9,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => (await import('../../tests/mocks/electron')).electronModule);
 
-const dirs = await vi.hoisted(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const root = mkdtempSync(`${tmpdir()}/b24ut-root-`);
-  return { root, store: `${root}/store`, userData: `${root}/userData` };
-});
-
-vi.mock('electron-updater', async () => {
-  const { EventEmitter } = await import('node:events');
-  const auto = Object.assign(new EventEmitter(), {
-    setFeedURL() {},
-    checkForUpdates: () => Promise.resolve(null),
-    quitAndInstall() {},
-  });
-  return { default: { autoUpdater: auto }, autoUpdater: auto };
-});
-
-vi.mock('./electron/store', async () => {
-  const { confFactory, openStore } = await import('./core/storage/store');
-  return { openAppStore: () => openStore(confFactory, { cwd: dirs.store }) };
-});
+const dirs = await vi.hoisted(async () => (await import('../../tests/support/boot-index')).bootDirs('b24ut-root-'));
+vi.mock('electron-updater', async () => (await import('../../tests/support/boot-index')).silentUpdater());
+vi.mock('./electron/store', async () => (await import('../../tests/support/boot-index')).confStoreIn(dirs.store));
 
 import { rmSync } from 'node:fs';
 import { startFakePortal } from '../../dev/fake-portal/server';

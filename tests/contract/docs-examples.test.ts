@@ -47,13 +47,12 @@ describe('the docs example responses, parsed by our client', () => {
     const rows = items.map((i) => toPinnedDialog(i, 'acc', 503)!);
     expect(rows[0]).toMatchObject({ dialogId: '547', kind: 'user', title: 'Иван Иванов', counter: 1, unread: true });
     expect(rows[0]).toMatchObject({
-      chatId: 1231,
       unreadMark: false,
       muted: false,
       snippet: 'ntcn',
       lastMessageId: 84415,
     });
-    expect(rows[1]).toMatchObject({ dialogId: 'chat1317', kind: 'chat', chatId: 1317, muted: true, counter: 1 });
+    expect(rows[1]).toMatchObject({ dialogId: 'chat1317', kind: 'chat', muted: true, counter: 1 });
     expect(rows[1]!.avatarUrl).toMatch(/^https:\/\/cdn-ru\.bitrix24\.ru\//);
   });
 

@@ -54,7 +54,6 @@ describe('toPinnedDialog', () => {
       pending: false,
       muted: false,
       lastActivity: '2026-02-25T12:07:10+03:00',
-      chatId: 1231,
       lastMessageId: 84415,
     });
   });

@@ -10,10 +10,8 @@ import type { BatchCall, BitrixClient, CallOptions, RecentItem } from './bitrix/
 /** Longest snippet the popup shows, in characters. */
 export const SNIPPET_MAX = 120;
 
-/** A pinned dialog plus the facts the core needs but the popup does not (the chat id the counters use). */
+/** A pinned dialog plus the facts the core needs but the popup does not. */
 export interface LoadedDialog extends PinnedDialog {
-  /** `chat_id` of the item: the key of `im.counters.get` CHAT maps (group and workgroup chats). */
-  chatId: number | null;
   /** Id of the last message, for notification bookkeeping. */
   lastMessageId: number | null;
 }
@@ -116,7 +114,6 @@ export function toPinnedDialog(item: RecentItem, accountId: AccountId, currentUs
   const unreadMark = item.unread === true;
   const chat = item.chat && typeof item.chat === 'object' ? item.chat : null;
   const message = item.message && typeof item.message === 'object' ? item.message : null;
-  const chatId = nonNegInt(item.chat_id) || (chat ? nonNegInt(chat['id']) : 0);
   return {
     accountId,
     dialogId: id.id,
@@ -133,7 +130,6 @@ export function toPinnedDialog(item: RecentItem, accountId: AccountId, currentUs
     muted: chat ? isMutedFor(chat.mute_list, currentUserId) : false,
     snoozedUntil: null,
     lastActivity: dateOf(item.date_last_activity, message?.date, item.date_update),
-    chatId: chatId || null,
     lastMessageId: message && nonNegInt(message.id) ? nonNegInt(message.id) : null,
   };
 }

@@ -25,7 +25,6 @@ const loaded = (dialogId: string, over: Partial<LoadedDialog> = {}): LoadedDialo
   muted: false,
   snoozedUntil: null,
   lastActivity: '2026-02-25T12:07:10+03:00',
-  chatId: 74,
   lastMessageId: 9001,
   ...over,
 });
@@ -103,7 +102,7 @@ describe('pinned-list cache', () => {
       t.cache.save(
         'acc1',
         T0 + 60_000,
-        list.map((d) => ({ ...d, chatId: 1, lastMessageId: 2 })),
+        list.map((d) => ({ ...d, lastMessageId: 2 })),
       ),
     ).toBe(false);
     expect(t.cacheWrites()).toBe(1);

@@ -15,7 +15,6 @@ const loaded = (accountId: string, dialogId: string, over: Partial<LoadedDialog>
     color: '#1eb4aa',
     initials: 'C',
   }),
-  chatId: null,
   lastMessageId: null,
   ...over,
 });
@@ -58,11 +57,10 @@ const rt = (dialogs: LoadedDialog[] | null, lastError: AppError | null = null, u
 
 describe('dialogView', () => {
   it('shows the confirmed state when nothing is queued', () => {
-    const d = loaded('a', 'chat1', { counter: 3, unread: true, chatId: 9, lastMessageId: 5 });
+    const d = loaded('a', 'chat1', { counter: 3, unread: true, lastMessageId: 5 });
     const v = dialogView(d, undefined, null);
     expect(v).toMatchObject({ counter: 3, unread: true, unreadMark: false, pending: false, snoozedUntil: null });
     // Only what the popup shows: no bookkeeping fields.
-    expect(v).not.toHaveProperty('chatId');
     expect(v).not.toHaveProperty('lastMessageId');
   });
 

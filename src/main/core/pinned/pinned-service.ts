@@ -69,7 +69,7 @@ export function createPinnedService(
       if (r.dialogs) continue;
       setList(
         r,
-        entry.dialogs.map((d) => ({ ...d, pending: false, snoozedUntil: null, chatId: null, lastMessageId: null })),
+        entry.dialogs.map((d) => ({ ...d, pending: false, snoozedUntil: null, lastMessageId: null })),
       );
       r.cached = true;
       r.updatedAt = entry.at;

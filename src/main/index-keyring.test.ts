@@ -17,8 +17,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakePortal } from '../../dev/fake-portal/server';
 import { FakeBrowserWindow, FakeTray, fake, resetElectronMock } from '../../tests/mocks/electron';
-import { channelOf } from '../shared/ipc';
-import type { Result } from '../shared/result';
+import { fromPopup } from '../../tests/support/boot-index';
 import { APP_INDEX_URL } from './electron/app-url';
 
 afterAll(() => {
@@ -56,11 +55,7 @@ it.runIf(process.platform === 'linux')(
       const win = FakeBrowserWindow.instances[0]!;
       // The popup's page is loaded (IPC answers only its frame).
       await vi.waitFor(() => expect(win.webContents.getURL()).toBe(APP_INDEX_URL));
-      const signedIn = (await fake.ipcMain.invoke(
-        channelOf('signInWithWebhook'),
-        { sender: win.webContents },
-        portal.webhookUrl,
-      )) as Result<unknown>;
+      const signedIn = await fromPopup(win)('signInWithWebhook', portal.webhookUrl);
       expect(signedIn.ok).toBe(true);
       const stored = JSON.parse(readFileSync(join(dirs.store, 'config.json'), 'utf8')) as {
         accounts: { secret: { storage: string; cipher?: string } }[];

@@ -16,6 +16,7 @@ vi.mock('./electron/store', async () => (await import('../../tests/support/boot-
 import { rmSync } from 'node:fs';
 import { startFakePortal } from '../../dev/fake-portal/server';
 import { deliveredUnread } from '../../tests/core/harness';
+import { fromPopup } from '../../tests/support/boot-index';
 import {
   FakeBrowserWindow,
   type FakeMenu,
@@ -86,7 +87,7 @@ describe('the composition root (src/main/index.ts)', () => {
     const win = await boot;
     if (process.platform !== 'linux') return;
     const ipc = (name: 'getSettings' | 'updateSettings', ...args: unknown[]) =>
-      fake.ipcMain.invoke(channelOf(name), { sender: win.webContents }, ...args) as Promise<Result<SettingsView>>;
+      fromPopup(win)<SettingsView>(name, ...args);
     const before = await ipc('getSettings');
     if (!before.ok) throw new Error('getSettings failed');
     const old = before.data.settings.hotkeys.togglePopup;
@@ -105,7 +106,7 @@ describe('the composition root (src/main/index.ts)', () => {
 
   it('the popup page itself is served on every channel', async () => {
     const win = await boot;
-    const res = (await fake.ipcMain.invoke(channelOf('getState'), { sender: win.webContents })) as Result<unknown>;
+    const res = await fromPopup(win)('getState');
     expect(res.ok).toBe(true);
   });
 
@@ -158,11 +159,7 @@ describe('the composition root (src/main/index.ts)', () => {
     fake.net.fetchImpl = (input, init) => fetch(input, init);
     win.hide();
     try {
-      const signedIn = (await fake.ipcMain.invoke(
-        channelOf('signInWithWebhook'),
-        { sender: win.webContents },
-        portal.webhookUrl,
-      )) as Result<unknown>;
+      const signedIn = await fromPopup(win)('signInWithWebhook', portal.webhookUrl);
       expect(signedIn.ok).toBe(true);
       const tray = FakeTray.instances[0]!;
       const menu = (): FakeMenu => tray.contextMenu!;
@@ -203,14 +200,10 @@ describe('the composition root (src/main/index.ts)', () => {
     };
     fake.net.requests = [];
     try {
-      const signedIn = (await fake.ipcMain.invoke(
-        channelOf('signInWithWebhook'),
-        { sender: win.webContents },
-        portal.webhookUrl,
-      )) as Result<unknown>;
+      const signedIn = await fromPopup(win)('signInWithWebhook', portal.webhookUrl);
       expect(signedIn.ok).toBe(true);
       const calls = fake.net.requests.length;
-      await fake.ipcMain.invoke(channelOf('refresh'), { sender: win.webContents });
+      await fromPopup(win)('refresh');
       await vi.waitFor(() => expect(fake.net.requests.length).toBeGreaterThan(calls));
       expect(sent.length).toBeGreaterThan(1);
       expect(sent.filter((c) => c !== null)).toEqual([]);

@@ -43,7 +43,18 @@ async function oauthSetup(more: Pick<Parameters<typeof makeCore>[0] & object, 's
   cores.push(h);
   const set = await h.core.dispatch('updateSettings', [{ oauthRedirectPort: port }]);
   expect(set.ok).toBe(true);
-  return { p, h };
+  const done: (AccountSummary | null)[] = [];
+  h.core.on('oauthDone', (e) => done.push(e.account));
+  /** Signs in through the browser flow; resolves with the account's id once its 20 pinned dialogs are shown. */
+  const signIn = async (): Promise<string> => {
+    const before = done.length;
+    await h.core.dispatch('startOAuth', [
+      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
+    ]);
+    await until(() => done.length > before && h.core.state().dialogs.length === 20, 10_000, 'sign-in');
+    return done.at(-1)!.id;
+  };
+  return { p, h, signIn };
 }
 
 describe('OAuth sign-in through the core', () => {
@@ -99,15 +110,9 @@ describe('OAuth sign-in through the core', () => {
       if (storePath) sent.push({ body, file: readFileSync(storePath, 'utf8') });
       return globalThis.fetch(input, init);
     };
-    const { p, h } = await oauthSetup({ secretBox: gate.box, fetch: watching });
+    const { p, h, signIn } = await oauthSetup({ secretBox: gate.box, fetch: watching });
     storePath = h.deps.store.path;
-    const done: (AccountSummary | null)[] = [];
-    h.core.on('oauthDone', (e) => done.push(e.account));
-    await h.core.dispatch('startOAuth', [
-      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
-    ]);
-    await until(() => done.length === 1 && h.core.state().dialogs.length > 0, 10_000, 'sign-in');
-    const acc = done[0]!.id;
+    const acc = await signIn();
 
     p.expireAccessTokens();
     gate.hold();
@@ -157,14 +162,8 @@ describe('OAuth sign-in through the core', () => {
   });
 
   it('a revoked refresh token signs the account out cleanly and keeps its queue', async () => {
-    const { p, h } = await oauthSetup();
-    const done: (AccountSummary | null)[] = [];
-    h.core.on('oauthDone', (e) => done.push(e.account));
-    await h.core.dispatch('startOAuth', [
-      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
-    ]);
-    await until(() => done.length === 1 && h.core.state().dialogs.length > 0, 10_000, 'sign-in');
-    const acc = done[0]!.id;
+    const { p, h, signIn } = await oauthSetup();
+    const acc = await signIn();
     p.revokeRefreshTokens();
     p.expireAccessTokens();
     const id = h.core.state().dialogs[0]!.dialogId;
@@ -174,27 +173,15 @@ describe('OAuth sign-in through the core', () => {
     expect(deliveredUnread(p)).toEqual([]);
 
     // Signing in again (same portal, same user) is the same account: the kept intent goes out.
-    await h.core.dispatch('startOAuth', [
-      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
-    ]);
-    await until(() => done.length === 2, 10_000, 'the second sign-in');
-    expect(done[1]!.id).toBe(acc);
+    expect(await signIn()).toBe(acc);
     await until(() => h.core.state().pendingActions === 0, 5_000, 'the kept intent to go out');
     expect(deliveredUnread(p)).toEqual([`${id}:Y`]);
     expect(h.core.state().accounts).toMatchObject([{ id: acc, status: 'ok' }]);
   });
 
   it('the token server refusing a refresh with PAYMENT_REQUIRED during "Mark all read" keeps every toggle and asks to sign in again', async () => {
-    const { p, h } = await oauthSetup();
-    const done: (AccountSummary | null)[] = [];
-    h.core.on('oauthDone', (e) => done.push(e.account));
-    const signIn = () =>
-      h.core.dispatch('startOAuth', [
-        { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
-      ]);
-    await signIn();
-    await until(() => done.length === 1 && h.core.state().dialogs.length === 20, 10_000, 'sign-in');
-    const acc = done[0]!.id;
+    const { p, h, signIn } = await oauthSetup();
+    const acc = await signIn();
     const ids = h.core.state().dialogs.map((d) => d.dialogId);
     p.expireAccessTokens();
     // D:settings/oauth/auto-renewal.md: the paid period ended or the application was removed from the portal.
@@ -216,7 +203,6 @@ describe('OAuth sign-in through the core', () => {
     expect(s.notices).toMatchObject([{ code: 'PAYMENT_REQUIRED', accountId: acc }]);
 
     await signIn();
-    await until(() => done.length === 2, 10_000, 'the second sign-in');
     await until(() => h.core.state().pendingActions === 0, 10_000, 'the kept toggles to go out');
     expect(new Set(deliveredUnread(p))).toEqual(new Set(ids.map((id) => `${id}:Y`)));
     expect(h.core.state().accounts).toMatchObject([{ id: acc, status: 'ok' }]);
@@ -233,14 +219,8 @@ describe('OAuth sign-in through the core', () => {
       body['client_endpoint'] = 'https://renamed.bitrix24.ru/rest/';
       return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
     };
-    const { p, h } = await oauthSetup({ fetch: moving });
-    const done: (AccountSummary | null)[] = [];
-    h.core.on('oauthDone', (e) => done.push(e.account));
-    await h.core.dispatch('startOAuth', [
-      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
-    ]);
-    await until(() => done.length === 1 && h.core.state().dialogs.length === 20, 10_000, 'sign-in');
-    const acc = done[0]!.id;
+    const { p, h, signIn } = await oauthSetup({ fetch: moving });
+    const acc = await signIn();
     const ids = h.core.state().dialogs.map((d) => d.dialogId);
     moved = true;
     p.expireAccessTokens();
@@ -253,23 +233,14 @@ describe('OAuth sign-in through the core', () => {
     expect(s.notices).toMatchObject([{ code: 'FOREIGN_REST_ENDPOINT', accountId: acc }]);
 
     moved = false;
-    await h.core.dispatch('startOAuth', [
-      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
-    ]);
-    await until(() => done.length === 2, 10_000, 'the second sign-in');
+    await signIn();
     await until(() => h.core.state().pendingActions === 0, 5_000, 'the kept toggles to go out');
     expect(new Set(deliveredUnread(p))).toEqual(new Set(ids.map((id) => `${id}:Y`)));
   });
 
   it('an access token the portal does not know (NO_AUTH_FOUND) asks to sign in again, without webhook advice', async () => {
-    const { p, h } = await oauthSetup();
-    const done: (AccountSummary | null)[] = [];
-    h.core.on('oauthDone', (e) => done.push(e.account));
-    await h.core.dispatch('startOAuth', [
-      { portal: p.url, clientId: p.oauth.clientId, clientSecret: p.oauth.clientSecret },
-    ]);
-    await until(() => done.length === 1 && h.core.state().dialogs.length > 0, 10_000, 'sign-in');
-    const acc = done[0]!.id;
+    const { p, h, signIn } = await oauthSetup();
+    const acc = await signIn();
     // D:_includes/system-errors.md: 401 NO_AUTH_FOUND is a wrong access token or webhook code.
     p.inject({ kind: 'error', code: 'NO_AUTH_FOUND', status: 401, description: 'Wrong authorization data', times: 10 });
     const id = h.core.state().dialogs[0]!.dialogId;

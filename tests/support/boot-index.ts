@@ -11,6 +11,9 @@
 import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { channelOf, type InvokeName } from '../../src/shared/ipc';
+import type { Result } from '../../src/shared/result';
+import { fake, type FakeBrowserWindow } from '../mocks/electron';
 
 /** A fresh root folder for one boot, with the store's and userData's folders in it. */
 export function bootDirs(prefix: string): { root: string; store: string; userData: string } {
@@ -32,4 +35,10 @@ export function silentUpdater(): { default: { autoUpdater: EventEmitter }; autoU
 export async function confStoreIn(dir: string): Promise<{ openAppStore: () => unknown }> {
   const { confFactory, openStore } = await import('../../src/main/core/storage/store');
   return { openAppStore: () => openStore(confFactory, { cwd: dir }) };
+}
+
+/** Invokes a channel as the popup's page in `win` does (IPC answers only its frame). */
+export function fromPopup(win: FakeBrowserWindow) {
+  return <T = unknown>(name: InvokeName, ...args: unknown[]): Promise<Result<T>> =>
+    fake.ipcMain.invoke(channelOf(name), { sender: win.webContents }, ...args) as Promise<Result<T>>;
 }

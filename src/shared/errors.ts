@@ -5,8 +5,8 @@
  * Bitrix24 codes keep their exact spelling (bitrix24-api.md §2, §3); app
  * codes are UPPER_SNAKE.
  */
-import { errors as enErrors, signInErrors as enSignIn } from './messages/en';
-import { errors as ruErrors, signInErrors as ruSignIn } from './messages/ru';
+import { core as enCore, errors as enErrors, signInErrors as enSignIn } from './messages/en';
+import { core as ruCore, errors as ruErrors, signInErrors as ruSignIn } from './messages/ru';
 
 export const BITRIX_ERROR_CODES = [
   'DIALOG_ID_EMPTY',
@@ -151,10 +151,17 @@ export function explain(code: ErrorCode, lang: Lang = 'en'): string {
 /**
  * The explanation of `code` for a sign-in that failed. A transient code's usual text promises
  * what the app does for queued changes (kept, sent again), which a failed sign-in does not get:
- * it is worded as "you are not signed in; try again". Any other code reads as {@link explain}.
+ * it is worded as "you are not signed in; try again". So is PORTAL_MOVED, whose usual text speaks
+ * to an account that has changes waiting, with the new address when the portal said (`movedTo`):
+ * what the user needs to sign in there. Any other code reads as {@link explain}.
  */
-export function explainSignIn(code: ErrorCode, lang: Lang = 'en'): string {
-  if (!TRANSIENT_CODES.has(code)) return explain(code, lang);
+export function explainSignIn(code: ErrorCode, lang: Lang = 'en', movedTo?: string): string {
   const texts = lang === 'ru' ? ruSignIn : enSignIn;
+  if (code === 'PORTAL_MOVED') {
+    return movedTo
+      ? `${texts.PORTAL_MOVED} ${(lang === 'ru' ? ruCore : enCore).newAddress(movedTo)}`
+      : texts.PORTAL_MOVED;
+  }
+  if (!TRANSIENT_CODES.has(code)) return explain(code, lang);
   return (texts as Partial<Record<ErrorCode, string>>)[code] ?? texts.other;
 }

@@ -8,6 +8,8 @@ export interface AppError {
   dialogId?: string;
   /** The account the error is about, when there is one. */
   accountId?: string;
+  /** PORTAL_MOVED: the origin the portal's old address now sends requests to, when it said (an https origin). */
+  movedTo?: string;
 }
 
 /** What every IPC call returns: handlers never throw across the bridge. */

@@ -52,9 +52,35 @@ it('a toggle meeting the redirect of a renamed portal is kept, and the account a
   expect(renamed.calls).toEqual([]);
   expect(deliveredUnread(old)).toEqual([]);
 
-  // Signing in with the old address again says the same at once.
+  // Signing in with the old address again says the same at once, and where to sign in instead.
   const again = await h.core.dispatch('signInWithWebhook', [old.webhookUrl]);
   expect(again).toMatchObject({ ok: false, error: { code: 'PORTAL_MOVED' } });
+  expect((again as { ok: false; error: { message: string } }).error.message).toContain(
+    `Its new address: ${renamed.url}`,
+  );
+});
+
+it('a first sign-in at the old address says it is not signed in and names the new address, promising no kept changes', async () => {
+  const { old, renamed } = await renamedPortal();
+  old.moveTo(renamed.url);
+  for (const [locale, lang] of [
+    ['en-US', 'en'],
+    ['ru-RU', 'ru'],
+  ] as const) {
+    const h = makeCore({ locale });
+    cores.push(h);
+    const r = await h.core.dispatch('signInWithWebhook', [old.webhookUrl]);
+    expect(r).toMatchObject({ ok: false, error: { code: 'PORTAL_MOVED' } });
+    const message = (r as { ok: false; error: { message: string } }).error.message;
+    expect(message).toBe(
+      lang === 'en'
+        ? `The portal's address has changed, so you are not signed in. Sign in with its new address. Its new address: ${renamed.url}`
+        : `Адрес портала изменился, вход не выполнен. Войдите с его новым адресом. Новый адрес: ${renamed.url}`,
+    );
+    expect(h.core.state().accounts).toEqual([]);
+  }
+  // Nothing went to the new address on the app's own.
+  expect(renamed.calls).toEqual([]);
 });
 
 it('signing in at the new address sends what waited for the old one, and the old account goes', async () => {

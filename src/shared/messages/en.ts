@@ -274,6 +274,8 @@ export const signInErrors = {
     'The portal sent a page instead of data (a wrong address, or maintenance), so you are not signed in. Check the address and try again.',
   /** Any other passing failure (the portal's internal error, a limit). */
   other: 'The portal could not finish the sign-in just now, so you are not signed in. Try again in a moment.',
+  /** The address signed in with now redirects elsewhere (core.newAddress follows when it said where). */
+  PORTAL_MOVED: "The portal's address has changed, so you are not signed in. Sign in with its new address.",
 };
 
 export const en = { popup, tray, notify, oauthPage, core, errors, signInErrors };

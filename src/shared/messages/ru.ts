@@ -262,6 +262,7 @@ export const signInErrors: Messages['signInErrors'] = {
   BAD_RESPONSE:
     'Портал прислал страницу вместо данных (неверный адрес или технические работы), вход не выполнен. Проверьте адрес и попробуйте снова.',
   other: 'Портал не смог завершить вход сейчас, вход не выполнен. Попробуйте ещё раз чуть позже.',
+  PORTAL_MOVED: 'Адрес портала изменился, вход не выполнен. Войдите с его новым адресом.',
 };
 
 export const ru: Messages = { popup, tray, notify, oauthPage, core, errors, signInErrors };

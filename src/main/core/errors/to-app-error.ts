@@ -40,6 +40,9 @@ export function toAppError(err: unknown, opts: ToAppErrorOptions = {}): AppError
     const own = (e.extra && typeof e.extra === 'object' ? e.extra : e) as { dialogId?: unknown; accountId?: unknown };
     if (typeof own.dialogId === 'string') out.dialogId = own.dialogId;
     if (typeof own.accountId === 'string') out.accountId = own.accountId;
+    // Where a renamed portal now is: an origin the client checked (https, or http on loopback).
+    const movedTo = (err as { opts?: { movedTo?: unknown } }).opts?.movedTo;
+    if (code === 'PORTAL_MOVED' && typeof movedTo === 'string') out.movedTo = movedTo;
     return { ...out, ...opts.extra };
   }
   // A bug, not a user error: log it and say nothing specific.
@@ -58,7 +61,7 @@ export function toAppError(err: unknown, opts: ToAppErrorOptions = {}): AppError
  * gzipped bundle); it shows the message it is given. An unknown code keeps its message. `signIn`:
  * the error ended a sign-in ({@link explainSignIn}).
  */
-export function inWords<E extends Pick<AppError, 'code' | 'message'>>(e: E, lang: Lang, signIn = false): E {
+export function inWords<E extends Pick<AppError, 'code' | 'message' | 'movedTo'>>(e: E, lang: Lang, signIn = false): E {
   if (!isKnownErrorCode(e.code)) return e;
-  return { ...e, message: signIn ? explainSignIn(e.code, lang) : explain(e.code, lang) };
+  return { ...e, message: signIn ? explainSignIn(e.code, lang, e.movedTo) : explain(e.code, lang) };
 }

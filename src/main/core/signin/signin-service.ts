@@ -137,7 +137,7 @@ export function createSignInService(
           emit('oauthDone', { account });
         } catch (err) {
           const e = toAppError(err);
-          addNotice({ level: 'error', code: e.code, message: explainSignIn(e.code, ctx.lang()) });
+          addNotice({ level: 'error', code: e.code, message: explainSignIn(e.code, ctx.lang(), e.movedTo) });
           emit('oauthDone', { account: null });
         }
       },
@@ -146,7 +146,7 @@ export function createSignInService(
         const e = toAppError(err);
         // A cancel the user asked for is not an error worth a notice.
         if (!(e.code === 'OAUTH_DENIED' && cancelled.has(flow))) {
-          addNotice({ level: 'error', code: e.code, message: explainSignIn(e.code, ctx.lang()) });
+          addNotice({ level: 'error', code: e.code, message: explainSignIn(e.code, ctx.lang(), e.movedTo) });
         }
         emit('oauthDone', { account: null });
       },

@@ -415,6 +415,45 @@ test.describe('nothing pinned', () => {
   });
 });
 
+test('after a change of time zone the list shows times in the new zone (the "updated" tooltip)', async ({
+  page,
+  preview,
+}) => {
+  // The zone is changed under the live page as the system's would be: Chromium's TimeZoneController
+  // tells V8 of an override the same way as of a host change (timezone_controller.cc).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Europe/Moscow' });
+  await page.goto(preview.url);
+  await expect(page.getByRole('switch').first()).toBeVisible();
+  const updated = page.locator('header .updated');
+  /** The clock time ("HH:MM:") in `tz` now and a minute ago: the tooltip's was formatted in between. */
+  const clockIn = (tz: string) =>
+    page.evaluate((zone) => {
+      const f = new Intl.DateTimeFormat('en-US', {
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone: zone,
+      });
+      return [f.format(Date.now()), f.format(Date.now() - 60_000)].map((t) => `${t}:`);
+    }, tz);
+  const before = (await updated.getAttribute('title')) ?? '';
+  expect(
+    (await clockIn('Europe/Moscow')).some((t) => before.includes(t)),
+    before,
+  ).toBe(true);
+
+  await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Pacific/Honolulu' });
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(updated).not.toHaveAttribute('title', before);
+  const after = (await updated.getAttribute('title')) ?? '';
+  // Thirteen hours from Moscow's: a formatter kept from before would still show Moscow's clock.
+  expect(
+    (await clockIn('Pacific/Honolulu')).some((t) => after.includes(t)),
+    after,
+  ).toBe(true);
+});
+
 for (const [locale, title] of [
   ['en-US', 'Pinned dialogs'],
   ['ru-RU', 'Закреплённые'],

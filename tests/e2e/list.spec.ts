@@ -16,6 +16,48 @@ test('shows every pinned dialog as a switch named by its title, checked when unr
   await expect(app.locator('header .updated')).toHaveText(/^(Just now|\d+ sec\. ago)$/);
 });
 
+test('"Sending…" shows only on a change the portal has not confirmed within 400 ms, until it does', async ({
+  app,
+  portal,
+}) => {
+  // Every row that ever says it, from now on (a flash between two frames included).
+  await app.evaluate(() => {
+    const w = window as unknown as { saidSending: string[] };
+    w.saidSending = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target as Element;
+        if (el.matches('li[data-pending]')) w.saidSending.push(el.getAttribute('data-key') ?? '?');
+      }
+    }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-pending'] });
+  });
+  const saidSending = () => app.evaluate(() => (window as unknown as { saidSending: string[] }).saidSending);
+
+  // Answered at once (this machine's portal): the switch flips, and the row never says "Sending…".
+  const release = app.getByRole('switch', { name: 'Release 2.4' });
+  await release.click();
+  await expect(release).toHaveAttribute('aria-checked', 'false');
+  await expect.poll(() => portal.dialog('chat1317')?.unread).toBe(false);
+  await app.waitForTimeout(600);
+  expect(await saidSending()).toEqual([]);
+  await expect(app.getByText('Sending…')).toHaveCount(0);
+
+  // Answered 2 s late: it says so once 400 ms have passed, and stops when the portal has confirmed.
+  portal.inject({ kind: 'delay', ms: 2_000, method: 'im.recent.unread', times: 1 });
+  const john = app.getByRole('switch', { name: 'John Carter' });
+  const clicked = Date.now();
+  await john.click();
+  await expect(john).toHaveAttribute('aria-checked', 'true');
+  const row = app.locator('[data-key$="/612"]');
+  await expect(row).toHaveAttribute('data-pending', '');
+  expect(Date.now() - clicked).toBeGreaterThanOrEqual(400);
+  await expect(row.getByText('Sending…')).toBeVisible();
+  await expect(john).toHaveAttribute('aria-busy', 'true');
+  await expect(row).not.toHaveAttribute('data-pending', '', { timeout: 5_000 });
+  await expect(john).toHaveAttribute('aria-checked', 'true');
+  expect(await saidSending()).toEqual([await row.getAttribute('data-key')]);
+});
+
 test('a click flips the switch at once and sends exactly one im.recent.unread', async ({ app, portal }) => {
   const release = app.getByRole('switch', { name: 'Release 2.4' });
   await expect(release).toHaveAttribute('aria-checked', 'true');

@@ -35,6 +35,15 @@ export type Undoable =
 
 let alertSeq = 0;
 
+/**
+ * How long a change made while the popup is open may wait for the portal before its row says
+ * "Sending…" (spinner, dimmed switch). The switch itself flips at once; most changes are confirmed
+ * within a round trip or two to the portal, and a "Sending…" shown for those only flashed over the
+ * row's last message on every flip (issue 14: and that frame held two style passes more). A change
+ * that waits longer (offline, a slow or refusing portal) says so once this has passed.
+ */
+export const PENDING_SHOWN_AFTER_MS = 400;
+
 /** The popup's store. One instance per page (see {@link createStore}). */
 export class PopupStore {
   /**
@@ -114,6 +123,75 @@ export class PopupStore {
     return d;
   }
 
+  /**
+   * When each row pending now became so while the popup watched (a flip here, or a push showing a
+   * row newly pending: a hotkey, a reminder), by row key. A row already pending in the first view
+   * has no entry: it has waited for who knows how long, and says so at once. Not reactive state:
+   * {@link showsPending} reads `#pendingClock`, which moves when a wait passes.
+   */
+  #pendingSince: Record<string, number> = Object.create(null);
+  /** Bumped when a row's wait passes {@link PENDING_SHOWN_AFTER_MS}: what {@link showsPending} re-reads. */
+  #pendingClock = $state(0);
+  #pendingTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Row `d` (as {@link withFlip} shows it) says "Sending…": pending, and for long enough (see {@link PENDING_SHOWN_AFTER_MS}). */
+  showsPending(d: PinnedDialog): boolean {
+    if (!d.pending) return false;
+    void this.#pendingClock;
+    const since = this.#pendingSince[rowKey(d)];
+    return since === undefined || performance.now() - since >= PENDING_SHOWN_AFTER_MS;
+  }
+
+  /** Row `key` is pending from now (unless it already was): it says so once the wait has passed. */
+  #pendingFrom(key: string): void {
+    if (key in this.#pendingSince) return;
+    this.#pendingSince[key] = performance.now();
+    this.#armPendingTimer();
+  }
+
+  /** One timer for every row waiting: it fires when the earliest wait still running passes. */
+  #armPendingTimer(): void {
+    if (this.#pendingTimer !== null) return;
+    const now = performance.now();
+    let due = Infinity;
+    for (const since of Object.values(this.#pendingSince)) {
+      const at = since + PENDING_SHOWN_AFTER_MS;
+      if (at > now && at < due) due = at;
+    }
+    if (due === Infinity) return;
+    this.#pendingTimer = setTimeout(() => {
+      this.#pendingTimer = null;
+      this.#pendingClock++;
+      this.#armPendingTimer();
+    }, due - now);
+  }
+
+  /**
+   * Rows a push shows newly pending start their wait; rows no longer pending end it. The first
+   * view starts none (see {@link showsPending}).
+   */
+  #notePending(before: ViewState | null, s: ViewState): void {
+    if (before === null) return;
+    // Local lookups, built only when a row is pending (not reactive state themselves).
+    const waiting: Record<string, number> = Object.create(null);
+    let was: Record<string, true> | null = null;
+    for (const d of s.dialogs) {
+      if (!d.pending) continue;
+      was ??= Object.fromEntries(before.dialogs.filter((x) => x.pending).map((x) => [rowKey(x), true]));
+      const key = rowKey(d);
+      if (!(key in was)) this.#pendingFrom(key);
+      const since = this.#pendingSince[key];
+      if (since !== undefined) waiting[key] = since;
+    }
+    // A flip not yet shown by a push keeps its wait (a poll's push may come before the core's).
+    for (const key of Object.keys(this.#flips)) {
+      const since = this.#pendingSince[key];
+      if (since !== undefined) waiting[key] ??= since;
+    }
+    // Rows no longer pending (confirmed, dropped, unpinned) end their wait.
+    this.#pendingSince = waiting;
+  }
+
   /** The dialogs as last pushed, with the flips still in flight shown pending. */
   readonly dialogs: PinnedDialog[] = $derived.by(() => {
     const list = this.view?.dialogs ?? [];
@@ -187,6 +265,7 @@ export class PopupStore {
   }
 
   applyState(s: ViewState): void {
+    this.#notePending(this.view, s);
     // Rows unchanged since the last push keep their objects, so the list re-renders changed rows only.
     const dialogs = reuseRows(this.view?.dialogs, s.dialogs);
     this.view = dialogs === s.dialogs ? s : { ...s, dialogs };
@@ -275,8 +354,11 @@ export class PopupStore {
   async toggle(d: PinnedDialog): Promise<void> {
     this.undoable = null;
     const key = rowKey(d);
-    const unread = !this.withFlip(d).unread;
+    const shown = this.withFlip(d);
+    const unread = !shown.unread;
     this.#flips = { ...this.#flips, [key]: { unread, acked: false } };
+    // A row already saying "Sending…" goes on saying it.
+    if (!shown.pending) this.#pendingFrom(key);
     if (this.whenFlipShown) await this.whenFlipShown();
     const r = await this.api.setUnread(d.accountId, d.dialogId, unread);
     // The reply only acknowledges: the flip stays until a push shows the row (or is dropped if refused).
@@ -286,6 +368,7 @@ export class PopupStore {
       else {
         const { [key]: _refused, ...rest } = this.#flips;
         this.#flips = rest;
+        delete this.#pendingSince[key];
       }
     }
     this.take(r, d.title);

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { explain } from '../../shared/errors';
 import type { Api, EventMap, EventName } from '../../shared/ipc';
 import type { PinnedDialog, ViewState } from '../../shared/types';
-import { PopupStore } from './store.svelte';
+import { PENDING_SHOWN_AFTER_MS, PopupStore } from './store.svelte';
 import { pinnedRow } from '../../../tests/support/pinned-row';
 
 const row = pinnedRow;
@@ -123,6 +123,89 @@ describe('PopupStore: the pushed state is the one answer', () => {
     // The portal (another device) says read again: the push wins, no flip lingers.
     push(state(row({ unread: false })));
     expect(store.dialogs[0]).toMatchObject({ unread: false, pending: false });
+  });
+});
+
+describe('PopupStore: a row says "Sending…" only when its change waits', () => {
+  const fake = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+
+  it('a flip the portal confirms within PENDING_SHOWN_AFTER_MS never says it; one that waits longer does, until confirmed', async () => {
+    fake();
+    try {
+      const { api, push, release } = fakeApi();
+      const store = new PopupStore(api);
+      await store.init();
+      const first = store.toggle(store.dialogs[0]!);
+      expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true });
+      expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      vi.advanceTimersByTime(PENDING_SHOWN_AFTER_MS - 1);
+      expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      push(state(row({ unread: true, unreadMark: true, pending: false })));
+      release();
+      await first;
+      vi.advanceTimersByTime(PENDING_SHOWN_AFTER_MS);
+      expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+
+      // The next flip waits longer: it says so once the wait has passed, and stops when confirmed.
+      const second = store.toggle(store.dialogs[0]!);
+      vi.advanceTimersByTime(PENDING_SHOWN_AFTER_MS - 1);
+      expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(store.showsPending(store.dialogs[0]!)).toBe(true);
+      push(state(row({ unread: false, unreadMark: false, pending: false })));
+      release();
+      await second;
+      expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a poll's push between the flip and its send changes nothing of the flip's wait", async () => {
+    fake();
+    try {
+      const { api, push, release } = fakeApi();
+      let painted = (): void => {};
+      const store = new PopupStore(api, () => new Promise<void>((go) => (painted = go)));
+      await store.init();
+      const toggling = store.toggle(store.dialogs[0]!);
+      // The flip is on screen; the intent waits for its frame. A poll pushes the row as it was.
+      push(state(row({ snippet: 'polled' })));
+      expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true });
+      expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      vi.advanceTimersByTime(PENDING_SHOWN_AFTER_MS);
+      expect(store.showsPending(store.dialogs[0]!)).toBe(true);
+      painted();
+      await vi.waitFor(() => expect(store.dialogs[0]).toMatchObject({ pending: true }));
+      release();
+      await toggling;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a row pending in the first view says so at once; one a later push shows newly pending (a hotkey) waits', async () => {
+    fake();
+    try {
+      const { api, push } = fakeApi();
+      api.getState = async () => ({ ok: true, data: state(row({ unread: true, pending: true })) });
+      const store = new PopupStore(api);
+      await store.init();
+      expect(store.showsPending(store.dialogs[0]!)).toBe(true);
+
+      push(state(row({ unread: true, pending: false })));
+      expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      // The global hotkey flipped it with the popup open: the push is the first to show it pending.
+      push(state(row({ unread: false, pending: true })));
+      expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      vi.advanceTimersByTime(PENDING_SHOWN_AFTER_MS);
+      expect(store.showsPending(store.dialogs[0]!)).toBe(true);
+      // Still pending in the next push (another row changed): it goes on saying so.
+      push(state(row({ unread: false, pending: true, snippet: 'new message' })));
+      expect(store.showsPending(store.dialogs[0]!)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -20,16 +20,19 @@ test('"Sending…" shows only on a change the portal has not confirmed within 40
   app,
   portal,
 }) => {
-  // Every row that ever says it, from now on (a flash between two frames included).
+  // Every row that ever says it, and the banner ("1 change being sent") if it ever shows, from now
+  // on (a flash between two frames included).
   await app.evaluate(() => {
     const w = window as unknown as { saidSending: string[] };
     w.saidSending = [];
     new MutationObserver((records) => {
       for (const r of records) {
         const el = r.target as Element;
-        if (el.matches('li[data-pending]')) w.saidSending.push(el.getAttribute('data-key') ?? '?');
+        if (r.type === 'attributes' && el.matches('li[data-pending]'))
+          w.saidSending.push(el.getAttribute('data-key') ?? '?');
       }
-    }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-pending'] });
+      if (document.querySelector('.banner.pending') && !w.saidSending.includes('banner')) w.saidSending.push('banner');
+    }).observe(document.body, { attributes: true, childList: true, subtree: true, attributeFilter: ['data-pending'] });
   });
   const saidSending = () => app.evaluate(() => (window as unknown as { saidSending: string[] }).saidSending);
 
@@ -53,9 +56,11 @@ test('"Sending…" shows only on a change the portal has not confirmed within 40
   expect(Date.now() - clicked).toBeGreaterThanOrEqual(400);
   await expect(row.getByText('Sending…')).toBeVisible();
   await expect(john).toHaveAttribute('aria-busy', 'true');
+  await expect(app.locator('.banner.pending')).toHaveText('1 change being sent');
   await expect(row).not.toHaveAttribute('data-pending', '', { timeout: 5_000 });
   await expect(john).toHaveAttribute('aria-checked', 'true');
-  expect(await saidSending()).toEqual([await row.getAttribute('data-key')]);
+  await expect(app.locator('.banner.pending')).toHaveCount(0);
+  expect((await saidSending()).sort()).toEqual([await row.getAttribute('data-key'), 'banner'].sort());
 });
 
 test('a click flips the switch at once and sends exactly one im.recent.unread', async ({ app, portal }) => {

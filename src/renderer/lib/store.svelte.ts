@@ -44,6 +44,9 @@ let alertSeq = 0;
  */
 export const PENDING_SHOWN_AFTER_MS = 400;
 
+/** {@link PopupStore}'s wait of the "N changes being sent" banner, beside the rows' (no row key is empty). */
+const QUEUE_WAIT = '';
+
 /** The popup's store. One instance per page (see {@link createStore}). */
 export class PopupStore {
   /**
@@ -136,9 +139,18 @@ export class PopupStore {
 
   /** Row `d` (as {@link withFlip} shows it) says "Sending…": pending, and for long enough (see {@link PENDING_SHOWN_AFTER_MS}). */
   showsPending(d: PinnedDialog): boolean {
-    if (!d.pending) return false;
+    return d.pending && this.#waited(rowKey(d));
+  }
+
+  /** The "N changes being sent" banner shows: the core holds changes, and has for long enough. */
+  get sendingShown(): boolean {
+    return (this.view?.pendingActions ?? 0) > 0 && this.#waited(QUEUE_WAIT);
+  }
+
+  /** What waits under `key` has waited {@link PENDING_SHOWN_AFTER_MS}, or since before the popup looked. */
+  #waited(key: string): boolean {
     void this.#pendingClock;
-    const since = this.#pendingSince[rowKey(d)];
+    const since = this.#pendingSince[key];
     return since === undefined || performance.now() - since >= PENDING_SHOWN_AFTER_MS;
   }
 
@@ -167,8 +179,8 @@ export class PopupStore {
   }
 
   /**
-   * Rows a push shows newly pending start their wait; rows no longer pending end it. The first
-   * view starts none (see {@link showsPending}).
+   * Rows a push shows newly pending start their wait; rows no longer pending end it; so does the
+   * banner's, with the core's count of changes held. The first view starts none (see {@link showsPending}).
    */
   #notePending(before: ViewState | null, s: ViewState): void {
     if (before === null) return;
@@ -188,8 +200,12 @@ export class PopupStore {
       const since = this.#pendingSince[key];
       if (since !== undefined) waiting[key] ??= since;
     }
+    // The banner's wait starts when the core starts holding changes, and ends when it holds none.
+    const queued = this.#pendingSince[QUEUE_WAIT];
+    if (s.pendingActions > 0 && queued !== undefined) waiting[QUEUE_WAIT] = queued;
     // Rows no longer pending (confirmed, dropped, unpinned) end their wait.
     this.#pendingSince = waiting;
+    if (s.pendingActions > 0 && before.pendingActions === 0) this.#pendingFrom(QUEUE_WAIT);
   }
 
   /** The dialogs as last pushed, with the flips still in flight shown pending. */

@@ -137,9 +137,13 @@ describe('PopupStore: a row says "Sending…" only when its change waits', () =>
       await store.init();
       const first = store.toggle(store.dialogs[0]!);
       expect(store.dialogs[0]).toMatchObject({ unread: true, pending: true });
+      expect(store.view?.pendingActions).toBe(1);
       expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      // Nor does the banner ("1 change being sent") flash at the top of the list.
+      expect(store.sendingShown).toBe(false);
       vi.advanceTimersByTime(PENDING_SHOWN_AFTER_MS - 1);
       expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      expect(store.sendingShown).toBe(false);
       push(state(row({ unread: true, unreadMark: true, pending: false })));
       release();
       await first;
@@ -152,10 +156,12 @@ describe('PopupStore: a row says "Sending…" only when its change waits', () =>
       expect(store.showsPending(store.dialogs[0]!)).toBe(false);
       vi.advanceTimersByTime(1);
       expect(store.showsPending(store.dialogs[0]!)).toBe(true);
+      expect(store.sendingShown).toBe(true);
       push(state(row({ unread: false, unreadMark: false, pending: false })));
       release();
       await second;
       expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      expect(store.sendingShown).toBe(false);
     } finally {
       vi.useRealTimers();
     }
@@ -192,14 +198,17 @@ describe('PopupStore: a row says "Sending…" only when its change waits', () =>
       const store = new PopupStore(api);
       await store.init();
       expect(store.showsPending(store.dialogs[0]!)).toBe(true);
+      expect(store.sendingShown).toBe(true);
 
       push(state(row({ unread: true, pending: false })));
       expect(store.showsPending(store.dialogs[0]!)).toBe(false);
       // The global hotkey flipped it with the popup open: the push is the first to show it pending.
       push(state(row({ unread: false, pending: true })));
       expect(store.showsPending(store.dialogs[0]!)).toBe(false);
+      expect(store.sendingShown).toBe(false);
       vi.advanceTimersByTime(PENDING_SHOWN_AFTER_MS);
       expect(store.showsPending(store.dialogs[0]!)).toBe(true);
+      expect(store.sendingShown).toBe(true);
       // Still pending in the next push (another row changed): it goes on saying so.
       push(state(row({ unread: false, pending: true, snippet: 'new message' })));
       expect(store.showsPending(store.dialogs[0]!)).toBe(true);

@@ -268,6 +268,9 @@ class Portal implements FakePortal {
   resetCalls(): void {
     this.calls.length = 0;
   }
+  get openConnections(): number {
+    return this.sockets.size;
+  }
 
   dialog(id: string | number): SeedDialog | undefined {
     const d = this.find(id);

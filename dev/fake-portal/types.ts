@@ -214,6 +214,8 @@ export interface FakePortal {
   callsTo(method: string): RecordedCall[];
   /** Forgets the recorded calls. */
   resetCalls(): void;
+  /** TCP connections open now (a client's kept-alive ones included). */
+  readonly openConnections: number;
 
   /** A copy of the current state of a dialog (`547`, `"547"`, `"chat1317"` or `"sg17"`), or undefined. */
   dialog(id: string | number): SeedDialog | undefined;

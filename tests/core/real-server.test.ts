@@ -10,6 +10,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOAuthFlow } from '../../src/main/core/auth/oauth-flow';
 import type { FetchLike } from '../../src/main/core/ports';
+import { SEND_DEPTH } from '../../src/main/core/toggles/queue-policy';
 import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import type { FakePortalOptions, SeedDialog } from '../../dev/fake-portal/types';
 import { fakeClock } from '../support/fake-clock';
@@ -130,6 +131,28 @@ describe('the pinned list from the first page(s)', () => {
     await h.core.refresh();
     expect(h.core.state().dialogs).toHaveLength(40);
     expect(p.calls.map((c) => c.method)).toEqual(['im.recent.list']);
+  });
+});
+
+describe('connections', () => {
+  it(`Mark all read of 200 (8 batches, ${SEND_DEPTH} out at once) leaves the portal with no more than ${SEND_DEPTH} connections`, async () => {
+    // Node's fetch takes a connection back only a full turn after its answer ended: a batch
+    // started from the answer's own microtasks found it busy and opened another one.
+    const p = await portal(generateDialogs(300, { pinned: 200, unread: 300, withCounter: 300 }));
+    const { h, clock, acc } = await signedIn(p);
+    const targets = h.core.state().dialogs.map((d) => ({ accountId: acc, dialogId: d.dialogId }));
+    expect(targets).toHaveLength(200);
+    // A user's Mark all read arrives in a task of its own (an IPC message), not in the microtasks
+    // of the sign-in's last answer, whose connection is not free again until the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    p.resetCalls();
+    const r = await h.core.dispatch('setUnreadMany', [targets, false]);
+    expect(r.ok).toBe(true);
+    await clock.advance(50); // the batch window
+    await until(() => h.core.state().pendingActions === 0, 10_000, 'Mark all read to be delivered');
+    expect(p.calls.filter((c) => !c.inBatch).map((c) => c.method)).toEqual(Array(8).fill('batch'));
+    expect(h.core.state().dialogs.filter((d) => d.unread || d.counter > 0)).toEqual([]);
+    expect(p.openConnections).toBeLessThanOrEqual(SEND_DEPTH);
   });
 });
 

@@ -19,6 +19,16 @@ export type Chunk = { action: QueuedAction; calls: BatchCall[] }[];
  * (stopped, a sign-in lost — on that chunk or before —: the chunks already out settle as usual,
  * the rest are not sent); `started` is told after each one is on its way and `allOut` once the
  * first ones are.
+ *
+ * The request that follows an answer starts on the next turn of the event loop, not from the
+ * answer's own microtasks: Node's fetch (undici) takes a connection back for another request only
+ * a full turn after a response ends (node_modules/undici/lib/dispatcher/client-h1.js,
+ * `onMessageComplete`: "We must wait a full event loop cycle to reuse this socket", for
+ * pipelining 1), and its pool opens a new connection for a request that finds every one busy
+ * (dispatcher/pool.js `kGetDispatcher`, no limit by default). Started at once, the third batch of
+ * a Mark all read waited for a new connection (a TCP handshake; a TLS one too against a real
+ * portal) while the one that had just answered stood idle. Electron's `net.fetch` (Chromium's
+ * socket pool) was not checked here; there the wait costs one turn.
  */
 export async function sendChunks(
   client: BitrixClient,
@@ -45,10 +55,14 @@ export async function sendChunks(
   while (out.length > 0) {
     const { chunk, outcomes } = out.shift()!;
     const answered = await outcomes;
+    if (next < chunks.length) await nextTurn();
     start(answered);
     hooks.settle(chunk, answered);
   }
 }
+
+/** Resolves on the next turn of the event loop, once the I/O callbacks of this one have run (see {@link sendChunks}). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Sends one request for the chunk; one outcome per intent (delivered only when all its sub-calls are). */
 export async function sendChunk(client: BitrixClient, batch: Chunk, signal: AbortSignal): Promise<BatchOutcome[]> {

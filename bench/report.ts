@@ -92,9 +92,9 @@ const WALL_NOTES: Partial<Record<WorkloadName, string>> = {
   toggle:
     "the request leaves first; its intent is then appended to the queue log on libuv's thread pool, on disk when the write returns (O_DSYNC), while the request is out, and its delivery (appended, not synced: a removal) after the answer; against this local portal those writes compete with the portal process for the 2 cores and the disk; the peers persist nothing",
   read200:
-    "8 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
+    "8 batches, two out at once (the next leaves on the turn after the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
   read200mark:
-    "4 batches, two out at once (the next leaves as soon as the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
+    "4 batches, two out at once (the next leaves on the turn after the oldest answers; the SDK sends one after another), the 200 intents appended to the queue log (O_DSYNC, on the thread pool) while the first request is out, each chunk's settlements appended (not synced: removals) while the next one is; the peers persist nothing",
 };
 
 /** The issue's wall-time goal: at most the best peer (1.00×). */
@@ -360,7 +360,10 @@ ${markdownTable(r)}
     clock is jumped 60 s). Mark 200 read = one \`setUnreadMany\` intent ("Mark all read"): 200 toggles
     queued and stored in one write, then sent as batches of 50 calls (8 when every dialog has unread
     messages: \`im.recent.unread N\` + \`im.dialog.read\` each; 4 when they carry only the mark), two
-    requests out at once. Its client keeps its own limiter (2/s, burst 45). Its HTTP is Node's \`fetch\`
+    requests out at once, the next on the turn after the oldest answers, on the connection that carried it
+    (Node's \`fetch\` takes a connection back only a turn after its answer: sent at once, the next batch
+    opened a connection of its own). Its client keeps its own limiter
+    (2/s, burst 45). Its HTTP is Node's \`fetch\`
     (undici), the same as the naive peer's: the app's is Electron's \`net.fetch\` (Chromium's network stack,
     for the system's proxy and certificate store), which cannot run here.
   - **Every side starts on an open connection that has just carried a request**: each makes one \`${WARM_UP}\`

@@ -21,7 +21,7 @@ import type { QueuedAction, QueuedPin, QueuedToggle, QueuedUnpin } from '../stor
 export const BATCH_MAX = 50;
 
 /**
- * Batch requests of one account out at once: the next leaves as soon as the oldest answers, so the
+ * Batch requests of one account out at once: the next leaves once the oldest answers, so the
  * portal works on one while the answer of another is taken in and a round trip is never waited
  * out alone (Mark all read of 200: 8 requests in about 4 round trips). Two, not eight: the
  * portal's bucket (2 req/s, burst 50: bitrix24-api.md §2) charges them the same either way, and a

@@ -13,7 +13,7 @@ export type Chunk = { action: QueuedAction; calls: BatchCall[] }[];
 
 /**
  * Sends the chunks of one account's drain, at most {@link SEND_DEPTH} requests out at once (the
- * next leaves as soon as the oldest answers), and hands each chunk's outcomes to `settle` in
+ * next leaves on the turn after the oldest answers), and hands each chunk's outcomes to `settle` in
  * order, once the request that replaces it has left: taking in an answer never holds one up.
  * `mayStart` is asked before each request, with the outcomes of the chunk that just answered
  * (stopped, a sign-in lost — on that chunk or before —: the chunks already out settle as usual,

@@ -13,7 +13,7 @@ import type { FetchLike } from '../../src/main/core/ports';
 import { SEND_DEPTH } from '../../src/main/core/toggles/queue-policy';
 import { generateDialogs, startFakePortal, type FakePortal } from '../../dev/fake-portal/server';
 import type { FakePortalOptions, SeedDialog } from '../../dev/fake-portal/types';
-import { fakeClock } from '../support/fake-clock';
+import { fakeClock, flush } from '../support/fake-clock';
 import { freePort } from '../support/free-port';
 import { until } from '../support/wait';
 import { makeCore, type Harness } from './harness';
@@ -144,7 +144,7 @@ describe('connections', () => {
     expect(targets).toHaveLength(200);
     // A user's Mark all read arrives in a task of its own (an IPC message), not in the microtasks
     // of the sign-in's last answer, whose connection is not free again until the next turn.
-    await new Promise((resolve) => setImmediate(resolve));
+    await flush(1);
     p.resetCalls();
     const r = await h.core.dispatch('setUnreadMany', [targets, false]);
     expect(r.ok).toBe(true);

@@ -108,3 +108,41 @@ it('signing in at the new address sends what waited for the old one, and the old
   expect(s.dialogs.find((d) => d.dialogId === 'chat74')).toMatchObject({ accountId: now });
   expect(s.dialogs.find((d) => d.dialogId === 'chat74')?.snoozedUntil).toEqual(expect.any(Number));
 });
+
+it('after a restart, signing in at the new address still sends what waited for the old one, and the old account goes', async () => {
+  const { old, renamed } = await renamedPortal();
+  const first = makeCore();
+  const signed = await first.core.dispatch('signInWithWebhook', [old.webhookUrl]);
+  const acc = (signed as { ok: true; data: { id: string } }).data.id;
+  old.moveTo(renamed.url);
+  await first.core.dispatch('setUnread', [acc, 'chat80', true]);
+  await until(() => first.core.state().accounts[0]?.status === 'needs-sign-in', 5_000, 'needs-sign-in');
+  await first.core.stop();
+
+  // The app restarts: the old account still needs its sign-in and holds the change; where the
+  // portal went was learnt by the run before.
+  const sentToOld: string[] = [];
+  const h = makeCore({
+    dir: first.dir,
+    key: first.key,
+    fetch: (input, init) => {
+      if (String(input).startsWith(old.url)) sentToOld.push(`${init?.method ?? 'GET'} ${String(input)}`);
+      return fetch(input, init);
+    },
+  });
+  cores.push(h);
+  await h.core.start();
+  expect(h.core.state().accounts).toMatchObject([{ id: acc, status: 'needs-sign-in' }]);
+  expect(h.core.queue.all()).toMatchObject([{ accountId: acc, dialogId: 'chat80', unread: true }]);
+
+  old.resetCalls();
+  const moved = await h.core.dispatch('signInWithWebhook', [renamed.webhookUrl]);
+  expect(moved.ok, JSON.stringify(moved)).toBe(true);
+  const now = (moved as { ok: true; data: { id: string } }).data.id;
+  await until(() => h.core.state().pendingActions === 0, 5_000, 'the kept toggle to go out');
+  expect(deliveredUnread(renamed)).toEqual(['chat80:Y']);
+  expect(h.core.state().accounts).toMatchObject([{ id: now, origin: renamed.url, status: 'ok' }]);
+  // The old address was asked where it went without the webhook's code or a body.
+  expect(sentToOld).toEqual([`GET ${old.url}/rest/profile.json`]);
+  expect(old.calls.map((c) => [c.method, c.params, c.status])).toEqual([['profile', {}, 302]]);
+});

@@ -66,6 +66,9 @@ export interface BitrixClientOptions {
   random?: () => number;
 }
 
+/** How long a request may take before it fails as TIMEOUT, unless the client is given another. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
 /** Sub-calls per `batch` request: the portal's maximum (ERROR_BATCH_LENGTH_EXCEEDED above it). */
 export const BATCH_LIMIT = 50;
 /** `im.recent.list` page size: the maximum the method allows (bitrix24-api.md §1, b24-rest-docs#260). */
@@ -79,6 +82,32 @@ type Attempt = { kind: 'ok'; result: unknown } | { kind: 'error'; error: BitrixE
 
 const utf8 = new TextEncoder();
 
+/**
+ * Where a renamed portal's old address sends `url` now: asked without a body (nothing of the sign-in
+ * but what the old address already had) and without following, so that signing in at the new
+ * address can take the account's waiting changes along. An https origin (plain http only on
+ * loopback) other than `url`'s, or undefined when it does not say (no redirect, offline, refused).
+ */
+export async function newAddressOf(
+  url: string,
+  opts: { fetch: FetchLike; userAgent: string; timeoutMs?: number },
+): Promise<string | undefined> {
+  try {
+    const res = await opts.fetch(url, {
+      method: 'GET',
+      headers: { Accept: 'application/json', 'User-Agent': opts.userAgent },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+    const to = new URL(res.headers.get('location') ?? '', url);
+    const secure = to.protocol === 'https:' || (to.protocol === 'http:' && isLoopbackHost(to.hostname));
+    return secure && to.origin !== new URL(url).origin ? to.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Creates a REST client bound to one account. See {@link BitrixClient}. */
 export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
   const auth = opts.auth;
@@ -87,7 +116,7 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
   const logger = opts.logger ?? silentLogger;
   const limiter = opts.limiter ?? createLeakyBucket({ clock });
   const userAgent = opts.userAgent ?? 'B24UnreadTray/dev';
-  const defaultTimeout = opts.timeoutMs ?? 15_000;
+  const defaultTimeout = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const defaultRetries = opts.retries ?? 3;
   const maxBackoff = opts.maxBackoffMs ?? 10_000;
   const baseBackoff = opts.baseBackoffMs ?? 500;
@@ -176,28 +205,8 @@ export function createBitrixClient(opts: BitrixClientOptions): BitrixClient {
     return parseEnvelope(method, status, text);
   };
 
-  /**
-   * Where the portal's old address sends `url` now: asked once more without a body (nothing of the
-   * sign-in but what the old address already had) and without following, so that signing in at the
-   * new address can take the account's waiting changes along. An https origin (plain http only on
-   * loopback), or undefined when it does not say.
-   */
-  const newAddress = async (url: string): Promise<string | undefined> => {
-    try {
-      const res = await doFetch(url, {
-        method: 'GET',
-        headers: { Accept: 'application/json', 'User-Agent': userAgent },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(defaultTimeout),
-      });
-      await res.body?.cancel();
-      const to = new URL(res.headers.get('location') ?? '', url);
-      const secure = to.protocol === 'https:' || (to.protocol === 'http:' && isLoopbackHost(to.hostname));
-      return secure && to.origin !== new URL(url).origin ? to.origin : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const newAddress = (url: string): Promise<string | undefined> =>
+    newAddressOf(url, { fetch: doFetch, userAgent, timeoutMs: defaultTimeout });
 
   /** Turns status + body into the result or a typed error. */
   const parseEnvelope = (method: string, status: number, text: string): Attempt => {

@@ -10,7 +10,7 @@ import type { CoreContext } from '../app-core-types';
 import { normalizePortalUrl } from '../auth/oauth';
 import { startOAuthFlow, type OAuthFlow } from '../auth/oauth-flow';
 import { parseWebhookUrl, verifyWebhook } from '../auth/webhook';
-import { userAgentFor } from '../bitrix/client';
+import { newAddressOf, userAgentFor } from '../bitrix/client';
 import { explainSignIn } from '../../../shared/errors';
 import { toAppError } from '../errors/to-app-error';
 import type { PinnedService } from '../pinned/pinned-service';
@@ -49,8 +49,9 @@ export function createSignInService(
     const rec = await accounts.store.add(input);
     // A renamed portal: the account whose sign-in was lost to its move here (same user) hands its
     // waiting changes and reminders to this one and goes; they are sent below, once it loads.
-    for (const [oldId, old] of [...accounts.runtimes]) {
-      if (oldId === rec.id || old.movedTo !== rec.origin || accounts.store.get(oldId)?.userId !== rec.userId) continue;
+    for (const { id: oldId } of accounts.store.summaries()) {
+      if (oldId === rec.id || accounts.store.get(oldId)?.userId !== rec.userId) continue;
+      if ((await movedAddressOf(oldId)) !== rec.origin) continue;
       queue.moveAccount(oldId, rec.id);
       snoozes.moveAccount(oldId, rec.id);
       signOut(oldId);
@@ -69,6 +70,23 @@ export function createSignInService(
       failed(rec.id, err);
     }
     return accounts.store.summary(rec.id);
+  }
+
+  /**
+   * Where the account's portal moved: learnt when its requests met the redirect in this run, else,
+   * while it waits for a sign-in, asked of its old address now (a run before learnt it and kept no
+   * note of it): a REST method's address with nothing of the sign-in, not followed (client.ts
+   * newAddressOf). Not kept: only a request of the account's own says where it went for good.
+   */
+  async function movedAddressOf(id: string): Promise<string | undefined> {
+    const known = runtime(id).movedTo;
+    const rec = accounts.store.get(id);
+    if (known !== undefined || rec?.status !== 'needs-sign-in') return known;
+    return newAddressOf(`${rec.origin}/rest/profile.json`, {
+      fetch: deps.fetch,
+      userAgent: userAgentFor(deps.version),
+      timeoutMs: options.timeoutMs,
+    });
   }
 
   async function signInWithWebhook(url: string): Promise<AccountSummary> {

@@ -18,6 +18,7 @@ import { createConfStore } from '../../src/main/core/storage/store';
 import type { FetchLike } from '../../src/main/core/ports';
 import { gatedSecretBox } from '../support/gated-secret-box';
 import { until } from '../support/wait';
+import { flush } from '../support/fake-clock';
 
 const portals: FakePortal[] = [];
 const cores: Harness[] = [];
@@ -177,6 +178,58 @@ describe('OAuth sign-in through the core', () => {
     await until(() => h.core.state().pendingActions === 0, 5_000, 'the kept intent to go out');
     expect(deliveredUnread(p)).toEqual([`${id}:Y`]);
     expect(h.core.state().accounts).toMatchObject([{ id: acc, status: 'ok' }]);
+  });
+
+  it('a refresh still out when the account signs out and in again writes nothing over the new sign-in', async () => {
+    const { p, h, signIn } = await oauthSetup();
+    const acc = await signIn();
+    const stored = async () => {
+      const reopened = createAccountStore({
+        store: h.deps.store,
+        secretBox: h.deps.secretBox,
+        memoryOnly: () => false,
+      });
+      await reopened.open();
+      const s = reopened.secret(acc);
+      return s?.kind === 'oauth' ? s.refreshToken : null;
+    };
+    // The old sign-in's client renews an expired token; the token server holds that answer.
+    p.expireAccessTokens();
+    p.inject({ kind: 'delay', ms: 600, method: 'oauth/token' });
+    void h.core.dispatch('setUnread', [acc, h.core.state().dialogs[0]!.dialogId, true]);
+    await until(() => p.inFlightRequests() > 0, 5_000, 'the refresh to be out');
+
+    // Signed out and in again (the same portal and user: the same account) while it is out.
+    expect((await h.core.dispatch('signOut', [acc])).ok).toBe(true);
+    expect(await signIn()).toBe(acc);
+    const mine = await stored();
+    expect(mine).toEqual(expect.any(String));
+
+    // The old refresh answers: its pair belongs to a sign-in that is gone, and is not stored.
+    await p.idle();
+    await flush();
+    expect(p.refreshCount()).toBe(1);
+    expect(await stored()).toBe(mine);
+    expect(h.core.state().accounts).toMatchObject([{ id: acc, status: 'ok' }]);
+  });
+
+  it('a refresh still out when the account signs out and in again, then refused, leaves the new sign-in signed in', async () => {
+    const { p, h, signIn } = await oauthSetup();
+    const acc = await signIn();
+    p.expireAccessTokens();
+    p.inject({ kind: 'delay', ms: 600, method: 'oauth/token' });
+    void h.core.dispatch('setUnread', [acc, h.core.state().dialogs[0]!.dialogId, true]);
+    await until(() => p.inFlightRequests() > 0, 5_000, 'the refresh to be out');
+    // The old pair is revoked before the new sign-in: the held refresh will be refused (invalid_grant).
+    p.revokeRefreshTokens();
+    expect((await h.core.dispatch('signOut', [acc])).ok).toBe(true);
+    expect(await signIn()).toBe(acc);
+
+    await p.idle();
+    await flush();
+    expect(p.calls.filter((c) => c.method === 'oauth/token').map((c) => c.status)).toContain(400);
+    expect(h.core.state().accounts).toMatchObject([{ id: acc, status: 'ok' }]);
+    expect(h.core.state().notices).toEqual([]);
   });
 
   it('the token server refusing a refresh with PAYMENT_REQUIRED during "Mark all read" keeps every toggle and asks to sign in again', async () => {

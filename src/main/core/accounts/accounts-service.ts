@@ -155,10 +155,20 @@ export function createAccountsService(
 
   function authFor(rec: AccountRecord, secret: AccountSecret): AuthStrategy {
     if (secret.kind === 'webhook') return webhookAuth(parseWebhookUrl(secret.url));
+    /**
+     * The refresh token of the pair this client holds as stored. A client's refresh can still be out
+     * when its account signs out and in again (the same account id, a new pair): its answer belongs
+     * to a sign-in that is gone, and must neither overwrite the new pair nor sign the new one out.
+     */
+    let held = secret.refreshToken;
+    const current = (): boolean => {
+      const now = accounts.get(rec.id) ? accounts.secret(rec.id) : undefined;
+      return now?.kind === 'oauth' && now.refreshToken === held;
+    };
     return oauthStrategy(rec, secret, {
       // Rotated tokens are written (encrypted) before the client uses them: the client awaits this promise.
       onTokens: async (t) => {
-        if (!accounts.get(rec.id)) return;
+        if (!current()) return;
         await accounts.setSecret(rec.id, {
           ...secret,
           accessToken: t.accessToken,
@@ -168,8 +178,11 @@ export function createAccountsService(
           serverEndpoint: t.serverEndpoint,
           memberId: t.memberId,
         });
+        held = t.refreshToken;
       },
-      onLost: (code) => authLost(rec.id, code),
+      onLost: (code) => {
+        if (current()) authLost(rec.id, code);
+      },
     });
   }
 

@@ -146,3 +146,28 @@ it('after a restart, signing in at the new address still sends what waited for t
   expect(sentToOld).toEqual([`GET ${old.url}/rest/profile.json`]);
   expect(old.calls.map((c) => [c.method, c.params, c.status])).toEqual([['profile', {}, 302]]);
 });
+
+it('an old address that does not answer holds the sign-in elsewhere no longer than a request may take, and hands nothing over', async () => {
+  const webhook = { userId: 1, code: 'k3yofthewebhook1' };
+  const a = await startFakePortal({ seed, rateLimit: false, webhook });
+  const b = await startFakePortal({ seed, rateLimit: false, webhook });
+  portals.push(a, b);
+  const h = makeCore({ options: { timeoutMs: 300 } });
+  cores.push(h);
+  const first = await h.core.dispatch('signInWithWebhook', [a.webhookUrl]);
+  const accA = (first as { ok: true; data: { id: string } }).data.id;
+  // Portal A's sign-in is lost (its webhook revoked), a toggle waits for it; user 1 on portal B too.
+  a.revokeWebhook();
+  await h.core.dispatch('setUnread', [accA, 'chat80', true]);
+  await until(() => h.core.state().accounts[0]?.status === 'needs-sign-in', 5_000, 'needs-sign-in');
+  a.inject({ kind: 'delay', ms: 5_000, method: 'profile' });
+
+  const t0 = Date.now();
+  const r = await h.core.dispatch('signInWithWebhook', [b.webhookUrl]);
+  expect(r.ok, JSON.stringify(r)).toBe(true);
+  expect(Date.now() - t0).toBeLessThan(2_000);
+  expect(h.core.state().accounts.map((x) => [x.id, x.status])).toEqual(
+    expect.arrayContaining([[accA, 'needs-sign-in']]),
+  );
+  expect(h.core.queue.all()).toMatchObject([{ accountId: accA, dialogId: 'chat80', unread: true }]);
+});

@@ -17,6 +17,9 @@ import type { PinnedService } from '../pinned/pinned-service';
 import type { AccountSecret } from '../storage/account-secrets';
 import type { TogglesService } from '../toggles/toggles-service';
 
+/** How long a sign-in waits for an old address to say where its portal went (see `movedAddressOf`). */
+const MOVE_PROBE_TIMEOUT_MS = 5_000;
+
 export interface SignInService {
   signInWithWebhook(url: string): Promise<AccountSummary>;
   startOAuth(input: OAuthStartInput): Promise<OAuthStartResult>;
@@ -77,6 +80,8 @@ export function createSignInService(
    * while it waits for a sign-in, asked of its old address now (a run before learnt it and kept no
    * note of it): a REST method's address with nothing of the sign-in, not followed (client.ts
    * newAddressOf). Not kept: only a request of the account's own says where it went for good.
+   * At most {@link MOVE_PROBE_TIMEOUT_MS}: the sign-in waits for it, and the old address of an
+   * account that merely lost its sign-in (the same user id on another portal) may not answer.
    */
   async function movedAddressOf(id: string): Promise<string | undefined> {
     const known = runtime(id).movedTo;
@@ -85,7 +90,7 @@ export function createSignInService(
     return newAddressOf(`${rec.origin}/rest/profile.json`, {
       fetch: deps.fetch,
       userAgent: userAgentFor(deps.version),
-      timeoutMs: options.timeoutMs,
+      timeoutMs: Math.min(options.timeoutMs ?? MOVE_PROBE_TIMEOUT_MS, MOVE_PROBE_TIMEOUT_MS),
     });
   }
 

@@ -147,7 +147,7 @@ it('after a restart, signing in at the new address still sends what waited for t
   expect(old.calls.map((c) => [c.method, c.params, c.status])).toEqual([['profile', {}, 302]]);
 });
 
-it('an old address that does not answer holds the sign-in elsewhere no longer than a request may take, and hands nothing over', async () => {
+it('an old address that does not answer does not hold up a sign-in elsewhere, and hands nothing over', async () => {
   const webhook = { userId: 1, code: 'k3yofthewebhook1' };
   const a = await startFakePortal({ seed, rateLimit: false, webhook });
   const b = await startFakePortal({ seed, rateLimit: false, webhook });
@@ -162,10 +162,10 @@ it('an old address that does not answer holds the sign-in elsewhere no longer th
   await until(() => h.core.state().accounts[0]?.status === 'needs-sign-in', 5_000, 'needs-sign-in');
   a.inject({ kind: 'delay', ms: 5_000, method: 'profile' });
 
-  const t0 = Date.now();
   const r = await h.core.dispatch('signInWithWebhook', [b.webhookUrl]);
   expect(r.ok, JSON.stringify(r)).toBe(true);
-  expect(Date.now() - t0).toBeLessThan(2_000);
+  // Signed in while portal A still holds its answer: the sign-in did not wait for it.
+  expect(a.inFlightRequests()).toBe(1);
   expect(h.core.state().accounts.map((x) => [x.id, x.status])).toEqual(
     expect.arrayContaining([[accA, 'needs-sign-in']]),
   );

@@ -195,13 +195,14 @@ describe('OAuth sign-in through the core', () => {
     };
     // The old sign-in's client renews an expired token; the token server holds that answer.
     p.expireAccessTokens();
-    p.inject({ kind: 'delay', ms: 600, method: 'oauth/token' });
+    p.inject({ kind: 'delay', ms: 1_500, method: 'oauth/token' });
     void h.core.dispatch('setUnread', [acc, h.core.state().dialogs[0]!.dialogId, true]);
     await until(() => p.inFlightRequests() > 0, 5_000, 'the refresh to be out');
 
     // Signed out and in again (the same portal and user: the same account) while it is out.
     expect((await h.core.dispatch('signOut', [acc])).ok).toBe(true);
     expect(await signIn()).toBe(acc);
+    expect(p.inFlightRequests()).toBe(1); // the old refresh, still held
     const mine = await stored();
     expect(mine).toEqual(expect.any(String));
 
@@ -217,13 +218,14 @@ describe('OAuth sign-in through the core', () => {
     const { p, h, signIn } = await oauthSetup();
     const acc = await signIn();
     p.expireAccessTokens();
-    p.inject({ kind: 'delay', ms: 600, method: 'oauth/token' });
+    p.inject({ kind: 'delay', ms: 1_500, method: 'oauth/token' });
     void h.core.dispatch('setUnread', [acc, h.core.state().dialogs[0]!.dialogId, true]);
     await until(() => p.inFlightRequests() > 0, 5_000, 'the refresh to be out');
     // The old pair is revoked before the new sign-in: the held refresh will be refused (invalid_grant).
     p.revokeRefreshTokens();
     expect((await h.core.dispatch('signOut', [acc])).ok).toBe(true);
     expect(await signIn()).toBe(acc);
+    expect(p.inFlightRequests()).toBe(1); // the old refresh, still held
 
     await p.idle();
     await flush();

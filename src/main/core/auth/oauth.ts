@@ -6,7 +6,7 @@
  * (mesilov/bitrix24-php-sdk#63) and signs out cleanly on `invalid_grant`.
  */
 import { BITRIX_ERROR_CODES, explain, type ErrorCode } from '../../../shared/errors';
-import { errorFromEnvelope } from '../bitrix/client';
+import { errorFromEnvelope, REQUEST_TIMEOUT_MS } from '../bitrix/client';
 import { BitrixError } from '../bitrix/types';
 import { assertSecureUrl, isLoopbackHost } from '../bitrix/url';
 import { systemClock, type Clock, type FetchLike, type Logger } from '../ports';
@@ -147,7 +147,7 @@ const TOKEN_ERRORS = new Set<string>(BITRIX_ERROR_CODES);
  */
 export async function requestTokens(req: TokenRequest): Promise<OAuthTokens> {
   const url = assertSecureUrl(req.tokenUrl);
-  const timeout = AbortSignal.timeout(req.timeoutMs ?? 15_000);
+  const timeout = AbortSignal.timeout(req.timeoutMs ?? REQUEST_TIMEOUT_MS);
   let status: number;
   let text: string;
   try {

@@ -546,6 +546,42 @@ describe('the action queue', () => {
     });
   });
 
+  it('a retry whose timer fires a millisecond before the wall clock reads its time still goes out', async () => {
+    // Node's clocks on a busy machine: a timer fires when libuv's millisecond clock reaches its time,
+    // which can be up to 1 ms before Date.now() does (the two round down at other instants), and
+    // Date.now() moves on while the code the timer runs reads it. Seen in fault-injection.test under
+    // load: the retry's timer fired at …000 for an intent due at …001, the drain found nothing due, and
+    // the intent was never tried again. Here: the first read in that timer's task is 1 ms behind, the
+    // next one has caught up (and a later timer fires later: Node runs none sooner than 1 ms).
+    const timers = fakeClock();
+    let earlyAt = Infinity;
+    let behind = 0;
+    const clock = {
+      now: () => {
+        const t = timers.now() - behind;
+        behind = 0;
+        return t;
+      },
+      setTimeout: (fn: () => void, ms: number) =>
+        timers.setTimeout(() => {
+          if (timers.now() === earlyAt) [behind, earlyAt] = [1, Infinity];
+          fn();
+        }, ms),
+      clearTimeout: (h: unknown) => timers.clearTimeout(h as number),
+    };
+    const client = scriptedClient();
+    let refusals = 1;
+    client.respond = () => (refusals-- > 0 ? new BitrixError('NETWORK', 'down', { transient: true }) : true);
+    const queue = createActionQueue({ store: memoryStore(), clock, clientFor: () => client, random: () => 0.5 });
+    queue.enqueue('a', 'chat74', true);
+    await queue.drain();
+    const due = queue.all()[0]!.nextAttemptAt;
+    earlyAt = due;
+    await timers.advance(due - timers.now() + 1_000);
+    expect(unreadCalls(client)).toHaveLength(2);
+    expect(queue.size()).toBe(0);
+  });
+
   /** 150 "read" toggles (mark only: one sub-call each, three batches of 50), each batch answered on cue. */
   function threeBatches() {
     const t = setup({ confirmed: {} });

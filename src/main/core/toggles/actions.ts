@@ -328,8 +328,9 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
           progress = await drainOnce();
         }
       } catch (err) {
-        // Nothing awaits a background drain: report instead of an unhandled rejection; the
-        // intents stay queued and schedule() below retries them.
+        // Nothing awaits a background drain: report instead of an unhandled rejection. The
+        // intents stay queued: schedule() below keeps the timers of those backing off; those that
+        // were due go with the next drain (a toggle, the network back, a restart).
         opts.onError?.(err);
       } finally {
         running = null;

@@ -359,8 +359,16 @@ test('the reminder menu keeps the keys: arrows move in it, a digit flips no row,
 });
 
 test('the reminder menu’s arrows pass over the time field and leave its date alone; a past time says why Remind is off', async ({
-  app,
+  page,
+  preview,
 }) => {
+  // Three presets only before 17:30 ("This evening, 18:00" is offered while it is more than 30
+  // minutes away: src/renderer/lib/time.ts): the popup's clock reads 10:00 today, whenever this runs.
+  const morning = new Date();
+  morning.setHours(10, 0, 0, 0);
+  await page.clock.setFixedTime(morning);
+  await page.goto(preview.url);
+  const app = page;
   await app.locator('[data-key$="/chat1317"]').hover();
   await app.getByRole('button', { name: 'Remind me later: Release 2.4' }).click();
   const menu = app.getByRole('group', { name: 'Remind me later' });

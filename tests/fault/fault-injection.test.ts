@@ -98,9 +98,11 @@ describe('fault injection: never lose an action, never send one twice', () => {
     await first.core.stop();
     p.resetCalls();
     // The first batch (50) is answered; the second and third (two are out at once: SEND_DEPTH) hang,
-    // and the process dies while they wait.
-    p.inject({ kind: 'delay', ms: 200, method: 'batch' });
-    p.inject({ kind: 'delay', ms: 1_500, method: 'batch', times: 5 });
+    // and the process dies while they wait. The first is held long enough for the whole burst to be
+    // queued meanwhile (one toggle per task; on a loaded 2-core machine the 100th came ~0.47 s in):
+    // a batch still arriving when it is answered goes out as a full 50 alone, and the last 20 wait
+    // for that request's answer (a run sends what was due when it looked), so two never hung at once.
+    p.inject({ kind: 'delay', ms: 1_500, method: 'batch', times: 6 });
     const worker = fileURLToPath(new URL('./queue-worker.ts', import.meta.url));
     const env = { ...process.env, B24_FAULT_KEY: first.key.toString('hex') };
     const child = spawn(process.execPath, ['--import', 'tsx', worker, 'toggle', first.dir, p.url], {

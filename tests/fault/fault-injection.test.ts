@@ -97,12 +97,12 @@ describe('fault injection: never lose an action, never send one twice', () => {
     const acc = await signInWebhook(first, p);
     await first.core.stop();
     p.resetCalls();
-    // The first batch (50) is answered; the second and third (two are out at once: SEND_DEPTH) hang,
-    // and the process dies while they wait. The first is held long enough for the whole burst to be
-    // queued meanwhile (one toggle per task; on a loaded 2-core machine the 100th came ~0.47 s in):
-    // a batch still arriving when it is answered goes out as a full 50 alone, and the last 20 wait
-    // for that request's answer (a run sends what was due when it looked), so two never hung at once.
-    p.inject({ kind: 'delay', ms: 1_500, method: 'batch', times: 6 });
+    // The first batch (50) is answered after 1.5 s, long enough for the whole burst to be queued
+    // meanwhile (one toggle per task; on a loaded 2-core machine the 100th came ~0.47 s in): the
+    // second full 50 leaves beside it (two out at once: SEND_DEPTH), the last 20 take its place when
+    // it answers. Those two hang 4 s on the portal, and the process dies while they wait.
+    p.inject({ kind: 'delay', ms: 1_500, method: 'batch' });
+    p.inject({ kind: 'delay', ms: 4_000, method: 'batch', times: 5 });
     const worker = fileURLToPath(new URL('./queue-worker.ts', import.meta.url));
     const env = { ...process.env, B24_FAULT_KEY: first.key.toString('hex') };
     const child = spawn(process.execPath, ['--import', 'tsx', worker, 'toggle', first.dir, p.url], {

@@ -82,7 +82,7 @@ export interface AppCore {
 export interface AppCoreOptions {
   /** Client-side rate limiter per portal (default: the client's 2/s, burst 45). */
   limiter?: Omit<LeakyBucketOptions, 'clock'>;
-  /** How long a toggle waits so that a burst goes out as one batch (default 30 ms). */
+  /** How often the queue looks whether a burst is still arriving before it sends (default 0: see the queue's `batchWindowMs`). */
   batchWindowMs?: number;
   /** [0, 1) for jitter. */
   random?: () => number;

@@ -893,7 +893,7 @@ describe('the action queue', () => {
     expect(unreadCalls(clients.a)).toEqual([{ DIALOG_ID: 'chat1', ACTION: 'Y' }]);
   });
 
-  it('toggles that arrive while a lone one is on its way go out together when it answers', async () => {
+  it('a toggle that arrives while a lone one is on its way leaves beside it; those arriving while two are out go together when one answers', async () => {
     const { queue, clients } = setup();
     let open!: () => void;
     clients.a.gate = new Promise<void>((r) => (open = r));
@@ -901,17 +901,63 @@ describe('the action queue', () => {
     queue.requestDrain();
     await flush();
     expect(clients.a.sent.map((r) => r.calls.length)).toEqual([1]);
-    // One per task, as IPC messages arrive.
+    // One per task, as IPC messages arrive: the second takes the free place (SEND_DEPTH 2) at once.
     for (let i = 2; i <= 4; i++) {
       queue.enqueue('a', `chat${i}`, true);
       queue.requestDrain();
       await flush();
     }
-    expect(clients.a.sent).toHaveLength(1);
+    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([1, 1]);
     clients.a.gate = null;
     open();
     await flush();
-    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([1, 3]);
+    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([1, 1, 2]);
+    expect(unreadCalls(clients.a).map((c) => c.DIALOG_ID)).toEqual(['chat1', 'chat2', 'chat3', 'chat4']);
+    expect(queue.size()).toBe(0);
+  });
+
+  it('a toggle on one portal does not wait for another portal that is slow to answer', async () => {
+    const { queue, clients, delivered } = setup();
+    // Portal a hangs (down, or answering after its 15 s timeout).
+    clients.a.gate = new Promise<void>(() => {});
+    queue.enqueue('a', 'chat1', true);
+    queue.requestDrain();
+    await flush();
+    expect(clients.a.sent).toHaveLength(1);
+    queue.enqueue('b', 'chat2', true);
+    queue.requestDrain();
+    await flush();
+    expect(unreadCalls(clients.b)).toEqual([{ DIALOG_ID: 'chat2', ACTION: 'Y' }]);
+    expect(delivered.map((a) => `${a.accountId}/${a.dialogId}`)).toEqual(['b/chat2']);
+    expect(queue.all().map((a) => `${a.accountId}/${a.dialogId}`)).toEqual(['a/chat1']);
+  });
+
+  it('Mark all read of 120: two full batches leave at once, the last 20 as soon as the first answers, not after the second', async () => {
+    const { queue, clients, delivered } = setup({ confirmed: {} });
+    const answers: (() => void)[] = [];
+    /** Sub-calls of each request, as it leaves. */
+    const sent: number[] = [];
+    const batch = clients.a.batch.bind(clients.a);
+    clients.a.batch = async (calls, o) => {
+      sent.push(calls.length);
+      await new Promise<void>((r) => answers.push(r));
+      return batch(calls, o);
+    };
+    queue.enqueueMany(
+      Array.from({ length: 120 }, (_, i) => ({ accountId: 'a', dialogId: `chat${i + 1}` })),
+      false,
+    );
+    queue.requestDrain();
+    await until(() => answers.length === 2);
+    await flush();
+    expect(sent).toEqual([50, 50]);
+    answers.shift()!();
+    await until(() => sent.length === 3);
+    expect(sent).toEqual([50, 50, 20]);
+    expect(answers).toHaveLength(2); // the second batch is still out
+    answers.shift()!();
+    answers.shift()!();
+    await until(() => delivered.length === 120);
     expect(queue.size()).toBe(0);
   });
 

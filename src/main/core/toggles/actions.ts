@@ -61,6 +61,13 @@ export {
   type CoalesceContext,
 } from './queue-policy';
 
+/** An account's drain: `again` when it must look once more, `wake` while its requests are out. */
+interface AccountRun {
+  again: boolean;
+  wake: (() => boolean) | null;
+  done: Promise<void>;
+}
+
 /** Intent ids: this process's start time and a random part, then a counter (unique across restarts). */
 const idPrefix = `a${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.`;
 let seq = 0;
@@ -79,8 +86,8 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   let items: QueuedAction[] = loadQueue(store);
   const inFlight = new Set<string>();
   const held = new Set<string>();
-  let running: Promise<void> | null = null;
-  let again = false;
+  /** The drain of each account that is sending or about to (accounts drain side by side: a slow portal holds up only its own). */
+  const runs = new Map<string, AccountRun>();
   let timer: TimerHandle | null = null;
   let timerAt = Infinity;
   let kick: TimerHandle | EndOfTask | null = null;
@@ -88,14 +95,14 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   /** New intents enqueued so far, and the count the window's last look saw. */
   let added = 0;
   let addedSeen = 0;
-  /** The current run was started by a full batch during an open window: partial batches wait. */
+  /** The current runs were started by a full batch during an open window: partial batches wait. */
   let fullBatchesOnly = false;
   /** Batch windows opened so far, and how many of them the last drain() call covers. */
   let windowSeq = 0;
   let drainedUpTo = 0;
   let stopped = false;
-  /** When the last drain looked for due intents (what it found due and did not send waits for an event). */
-  let lookedAt = -Infinity;
+  /** When each account's drain last looked for due intents (what it found due and did not send waits for an event). */
+  const lookedAt = new Map<string, number>();
   /** Aborted by stop(): a send still waiting (rate limiter) or unanswered gives up. */
   const abort = new AbortController();
   // Node makes a controller's signal on first read (~0.05 ms, cold), and the request guards give it
@@ -106,7 +113,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
   const writer = createQueueWriter({
     store,
     items: () => items,
-    sending: () => kick !== null || running !== null,
+    sending: () => kick !== null || runs.size > 0,
     clock,
     rewriteAfterMs: opts.rewriteAfterMs,
     onError: opts.onWriteFailed,
@@ -205,63 +212,79 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     };
   }
 
-  async function drainAccount(accountId: string, now: number): Promise<boolean> {
+  /**
+   * One look of an account's drain: sends what is due, as batch requests at most SEND_DEPTH at
+   * once, each chunk taken when a place is free (queue-send.ts) — so what comes due while a
+   * request is out (new toggles, a batch window closing on a burst's tail) leaves beside it, not
+   * after the whole drain — and each settled as soon as it answers, after the next chunk's request
+   * has left. What is not yet on disk (the intents of this tick, the previous chunk's settlements)
+   * is written right after a request has left: a crash in between finds the intent on disk or the
+   * portal holding the change. False when nothing was due.
+   */
+  async function drainAccount(accountId: string, run: AccountRun): Promise<boolean> {
+    const dueNow = (): QueuedAction[] => {
+      const now = clock.now();
+      lookedAt.set(accountId, now);
+      const due = dueFor(items, accountId, now, inFlight, longest);
+      // A burst is still arriving (this run was started by a full batch, or new toggles opened a
+      // window while it was sending): send only full batches now, the rest when the window closes.
+      if (fullBatchesOnly || (kick !== null && windowSeq > drainedUpTo)) {
+        return due.slice(0, due.length - (due.length % BATCH_MAX));
+      }
+      return due;
+    };
     if (stopped || held.has(accountId)) return false;
     const client = opts.clientFor(accountId);
     if (!client) return false;
-    let due = dueFor(items, accountId, now, inFlight, longest);
-    // A burst is still arriving (this run was started by a full batch, or new toggles opened a
-    // window while it was sending): send only full batches now, the rest when the window closes.
-    if (fullBatchesOnly || (kick !== null && windowSeq > drainedUpTo)) {
-      due = due.slice(0, due.length - (due.length % BATCH_MAX));
-    }
-    if (due.length === 0) return false;
-    for (const a of due) inFlight.add(a.id);
-    // The chunks go out as batch requests, at most SEND_DEPTH at once, each settled as soon as it
-    // answers — after the next chunk's request has left (queue-send.ts). What is not yet on disk
-    // (the intents of this tick, the previous chunk's settlements) is written right after a
-    // request has left: a crash in between finds the intent on disk or the portal holding the change.
+    if (dueNow().length === 0) return false;
+    const taken: QueuedAction[] = [];
+    const source = {
+      more: () => dueNow().length > 0,
+      take() {
+        // Every intent costs at least one sub-call: the first chunk is within the first BATCH_MAX.
+        const due = dueNow().slice(0, BATCH_MAX);
+        if (due.length === 0) return undefined;
+        const chunk = chunkByCalls(
+          due.map((action) => ({
+            action,
+            calls: callsFor(action, opts.confirmedCounter?.(accountId, action.dialogId)),
+          })),
+          (p) => p.calls.length,
+        )[0]!;
+        for (const p of chunk) {
+          inFlight.add(p.action.id);
+          taken.push(p.action);
+        }
+        return chunk;
+      },
+    };
     try {
-      const planned = due.map((action) => ({
-        action,
-        calls: callsFor(action, opts.confirmedCounter?.(accountId, action.dialogId)),
-      }));
-      await sendChunks(
-        client,
-        chunkByCalls(planned, (p) => p.calls.length),
-        abortSignal,
-        {
-          mayStart: (answered) =>
-            !stopped && !held.has(accountId) && !answered?.some((o) => !o.ok && classify(o.error) === 'auth-lost'),
-          started: sent,
-          allOut() {
-            // Told after the requests are on their way: the push this causes does not hold them up.
-            opts.onChange?.();
-            if (writer.dirty) writeAfterSend();
-          },
-          settle(chunk, outcomes) {
-            // Stopped meanwhile: an aborted send settles nothing (its intents stay as stored).
-            chunk.forEach((p, j) => {
-              const o = outcomes[j]!;
-              if (!stopped || o.ok) settle(p.action, o);
-            });
-            changed();
-          },
+      const sending = sendChunks(client, source, abortSignal, {
+        mayStart: (answered) =>
+          !stopped && !held.has(accountId) && !answered?.some((o) => !o.ok && classify(o.error) === 'auth-lost'),
+        started: sent,
+        allOut() {
+          // Told after the requests are on their way: the push this causes does not hold them up.
+          opts.onChange?.();
+          if (writer.dirty) writeAfterSend();
         },
-      );
+        settle(chunk, outcomes) {
+          // Stopped meanwhile: an aborted send settles nothing (its intents stay as stored).
+          chunk.forEach((p, j) => {
+            const o = outcomes[j]!;
+            if (!stopped || o.ok) settle(p.action, o);
+          });
+          changed();
+        },
+      });
+      run.wake = sending.wake;
+      await sending.done;
     } finally {
+      run.wake = null;
       // Whatever went wrong, nothing stays marked in flight: an unsettled intent is sent again.
-      for (const a of due) inFlight.delete(a.id);
+      for (const a of taken) inFlight.delete(a.id);
     }
-    return true;
-  }
-
-  async function drainOnce(): Promise<boolean> {
-    const accounts = [...new Set(items.map((a) => a.accountId))];
-    const now = (lookedAt = clock.now());
-    // Accounts are separate portals with separate limiters: send side by side.
-    const results = await Promise.all(accounts.map((id) => drainAccount(id, now)));
-    return results.some(Boolean);
+    return taken.length > 0;
   }
 
   function schedule(): void {
@@ -278,7 +301,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       // OPERATION_TIME_LIMIT retry so left for good). What was due at the look and was not sent
       // (its account has no client, a window is open) waits for the event that changes that.
       const at = dueAt(a, now, longest);
-      if (at > lookedAt && at < next) next = at;
+      if (at > (lookedAt.get(a.accountId) ?? -Infinity) && at < next) next = at;
     }
     if (next === timerAt) return;
     if (timer !== null) clock.clearTimeout(timer);
@@ -314,18 +337,30 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     return run();
   }
 
+  /** Starts the drain of every account with intents; an account already draining looks again, and takes what is due into a free place at once. */
   function run(): Promise<void> {
     if (stopped) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
+    for (const accountId of new Set(items.map((a) => a.accountId))) {
+      const current = runs.get(accountId);
+      if (current) {
+        current.again = true;
+        current.wake?.();
+      } else {
+        runAccount(accountId);
+      }
     }
-    running = (async () => {
+    return Promise.all([...runs.values()].map((r) => r.done)).then(() => undefined);
+  }
+
+  function runAccount(accountId: string): void {
+    const r: AccountRun = { again: false, wake: null, done: Promise.resolve() };
+    runs.set(accountId, r);
+    r.done = (async () => {
       try {
         let progress = true;
-        while (!stopped && (progress || again)) {
-          again = false;
-          progress = await drainOnce();
+        while (!stopped && (progress || r.again)) {
+          r.again = false;
+          progress = await drainAccount(accountId, r);
         }
       } catch (err) {
         // Nothing awaits a background drain: report instead of an unhandled rejection. The
@@ -333,12 +368,11 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
         // were due go with the next drain (a toggle, the network back, a restart).
         opts.onError?.(err);
       } finally {
-        running = null;
-        fullBatchesOnly = false;
+        runs.delete(accountId);
+        if (runs.size === 0) fullBatchesOnly = false;
         schedule();
       }
     })();
-    return running;
   }
 
   return {
@@ -359,9 +393,10 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       if (stopped) return;
       if (kick === null) {
         // Open the window. Of 0 ms (the default) it closes once this task's code has run: a lone
-        // toggle leaves at once, everything queued in the same task goes with it, and toggles
-        // arriving in later tasks while it is out go together when it answers (no turn of the
-        // event loop on a toggle's path: issue 14). Of more, it closes at the first look that
+        // toggle leaves at once, everything queued in the same task goes with it (no turn of the
+        // event loop on a toggle's path: issue 14), a toggle of a later task takes the account's
+        // second place if it is free, and those arriving while both are out go together when one
+        // answers. Of more, it closes at the first look that
         // finds no new intent since the one before, so a burst across tasks stays together; a
         // merged toggle (a key held on one row) adds no intent and holds nothing open.
         windowOpenedAt = clock.now();
@@ -382,7 +417,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       }
       // A full batch has nothing to wait for; the rest of the burst keeps waiting for the window.
       if (items.length - inFlight.size >= BATCH_MAX) {
-        if (!running) fullBatchesOnly = true;
+        if (runs.size === 0) fullBatchesOnly = true;
         void run();
       }
     },
@@ -411,6 +446,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     isHeld: (accountId) => held.has(accountId),
     removeAccount(accountId) {
       const before = items.length;
+      lookedAt.delete(accountId);
       items = items.filter((a) => a.accountId !== accountId);
       held.delete(accountId);
       if (items.length !== before) changed();

@@ -1,8 +1,8 @@
 /**
  * The durable queue's requests (moved out of actions.ts): one chunk of due
  * intents goes out as one request (a single call when the chunk holds one
- * sub-call, else one `batch`), and comes back as one outcome per intent; the
- * chunks of one drain go out at most {@link SEND_DEPTH} at a time.
+ * sub-call, else one `batch`), and comes back as one outcome per intent; an
+ * account's chunks go out at most {@link SEND_DEPTH} at a time.
  */
 import { BitrixError, type BatchCall, type BatchOutcome, type BitrixClient } from '../bitrix/types';
 import type { QueuedAction } from '../storage/schema';
@@ -11,14 +11,32 @@ import { SEND_DEPTH, toBitrixError } from './queue-policy';
 /** One chunk of a drain: its intents and the sub-calls each costs. */
 export type Chunk = { action: QueuedAction; calls: BatchCall[] }[];
 
+/** Where a drain's chunks come from: taken one at a time, when a request may leave. */
+export interface ChunkSource {
+  /** The next chunk to send, its intents now counted as in flight; none when nothing is due. */
+  take(): Chunk | undefined;
+  /** Whether {@link ChunkSource.take} would give a chunk now. */
+  more(): boolean;
+}
+
+/** A drain's requests under way: {@link SentChunks.wake} when more may have come due. */
+export interface SentChunks {
+  /** Settles once every request has answered and every chunk is settled. */
+  readonly done: Promise<void>;
+  /** Takes what is due into the free places (up to {@link SEND_DEPTH} out); false once `done`: nothing is taken then. */
+  wake(): boolean;
+}
+
 /**
- * Sends the chunks of one account's drain, at most {@link SEND_DEPTH} requests out at once (the
- * next leaves on the turn after the oldest answers), and hands each chunk's outcomes to `settle` in
- * order, once the request that replaces it has left: taking in an answer never holds one up.
- * `mayStart` is asked before each request, with the outcomes of the chunk that just answered
- * (stopped, a sign-in lost — on that chunk or before —: the chunks already out settle as usual,
- * the rest are not sent); `started` is told after each one is on its way and `allOut` once the
- * first ones are.
+ * Sends one account's chunks, at most {@link SEND_DEPTH} requests out at once, each taken from
+ * `source` when a place is free: at the start, on the turn after the oldest answers, and on
+ * `wake()` (new intents, a batch window closing) while one is still out — so what comes due
+ * while a request is out leaves beside it, not after the whole drain. Each chunk's outcomes go to
+ * `settle` in order, once the request that replaces it has left: taking in an answer never holds
+ * one up. `mayStart` is asked before each request, with the outcomes of the chunk that just
+ * answered (stopped, a sign-in lost — on that chunk or before —: the chunks already out settle as
+ * usual, nothing more is taken); `started` is told after each one is on its way and `allOut` once
+ * the first ones are (and again after a `wake()` that sent some).
  *
  * The request that follows an answer starts on the next turn of the event loop, not from the
  * answer's own microtasks: Node's fetch (undici) takes a connection back for another request only
@@ -30,9 +48,9 @@ export type Chunk = { action: QueuedAction; calls: BatchCall[] }[];
  * portal) while the one that had just answered stood idle. Electron's `net.fetch` (Chromium's
  * socket pool) was not checked here; there the wait costs one turn.
  */
-export async function sendChunks(
+export function sendChunks(
   client: BitrixClient,
-  chunks: readonly Chunk[],
+  source: ChunkSource,
   signal: AbortSignal,
   hooks: {
     mayStart(answered?: readonly BatchOutcome[]): boolean;
@@ -40,25 +58,42 @@ export async function sendChunks(
     allOut(): void;
     settle(chunk: Chunk, outcomes: BatchOutcome[]): void;
   },
-): Promise<void> {
-  let next = 0;
+): SentChunks {
+  /** The requests out, oldest first (the oldest stays here until its place is taken again). */
   const out: { chunk: Chunk; outcomes: Promise<BatchOutcome[]> }[] = [];
-  const start = (answered?: readonly BatchOutcome[]): boolean => {
-    if (next >= chunks.length || !hooks.mayStart(answered)) return false;
-    const chunk = chunks[next++]!;
-    out.push({ chunk, outcomes: sendChunk(client, chunk, signal) });
-    hooks.started();
-    return true;
+  let finished = false;
+  const fill = (answered?: readonly BatchOutcome[]): number => {
+    let n = 0;
+    while (out.length < SEND_DEPTH && hooks.mayStart(answered)) {
+      const chunk = source.take();
+      if (!chunk) break;
+      out.push({ chunk, outcomes: sendChunk(client, chunk, signal) });
+      hooks.started();
+      n += 1;
+    }
+    return n;
   };
-  while (out.length < SEND_DEPTH && start());
+  fill();
   hooks.allOut();
-  while (out.length > 0) {
-    const { chunk, outcomes } = out.shift()!;
-    const answered = await outcomes;
-    if (next < chunks.length) await nextTurn();
-    start(answered);
-    hooks.settle(chunk, answered);
-  }
+  const done = (async () => {
+    while (out.length > 0) {
+      const { chunk, outcomes } = out[0]!;
+      const answered = await outcomes;
+      if (source.more()) await nextTurn();
+      out.shift();
+      fill(answered);
+      hooks.settle(chunk, answered);
+    }
+    finished = true;
+  })();
+  return {
+    done,
+    wake() {
+      if (finished) return false;
+      if (fill() > 0) hooks.allOut();
+      return true;
+    },
+  };
 }
 
 /** Resolves on the next turn of the event loop, once the I/O callbacks of this one have run (see {@link sendChunks}). */

@@ -51,8 +51,9 @@ export interface ActionQueueOptions {
   /**
    * How often the queue looks whether new toggles still arrive before it sends. Default 0: no
    * timer; the window closes once the task that queued a toggle has run (a microtask), so a lone
-   * toggle leaves at once with whatever that task queued, and toggles of later tasks (one IPC
-   * message each) that arrive while it is out go together when it answers. More than 0: while
+   * toggle leaves at once with whatever that task queued; a toggle of a later task (one IPC
+   * message each) takes the account's second place (SEND_DEPTH) if it is free, and those that
+   * arrive while both are out go together when one answers. More than 0: while
    * each look finds new toggles (a burst, however its toggles arrive) the queue keeps waiting and
    * sends full batches of 50 at once, the rest when a look finds nothing new.
    */

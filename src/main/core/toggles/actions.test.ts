@@ -916,6 +916,41 @@ describe('the action queue', () => {
     expect(queue.size()).toBe(0);
   });
 
+  it('a dialog flipped back while its first request is out goes as soon as that one answers, not after the other one out', async () => {
+    const { queue, clients } = setup();
+    /** Each request's answer, on cue, by DIALOG_ID. */
+    const answers = new Map<string, () => void>();
+    const call = clients.a.call.bind(clients.a);
+    clients.a.call = async (method, params, o) => {
+      await new Promise<void>((r) => answers.set(String((params as { DIALOG_ID: string }).DIALOG_ID), r));
+      return call(method, params, o);
+    };
+    for (const [dialogId, unread] of [
+      ['chat1', true],
+      ['chat2', true],
+      ['chat1', false],
+    ] as const) {
+      queue.enqueue('a', dialogId, unread);
+      queue.requestDrain();
+      await flush();
+    }
+    // Both places are taken (chat1 Y, chat2 Y); chat1 N waits behind chat1 Y (the last wish wins).
+    expect([...answers.keys()]).toEqual(['chat1', 'chat2']);
+    const first = answers.get('chat1')!;
+    answers.delete('chat1');
+    first();
+    await until(() => answers.has('chat1'));
+    expect(answers.has('chat2')).toBe(true); // chat2 is still out
+    answers.get('chat1')!();
+    answers.get('chat2')!();
+    await until(() => queue.size() === 0);
+    expect(unreadCalls(clients.a)).toEqual([
+      { DIALOG_ID: 'chat1', ACTION: 'Y' },
+      { DIALOG_ID: 'chat1', ACTION: 'N' },
+      { DIALOG_ID: 'chat2', ACTION: 'Y' },
+    ]);
+  });
+
   it('a toggle on one portal does not wait for another portal that is slow to answer', async () => {
     const { queue, clients, delivered } = setup();
     // Portal a hangs (down, or answering after its 15 s timeout).

@@ -30,8 +30,9 @@ export interface SentChunks {
 /**
  * Sends one account's chunks, at most {@link SEND_DEPTH} requests out at once, each taken from
  * `source` when a place is free: at the start, on the turn after the oldest answers, and on
- * `wake()` (new intents, a batch window closing) while one is still out — so what comes due
- * while a request is out leaves beside it, not after the whole drain. Each chunk's outcomes go to
+ * `wake()` (new intents, a batch window closing) while one is still out, and after a settlement
+ * that let a newer wish for one of its dialogs come due — so what comes due while a request is
+ * out leaves beside it, not after the whole drain. Each chunk's outcomes go to
  * `settle` in order, once the request that replaces it has left: taking in an answer never holds
  * one up. `mayStart` is asked before each request, with the outcomes of the chunk that just
  * answered (stopped, a sign-in lost — on that chunk or before —: the chunks already out settle as
@@ -83,6 +84,12 @@ export function sendChunks(
       out.shift();
       fill(answered);
       hooks.settle(chunk, answered);
+      // The settlement may have let a newer wish for one of its dialogs come due (it waits while
+      // the older one is out): it takes a place left free, on the next turn as above.
+      if (out.length < SEND_DEPTH && source.more()) {
+        await nextTurn();
+        if (fill() > 0) hooks.allOut();
+      }
     }
     finished = true;
   })();

@@ -858,6 +858,21 @@ describe('the action queue', () => {
     expect(queue.size()).toBe(0);
   });
 
+  it('a burst of "read" toggles with unread messages (two sub-calls each) still goes out as full batches of 50 sub-calls', async () => {
+    const counters = Object.fromEntries(Array.from({ length: 110 }, (_, i) => [`a/chat${i + 1}`, 3]));
+    const { queue, clients, clock } = setup({ batchWindowMs: 5, counters });
+    for (let i = 1; i <= 110; i++) {
+      queue.enqueue('a', `chat${i}`, false);
+      queue.requestDrain();
+      await clock.advance(2);
+      // While the burst arrives, only full batches leave: 25 intents (50 sub-calls) each.
+      if (i === 60) expect(clients.a.sent.map((r) => r.calls.length)).toEqual([50, 50]);
+    }
+    await clock.advance(10);
+    expect(clients.a.sent.map((r) => r.calls.length)).toEqual([50, 50, 50, 50, 20]);
+    expect(queue.size()).toBe(0);
+  });
+
   it('with a batch window, toggles arriving while a batch is on its way wait for their own window, not the end of that request', async () => {
     const { queue, clients, clock } = setup({ batchWindowMs: 5 });
     let open!: () => void;

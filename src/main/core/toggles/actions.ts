@@ -40,7 +40,7 @@ import {
   pendingIn,
   unpinPendingIn,
 } from './queue-policy';
-import { sendChunks } from './queue-send';
+import { sendChunks, type Chunk } from './queue-send';
 import type { ActionQueue, ActionQueueOptions } from './queue-types';
 import { createQueueWriter, loadQueue } from './queue-writer';
 
@@ -222,14 +222,23 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
    * portal holding the change. False when nothing was due.
    */
   async function drainAccount(accountId: string, run: AccountRun): Promise<boolean> {
+    const plan = (action: QueuedAction): Chunk[number] => ({
+      action,
+      calls: callsFor(action, opts.confirmedCounter?.(accountId, action.dialogId)),
+    });
+    /** The first BATCH_MAX due intents (every intent costs at least one sub-call: a batch's worth). */
     const dueNow = (): QueuedAction[] => {
       const now = clock.now();
       lookedAt.set(accountId, now);
-      const due = dueFor(items, accountId, now, inFlight, longest);
+      const due = dueFor(items, accountId, now, inFlight, longest, BATCH_MAX);
       // A burst is still arriving (this run was started by a full batch, or new toggles opened a
-      // window while it was sending): send only full batches now, the rest when the window closes.
-      if (fullBatchesOnly || (kick !== null && windowSeq > drainedUpTo)) {
-        return due.slice(0, due.length - (due.length % BATCH_MAX));
+      // window while it was sending): only a full batch now, the rest when the window closes.
+      if (
+        due.length < BATCH_MAX &&
+        (fullBatchesOnly || (kick !== null && windowSeq > drainedUpTo)) &&
+        due.reduce((n, a) => n + plan(a).calls.length, 0) < BATCH_MAX
+      ) {
+        return [];
       }
       return due;
     };
@@ -241,16 +250,9 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     const source = {
       more: () => dueNow().length > 0,
       take() {
-        // Every intent costs at least one sub-call: the first chunk is within the first BATCH_MAX.
-        const due = dueNow().slice(0, BATCH_MAX);
+        const due = dueNow();
         if (due.length === 0) return undefined;
-        const chunk = chunkByCalls(
-          due.map((action) => ({
-            action,
-            calls: callsFor(action, opts.confirmedCounter?.(accountId, action.dialogId)),
-          })),
-          (p) => p.calls.length,
-        )[0]!;
+        const chunk = chunkByCalls(due.map(plan), (p) => p.calls.length)[0]!;
         for (const p of chunk) {
           inFlight.add(p.action.id);
           taken.push(p.action);

@@ -141,7 +141,7 @@ export function familyOf(a: Pick<QueuedAction, 'kind'>): 'unread' | 'pin' {
 
 /**
  * Due intents of one account: the oldest per dialog and family, not in flight, not backed off
- * (`longest`: the longest backoff, see {@link dueAt}).
+ * (`longest`: the longest backoff, see {@link dueAt}); the first `limit` of them.
  * A toggle and an unpin of one dialog are independent (a toggle backing off does not hold
  * the unpin back) and may share a batch, in enqueue order; a pin queued behind an unpin in
  * flight waits for its answer.
@@ -152,15 +152,18 @@ export function dueFor(
   now: number,
   inFlight: ReadonlySet<string>,
   longest: number = longestBackoff(),
+  limit = Infinity,
 ): QueuedAction[] {
-  const blocked = new Set<string>();
+  // Dialogs seen so far, per family (no key strings: this runs on every place a drain fills).
+  const seenToggle = new Set<string>();
+  const seenPin = new Set<string>();
   const out: QueuedAction[] = [];
   for (const a of queue) {
     if (a.accountId !== accountId) continue;
-    const key = `${familyOf(a)}:${a.dialogId}`;
-    if (blocked.has(key)) continue;
-    blocked.add(key);
-    if (!inFlight.has(a.id) && dueAt(a, now, longest) <= now) out.push(a);
+    const seen = familyOf(a) === 'unread' ? seenToggle : seenPin;
+    if (seen.has(a.dialogId)) continue;
+    seen.add(a.dialogId);
+    if (!inFlight.has(a.id) && dueAt(a, now, longest) <= now && out.push(a) >= limit) break;
   }
   return out;
 }

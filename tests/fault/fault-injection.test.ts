@@ -91,6 +91,27 @@ describe('fault injection: never lose an action, never send one twice', () => {
     report(tally('network down during 50 toggles, then back', intents));
   });
 
+  it('one of two portals answering 3 s late while both are toggled', async () => {
+    const slow = await portal({ seed: generateDialogs(20, { pinned: 20, unread: 5 }) });
+    const fast = await portal({ seed: generateDialogs(20, { pinned: 20, unread: 5 }) });
+    const h = core();
+    const a = await signInWebhook(h, slow);
+    const b = await signInWebhook(h, fast);
+    slow.resetCalls();
+    fast.resetCalls();
+    // Within the request timeout (4 s here): a portal under load, not a dead one.
+    slow.inject({ kind: 'delay', ms: 3_000, times: 4 });
+    const intents = await toggleAll(h, slow, a);
+    await until(() => slow.inFlightRequests() > 0, 5_000, 'the slow portal to hold a request');
+    intents.push(...(await toggleAll(h, fast, b)));
+    const pendingOn = (acc: string) => h.core.queue.all().filter((x) => x.accountId === acc).length;
+    await until(() => pendingOn(b) === 0, 2_500, "the fast portal's toggles while the slow one holds its requests");
+    expect(slow.inFlightRequests()).toBeGreaterThan(0);
+    expect(pendingOn(a)).toBeGreaterThan(0);
+    await until(drained(h), 15_000, 'the slow portal to drain');
+    report(tally('one of two portals answering 3 s late', intents));
+  });
+
   it('process killed with a full queue, then restarted', async () => {
     const p = await portal({ seed: generateDialogs(120, { pinned: 120, unread: 40 }) });
     const first = core();

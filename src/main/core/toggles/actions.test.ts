@@ -966,6 +966,36 @@ describe('the action queue', () => {
     ]);
   });
 
+  it('a callback that throws while an answer is settled is reported; nothing stays in flight, the next toggle goes out', async () => {
+    const client = scriptedClient();
+    const errors: unknown[] = [];
+    let bug = true;
+    const queue = createActionQueue({
+      store: memoryStore(),
+      clock: fakeClock(),
+      clientFor: () => client,
+      random: () => 0.5,
+      onDelivered: () => {
+        if (!bug) return;
+        bug = false;
+        throw new Error('a bug in a listener');
+      },
+      onError: (err) => errors.push(err),
+    });
+    queue.enqueue('a', 'chat1', true);
+    queue.requestDrain();
+    await flush();
+    expect(errors).toEqual([new Error('a bug in a listener')]);
+    queue.enqueue('a', 'chat2', true);
+    queue.requestDrain();
+    await flush();
+    expect(unreadCalls(client)).toEqual([
+      { DIALOG_ID: 'chat1', ACTION: 'Y' },
+      { DIALOG_ID: 'chat2', ACTION: 'Y' },
+    ]);
+    expect(queue.size()).toBe(0);
+  });
+
   it('a toggle on one portal does not wait for another portal that is slow to answer', async () => {
     const { queue, clients, delivered } = setup();
     // Portal a hangs (down, or answering after its 15 s timeout).

@@ -77,21 +77,26 @@ export function sendChunks(
   fill();
   hooks.allOut();
   const done = (async () => {
-    while (out.length > 0) {
-      const { chunk, outcomes } = out[0]!;
-      const answered = await outcomes;
-      if (source.more()) await nextTurn();
-      out.shift();
-      fill(answered);
-      hooks.settle(chunk, answered);
-      // The settlement may have let a newer wish for one of its dialogs come due (it waits while
-      // the older one is out): it takes a place left free, on the next turn as above.
-      if (out.length < SEND_DEPTH && source.more()) {
-        await nextTurn();
-        if (fill() > 0) hooks.allOut();
+    // Finished the moment the last one is settled, however it ends (a callback that throws
+    // included): a later wake() takes nothing.
+    try {
+      while (out.length > 0) {
+        const { chunk, outcomes } = out[0]!;
+        const answered = await outcomes;
+        if (source.more()) await nextTurn();
+        out.shift();
+        fill(answered);
+        hooks.settle(chunk, answered);
+        // The settlement may have let a newer wish for one of its dialogs come due (it waits while
+        // the older one is out): it takes a place left free, on the next turn as above.
+        if (out.length < SEND_DEPTH && source.more()) {
+          await nextTurn();
+          if (fill() > 0) hooks.allOut();
+        }
       }
+    } finally {
+      finished = true;
     }
-    finished = true;
   })();
   return {
     done,

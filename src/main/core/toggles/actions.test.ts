@@ -996,6 +996,29 @@ describe('the action queue', () => {
     expect(queue.size()).toBe(0);
   });
 
+  it('an account with no client (not signed in now) keeps its intents and is not looked at again until something changes', async () => {
+    const clock = fakeClock();
+    const client = scriptedClient();
+    let looks = 0;
+    const queue = createActionQueue({
+      store: memoryStore(),
+      clock,
+      clientFor: (id) => {
+        looks += 1;
+        return id === 'a' ? client : null;
+      },
+      random: () => 0.5,
+    });
+    queue.enqueue('c', 'chat1', true);
+    queue.enqueue('a', 'chat2', true);
+    await queue.drain();
+    await clock.advance(60_000);
+    expect(unreadCalls(client)).toEqual([{ DIALOG_ID: 'chat2', ACTION: 'Y' }]);
+    expect(queue.all().map((x) => `${x.accountId}/${x.dialogId}`)).toEqual(['c/chat1']);
+    // A look when drained, one more by the loop that sent chat2: no timer spinning on account c.
+    expect(looks).toBeLessThanOrEqual(4);
+  });
+
   it('a toggle on one portal does not wait for another portal that is slow to answer', async () => {
     const { queue, clients, delivered } = setup();
     // Portal a hangs (down, or answering after its 15 s timeout).

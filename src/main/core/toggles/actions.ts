@@ -242,6 +242,9 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
       }
       return due;
     };
+    // A look, even when it cannot send (no client now, held): what is due waits for the event that
+    // changes that (a sign-in, release), not for a timer (schedule() would set one of 0 ms, and again).
+    lookedAt.set(accountId, clock.now());
     if (stopped || held.has(accountId)) return false;
     const client = opts.clientFor(accountId);
     if (!client) return false;

@@ -458,6 +458,7 @@ export function createActionQueue(opts: ActionQueueOptions): ActionQueue {
     },
     moveAccount(from, to) {
       held.delete(from);
+      lookedAt.delete(from);
       if (!items.some((a) => a.accountId === from)) return;
       items = items.map((a) => (a.accountId === from ? { ...a, accountId: to, nextAttemptAt: clock.now() } : a));
       changed();

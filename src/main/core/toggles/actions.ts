@@ -64,7 +64,7 @@ export {
 /** An account's drain: `again` when it must look once more, `wake` while its requests are out. */
 interface AccountRun {
   again: boolean;
-  wake: (() => boolean) | null;
+  wake: (() => void) | null;
   done: Promise<void>;
 }
 

@@ -23,8 +23,8 @@ export interface ChunkSource {
 export interface SentChunks {
   /** Settles once every request has answered and every chunk is settled. */
   readonly done: Promise<void>;
-  /** Takes what is due into the free places (up to {@link SEND_DEPTH} out); false once `done`: nothing is taken then. */
-  wake(): boolean;
+  /** Takes what is due into the free places (up to {@link SEND_DEPTH} out); nothing once `done`. */
+  wake(): void;
 }
 
 /**
@@ -101,9 +101,7 @@ export function sendChunks(
   return {
     done,
     wake() {
-      if (finished) return false;
-      if (fill() > 0) hooks.allOut();
-      return true;
+      if (!finished && fill() > 0) hooks.allOut();
     },
   };
 }
